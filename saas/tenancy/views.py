@@ -1,0 +1,124 @@
+"""Public host pages: landing, sign-up, staff's tenant list, health, unknown hosts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saas.tenancy import selectors, services
+from saas.tenancy.forms import SignupForm, SuspendForm
+from saas.tenancy.models import Tenant, TenantKind
+from saas.tenancy.urls_helpers import public_url
+
+staff_required = staff_member_required(login_url="accounts:login")
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "tenancy/landing.html")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None, base_domain=settings.BASE_DOMAIN)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_signup(**form.cleaned_data)
+        except services.SignupError as exc:
+            form.add_error("subdomain", str(exc))
+        else:
+            return redirect("tenancy:signup_sent")
+    return render(request, "tenancy/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "tenancy/signup_sent.html")
+
+
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        signup_request = services.confirm_signup(token)
+    except services.SignupError as exc:
+        return render(request, "tenancy/signup_confirm.html", {"error": str(exc)}, status=400)
+    return render(request, "tenancy/signup_confirm.html", {"signup": signup_request})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        from django.core.cache import cache
+
+        cache.set("health", "ok", 5)
+        checks["cache"] = "ok" if cache.get("health") == "ok" else "error"
+    except Exception as exc:
+        checks["cache"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)
+
+
+@staff_required
+def tenant_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "tenancy/staff/tenant_list.html",
+        {"tenants": selectors.customer_tenants(), "spares": selectors.spare_schema_count()},
+    )
+
+
+@staff_required
+def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = get_object_or_404(Tenant.objects.exclude(kind=TenantKind.PLATFORM), pk=pk)
+    return render(
+        request,
+        "tenancy/staff/tenant_detail.html",
+        {"tenant": tenant, "events": tenant.events.all()[:50], "suspend_form": SuspendForm()},
+    )
+
+
+@staff_required
+@require_POST
+def tenant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    tenant = get_object_or_404(Tenant.objects.exclude(kind=TenantKind.PLATFORM), pk=pk)
+    user = request.user
+    try:
+        if action == "suspend":
+            form = SuspendForm(request.POST)
+            if not form.is_valid():
+                raise services.TenantActionRefused(_("Say why the tenant is suspended."))
+            services.suspend_tenant(tenant, by=user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        elif action == "reactivate":
+            services.reactivate_tenant(tenant, by=user)  # type: ignore[arg-type]
+        elif action == "retry":
+            services.retry_provisioning(tenant, by=user)  # type: ignore[arg-type]
+        elif action == "resend-invitation":
+            services.resend_invitation(tenant, by=user)  # type: ignore[arg-type]
+        else:
+            return HttpResponse(_("Unknown action."), status=404)
+    except services.TenantActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("tenancy:tenant_detail", pk=tenant.pk)
+
+
+def unknown_host(request: HttpRequest) -> HttpResponse:
+    """Answer for a host name that no tenant owns (set as DEFAULT_NOT_FOUND_TENANT_VIEW)."""
+    # Runs before LocaleMiddleware: pick the language here.
+    with translation.override(translation.get_language_from_request(request)):
+        body = render_to_string(
+            "tenancy/unknown_host.html",
+            {"host": request.get_host().split(":")[0], "public_url": public_url("/")},
+        )
+    return HttpResponse(body, status=404)

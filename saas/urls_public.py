@@ -1,0 +1,10 @@
+"""URLs served on the public host: sign-up, platform staff pages, health."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("saas.tenancy.urls")),
+    # Platform staff sign in with the same pages, against the public schema's users.
+    path("accounts/", include("tenants.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

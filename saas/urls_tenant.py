@@ -1,0 +1,13 @@
+"""URLs served on each tenant's host."""
+
+from django.urls import include, path
+
+from tenants.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("tenants.accounts.urls")),
+    path("structure/", include("tenants.structure.urls")),
+    path("api/tenant/v1/", include("api.tenant.v1.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,1 @@
+"""The central reference server: nomenclatures, device models, central markets (to come)."""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tenants.structure import views
+
+app_name = "structure"
+urlpatterns = [
+    path("establishments/", views.establishment_list, name="establishment_list"),
+    path("establishments/<int:pk>/", views.establishment_detail, name="establishment_detail"),
+]

@@ -1,0 +1,176 @@
+"""Shared fixtures: two real tenants in their own schemas, clients on their hosts, a real worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from saas.tenancy.models import Tenant, TenantKind, TenantStatus
+from saas.tenancy.provisioning import delete_tenant_schema, provision_tenant, schema_name_for
+from saas.tenancy.services import ensure_public_tenant
+from saas.tenancy.urls_helpers import tenant_host
+from tenants.accounts.models import User
+from tenants.structure.models import Establishment
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"
+
+# Tenant B's data carries this marker: isolation tests look for it in every response.
+B_MARKER = "SECRETB"
+
+
+def create_tenant(subdomain: str, name: str, *, kind: str = TenantKind.HOSPITAL) -> Tenant:
+    tenant = Tenant.objects.create(
+        schema_name=schema_name_for(subdomain),
+        name=name,
+        kind=kind,
+        finess="800000044",
+        contact_email=f"admin@{subdomain}.test",
+        status=TenantStatus.PROVISIONING,
+    )
+    result = provision_tenant(tenant.pk, subdomain=subdomain, admin_email=f"admin@{subdomain}.test")
+    return result.tenant
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Test database plus the public host and two tenants, created once and committed."""
+    with django_db_blocker.unblock():
+        ensure_public_tenant()
+        alpha = create_tenant("alpha", "Hôpital Alpha")
+        bravo = create_tenant("bravo", f"Hôpital Bravo {B_MARKER}", kind=TenantKind.GHT)
+        with tenant_context(alpha):
+            Establishment.objects.create(
+                name="Site Alpha", finess="800000259", legal_entity_name="Alpha",
+                legal_entity_finess="800000044",
+            )
+        with tenant_context(bravo):
+            for i, finess in enumerate(("800000051", "800000077")):
+                Establishment.objects.create(
+                    name=f"Site Bravo {i} {B_MARKER}", finess=finess,
+                    legal_entity_name=f"Bravo {B_MARKER}", legal_entity_finess="800000044",
+                )
+    yield
+
+
+@pytest.fixture
+def tenant(db) -> Tenant:  # type: ignore[no-untyped-def]
+    return Tenant.objects.get(schema_name="t_alpha")
+
+
+@pytest.fixture
+def other_tenant(db) -> Tenant:  # type: ignore[no-untyped-def]
+    return Tenant.objects.get(schema_name="t_bravo")
+
+
+def host_of(tenant: Tenant) -> str:
+    domain = tenant.get_primary_domain()
+    assert domain is not None
+    return domain.domain
+
+
+@pytest.fixture
+def make_user() -> Callable[..., User]:
+    def make(tenant: Tenant | None = None, email: str | None = None, **extra: object) -> User:
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.org"
+        if tenant is None:
+            with schema_context("public"):
+                return User.objects.create_user(email, PASSWORD, **extra)
+        with tenant_context(tenant):
+            return User.objects.create_user(email, PASSWORD, **extra)
+
+    return make
+
+
+def client_for(host: str, user: User | None = None, tenant: Tenant | None = None) -> Client:
+    """A test client speaking to ``host``, logged in as ``user`` (stored in ``tenant``'s schema)."""
+    client = Client(HTTP_HOST=host)
+    if user is not None:
+        if tenant is None:
+            with schema_context("public"):
+                client.force_login(user)
+        else:
+            with tenant_context(tenant):
+                client.force_login(user)
+    connection.set_schema_to_public()
+    return client
+
+
+@pytest.fixture
+def public_client() -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
+# --- committed data and a real Celery worker ---------------------------------------------------
+
+
+@pytest.fixture
+def live_db(django_db_blocker) -> Iterator[list[Tenant]]:  # type: ignore[no-untyped-def]
+    """Database access without a wrapping transaction, for what another process must see.
+
+    Tenants appended to the yielded list are dropped (schema and row) afterwards.
+    """
+    created: list[Tenant] = []
+    with django_db_blocker.unblock():
+        yield created
+        connection.set_schema_to_public()
+        for tenant in created:
+            delete_tenant_schema(tenant)
+
+
+@pytest.fixture(scope="session")
+def mail_dir(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    return Path(tmp_path_factory.mktemp("worker-mail"))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A real ``celery worker`` process on the test database and a queue of its own."""
+    from saas.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    db = connection.settings_dict
+    options = db.get("OPTIONS", {})
+    host = db.get("HOST") or options.get("host", "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    user = db.get("USER") or "postgres"
+    query = f"?host={host}" if host.startswith("/") else ""
+    netloc = "" if query else f"{host}{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{user}@{netloc}/{db['NAME']}{query}",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "SPARE_SCHEMA_POOL_SIZE": "0",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "saas", "worker", "--pool=solo", "-Q", queue,
+         "-l", "WARNING", "-n", f"{queue}@%h"],
+        cwd=ROOT, env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
+            break
+        if worker.poll() is not None:
+            raise RuntimeError("the Celery worker died at start-up")
+    else:
+        worker.kill()
+        raise RuntimeError("the Celery worker did not answer within 60 s")
+    yield queue
+    worker.terminate()
+    try:
+        worker.wait(20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
