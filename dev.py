@@ -47,7 +47,13 @@ def ensure_environment() -> None:
     subprocess.run([*pip, "--upgrade", "pip>=25.3"], check=True)
     # xstatic-bootstrap only ships an sdist whose build needs pkg_resources (setuptools < 81).
     subprocess.run(
-        [*pip, "--build-constraint", str(ROOT / "build-constraints.txt"), "-e", f"{ROOT}[embedded,dev]"],
+        [
+            *pip,
+            "--build-constraint",
+            str(ROOT / "build-constraints.txt"),
+            "-e",
+            f"{ROOT}[embedded,dev]",
+        ],
         check=True,
     )
     STAMP.write_text(wanted)
@@ -56,7 +62,7 @@ def ensure_environment() -> None:
 def main() -> None:
     ensure_environment()
     os.chdir(ROOT)
-    os.execv(str(PYTHON), [str(PYTHON), "-m", "saas.runner", *sys.argv[1:]])
+    os.execv(str(PYTHON), [str(PYTHON), "-m", "saas.runner", *sys.argv[1:]])  # noqa: S606
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Django project of the equipment-plan SaaS (named ``saas``: ``platform`` would shadow the stdlib)."""
+"""Django project of the equipment-plan SaaS (``platform`` would shadow the stdlib module)."""
 
 from saas.celery import app as celery_app
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from tenant_schemas_celery.app import CeleryApp
@@ -33,7 +33,7 @@ class TenantOnlyTask(TenantTask):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from django_tenants.utils import get_public_schema_name  # reads settings at import
 
-        if connection.schema_name == get_public_schema_name():
+        if cast(Any, connection).schema_name == get_public_schema_name():
             raise TaskWithoutTenant(
                 f"Task {self.name} needs a tenant but arrived without one; it was not run."
             )

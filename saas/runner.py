@@ -1,6 +1,7 @@
 """Starts what the product needs (embedded servers when none are given) and runs a command.
 
-Called by ``dev.py`` inside the virtual environment: ``python -m saas.runner start|test|check|bench``.
+Called by ``dev.py`` inside the virtual environment:
+``python -m saas.runner start|test|check|bench``.
 """
 
 from __future__ import annotations
@@ -41,10 +42,26 @@ class EmbeddedServers:
             port = _free_port()
             redis_dir = VAR / "redis"
             redis_dir.mkdir(exist_ok=True)
-            print(f"Starting the embedded Redis on 127.0.0.1:{port} (data in var/redis) ...", flush=True)
+            print(
+                f"Starting the embedded Redis on 127.0.0.1:{port} (data in var/redis) ...",
+                flush=True,
+            )
             self._redis = subprocess.Popen(
-                [REDIS_SERVER_PATH, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(redis_dir),
-                 "--save", "60 1", "--appendonly", "no", "--logfile", str(redis_dir / "redis.log")],
+                [
+                    REDIS_SERVER_PATH,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(redis_dir),
+                    "--save",
+                    "60 1",
+                    "--appendonly",
+                    "no",
+                    "--logfile",
+                    str(redis_dir / "redis.log"),
+                ],
             )
             _wait_for_port(port)
             os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
@@ -79,7 +96,7 @@ def _ensure_database(url: str) -> None:
     import psycopg2
 
     cfg = dj_database_url.parse(url)
-    params = {
+    params: dict[str, Any] = {
         "dbname": "postgres",
         "user": cfg.get("USER") or None,
         "password": cfg.get("PASSWORD") or None,
@@ -105,14 +122,41 @@ def start(args: argparse.Namespace) -> int:
     manage("load_demo")
     processes = {
         "web": subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{args.port}", "--noreload"]
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "runserver",
+                f"0.0.0.0:{args.port}",
+                "--noreload",
+            ]
         ),
         "worker": subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "saas", "worker", "-l", "INFO", "--concurrency", "2"]
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "saas",
+                "worker",
+                "-l",
+                "INFO",
+                "--concurrency",
+                "2",
+            ]
         ),
         "beat": subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "saas", "beat", "-l", "INFO",
-             "--schedule", str(VAR / "celerybeat-schedule")]
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "saas",
+                "beat",
+                "-l",
+                "INFO",
+                "--schedule",
+                str(VAR / "celerybeat-schedule"),
+            ]
         ),
     }
     from saas.demo import print_welcome
@@ -152,7 +196,9 @@ def test(args: argparse.Namespace) -> int:
 def check(args: argparse.Namespace) -> int:
     codes = [
         subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT).returncode,
-        subprocess.run([sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT).returncode,
+        subprocess.run(
+            [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT
+        ).returncode,
         subprocess.run([sys.executable, "-m", "mypy", "."], cwd=ROOT).returncode,
     ]
     return max(codes)

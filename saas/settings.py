@@ -37,7 +37,9 @@ SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-never-use-in-production")
 
 # Tenants live at <sub-domain>.<BASE_DOMAIN>; the public host is BASE_DOMAIN itself.
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
-ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN}").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in env("ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN}").split(",")
+]
 # Scheme and port used in the links we e-mail (confirmation, invitations).
 PUBLIC_URL_SCHEME = env("PUBLIC_URL_SCHEME", "http")
 PUBLIC_URL_PORT = env("PUBLIC_URL_PORT", "8000")
@@ -46,7 +48,8 @@ SHARED_APPS = [
     "django_tenants",
     "saas.tenancy",
     "shared_reference",
-    "tenants.accounts",  # the user model: platform staff in public, each hospital's users in its schema
+    # The user model: platform staff in public, each hospital's users in its own schema.
+    "tenants.accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -79,6 +82,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["tenants.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 MIDDLEWARE = [
     "saas.tenancy.middleware.TenantMiddleware",
@@ -146,8 +150,10 @@ CELERY_BEAT_SCHEDULE = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -15,10 +15,10 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
+from saas.tenancy.context import use_public_schema
 from saas.tenancy.models import Tenant, TenantKind, TenantStatus
 from saas.tenancy.provisioning import delete_tenant_schema, provision_tenant, schema_name_for
 from saas.tenancy.services import ensure_public_tenant
-from saas.tenancy.urls_helpers import tenant_host
 from tenants.accounts.models import User
 from tenants.structure.models import Establishment
 
@@ -48,19 +48,31 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     with django_db_blocker.unblock():
         ensure_public_tenant()
         alpha = create_tenant("alpha", "Hôpital Alpha")
-        bravo = create_tenant("bravo", f"Hôpital Bravo {B_MARKER}", kind=TenantKind.GHT)
+        bravo = create_tenant("bravo", "Hôpital Bravo", kind=TenantKind.GHT)
         with tenant_context(alpha):
             Establishment.objects.create(
-                name="Site Alpha", finess="800000259", legal_entity_name="Alpha",
+                name="Site Alpha",
+                finess="800000259",
+                legal_entity_name="Alpha",
                 legal_entity_finess="800000044",
             )
         with tenant_context(bravo):
             for i, finess in enumerate(("800000051", "800000077")):
                 Establishment.objects.create(
-                    name=f"Site Bravo {i} {B_MARKER}", finess=finess,
-                    legal_entity_name=f"Bravo {B_MARKER}", legal_entity_finess="800000044",
+                    name=f"Site Bravo {i} {B_MARKER}",
+                    finess=finess,
+                    legal_entity_name=f"Bravo {B_MARKER}",
+                    legal_entity_finess="800000044",
                 )
     yield
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    """Requests leave the connection on their tenant's schema (as in production); reset it."""
+    use_public_schema()
+    yield
+    use_public_schema()
 
 
 @pytest.fixture
@@ -102,7 +114,7 @@ def client_for(host: str, user: User | None = None, tenant: Tenant | None = None
         else:
             with tenant_context(tenant):
                 client.force_login(user)
-    connection.set_schema_to_public()
+    use_public_schema()
     return client
 
 
@@ -123,7 +135,7 @@ def live_db(django_db_blocker) -> Iterator[list[Tenant]]:  # type: ignore[no-unt
     created: list[Tenant] = []
     with django_db_blocker.unblock():
         yield created
-        connection.set_schema_to_public()
+        use_public_schema()
         for tenant in created:
             delete_tenant_schema(tenant)
 
@@ -155,9 +167,23 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
         "SPARE_SCHEMA_POOL_SIZE": "0",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "saas", "worker", "--pool=solo", "-Q", queue,
-         "-l", "WARNING", "-n", f"{queue}@%h"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "saas",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-l",
+            "WARNING",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -34,12 +34,6 @@ class SignupForm(forms.ModelForm):
             raise forms.ValidationError(_("This sub-domain is already taken."), code="taken")
         return subdomain
 
-    def _post_clean(self) -> None:
-        # Normalise before the model's own validators see the values.
-        if "finess" in self.cleaned_data:
-            self.instance.finess = self.cleaned_data["finess"]
-        super()._post_clean()
-
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

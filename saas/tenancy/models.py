@@ -26,18 +26,18 @@ class TenantStatus(models.TextChoices):
 
 
 class Tenant(TenantMixin):
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=16, choices=TenantKind.choices)
-    finess = models.CharField(
+    name: models.CharField = models.CharField(_("name"), max_length=200)
+    kind: models.CharField = models.CharField(_("kind"), max_length=16, choices=TenantKind.choices)
+    finess: models.CharField = models.CharField(
         _("FINESS of the legal entity"), max_length=9, blank=True, validators=[validate_finess]
     )
-    status = models.CharField(
+    status: models.CharField = models.CharField(
         _("status"), max_length=16, choices=TenantStatus.choices, default=TenantStatus.PROVISIONING
     )
-    status_reason = models.TextField(_("reason of the status"), blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    status_changed = models.DateTimeField(_("status changed"), auto_now=True)
+    status_reason: models.TextField = models.TextField(_("reason of the status"), blank=True)
+    contact_email: models.EmailField = models.EmailField(_("contact e-mail"), blank=True)
+    created: models.DateTimeField = models.DateTimeField(_("created"), auto_now_add=True)
+    status_changed: models.DateTimeField = models.DateTimeField(_("status changed"), auto_now=True)
 
     # Schemas are created by saas.tenancy.provisioning, never as a side effect of save().
     auto_create_schema = False
@@ -57,9 +57,7 @@ class Tenant(TenantMixin):
 
 class Domain(DomainMixin):
     class Meta:
-        constraints = [
-            models.UniqueConstraint(Lower("domain"), name="tenancy_domain_unique_lower")
-        ]
+        constraints = [models.UniqueConstraint(Lower("domain"), name="tenancy_domain_unique_lower")]
 
 
 class SignupRequest(models.Model):
@@ -69,13 +67,18 @@ class SignupRequest(models.Model):
     kind = models.CharField(
         _("kind"),
         max_length=16,
-        choices=[(TenantKind.HOSPITAL, TenantKind.HOSPITAL.label), (TenantKind.GHT, TenantKind.GHT.label)],
+        choices=[
+            (TenantKind.HOSPITAL, TenantKind.HOSPITAL.label),
+            (TenantKind.GHT, TenantKind.GHT.label),
+        ],
     )
     finess = models.CharField(
         _("FINESS of the legal entity"), max_length=9, validators=[validate_finess]
     )
     contact_email = models.EmailField(_("contact e-mail"))
-    subdomain = models.CharField(_("wanted sub-domain"), max_length=40, validators=[validate_subdomain])
+    subdomain = models.CharField(
+        _("wanted sub-domain"), max_length=40, validators=[validate_subdomain]
+    )
     created = models.DateTimeField(auto_now_add=True)
     confirmed = models.DateTimeField(null=True, blank=True)
     tenant = models.OneToOneField(

@@ -1,4 +1,4 @@
-"""Creating tenants' schemas fast: a pool of spare schemas, migrated like any tenant, claimed by rename.
+"""Fast tenant creation: spare schemas, migrated like any tenant, claimed by a rename.
 
 Migrating a new schema takes seconds and grows with every migration; cloning a template is
 barely faster and goes stale. Instead, spare schemas are prepared off the sign-up path (by a
@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_context, tenant_context
 
+from saas.tenancy.context import use_public_schema
 from saas.tenancy.models import Domain, Tenant, TenantKind, TenantStatus
 from saas.tenancy.schemas import drop_schema, pending_migrations, rename_schema
 from saas.tenancy.urls_helpers import tenant_host
@@ -55,20 +56,20 @@ def _create_and_migrate(schema_name: str) -> None:
     call_command(
         "migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0
     )
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 def _migrate_existing(schema_name: str) -> None:
     call_command(
         "migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0
     )
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 def create_spare_schema() -> Tenant:
     """Prepare one migrated spare schema; the row and the schema appear together or not at all."""
     schema_name = SPARE_PREFIX + uuid.uuid4().hex[:20]
-    with transaction.atomic():
+    with schema_context("public"), transaction.atomic():
         spare = Tenant.objects.create(
             schema_name=schema_name,
             name="spare",
@@ -127,7 +128,7 @@ def provision_tenant(tenant_id: int, *, subdomain: str, admin_email: str) -> Pro
     tenant failed with the reason, so that it can be retried.
     """
     try:
-        with transaction.atomic():
+        with schema_context("public"), transaction.atomic():
             tenant = Tenant.objects.select_for_update().get(pk=tenant_id)
             if tenant.status == TenantStatus.ACTIVE:
                 raise ProvisioningError(f"Tenant {tenant.schema_name} is already provisioned.")

@@ -54,7 +54,7 @@ def schemas_with_pending_migrations(schema_names: list[str]) -> list[str]:
         present = [s for s in schema_names if s in with_table]
         if present:
             union = " UNION ALL ".join(
-                f"SELECT %s, app, name FROM \"{s}\".django_migrations" for s in present
+                f'SELECT %s, app, name FROM "{s}".django_migrations' for s in present
             )
             cursor.execute(union, present)
             recorded: dict[str, set[tuple[str, str]]] = {s: set() for s in present}
@@ -74,3 +74,49 @@ def drop_schema(schema_name: str) -> None:
     if schema_exists(schema_name):
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA "{schema_name}" CASCADE')
+
+
+def schema_signature(schema_name: str) -> dict[str, object]:
+    """Everything that makes a schema's shape: columns, indexes, constraints, recorded migrations.
+
+    The schema's own name is replaced by a placeholder so that two schemas can be compared.
+    """
+
+    def rows(sql: str) -> list[tuple[object, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [schema_name])
+            return [
+                tuple(
+                    v.replace(f'"{schema_name}".', "<schema>.").replace(
+                        f"{schema_name}.", "<schema>."
+                    )
+                    if isinstance(v, str)
+                    else v
+                    for v in row
+                )
+                for row in cursor.fetchall()
+            ]
+
+    return {
+        "columns": rows(
+            "SELECT table_name, column_name, ordinal_position, data_type, udt_name, is_nullable, "
+            "column_default, character_maximum_length, numeric_precision, numeric_scale, "
+            "is_identity, identity_generation FROM information_schema.columns "
+            "WHERE table_schema = %s ORDER BY table_name, column_name"
+        ),
+        "indexes": rows(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s "
+            "ORDER BY tablename, indexname"
+        ),
+        "constraints": rows(
+            "SELECT cl.relname, co.conname, co.contype, pg_get_constraintdef(co.oid) "
+            "FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid "
+            "JOIN pg_namespace n ON n.oid = co.connamespace WHERE n.nspname = %s "
+            "ORDER BY cl.relname, co.conname"
+        ),
+        "sequences": rows(
+            "SELECT sequence_name, data_type, increment FROM information_schema.sequences "
+            "WHERE sequence_schema = %s ORDER BY sequence_name"
+        ),
+        "migrations": sorted(recorded_migrations(schema_name)),
+    }

@@ -49,7 +49,11 @@ def request_signup(
     if subdomain_is_taken(subdomain):
         raise SignupError(_("This sub-domain is already taken."))
     signup = SignupRequest.objects.create(
-        name=name, kind=kind, finess=finess, contact_email=contact_email.lower(), subdomain=subdomain
+        name=name,
+        kind=kind,
+        finess=finess,
+        contact_email=contact_email.lower(),
+        subdomain=subdomain,
     )
     token = signing.dumps(signup.pk, salt=SIGNUP_TOKEN_SALT)
     path = reverse("tenancy:signup_confirm", kwargs={"token": token}, urlconf="saas.urls_public")
@@ -88,7 +92,9 @@ def confirm_signup(token: str) -> SignupRequest:
             Domain.objects.filter(domain__iexact=tenant_host(signup.subdomain)).exists()
             or Tenant.objects.filter(schema_name=schema_name).exists()
         ):
-            raise SignupError(_("This sub-domain has been taken in the meantime; please sign up again."))
+            raise SignupError(
+                _("This sub-domain has been taken in the meantime; please sign up again.")
+            )
         tenant = Tenant.objects.create(
             schema_name=schema_name,
             name=signup.name,
@@ -100,7 +106,9 @@ def confirm_signup(token: str) -> SignupRequest:
         signup.confirmed = timezone.now()
         signup.tenant = tenant
         signup.save(update_fields=["confirmed", "tenant"])
-        TenantEvent.objects.create(tenant=tenant, action=TenantEvent.Action.CREATED, by=signup.contact_email)
+        TenantEvent.objects.create(
+            tenant=tenant, action=TenantEvent.Action.CREATED, by=signup.contact_email
+        )
         transaction.on_commit(lambda: queue_provisioning(tenant))
     return signup
 
@@ -169,7 +177,9 @@ def resend_invitation(tenant: Tenant, *, by: User) -> None:
         if admin is None:
             raise TenantActionRefused(_("This tenant has no administrator to invite."))
         send_invitation_task.delay(admin.pk, domain.domain)
-    TenantEvent.objects.create(tenant=tenant, action=TenantEvent.Action.INVITATION_RESENT, by=by.email)
+    TenantEvent.objects.create(
+        tenant=tenant, action=TenantEvent.Action.INVITATION_RESENT, by=by.email
+    )
 
 
 def ensure_public_tenant() -> Tenant:

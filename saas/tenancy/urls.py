@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from saas.tenancy import views
 
@@ -11,7 +11,5 @@ urlpatterns = [
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("staff/tenants/", views.tenant_list, name="tenant_list"),
     path("staff/tenants/<int:pk>/", views.tenant_detail, name="tenant_detail"),
-    path(
-        "staff/tenants/<int:pk>/<slug:action>/", views.tenant_action, name="tenant_action"
-    ),
+    path("staff/tenants/<int:pk>/<slug:action>/", views.tenant_action, name="tenant_action"),
 ]

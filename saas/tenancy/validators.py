@@ -12,10 +12,39 @@ FINESS_RE = re.compile(r"^(\d{2}|2A|2B)\d{7}$")
 # Host labels we keep for the platform itself or that would mislead users.
 RESERVED_SUBDOMAINS = frozenset(
     {
-        "admin", "api", "app", "assets", "auth", "cdn", "console", "dashboard", "demo",
-        "docs", "ftp", "help", "imap", "login", "mail", "media", "ns1", "ns2", "platform",
-        "pop", "public", "reference", "references", "root", "signup", "smtp", "sso",
-        "staff", "static", "status", "support", "test", "www",
+        "admin",
+        "api",
+        "app",
+        "assets",
+        "auth",
+        "cdn",
+        "console",
+        "dashboard",
+        "demo",
+        "docs",
+        "ftp",
+        "help",
+        "imap",
+        "login",
+        "mail",
+        "media",
+        "ns1",
+        "ns2",
+        "platform",
+        "pop",
+        "public",
+        "reference",
+        "references",
+        "root",
+        "signup",
+        "smtp",
+        "sso",
+        "staff",
+        "static",
+        "status",
+        "support",
+        "test",
+        "www",
     }
 )
 SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -47,8 +76,10 @@ def validate_finess(value: str) -> None:
     finess = normalise_finess(value)
     if not FINESS_RE.match(finess):
         raise ValidationError(
-            _("A FINESS number has nine characters: two for the département (digits, 2A or "
-              "2B) then seven digits."),
+            _(
+                "A FINESS number has nine characters: two for the département (digits, 2A or "
+                "2B) then seven digits."
+            ),
             code="finess_format",
         )
     if not finess_key_is_valid(finess):
@@ -60,8 +91,10 @@ def validate_finess(value: str) -> None:
 def validate_subdomain(value: str) -> None:
     if not SUBDOMAIN_RE.match(value):
         raise ValidationError(
-            _("Use 1 to 40 lower-case letters, digits or hyphens, starting and ending with a "
-              "letter or a digit."),
+            _(
+                "Use 1 to 40 lower-case letters, digits or hyphens, starting and ending with a "
+                "letter or a digit."
+            ),
             code="subdomain_format",
         )
     if value in RESERVED_SUBDOMAINS:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -18,7 +21,9 @@ from saas.tenancy.forms import SignupForm, SuspendForm
 from saas.tenancy.models import Tenant, TenantKind
 from saas.tenancy.urls_helpers import public_url
 
-staff_required = staff_member_required(login_url="accounts:login")
+ViewFunc = Callable[..., Any]
+
+staff_required: Callable[[ViewFunc], ViewFunc] = staff_member_required(login_url="accounts:login")
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -34,7 +39,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error("subdomain", str(exc))
         else:
             return redirect("tenancy:signup_sent")
-    return render(request, "tenancy/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "tenancy/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def signup_sent(request: HttpRequest) -> HttpResponse:
@@ -65,7 +72,9 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         checks["cache"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
+    )
 
 
 @staff_required

@@ -20,9 +20,7 @@ def invite_first_administrator(email: str, *, tenant_name: str) -> User:
     Must run inside the tenant's schema. Until roles on scopes exist, the tenant
     administrator is the schema's superuser.
     """
-    return User.objects.create_user(
-        email, is_superuser=True, full_name="", is_staff=False
-    )
+    return User.objects.create_user(email, is_superuser=True, full_name="", is_staff=False)
 
 
 def set_password_link(user: User, *, host: str) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
 from saas.celery import TenantOnlyTask, app
+from saas.tenancy.context import current_tenant
 from tenants.accounts.models import User
 from tenants.accounts.services import send_invitation
 
@@ -12,5 +11,5 @@ from tenants.accounts.services import send_invitation
 @app.task(base=TenantOnlyTask, name="tenants.accounts.tasks.send_invitation")
 def send_invitation_task(user_id: int, host: str) -> str:
     user = User.objects.get(pk=user_id)
-    send_invitation(user, host=host, tenant_name=connection.tenant.name)
+    send_invitation(user, host=host, tenant_name=current_tenant().name)
     return user.email

@@ -23,7 +23,9 @@ urlpatterns = [
     ),
     path(
         "set-password/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/set_password_done.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/set_password_done.html"
+        ),
         name="set_password_done",
     ),
 ]

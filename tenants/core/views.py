@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from saas.tenancy.context import current_tenant
 from tenants.structure.selectors import active_establishments
 
 
@@ -15,5 +15,5 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"tenant": connection.tenant, "establishments": active_establishments()},
+        {"tenant": current_tenant(), "establishments": active_establishments()},
     )

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from saas.tenancy.context import current_tenant
 
 
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """The authenticated user and the tenant they belong to."""
+    user = request.user
+    tenant = current_tenant()
     return Response(
         {
-            "email": request.user.email,
-            "full_name": request.user.full_name,
-            "tenant": {"name": connection.tenant.name, "kind": connection.tenant.kind},
+            "email": getattr(user, "email", ""),
+            "full_name": getattr(user, "full_name", ""),
+            "tenant": {"name": tenant.name, "kind": tenant.kind},
         }
     )

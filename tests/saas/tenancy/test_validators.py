@@ -46,7 +46,9 @@ def test_slug_subdomains_are_accepted(subdomain):
     validate_subdomain(subdomain)
 
 
-@pytest.mark.parametrize("subdomain", ["-chu", "chu-", "CHU", "chu_amiens", "chu.amiens", "é", "x" * 41])
+@pytest.mark.parametrize(
+    "subdomain", ["-chu", "chu-", "CHU", "chu_amiens", "chu.amiens", "é", "x" * 41]
+)
 def test_malformed_subdomains_are_refused(subdomain):
     with pytest.raises(ValidationError) as error:
         validate_subdomain(subdomain)

@@ -1,0 +1,74 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.signals import schema_migrated
+
+from saas.tenancy import provisioning
+from saas.tenancy.schemas import pending_migrations, schemas_with_pending_migrations
+
+
+def put_behind(schema_name):
+    """Make a schema look like it predates the structure app's migration."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE "{schema_name}".structure_establishment CASCADE')
+        cursor.execute(f"DELETE FROM \"{schema_name}\".django_migrations WHERE app = 'structure'")
+
+
+@pytest.fixture
+def migrated_schemas(db):
+    return [provisioning.create_spare_schema().schema_name for _ in range(3)]
+
+
+@pytest.fixture
+def migrated_log():
+    schemas = []
+
+    def record(sender, schema_name, **kwargs):
+        schemas.append(schema_name)
+
+    schema_migrated.connect(record)
+    yield schemas
+    schema_migrated.disconnect(record)
+
+
+def test_up_to_date_schemas_are_not_migrated_again(migrated_schemas, migrated_log, capsys):
+    call_command("migrate_schemas", tenant=True, interactive=False)
+    assert migrated_log == []
+    assert "already up to date, skipped" in capsys.readouterr().out
+
+
+def test_only_schemas_that_lack_a_migration_are_migrated(migrated_schemas, migrated_log):
+    put_behind(migrated_schemas[1])
+    assert schemas_with_pending_migrations(migrated_schemas) == [migrated_schemas[1]]
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    assert migrated_log == [migrated_schemas[1]]
+    assert not pending_migrations(migrated_schemas[1])
+
+
+def test_an_interrupted_run_resumes_where_it_stopped(migrated_schemas, migrated_log):
+    first, second = migrated_schemas[0], migrated_schemas[2]
+    put_behind(first)
+    put_behind(second)
+
+    def interrupt(sender, schema_name, **kwargs):
+        raise KeyboardInterrupt  # the operator's Ctrl-C right after the first schema
+
+    schema_migrated.connect(interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    finally:
+        schema_migrated.disconnect(interrupt)
+    assert schemas_with_pending_migrations(migrated_schemas) == [second]
+
+    migrated_log.clear()
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    assert migrated_log == [second]
+    assert schemas_with_pending_migrations(migrated_schemas) == []
+
+
+def test_an_explicit_target_is_applied_to_every_schema(migrated_schemas, migrated_log):
+    call_command(
+        "migrate_schemas", "structure", "0001", tenant=True, interactive=False, verbosity=0
+    )
+    assert set(migrated_schemas) <= set(migrated_log)

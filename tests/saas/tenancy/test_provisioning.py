@@ -1,0 +1,121 @@
+import pytest
+from django.core import mail
+from django.db import connection
+from django_tenants.utils import schema_exists, tenant_context
+
+from saas.tenancy import provisioning
+from saas.tenancy.models import Domain, Tenant, TenantKind, TenantStatus
+from saas.tenancy.schemas import pending_migrations, schema_signature
+from tenants.accounts.models import User
+
+
+def new_tenant(subdomain="gamma"):
+    return Tenant.objects.create(
+        schema_name=provisioning.schema_name_for(subdomain),
+        name=f"CH {subdomain}",
+        kind=TenantKind.HOSPITAL,
+        finess="800000044",
+        status=TenantStatus.PROVISIONING,
+    )
+
+
+def freshly_migrated(schema_name="t_reference"):
+    provisioning._create_and_migrate(schema_name)
+    return schema_signature(schema_name)
+
+
+def test_a_claimed_spare_schema_equals_a_freshly_migrated_one(db):
+    provisioning.create_spare_schema()
+    tenant = new_tenant()
+    result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
+    assert result.used_spare
+    provisioned = schema_signature("t_gamma")
+    reference = freshly_migrated()
+    for part in ("columns", "indexes", "constraints", "sequences", "migrations"):
+        assert provisioned[part] == reference[part], part
+    assert len(provisioned["columns"]) > 20 and provisioned["indexes"]
+
+
+def test_without_a_spare_the_schema_is_migrated_and_equal_too(db):
+    tenant = new_tenant()
+    result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
+    assert not result.used_spare
+    assert schema_signature("t_gamma") == freshly_migrated()
+
+
+def test_provisioning_activates_the_tenant_on_its_host_with_an_invited_administrator(db):
+    provisioning.create_spare_schema()
+    tenant = new_tenant()
+    provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="Chef@Gamma.fr")
+    tenant.refresh_from_db()
+    assert tenant.status == TenantStatus.ACTIVE
+    assert Domain.objects.get(tenant=tenant).domain == "gamma.localhost"
+    assert provisioning.spare_count() == 0
+    with tenant_context(tenant):
+        admin = User.objects.get()
+        assert admin.email == "chef@gamma.fr" and admin.is_superuser
+        assert not admin.has_usable_password()
+    (invitation,) = mail.outbox
+    assert invitation.to == ["chef@gamma.fr"]
+    assert (
+        "http://gamma.localhost:" in invitation.body
+        and "/accounts/set-password/" in invitation.body
+    )
+
+
+def test_a_spare_that_lags_behind_migrations_is_brought_up_to_date_when_claimed(db):
+    spare = provisioning.create_spare_schema()
+    with connection.cursor() as cursor:  # the spare predates the structure app's migration
+        cursor.execute(f'DROP TABLE "{spare.schema_name}".structure_establishment')
+        cursor.execute(
+            f"DELETE FROM \"{spare.schema_name}\".django_migrations WHERE app = 'structure'"
+        )
+    assert pending_migrations(spare.schema_name)
+    tenant = new_tenant()
+    result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
+    assert result.used_spare
+    assert not pending_migrations("t_gamma")
+    assert schema_signature("t_gamma") == freshly_migrated()
+
+
+def test_a_failed_provisioning_leaves_nothing_behind_and_can_be_retried(db):
+    spare = provisioning.create_spare_schema()
+    tenant = new_tenant()
+    with pytest.raises(ValueError):
+        provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="")
+    tenant.refresh_from_db()
+    assert tenant.status == TenantStatus.FAILED
+    assert "e-mail" in tenant.status_reason
+    assert not schema_exists("t_gamma")
+    assert not Domain.objects.filter(tenant=tenant).exists()
+    assert schema_exists(spare.schema_name) and provisioning.spare_count() == 1
+
+    provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
+    tenant.refresh_from_db()
+    assert tenant.status == TenantStatus.ACTIVE
+
+
+def test_a_failed_migration_on_the_slow_path_leaves_no_schema(db, monkeypatch):
+    def broken_migrate(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(provisioning, "call_command", broken_migrate)
+    tenant = new_tenant()
+    with pytest.raises(RuntimeError):
+        provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
+    assert not schema_exists("t_gamma")
+    tenant.refresh_from_db()
+    assert tenant.status == TenantStatus.FAILED and "disk full" in tenant.status_reason
+
+
+def test_provisioning_an_active_tenant_again_is_refused(db, tenant):
+    with pytest.raises(provisioning.ProvisioningError):
+        provisioning.provision_tenant(tenant.pk, subdomain="alpha", admin_email="x@alpha.fr")
+
+
+def test_refilling_the_pool_creates_only_what_is_missing(db):
+    assert provisioning.refill_spare_pool(2) == 2
+    assert provisioning.refill_spare_pool(2) == 0
+    assert provisioning.spare_count() == 2
+    spares = Tenant.objects.filter(status=TenantStatus.SPARE)
+    assert all(not pending_migrations(s.schema_name) for s in spares)
