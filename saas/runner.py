@@ -205,10 +205,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
-    manage("migrate_schemas", "--noinput", "-v", "0")
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "bench_provisioning", *args.rest], cwd=ROOT
-    ).returncode
+    return subprocess.run([sys.executable, "-m", "bench.provisioning", *args.rest], cwd=ROOT).returncode
 
 
 def main(argv: list[str] | None = None) -> int:

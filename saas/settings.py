@@ -66,6 +66,12 @@ TENANT_APPS = [
     "tenants.structure",
     "tenants.core",
 ]
+if os.environ.get("BENCH_SYNTHETIC_APP"):
+    # A generated app of ~40 tables, for the provisioning benchmark only (bench/synthetic.py).
+    import sys
+
+    sys.path.insert(0, os.environ["BENCH_SYNTHETIC_APP"])
+    TENANT_APPS.append("synthetic_domain")
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
 TENANT_MODEL = "tenancy.Tenant"

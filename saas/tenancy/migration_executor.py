@@ -7,11 +7,13 @@ commits on its own, so an interrupted run leaves every schema in a consistent st
 next run picks up exactly the schemas that are still behind: the command is resumable.
 
 An explicit target (``migrate_schemas app 0003``) is passed to every schema unchanged, since
-going backwards is not "missing a migration".
+going backwards is not "missing a migration". ``MIGRATE_ALL_SCHEMAS=1`` in the environment
+restores the stock behaviour (every schema visited), for example to re-run post-migrate hooks.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django_tenants.migration_executors import get_executor as stock_get_executor
@@ -29,7 +31,11 @@ def get_executor(codename: str | None = None) -> type[MigrationExecutor]:
             return bool(self.options.get("app_label") or self.options.get("migration_name"))
 
         def _only_pending(self, schemas: list[str]) -> list[str]:
-            if self._explicit_target() or self.options.get("fake"):
+            if (
+                self._explicit_target()
+                or self.options.get("fake")
+                or os.environ.get("MIGRATE_ALL_SCHEMAS") == "1"
+            ):
                 return schemas
             pending = schemas_with_pending_migrations(schemas)
             skipped = len(schemas) - len(pending)
