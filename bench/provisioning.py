@@ -124,11 +124,12 @@ def main() -> int:
 def run(args: argparse.Namespace) -> None:
     from django.core import mail
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
     from django_tenants.clone import CloneSchema
     from django_tenants.utils import tenant_context
 
     from saas.tenancy import provisioning
+    from saas.tenancy.context import use_public_schema
     from saas.tenancy.models import Domain, Tenant, TenantKind, TenantStatus
     from saas.tenancy.schemas import expected_migrations, schema_signature
     from saas.tenancy.services import ensure_public_tenant
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace) -> None:
                     interactive=False,
                     verbosity=0,
                 )
-                connection.set_schema_to_public()
+                use_public_schema()
                 with tenant_context(tenant):
                     admin = invite_first_administrator(f"a@{sub}.fr", tenant_name=tenant.name)
                 Domain.objects.create(domain=f"{sub}.localhost", tenant=tenant, is_primary=True)
@@ -251,9 +252,8 @@ def run(args: argparse.Namespace) -> None:
         ("claim a spare (ours), tenants 1-10", first),
         (f"claim a spare (ours), tenants {args.tenants - 9}-{args.tenants}", last10),
     ):
-        print(
-            f"| {label} | {len(xs)} | {ms(med(xs))} | {ms(p95(xs))} | {med(migrate_times) / med(xs):.1f}x |"
-        )
+        ratio = med(migrate_times) / med(xs)
+        print(f"| {label} | {len(xs)} | {ms(med(xs))} | {ms(p95(xs))} | {ratio:.1f}x |")
     print()
     print(f"Clone equals a migrated schema (columns, indexes, constraints): {not clone_diff}")
     print(f"Pool-provisioned schema equals a migrated one: {pool_equal}")

@@ -205,7 +205,9 @@ def check(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
-    return subprocess.run([sys.executable, "-m", "bench.provisioning", *args.rest], cwd=ROOT).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "bench.provisioning", *args.rest], cwd=ROOT
+    ).returncode
 
 
 def main(argv: list[str] | None = None) -> int:

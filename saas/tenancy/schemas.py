@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -76,7 +77,7 @@ def drop_schema(schema_name: str) -> None:
             cursor.execute(f'DROP SCHEMA "{schema_name}" CASCADE')
 
 
-def schema_signature(schema_name: str) -> dict[str, object]:
+def schema_signature(schema_name: str) -> dict[str, list[Any]]:
     """Everything that makes a schema's shape: columns, indexes, constraints, recorded migrations.
 
     The schema's own name is replaced by a placeholder so that two schemas can be compared.
