@@ -159,7 +159,7 @@ def start(args: argparse.Namespace) -> int:
             ]
         ),
     }
-    from saas.demo import print_welcome
+    from saas.demo_data import print_welcome
 
     print_welcome(args.port)
     stopping = False

@@ -1,0 +1,71 @@
+"""What the demo contains (no Django models here: the runner prints it without setting Django up).
+
+The numbers are shaped like real FINESS numbers (valid keys) but the demo names are marked as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from saas.tenancy.urls_helpers import host_url, public_url, tenant_host
+
+DEMO_PASSWORD = "demo-plan-2026"
+STAFF_EMAIL = "staff@platform.localhost"
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    subdomain: str
+    name: str
+    kind: str
+    finess: str
+    admin_email: str
+    establishments: tuple[tuple[str, str, str], ...]  # name, FINESS, city
+
+
+DEMO_TENANTS = (
+    DemoTenant(
+        subdomain="ght-somme",
+        name="GHT Somme Littoral (démo)",
+        kind="ght",
+        finess="800000044",
+        admin_email="admin@ght-somme.localhost",
+        establishments=(
+            ("CHU Amiens-Picardie (démo)", "800000259", "Amiens"),
+            ("CH d'Abbeville (démo)", "800000051", "Abbeville"),
+            ("CH de Doullens (démo)", "800000077", "Doullens"),
+        ),
+    ),
+    DemoTenant(
+        subdomain="ch-compiegne",
+        name="CH de Compiègne (démo)",
+        kind="hospital",
+        finess="600000103",
+        admin_email="admin@ch-compiegne.localhost",
+        establishments=(("CH de Compiègne (démo)", "600000111", "Compiègne"),),
+    ),
+)
+
+
+def print_welcome(port: int) -> None:
+    del port  # the URLs already carry PUBLIC_URL_PORT
+    lines = [
+        "",
+        "The product is running (web, worker, beat). Open:",
+        f"  Public host (sign-up, staff pages): {public_url('/')}",
+        f"    platform staff: {STAFF_EMAIL} / {DEMO_PASSWORD}",
+    ]
+    for demo in DEMO_TENANTS:
+        lines += [
+            f"  {demo.name}: {host_url(tenant_host(demo.subdomain), '/')}",
+            f"    administrator: {demo.admin_email} / {DEMO_PASSWORD}",
+        ]
+    lines += [
+        f"  Health: {public_url('/health/')}",
+        f"E-mails (sign-up confirmations, invitations) are written to {settings.EMAIL_FILE_PATH}/",
+        "Stop with Ctrl-C.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
