@@ -120,48 +120,40 @@ def start(args: argparse.Namespace) -> int:
     os.environ.setdefault("PUBLIC_URL_PORT", str(args.port))
     manage("migrate_schemas", "--noinput", "-v", "0")
     manage("load_demo")
-    processes = {
-        "web": subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "runserver",
-                f"0.0.0.0:{args.port}",
-                "--noreload",
-            ]
-        ),
-        "worker": subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "saas",
-                "worker",
-                "-l",
-                "INFO",
-                "--concurrency",
-                "2",
-            ]
-        ),
-        "beat": subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "saas",
-                "beat",
-                "-l",
-                "INFO",
-                "--schedule",
-                str(VAR / "celerybeat-schedule"),
-            ]
-        ),
+    commands = {
+        "web": [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "runserver",
+            f"0.0.0.0:{args.port}",
+            "--noreload",
+        ],
+        "worker": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "saas",
+            "worker",
+            "-l",
+            "INFO",
+            "--concurrency",
+            "2",
+        ],
+        "beat": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "saas",
+            "beat",
+            "-l",
+            "INFO",
+            "--schedule",
+            str(VAR / "celerybeat-schedule"),
+        ],
     }
-    from saas.demo_data import print_welcome
-
-    print_welcome(args.port)
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 
     def stop_all(*_: object) -> None:
@@ -171,6 +163,11 @@ def start(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop_all)
     signal.signal(signal.SIGINT, stop_all)
     try:
+        for name, command in commands.items():
+            processes[name] = subprocess.Popen(command)
+        from saas.demo_data import print_welcome
+
+        print_welcome(args.port)
         while not stopping:
             for name, process in processes.items():
                 if process.poll() is not None:
@@ -178,6 +175,7 @@ def start(args: argparse.Namespace) -> int:
                     stopping = True
             time.sleep(0.5)
     finally:
+        # Whatever happened, no web, worker or beat outlives this command.
         for process in processes.values():
             if process.poll() is None:
                 process.terminate()
