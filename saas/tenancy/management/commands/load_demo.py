@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from saas.demo import load_demo
+from saas.tenancy.tasks import refill_spare_pool
 
 
 class Command(BaseCommand):
@@ -22,3 +23,5 @@ class Command(BaseCommand):
             self.stdout.write(f"created {line}")
         if not done:
             self.stdout.write("demo data already present")
+        # Sign-ups in the demo should find spare schemas ready: the worker prepares them.
+        refill_spare_pool.delay()
