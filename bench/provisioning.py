@@ -28,6 +28,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from saas.runner import database_name, run_on_server
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,32 +41,16 @@ def _bench_database_url() -> str:
 
 
 def _recreate_database(url: str) -> None:
-    import dj_database_url
-    import psycopg2
-
-    cfg = dj_database_url.parse(url)
-    host = cfg.get("HOST") or cfg.get("OPTIONS", {}).get("host")
-    params = {"dbname": "postgres", "user": cfg.get("USER"), "host": host, "port": cfg.get("PORT")}
-    conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    conn.close()
+    name = database_name(url)
+    run_on_server(
+        url,
+        (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', []),
+        (f'CREATE DATABASE "{name}"', []),
+    )
 
 
 def _drop_database(url: str) -> None:
-    import dj_database_url
-    import psycopg2
-
-    cfg = dj_database_url.parse(url)
-    host = cfg.get("HOST") or cfg.get("OPTIONS", {}).get("host")
-    params = {"dbname": "postgres", "user": cfg.get("USER"), "host": host, "port": cfg.get("PORT")}
-    conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
-    conn.close()
+    run_on_server(url, (f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)', []))
 
 
 def ms(seconds: float) -> str:

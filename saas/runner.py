@@ -90,8 +90,11 @@ def _wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise RuntimeError(f"Redis did not start on port {port}")
 
 
-def _ensure_database(url: str) -> None:
-    """Create the database named in the URL when the server does not have it yet."""
+def run_on_server(url: str, *statements: tuple[str, list[str]]) -> list[object]:
+    """Run statements on the server of ``url`` (connected to its ``postgres`` database).
+
+    Returns the first value each statement fetched (None when it fetched nothing).
+    """
     import dj_database_url
     import psycopg2
 
@@ -105,11 +108,40 @@ def _ensure_database(url: str) -> None:
     }
     conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
     conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    conn.close()
+    results: list[object] = []
+    try:
+        with conn.cursor() as cursor:
+            for sql, sql_params in statements:
+                cursor.execute(sql, sql_params)
+                row = cursor.fetchone() if cursor.description else None
+                results.append(row[0] if row else None)
+    finally:
+        conn.close()
+    return results
+
+
+def database_name(url: str) -> str:
+    import dj_database_url
+
+    return str(dj_database_url.parse(url)["NAME"])
+
+
+def _ensure_database(url: str) -> None:
+    """Create the database named in the URL when the server does not have it yet."""
+    name = database_name(url)
+    (exists,) = run_on_server(url, ("SELECT 1 FROM pg_database WHERE datname = %s", [name]))
+    if not exists:
+        run_on_server(url, (f'CREATE DATABASE "{name}"', []))
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """Terminate a child process, and kill it if it does not stop in time."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def manage(*args: str) -> None:
@@ -180,10 +212,7 @@ def start(args: argparse.Namespace) -> int:
             if process.poll() is None:
                 process.terminate()
         for process in processes.values():
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_process(process)
     return 0
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
+from saas.runner import stop_process
 from saas.tenancy.context import use_public_schema
 from saas.tenancy.models import Tenant, TenantKind, TenantStatus
 from saas.tenancy.provisioning import delete_tenant_schema, provision_tenant, schema_name_for
@@ -195,8 +196,4 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
         worker.kill()
         raise RuntimeError("the Celery worker did not answer within 60 s")
     yield queue
-    worker.terminate()
-    try:
-        worker.wait(20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+    stop_process(worker, timeout=20)
