@@ -7,11 +7,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Domain, SignupRequest, Tenant, TenantEvent, TenantKind, TenantStatus
 from saas.tenancy.provisioning import schema_name_for
@@ -81,6 +82,15 @@ def confirm_signup(token: str) -> SignupRequest:
     except signing.BadSignature as exc:
         raise SignupError(_("This confirmation link is not valid.")) from exc
 
+    try:
+        return _confirm(signup_id)
+    except IntegrityError as exc:  # another sign-up took the name between check and insert
+        raise SignupError(
+            _("This sub-domain has been taken in the meantime; please sign up again.")
+        ) from exc
+
+
+def _confirm(signup_id: int) -> SignupRequest:
     with transaction.atomic():
         signup = SignupRequest.objects.select_for_update().filter(pk=signup_id).first()
         if signup is None:
@@ -164,14 +174,13 @@ def retry_provisioning(tenant: Tenant, *, by: User) -> Tenant:
 
 def resend_invitation(tenant: Tenant, *, by: User) -> None:
     """Queue, in the tenant's schema, a new invitation for its first administrator."""
-    from django_tenants.utils import tenant_context
-
-    from tenants.accounts.tasks import send_invitation_task
+    from tenants.accounts.tasks import send_invitation_task  # tasks import this module's app
 
     if tenant.status != TenantStatus.ACTIVE:
         raise TenantActionRefused(_("Only an active tenant's administrator can be invited again."))
     domain = tenant.get_primary_domain()
-    assert domain is not None
+    if domain is None:
+        raise TenantActionRefused(_("This tenant has no host name to invite to."))
     with tenant_context(tenant):
         admin = User.objects.filter(is_superuser=True).order_by("date_joined").first()
         if admin is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +20,7 @@ from saas.tenancy import selectors, services
 from saas.tenancy.forms import SignupForm, SuspendForm
 from saas.tenancy.models import Tenant, TenantKind
 from saas.tenancy.urls_helpers import public_url
+from tenants.accounts.models import User
 
 ViewFunc = Callable[..., Any]
 
@@ -100,19 +101,19 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def tenant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.exclude(kind=TenantKind.PLATFORM), pk=pk)
-    user = request.user
+    user = cast(User, request.user)  # staff_required let only signed-in staff through
     try:
         if action == "suspend":
             form = SuspendForm(request.POST)
             if not form.is_valid():
                 raise services.TenantActionRefused(_("Say why the tenant is suspended."))
-            services.suspend_tenant(tenant, by=user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.suspend_tenant(tenant, by=user, reason=form.cleaned_data["reason"])
         elif action == "reactivate":
-            services.reactivate_tenant(tenant, by=user)  # type: ignore[arg-type]
+            services.reactivate_tenant(tenant, by=user)
         elif action == "retry":
-            services.retry_provisioning(tenant, by=user)  # type: ignore[arg-type]
+            services.retry_provisioning(tenant, by=user)
         elif action == "resend-invitation":
-            services.resend_invitation(tenant, by=user)  # type: ignore[arg-type]
+            services.resend_invitation(tenant, by=user)
         else:
             return HttpResponse(_("Unknown action."), status=404)
     except services.TenantActionRefused as exc:

@@ -96,3 +96,12 @@ def test_a_forged_confirmation_link_gives_a_clear_page(public_client, db):
     assert "not valid" in response.content.decode() or "valide" in response.content.decode()
     with pytest.raises(SignupError):
         confirm_signup("forged-token")
+
+
+def test_confirming_after_the_sub_domain_was_taken_is_refused_clearly(db):
+    request_signup(**VALID)
+    token = re.search(r"/signup/confirm/([^/\s]+)/", mail.outbox[0].body).group(1)
+    Tenant.objects.create(schema_name="t_ch_test", name="Quicker", kind="hospital")
+    with pytest.raises(SignupError, match="entre-temps"):
+        confirm_signup(token)
+    assert SignupRequest.objects.get().confirmed is None
