@@ -64,6 +64,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "tenants.accounts",
     "tenants.structure",
+    "tenants.access",
     "tenants.core",
 ]
 if os.environ.get("BENCH_SYNTHETIC_APP"):

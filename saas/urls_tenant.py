@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("tenants.accounts.urls")),
     path("structure/", include("tenants.structure.urls")),
+    path("administration/", include("tenants.access.urls")),
     path("api/tenant/v1/", include("api.tenant.v1.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

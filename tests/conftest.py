@@ -43,6 +43,16 @@ def create_tenant(subdomain: str, name: str, *, kind: str = TenantKind.HOSPITAL)
     return result.tenant
 
 
+def put_behind(schema_name: str) -> None:
+    """Make a schema look like it predates the latest migration (a data migration, undone)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{schema_name}".access_expertisedomain')
+        cursor.execute(
+            f'DELETE FROM "{schema_name}".django_migrations '
+            "WHERE app = 'access' AND name = '0002_default_expertise_domains'"
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Test database plus the public host and two tenants, created once and committed."""
@@ -58,6 +68,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
                 legal_entity_finess="800000044",
             )
         with tenant_context(bravo):
+            User.objects.create_user(f"member-{B_MARKER.lower()}@bravo.test", full_name=B_MARKER)
             for i, finess in enumerate(("800000051", "800000077")):
                 Establishment.objects.create(
                     name=f"Site Bravo {i} {B_MARKER}",

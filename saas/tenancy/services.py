@@ -17,6 +17,7 @@ from django_tenants.utils import tenant_context
 from saas.tenancy.models import Domain, SignupRequest, Tenant, TenantEvent, TenantKind, TenantStatus
 from saas.tenancy.provisioning import schema_name_for
 from saas.tenancy.urls_helpers import public_url, tenant_host
+from tenants.access.models import Role
 from tenants.accounts.models import User
 
 SIGNUP_TOKEN_SALT = "saas.tenancy.signup"
@@ -182,7 +183,11 @@ def resend_invitation(tenant: Tenant, *, by: User) -> None:
     if domain is None:
         raise TenantActionRefused(_("This tenant has no host name to invite to."))
     with tenant_context(tenant):
-        admin = User.objects.filter(is_superuser=True).order_by("date_joined").first()
+        admin = (
+            User.objects.filter(grants__role=Role.TENANT_ADMIN, is_active=True)
+            .order_by("date_joined")
+            .first()
+        )
         if admin is None:
             raise TenantActionRefused(_("This tenant has no administrator to invite."))
         send_invitation_task.delay(admin.pk, domain.domain)

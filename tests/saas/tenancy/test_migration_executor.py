@@ -1,17 +1,10 @@
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django_tenants.signals import schema_migrated
 
 from saas.tenancy import provisioning
 from saas.tenancy.schemas import pending_migrations, schemas_with_pending_migrations
-
-
-def put_behind(schema_name):
-    """Make a schema look like it predates the structure app's migration."""
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE "{schema_name}".structure_establishment CASCADE')
-        cursor.execute(f"DELETE FROM \"{schema_name}\".django_migrations WHERE app = 'structure'")
+from tests.conftest import put_behind
 
 
 @pytest.fixture
@@ -68,7 +61,5 @@ def test_an_interrupted_run_resumes_where_it_stopped(migrated_schemas, migrated_
 
 
 def test_an_explicit_target_is_applied_to_every_schema(migrated_schemas, migrated_log):
-    call_command(
-        "migrate_schemas", "structure", "0001", tenant=True, interactive=False, verbosity=0
-    )
+    call_command("migrate_schemas", "access", "0002", tenant=True, interactive=False, verbosity=0)
     assert set(migrated_schemas) <= set(migrated_log)

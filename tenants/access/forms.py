@@ -1,0 +1,51 @@
+"""Forms of the tenant administration pages."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from tenants.access.models import ExpertiseDomain, Role, ScopeKind
+from tenants.core.forms import BootstrapForm
+from tenants.structure.models import Establishment, FunctionalUnit, Pole
+
+SCOPE_MODELS: dict[str, type[Model]] = {
+    ScopeKind.ESTABLISHMENT: Establishment,
+    ScopeKind.POLE: Pole,
+    ScopeKind.UF: FunctionalUnit,
+    ScopeKind.DOMAIN: ExpertiseDomain,
+}
+
+
+def scope_choices() -> list[tuple[Any, Any]]:
+    """One list of every scope, grouped by kind: ``tenant`` or ``<kind>:<id>``."""
+    choices: list[tuple[Any, Any]] = [(ScopeKind.TENANT.value, ScopeKind.TENANT.label)]
+    for kind, model in SCOPE_MODELS.items():
+        options = [(f"{kind}:{obj.pk}", str(obj)) for obj in model._default_manager.all()]
+        if options:
+            choices.append((ScopeKind(kind).label, options))
+    return choices
+
+
+class InviteForm(BootstrapForm):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+
+
+class GrantForm(BootstrapForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    scope = forms.ChoiceField(label=_("Scope"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["scope"]).choices = scope_choices()
+
+    def scope_and_target(self) -> tuple[str, Model | None]:
+        value: str = self.cleaned_data["scope"]
+        if value == ScopeKind.TENANT:
+            return value, None
+        kind, _sep, pk = value.partition(":")
+        return kind, SCOPE_MODELS[kind]._default_manager.get(pk=pk)

@@ -1,0 +1,146 @@
+"""The single answer to "may this user do this action on this object?".
+
+Views, the API and tasks all ask ``has_permission`` (or ``require``); nothing else reads grants
+to decide. An action names the roles that may perform it; a grant covers an object when the
+object sits inside the grant's scope: the whole tenant covers everything, an establishment
+covers its pôles, services and UF, a pôle its services and UF, an UF itself, an expertise
+domain the objects routed to that domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+from typing import Any, Protocol
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from tenants.access.models import Role, RoleGrant, ScopeKind
+from tenants.accounts.models import User
+from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+
+
+class Action(StrEnum):
+    ADMINISTER_TENANT = "tenant.administer"
+    VIEW_STRUCTURE = "structure.view"
+
+
+ALL_ROLES = frozenset(Role)
+
+ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
+    Action.ADMINISTER_TENANT: frozenset({Role.TENANT_ADMIN}),
+    Action.VIEW_STRUCTURE: ALL_ROLES,
+}
+
+# On which kinds of scope each role makes sense.
+STRUCTURE_SCOPES = frozenset(
+    {ScopeKind.TENANT, ScopeKind.ESTABLISHMENT, ScopeKind.POLE, ScopeKind.UF}
+)
+ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
+    **{role: STRUCTURE_SCOPES for role in Role},
+    Role.TENANT_ADMIN: frozenset({ScopeKind.TENANT}),
+    Role.EXPERT: frozenset({ScopeKind.TENANT, ScopeKind.DOMAIN}),
+    Role.DISPATCHER: frozenset({ScopeKind.TENANT, ScopeKind.ESTABLISHMENT, ScopeKind.DOMAIN}),
+}
+
+
+@dataclass(frozen=True)
+class ScopePath:
+    """Where an object sits: its establishment, pôle, UF and expertise domain (when it has them)."""
+
+    establishment_id: int | None = None
+    pole_id: int | None = None
+    uf_id: int | None = None
+    domain_id: int | None = None
+
+
+class Scoped(Protocol):
+    def scope_path(self) -> ScopePath: ...
+
+
+def scope_path_of(obj: object) -> ScopePath:
+    if isinstance(obj, Establishment):
+        return ScopePath(establishment_id=obj.pk)
+    if isinstance(obj, Pole):
+        return ScopePath(establishment_id=obj.establishment_id, pole_id=obj.pk)
+    if isinstance(obj, Service):
+        return ScopePath(establishment_id=obj.pole.establishment_id, pole_id=obj.pole_id)
+    if isinstance(obj, FunctionalUnit):
+        pole = obj.service.pole
+        return ScopePath(establishment_id=pole.establishment_id, pole_id=pole.pk, uf_id=obj.pk)
+    path = getattr(obj, "scope_path", None)
+    if callable(path):
+        result: ScopePath = path()
+        return result
+    raise TypeError(f"{type(obj).__name__} does not say where it sits in the structure")
+
+
+def grant_covers(grant: RoleGrant, path: ScopePath) -> bool:
+    match grant.scope:
+        case ScopeKind.TENANT:
+            return True
+        case ScopeKind.ESTABLISHMENT:
+            return (
+                path.establishment_id is not None
+                and path.establishment_id == grant.establishment_id
+            )
+        case ScopeKind.POLE:
+            return path.pole_id is not None and path.pole_id == grant.pole_id
+        case ScopeKind.UF:
+            return path.uf_id is not None and path.uf_id == grant.uf_id
+        case ScopeKind.DOMAIN:
+            return path.domain_id is not None and path.domain_id == grant.domain_id
+    return False
+
+
+def grants_of(user: User) -> list[RoleGrant]:
+    """The user's grants, read once per user object (a request's user is one object)."""
+    cached: list[RoleGrant] | None = getattr(user, "_grants_cache", None)
+    if cached is None:
+        cached = list(RoleGrant.objects.filter(user=user))
+        user._grants_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def has_permission(user: User | AnonymousUser, action: Action, obj: object | None = None) -> bool:
+    """May ``user`` do ``action`` on ``obj``?
+
+    Without an object, any grant of an allowed role is enough (list pages then show only what
+    the user's scopes cover).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    allowed = ALLOWED_ROLES[action]
+    grants = [g for g in grants_of(user) if g.role in allowed]  # type: ignore[arg-type]
+    if obj is None:
+        return bool(grants)
+    path = scope_path_of(obj)
+    return any(grant_covers(g, path) for g in grants)
+
+
+def require(user: User | AnonymousUser, action: Action, obj: object | None = None) -> None:
+    if not has_permission(user, action, obj):
+        raise PermissionDenied(f"Not allowed: {action}")
+
+
+def permission_required(
+    action: Action,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: sign-in first, then the action (403 when signed in without the right)."""
+    from django.contrib.auth.views import redirect_to_login
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

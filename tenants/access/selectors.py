@@ -1,0 +1,26 @@
+"""Read queries of the administration pages."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tenants.access.models import AccessEvent, RoleGrant
+from tenants.accounts.models import User
+
+
+def users_with_grants(search: str = "") -> QuerySet[User]:
+    grants = RoleGrant.objects.select_related("establishment", "pole", "uf", "domain")
+    users = User.objects.prefetch_related(Prefetch("grants", queryset=grants)).order_by("email")
+    if search:
+        users = users.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
+    return users
+
+
+def grants_of_user(user: User) -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.filter(user=user).select_related(
+        "establishment", "pole", "uf", "domain"
+    )
+
+
+def recent_access_events(limit: int = 200) -> QuerySet[AccessEvent]:
+    return AccessEvent.objects.all()[:limit]

@@ -1,0 +1,103 @@
+"""Granting and revoking roles on scopes; every change is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from tenants.access.models import (
+    AccessEvent,
+    ExpertiseDomain,
+    GrantSource,
+    Role,
+    RoleGrant,
+    ScopeKind,
+)
+from tenants.access.permissions import ROLE_SCOPES
+from tenants.accounts.models import User
+from tenants.structure.models import Establishment, FunctionalUnit, Pole
+
+SCOPE_TARGETS: dict[ScopeKind, tuple[str, type[Model]] | None] = {
+    ScopeKind.TENANT: None,
+    ScopeKind.ESTABLISHMENT: ("establishment", Establishment),
+    ScopeKind.POLE: ("pole", Pole),
+    ScopeKind.UF: ("uf", FunctionalUnit),
+    ScopeKind.DOMAIN: ("domain", ExpertiseDomain),
+}
+
+
+@dataclass
+class GrantRefused(Exception):
+    """A grant that cannot be made; ``field`` names the form field at fault."""
+
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def record(actor: str, action: str, user: User, grant: RoleGrant | None = None) -> None:
+    AccessEvent.objects.create(
+        actor=actor,
+        action=action,
+        user_email=user.email,
+        role=grant.role if grant else "",
+        scope=grant.scope_label if grant else "",
+    )
+
+
+def grant_role(
+    user: User,
+    role: str,
+    scope: str,
+    target: Model | None = None,
+    *,
+    by: str,
+    source: str = GrantSource.MANUAL,
+    provider: str = "",
+) -> RoleGrant:
+    """Grant ``role`` to ``user`` on a scope (``target`` is the establishment, pôle, UF or domain).
+
+    ``by`` is the e-mail of whoever grants (or ``oidc:<provider>``), kept in the history.
+    """
+    if role not in Role.values:
+        raise GrantRefused("role", _("Unknown role."))
+    if scope not in ScopeKind.values:
+        raise GrantRefused("scope", _("Unknown scope."))
+    if ScopeKind(scope) not in ROLE_SCOPES[Role(role)]:
+        raise GrantRefused(
+            "scope",
+            _("The role %(role)s cannot be granted on this kind of scope.")
+            % {"role": Role(role).label},
+        )
+    expected = SCOPE_TARGETS[ScopeKind(scope)]
+    fields: dict[str, Model] = {}
+    if expected is None:
+        if target is not None:
+            raise GrantRefused("target", _("The whole tenant takes no target."))
+    else:
+        field, model = expected
+        if not isinstance(target, model):
+            raise GrantRefused(
+                "target", _("Choose the %(kind)s.") % {"kind": ScopeKind(scope).label}
+            )
+        fields[field] = target
+    try:
+        with transaction.atomic():
+            grant = RoleGrant.objects.create(
+                user=user, role=role, scope=scope, source=source, source_provider=provider, **fields
+            )
+            record(by, AccessEvent.Action.GRANTED, user, grant)
+    except IntegrityError as exc:
+        raise GrantRefused("role", _("This user already holds this role on this scope.")) from exc
+    return grant
+
+
+def revoke_grant(grant: RoleGrant, *, by: str) -> None:
+    with transaction.atomic():
+        record(by, AccessEvent.Action.REVOKED, grant.user, grant)
+        grant.delete()

@@ -1,0 +1,144 @@
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django_tenants.utils import tenant_context
+
+from tenants.access.models import ExpertiseDomain, Role, ScopeKind
+from tenants.access.permissions import Action, ScopePath, has_permission, require
+from tenants.access.services import GrantRefused, grant_role
+from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+
+
+@pytest.fixture
+def structure(tenant):
+    """Two establishments; the first with two pôles, each with a service and an UF."""
+    with tenant_context(tenant):
+        first = Establishment.objects.get(finess="800000259")
+        second = Establishment.objects.create(
+            name="Site 2",
+            finess="800000051",
+            legal_entity_name="A",
+            legal_entity_finess="800000044",
+        )
+        units = {}
+        for code in ("P1", "P2"):
+            pole = Pole.objects.create(establishment=first, code=code, name=f"Pôle {code}")
+            service = Service.objects.create(pole=pole, code=f"S{code}", name=f"Service {code}")
+            units[code] = FunctionalUnit.objects.create(
+                service=service, code=f"U{code}", name=f"UF {code}"
+            )
+        yield SimpleNamespace(
+            first=first,
+            second=second,
+            units=units,
+            p1=units["P1"].service.pole,
+            p2=units["P2"].service.pole,
+        )
+
+
+@pytest.fixture
+def in_tenant(tenant):
+    with tenant_context(tenant):
+        yield
+
+
+def test_a_grant_on_an_establishment_covers_its_poles_and_uf_only(
+    tenant, in_tenant, structure, make_user
+):
+    user = make_user(tenant)
+    grant_role(user, Role.VIEWER, ScopeKind.ESTABLISHMENT, structure.first, by="test")
+    assert has_permission(user, Action.VIEW_STRUCTURE, structure.first)
+    assert has_permission(user, Action.VIEW_STRUCTURE, structure.p2)
+    assert has_permission(user, Action.VIEW_STRUCTURE, structure.units["P1"])
+    assert not has_permission(user, Action.VIEW_STRUCTURE, structure.second)
+
+
+def test_a_grant_on_a_pole_does_not_reach_the_neighbouring_pole(
+    tenant, in_tenant, structure, make_user
+):
+    user = make_user(tenant)
+    grant_role(user, Role.POLE_HEAD, ScopeKind.POLE, structure.p1, by="test")
+    assert has_permission(user, Action.VIEW_STRUCTURE, structure.units["P1"])
+    assert not has_permission(user, Action.VIEW_STRUCTURE, structure.units["P2"])
+    assert not has_permission(user, Action.VIEW_STRUCTURE, structure.first)
+
+
+def test_a_grant_on_an_uf_covers_that_uf(tenant, in_tenant, structure, make_user):
+    user = make_user(tenant)
+    grant_role(user, Role.REQUESTER, ScopeKind.UF, structure.units["P2"], by="test")
+    assert has_permission(user, Action.VIEW_STRUCTURE, structure.units["P2"])
+    assert not has_permission(user, Action.VIEW_STRUCTURE, structure.units["P1"])
+    assert not has_permission(user, Action.VIEW_STRUCTURE, structure.p2)
+
+
+def test_a_domain_grant_covers_objects_routed_to_that_domain(tenant, in_tenant, make_user):
+    biomedical = ExpertiseDomain.objects.get(code="biomedical")
+    it = ExpertiseDomain.objects.get(code="it")
+    user = make_user(tenant)
+    grant_role(user, Role.EXPERT, ScopeKind.DOMAIN, biomedical, by="test")
+
+    class Routed:
+        def __init__(self, domain):
+            self.domain = domain
+
+        def scope_path(self):
+            return ScopePath(domain_id=self.domain.pk)
+
+    assert has_permission(user, Action.VIEW_STRUCTURE, Routed(biomedical))
+    assert not has_permission(user, Action.VIEW_STRUCTURE, Routed(it))
+
+
+def test_only_tenant_administrators_administer(tenant, in_tenant, structure, make_user):
+    viewer, admin = make_user(tenant), make_user(tenant)
+    grant_role(viewer, Role.VIEWER, ScopeKind.TENANT, by="test")
+    grant_role(admin, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
+    assert not has_permission(viewer, Action.ADMINISTER_TENANT)
+    assert has_permission(admin, Action.ADMINISTER_TENANT)
+    with pytest.raises(PermissionDenied):
+        require(viewer, Action.ADMINISTER_TENANT)
+
+
+def test_inactive_and_anonymous_users_may_do_nothing(tenant, in_tenant, make_user):
+    user = make_user(tenant)
+    grant_role(user, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
+    user.is_active = False
+    assert not has_permission(user, Action.ADMINISTER_TENANT)
+    assert not has_permission(AnonymousUser(), Action.VIEW_STRUCTURE)
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "field"),
+    [
+        (Role.TENANT_ADMIN, ScopeKind.ESTABLISHMENT, "scope"),  # administrators are tenant-wide
+        (Role.EXPERT, ScopeKind.UF, "scope"),  # experts work on a domain
+        (Role.VIEWER, ScopeKind.DOMAIN, "scope"),
+        ("janitor", ScopeKind.TENANT, "role"),
+    ],
+)
+def test_grants_that_make_no_sense_are_refused_with_the_field(
+    tenant, in_tenant, structure, make_user, role, scope, field
+):
+    user = make_user(tenant)
+    target = {
+        ScopeKind.ESTABLISHMENT: structure.first,
+        ScopeKind.UF: structure.units["P1"],
+        ScopeKind.DOMAIN: ExpertiseDomain.objects.first(),
+    }.get(scope)
+    with pytest.raises(GrantRefused) as refused:
+        grant_role(user, role, scope, target, by="test")
+    assert refused.value.field == field
+
+
+def test_a_scope_without_its_target_is_refused(tenant, in_tenant, make_user):
+    with pytest.raises(GrantRefused) as refused:
+        grant_role(make_user(tenant), Role.VIEWER, ScopeKind.POLE, None, by="test")
+    assert refused.value.field == "target"
+
+
+def test_the_same_grant_twice_is_refused(tenant, in_tenant, make_user):
+    user = make_user(tenant)
+    grant_role(user, Role.VIEWER, ScopeKind.TENANT, by="test")
+    with pytest.raises(GrantRefused):
+        grant_role(user, Role.VIEWER, ScopeKind.TENANT, by="test")
