@@ -57,12 +57,14 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
+    "axes",  # lock-out of platform staff accounts
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "tenants.accounts",
+    "axes",  # each tenant counts its own failed logins
     "tenants.structure",
     "tenants.access",
     "tenants.core",
@@ -86,7 +88,25 @@ GET_EXECUTOR_FUNCTION = "saas.tenancy.migration_executor.get_executor"
 SPARE_SCHEMA_POOL_SIZE = int(env("SPARE_SCHEMA_POOL_SIZE", "3"))
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["tenants.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts before checking passwords
+    "tenants.accounts.backends.EmailBackend",
+]
+# Lock an account (not an address: a hospital's staff share a few outgoing addresses) after
+# five failures in a row, for fifteen minutes; a successful login resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# The login form posts the e-mail address as "username" (Django's AuthenticationForm).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tenants.accounts.backends.lockout_username"
+# axes.W006 asks for the IP address too; behind a hospital's NAT that would lock every member
+# of staff out after five typos anywhere. Password rules (12 characters, not a common one)
+# are what resists spraying one password over many accounts.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -103,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tenants.accounts.middleware.HtmxLoginRedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [

@@ -43,6 +43,13 @@ def create_tenant(subdomain: str, name: str, *, kind: str = TenantKind.HOSPITAL)
     return result.tenant
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Hashing every test user's password with the production cost would triple the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def put_behind(schema_name: str) -> None:
     """Make a schema look like it predates the latest migration (a data migration, undone)."""
     with connection.cursor() as cursor:

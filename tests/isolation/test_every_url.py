@@ -30,6 +30,8 @@ OPEN_TO_ANONYMOUS = {
     "accounts:logout",
     "accounts:set_password",
     "accounts:set_password_done",
+    "accounts:password_reset",
+    "accounts:password_reset_sent",
     "set_language",
 }
 
