@@ -34,6 +34,9 @@ def env_bool(name: str, default: bool) -> bool:
 PRODUCTION = env_bool("PRODUCTION", False)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-never-use-in-production")
+# Fernet key(s) for secrets kept in the database (see saas/crypto.py); empty: derived from
+# SECRET_KEY, which production refuses.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "")
 
 # Tenants live at <sub-domain>.<BASE_DOMAIN>; the public host is BASE_DOMAIN itself.
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
@@ -67,6 +70,7 @@ TENANT_APPS = [
     "axes",  # each tenant counts its own failed logins
     "tenants.structure",
     "tenants.access",
+    "tenants.sso",
     "tenants.core",
 ]
 if os.environ.get("BENCH_SYNTHETIC_APP"):
@@ -91,7 +95,13 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts before checking passwords
     "tenants.accounts.backends.EmailBackend",
+    # Only answers the OIDC callback, which names the tenant's provider (tenants/sso).
+    "tenants.sso.backend.TenantOIDCBackend",
 ]
+# mozilla-django-oidc: everything provider-specific is per tenant, in the database.
+OIDC_TIMEOUT = 10
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 # Lock an account (not an address: a hospital's staff share a few outgoing addresses) after
 # five failures in a row, for fifteen minutes; a successful login resets the count.
 AXES_FAILURE_LIMIT = 5

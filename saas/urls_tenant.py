@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("tenants.accounts.urls")),
     path("structure/", include("tenants.structure.urls")),
     path("administration/", include("tenants.access.urls")),
+    path("sso/", include("tenants.sso.urls")),
     path("api/tenant/v1/", include("api.tenant.v1.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

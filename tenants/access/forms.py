@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from tenants.access.models import ExpertiseDomain, Role, ScopeKind
+from tenants.access.services import parse_scope
 from tenants.core.forms import BootstrapForm
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
@@ -44,8 +45,4 @@ class GrantForm(BootstrapForm):
         cast(forms.ChoiceField, self.fields["scope"]).choices = scope_choices()
 
     def scope_and_target(self) -> tuple[str, Model | None]:
-        value: str = self.cleaned_data["scope"]
-        if value == ScopeKind.TENANT:
-            return value, None
-        kind, _sep, pk = value.partition(":")
-        return kind, SCOPE_MODELS[kind]._default_manager.get(pk=pk)
+        return parse_scope(self.cleaned_data["scope"])

@@ -40,6 +40,20 @@ class GrantRefused(Exception):
         return self.reason
 
 
+def parse_scope(value: str) -> tuple[str, Model | None]:
+    """``tenant`` or ``<kind>:<id>`` (the grant form's values) into a scope kind and its target."""
+    if value == ScopeKind.TENANT:
+        return value, None
+    kind, _sep, pk = value.partition(":")
+    expected = SCOPE_TARGETS.get(ScopeKind(kind)) if kind in ScopeKind.values else None
+    if expected is None or not pk.isdigit():
+        raise GrantRefused("scope", _("Unknown scope."))
+    target = expected[1]._default_manager.filter(pk=int(pk)).first()
+    if target is None:
+        raise GrantRefused("scope", _("This scope no longer exists."))
+    return kind, target
+
+
 def record(actor: str, action: str, user: User, grant: RoleGrant | None = None) -> None:
     AccessEvent.objects.create(
         actor=actor,

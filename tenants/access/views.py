@@ -69,8 +69,8 @@ def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     form = GrantForm(request.POST)
     if form.is_valid():
-        scope, target = form.scope_and_target()
         try:
+            scope, target = form.scope_and_target()
             services.grant_role(
                 user, form.cleaned_data["role"], scope, target, by=cast(User, request.user).email
             )

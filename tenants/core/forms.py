@@ -7,19 +7,35 @@ from typing import Any
 from django import forms
 
 
-class BootstrapForm(forms.Form):
+class BootstrapMixin:
     """Gives widgets Bootstrap's classes, and marks the invalid ones after validation."""
+
+    fields: dict[str, forms.Field]
+    errors: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self) -> None:
-        super().full_clean()
+        super().full_clean()  # type: ignore[misc]
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+
+
+class BootstrapForm(BootstrapMixin, forms.Form):
+    pass
+
+
+class BootstrapModelForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass

@@ -33,6 +33,8 @@ OPEN_TO_ANONYMOUS = {
     "accounts:password_reset",
     "accounts:password_reset_sent",
     "set_language",
+    "sso:login",
+    "sso:callback",
 }
 
 
