@@ -5,12 +5,21 @@ from __future__ import annotations
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from saas.demo_data import DEMO_PASSWORD, DEMO_TENANTS, STAFF_EMAIL
+from saas.demo_data import (
+    DEMO_PASSWORD,
+    DEMO_TENANTS,
+    OIDC_MAPPINGS,
+    OIDC_TENANT,
+    STAFF_EMAIL,
+    oidc_port,
+)
 from saas.tenancy.models import Tenant, TenantStatus
 from saas.tenancy.provisioning import provision_tenant, schema_name_for
 from saas.tenancy.services import ensure_public_tenant
 from saas.tenancy.urls_helpers import tenant_host
+from tenants.access.models import ExpertiseDomain
 from tenants.accounts.models import User
+from tenants.sso.models import ClaimRoleMapping, IdentityProvider
 from tenants.structure.models import Establishment
 
 
@@ -53,4 +62,25 @@ def load_demo() -> list[str]:
                     },
                 )
         done.append(f"tenant {demo.name} at {tenant_host(demo.subdomain)}")
+    configure_demo_identity_provider()
     return done
+
+
+def configure_demo_identity_provider() -> None:
+    """Point the GHT's provider at the local oidc-provider-mock (its port may change)."""
+    tenant = Tenant.objects.get(schema_name=schema_name_for(OIDC_TENANT))
+    with tenant_context(tenant):
+        provider, _ = IdentityProvider.objects.get_or_create(
+            slug="keycloak",
+            defaults={"name": "Keycloak du GHT (démo)", "client_id": OIDC_TENANT},
+        )
+        provider.discovery_url = f"http://localhost:{oidc_port()}/.well-known/openid-configuration"
+        provider.client_secret = "demo-secret"
+        provider.save()
+        for value, role, scope in OIDC_MAPPINGS:
+            if scope.startswith("domain:"):
+                domain = ExpertiseDomain.objects.get(code=scope.split(":", 1)[1])
+                scope = f"domain:{domain.pk}"
+            ClaimRoleMapping.objects.get_or_create(
+                provider=provider, claim_path="groups", value=value, role=role, scope=scope
+            )

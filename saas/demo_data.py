@@ -5,6 +5,7 @@ The numbers are shaped like real FINESS numbers (valid keys) but the demo names 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,6 +13,42 @@ from django.conf import settings
 from saas.tenancy.urls_helpers import host_url, public_url, tenant_host
 
 DEMO_PASSWORD = "demo-plan-2026"
+# The GHT signs in through an identity provider (oidc-provider-mock, started by dev.py start);
+# the single hospital with passwords.
+OIDC_TENANT = "ght-somme"
+OIDC_USERS = (
+    {
+        "sub": "marie.curie",
+        "email": "marie.curie@ght-somme.localhost",
+        "name": "Marie Curie",
+        "groups": ["biomedical-engineers"],
+    },
+    {
+        "sub": "louis.pasteur",
+        "email": "louis.pasteur@ght-somme.localhost",
+        "name": "Louis Pasteur",
+        "groups": ["cadres-de-sante"],
+    },
+    {
+        "sub": "simone.veil",
+        "email": "simone.veil@ght-somme.localhost",
+        "name": "Simone Veil",
+        "groups": ["direction", "admins"],
+    },
+)
+# claim value -> (role, scope: "tenant" or "domain:<code>")
+OIDC_MAPPINGS = (
+    ("biomedical-engineers", "expert", "domain:biomedical"),
+    ("cadres-de-sante", "requester", "tenant"),
+    ("direction", "management", "tenant"),
+    ("admins", "tenant_admin", "tenant"),
+)
+
+
+def oidc_port() -> int:
+    return int(os.environ.get("DEMO_OIDC_PORT", "8001"))
+
+
 STAFF_EMAIL = "staff@platform.localhost"
 
 
@@ -62,6 +99,12 @@ def print_welcome(port: int) -> None:
             f"  {demo.name}: {host_url(tenant_host(demo.subdomain), '/')}",
             f"    administrator: {demo.admin_email} / {DEMO_PASSWORD}",
         ]
+        if demo.subdomain == OIDC_TENANT:
+            subs = ", ".join(str(u["sub"]) for u in OIDC_USERS)
+            lines.append(
+                f"    or 'Keycloak du GHT (démo)' on the login page, as one of: {subs}"
+                f" (identity provider at http://localhost:{oidc_port()}/)"
+            )
     lines += [
         f"  Health: {public_url('/health/')}",
         f"E-mails (sign-up confirmations, invitations) are written to {settings.EMAIL_FILE_PATH}/",

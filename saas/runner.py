@@ -149,10 +149,25 @@ def manage(*args: str) -> None:
 
 
 def start(args: argparse.Namespace) -> int:
+    import json
+
+    from saas.demo_data import OIDC_USERS
+
     os.environ.setdefault("PUBLIC_URL_PORT", str(args.port))
+    os.environ.setdefault("DEMO_OIDC_PORT", str(args.port + 1))
     manage("migrate_schemas", "--noinput", "-v", "0")
     manage("load_demo")
+    users = [arg for user in OIDC_USERS for arg in ("--user-claims", json.dumps(user))]
     commands = {
+        # The demo GHT's identity provider (a real OpenID Connect server, for testing).
+        "oidc": [
+            sys.executable,
+            "-m",
+            "oidc_provider_mock",
+            "--port",
+            os.environ["DEMO_OIDC_PORT"],
+            *users,
+        ],
         "web": [
             sys.executable,
             str(ROOT / "manage.py"),
