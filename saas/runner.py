@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -231,7 +232,21 @@ def start(args: argparse.Namespace) -> int:
     return 0
 
 
+def ensure_chromium() -> None:
+    """The browser suite drives Debian's chromium; install it when missing and we may."""
+    if Path("/usr/bin/chromium").exists():
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("The browser tests need Debian's chromium: sudo apt-get install chromium")
+        return
+    print("Installing Debian's chromium for the browser tests (apt-get) ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+
+
 def test(args: argparse.Namespace) -> int:
+    ensure_chromium()
     return subprocess.run([sys.executable, "-m", "pytest", *args.rest], cwd=ROOT).returncode
 
 

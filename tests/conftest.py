@@ -47,7 +47,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     # Hashing every test user's password with the production cost would triple the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The production hasher stays available for users that a server process must sign in.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 def put_behind(schema_name: str) -> None:
@@ -61,9 +65,19 @@ def put_behind(schema_name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Test database plus the public host and two tenants, created once and committed."""
+def django_db_setup(request, django_test_environment, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Test database plus the public host and two tenants, created once and committed.
+
+    Replaces pytest-django's fixture, which creates no database when the collected tests only
+    use committed data (browser and worker suites) and would leave them on the dev database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+        name = connection.settings_dict["NAME"]
+        assert name.startswith("test_"), f"refusing to create test tenants in {name}"
         ensure_public_tenant()
         alpha = create_tenant("alpha", "Hôpital Alpha")
         bravo = create_tenant("bravo", "Hôpital Bravo", kind=TenantKind.GHT)
@@ -84,6 +98,14 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
                     legal_entity_finess="800000044",
                 )
     yield
+    with django_db_blocker.unblock():
+        use_public_schema()
+        with connection.cursor() as cursor:  # connections other threads or greenlets opened
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
@@ -164,13 +186,8 @@ def mail_dir(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     return Path(tmp_path_factory.mktemp("worker-mail"))
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A real ``celery worker`` process on the test database and a queue of its own."""
-    from saas.celery import app
-
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_default_queue = queue
+def test_database_url() -> str:
+    """The URL of the test database, for the processes the tests start (worker, web server)."""
     db = connection.settings_dict
     options = db.get("OPTIONS", {})
     host = db.get("HOST") or options.get("host", "")
@@ -178,13 +195,28 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
     user = db.get("USER") or "postgres"
     query = f"?host={host}" if host.startswith("/") else ""
     netloc = "" if query else f"{host}{port}"
-    env = {
+    return f"postgres://{user}@{netloc}/{db['NAME']}{query}"
+
+
+def process_env(mail_dir: Path, **extra: str) -> dict[str, str]:
+    return {
         **os.environ,
-        "DATABASE_URL": f"postgres://{user}@{netloc}/{db['NAME']}{query}",
+        "DATABASE_URL": test_database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "SPARE_SCHEMA_POOL_SIZE": "0",
+        **extra,
     }
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A real ``celery worker`` process on the test database and a queue of its own."""
+    from saas.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    env = process_env(mail_dir)
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -215,3 +247,20 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
         raise RuntimeError("the Celery worker did not answer within 60 s")
     yield queue
     stop_process(worker, timeout=20)
+
+
+@pytest.fixture(scope="session")
+def oidc_server() -> Iterator[str]:
+    """A real OpenID Connect provider (oidc-provider-mock) on a thread of the test process."""
+    from oidc_provider_mock import run_server_in_thread
+
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # the mock speaks plain HTTP on localhost
+    with run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def set_claims(base: str, sub: str, **claims: object) -> None:
+    """What the provider will say about ``sub`` at its next login."""
+    import requests
+
+    requests.put(f"{base}/users/{sub}", json=claims, timeout=5).raise_for_status()

@@ -10,7 +10,9 @@ from tenants.accounts.models import User
 
 def users_with_grants(search: str = "") -> QuerySet[User]:
     grants = RoleGrant.objects.select_related("establishment", "pole", "uf", "domain")
-    users = User.objects.prefetch_related(Prefetch("grants", queryset=grants)).order_by("email")
+    users = User.objects.prefetch_related(
+        Prefetch("grants", queryset=grants), "external_identities"
+    ).order_by("email")
     if search:
         users = users.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
     return users

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 import requests
 from django.test import Client
 from django_tenants.utils import tenant_context
-from oidc_provider_mock import run_server_in_thread
 
 from tenants.access.models import ExpertiseDomain, Role, RoleGrant, ScopeKind
 from tenants.access.services import grant_role
 from tenants.accounts.models import User
 from tenants.sso.backend import TenantOIDCBackend
 from tenants.sso.models import ClaimRoleMapping, ExternalIdentity, IdentityProvider
-from tests.conftest import host_of
-
-
-@pytest.fixture(scope="session")
-def oidc_server():
-    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # the mock speaks plain HTTP on localhost
-    with run_server_in_thread() as server:
-        yield f"http://localhost:{server.server_port}"
-
-
-def set_claims(base, sub, **claims):
-    requests.put(f"{base}/users/{sub}", json=claims, timeout=5).raise_for_status()
+from tests.conftest import host_of, set_claims
 
 
 @pytest.fixture
