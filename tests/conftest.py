@@ -259,6 +259,28 @@ def oidc_server() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
+def make_provider(
+    tenant: Tenant, oidc_server: str, slug: str, client_id: str, *rules: tuple[str, str, str]
+):  # type: ignore[no-untyped-def]
+    """A provider of ``tenant`` on the test OIDC server; rules are (groups value, role, scope)."""
+    from tenants.sso.models import ClaimRoleMapping, IdentityProvider
+
+    with tenant_context(tenant):
+        provider = IdentityProvider(
+            name="Keycloak CHU",
+            slug=slug,
+            discovery_url=f"{oidc_server}/.well-known/openid-configuration",
+            client_id=client_id,
+        )
+        provider.client_secret = f"{client_id}-secret"
+        provider.save()
+        for value, role, scope in rules:
+            ClaimRoleMapping.objects.create(
+                provider=provider, claim_path="groups", value=value, role=role, scope=scope
+            )
+    return provider
+
+
 def set_claims(base: str, sub: str, **claims: object) -> None:
     """What the provider will say about ``sub`` at its next login."""
     import requests

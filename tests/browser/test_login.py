@@ -9,8 +9,7 @@ from django_tenants.utils import tenant_context
 from saas.tenancy.models import Tenant
 from tenants.access.models import RoleGrant
 from tenants.accounts.models import User
-from tenants.sso.models import ClaimRoleMapping, IdentityProvider
-from tests.conftest import PASSWORD, set_claims
+from tests.conftest import PASSWORD, make_provider, set_claims
 
 pytestmark = pytest.mark.slow
 
@@ -18,18 +17,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def alpha_with_provider(live_db, oidc_server):  # type: ignore[no-untyped-def]
     alpha = Tenant.objects.get(schema_name="t_alpha")
-    with tenant_context(alpha):
-        provider = IdentityProvider(
-            name="Keycloak CHU",
-            slug="keycloak-browser",
-            discovery_url=f"{oidc_server}/.well-known/openid-configuration",
-            client_id="alpha",
-        )
-        provider.client_secret = "secret"
-        provider.save()
-        ClaimRoleMapping.objects.create(
-            provider=provider, claim_path="groups", value="staff", role="viewer", scope="tenant"
-        )
+    provider = make_provider(
+        alpha, oidc_server, "keycloak-browser", "alpha", ("staff", "viewer", "tenant")
+    )
     yield alpha
     with tenant_context(alpha):
         provider.delete()

@@ -13,33 +13,22 @@ from tenants.access.models import ExpertiseDomain, Role, RoleGrant, ScopeKind
 from tenants.access.services import grant_role
 from tenants.accounts.models import User
 from tenants.sso.backend import TenantOIDCBackend
-from tenants.sso.models import ClaimRoleMapping, ExternalIdentity, IdentityProvider
-from tests.conftest import host_of, set_claims
+from tenants.sso.models import ExternalIdentity, IdentityProvider
+from tests.conftest import host_of, make_provider, set_claims
 
 
 @pytest.fixture
 def provider(tenant, oidc_server):
     with tenant_context(tenant):
-        p = IdentityProvider(
-            name="Keycloak CHU",
-            slug="keycloak",
-            discovery_url=f"{oidc_server}/.well-known/openid-configuration",
-            client_id="alpha-client",
-        )
-        p.client_secret = "alpha-secret"
-        p.save()
         biomedical = ExpertiseDomain.objects.get(code="biomedical")
-        ClaimRoleMapping.objects.create(
-            provider=p,
-            claim_path="groups",
-            value="biomed",
-            role=Role.EXPERT,
-            scope=f"domain:{biomedical.pk}",
-        )
-        ClaimRoleMapping.objects.create(
-            provider=p, claim_path="groups", value="staff", role=Role.VIEWER, scope="tenant"
-        )
-    return p
+    return make_provider(
+        tenant,
+        oidc_server,
+        "keycloak",
+        "alpha-client",
+        ("biomed", Role.EXPERT, f"domain:{biomedical.pk}"),
+        ("staff", Role.VIEWER, "tenant"),
+    )
 
 
 def start_login(client, slug="keycloak"):
