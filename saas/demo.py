@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
@@ -21,6 +23,10 @@ from tenants.access.models import ExpertiseDomain
 from tenants.accounts.models import User
 from tenants.sso.models import ClaimRoleMapping, IdentityProvider
 from tenants.structure.models import Establishment
+
+EMDN_PATH = (
+    Path(__file__).resolve().parent.parent / "shared_reference/fixtures/CodeSystem-emdn.json"
+)
 
 
 def load_demo() -> list[str]:
@@ -63,7 +69,22 @@ def load_demo() -> list[str]:
                 )
         done.append(f"tenant {demo.name} at {tenant_host(demo.subdomain)}")
     configure_demo_identity_provider()
+    if load_reference_data():
+        done.append("reference data: EMDN nomenclature, release published")
     return done
+
+
+def load_reference_data() -> bool:
+    """The real EMDN on the reference server, published, unless it is there already."""
+    from shared_reference.fhir import parse_codesystem
+    from shared_reference.models import NomenclatureSystem
+    from shared_reference.services import import_codesystem, publish_release
+
+    if NomenclatureSystem.objects.filter(code="emdn").exists():
+        return False
+    import_codesystem(parse_codesystem(EMDN_PATH.read_bytes()))
+    publish_release(notes="EMDN (HL7 Europe eHDSI package 0.2.0)", by=STAFF_EMAIL)
+    return True
 
 
 def configure_demo_identity_provider() -> None:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("saas.tenancy.urls")),
+    path("reference/", include("shared_reference.urls")),
     # Platform staff sign in with the same pages, against the public schema's users.
     path("accounts/", include("tenants.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

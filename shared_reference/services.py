@@ -1,0 +1,248 @@
+"""Curation of the references: importing nomenclatures, publishing releases, FHIR export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from shared_reference.fhir import ParsedCodeSystem
+from shared_reference.models import (
+    ChangeLogEntry,
+    ChangeOperation,
+    NomenclatureSystem,
+    NomenclatureTerm,
+    Release,
+    TermStatus,
+)
+
+ENTITY_SYSTEM = "nomenclature_system"
+ENTITY_TERM = "nomenclature_term"
+
+
+class NothingToPublish(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    system: NomenclatureSystem
+    created: int = 0
+    relabelled: int = 0
+    moved: int = 0
+    retired: int = 0
+    reactivated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.relabelled + self.moved + self.retired + self.reactivated
+
+    def __str__(self) -> str:
+        return (
+            f"{self.system.code}: {self.created} new, {self.relabelled} relabelled, "
+            f"{self.moved} moved, {self.retired} retired, {self.reactivated} reactivated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+@transaction.atomic
+def import_codesystem(parsed: ParsedCodeSystem) -> ImportReport:
+    """Bring a nomenclature's working state to what the file says; changed terms become dirty.
+
+    New terms are created, changed labels and parents updated, terms missing from the file
+    retired (never deleted: tenants may use them), terms back in the file reactivated. French
+    labels written by curators are kept unless the file carries French designations.
+    """
+    system = NomenclatureSystem.objects.select_for_update().filter(canonical_url=parsed.url).first()
+    meta = {
+        "name": parsed.title,
+        "version": parsed.version,
+        "publisher": parsed.publisher,
+        "description": parsed.description,
+        "hierarchy": parsed.hierarchy,
+    }
+    if system is None:
+        system = NomenclatureSystem.objects.create(
+            code=_free_system_code(parsed.name), canonical_url=parsed.url, dirty=True, **meta
+        )
+    elif any(getattr(system, k) != v for k, v in meta.items()):
+        for key, value in meta.items():
+            setattr(system, key, value)
+        system.dirty = True
+        system.save()
+
+    report = ImportReport(system)
+    existing = {t.code: t for t in NomenclatureTerm.objects.filter(system=system)}
+    ids = {code: term.pk for code, term in existing.items()}
+    code_of = {term.pk: code for code, term in existing.items()}
+    changed: list[NomenclatureTerm] = []
+    by_level: dict[int, list[NomenclatureTerm]] = defaultdict(list)
+    for item in parsed.terms:
+        term = existing.get(item.code)
+        if term is None:
+            by_level[item.level].append(
+                NomenclatureTerm(
+                    system=system,
+                    code=item.code,
+                    label_en=item.display,
+                    label_fr=item.label_fr,
+                    level=item.level,
+                    dirty=True,
+                )
+            )
+            continue
+        dirty = False
+        if term.label_en != item.display or (item.label_fr and term.label_fr != item.label_fr):
+            term.label_en, term.label_fr = item.display, item.label_fr or term.label_fr
+            report.relabelled += 1
+            dirty = True
+        if term.status == TermStatus.RETIRED:
+            term.status, term.replacement_code, term.valid_until = TermStatus.ACTIVE, "", None
+            report.reactivated += 1
+            dirty = True
+        if term.level != item.level or code_of.get(term.parent_id) != item.parent_code:  # type: ignore[arg-type]
+            report.moved += 1
+            dirty = True
+        term.level = item.level
+        if dirty:
+            term.dirty = True
+            changed.append(term)
+        else:
+            report.unchanged += 1
+
+    # New terms level by level, so that each level finds its parents' ids.
+    parent_of = {t.code: t.parent_code for t in parsed.terms}
+    for level in sorted(by_level):
+        batch = by_level[level]
+        for term in batch:
+            parent_code = parent_of[term.code]
+            term.parent_id = ids[parent_code] if parent_code else None
+        NomenclatureTerm.objects.bulk_create(batch, batch_size=2000)
+        for term in batch:
+            ids[term.code] = term.pk
+        report.created += len(batch)
+    for term in changed:
+        parent_code = parent_of[term.code]
+        term.parent_id = ids[parent_code] if parent_code else None
+    NomenclatureTerm.objects.bulk_update(
+        changed,
+        [
+            "label_en",
+            "label_fr",
+            "status",
+            "replacement_code",
+            "valid_until",
+            "level",
+            "parent",
+            "dirty",
+        ],
+        batch_size=1000,
+    )
+    in_file = set(parent_of)
+    gone = [
+        t.pk
+        for code, t in existing.items()
+        if code not in in_file and t.status == TermStatus.ACTIVE
+    ]
+    report.retired = NomenclatureTerm.objects.filter(pk__in=gone).update(
+        status=TermStatus.RETIRED, dirty=True
+    )
+    return report
+
+
+def _free_system_code(name: str) -> str:
+    base = slugify(name)[:36] or "nomenclature"
+    code, n = base, 2
+    while NomenclatureSystem.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+@transaction.atomic
+def publish_release(*, notes: str, by: str) -> Release:
+    """Write one change-log row per entity changed since the last release, in one transaction.
+
+    Releases are serialised by a transaction lock, so ``seq`` values become visible in order:
+    a subscriber that read up to ``seq`` N never later finds a smaller one appear.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('shared_reference.publish_release'))")
+    systems = list(NomenclatureSystem.objects.filter(dirty=True))
+    terms = NomenclatureTerm.objects.filter(dirty=True).select_related("system", "parent")
+    if not systems and not terms.exists():
+        raise NothingToPublish("No change since the last release.")
+    number = (Release.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    release = Release.objects.create(number=number, notes=notes, published_by=by)
+    entries = [
+        ChangeLogEntry(
+            release=release,
+            entity_type=ENTITY_SYSTEM,
+            entity_uuid=s.uuid,
+            operation=ChangeOperation.UPSERT,
+            payload=s.payload(),
+        )
+        for s in systems
+    ]
+    entries += [
+        ChangeLogEntry(
+            release=release,
+            entity_type=ENTITY_TERM,
+            entity_uuid=t.uuid,
+            operation=ChangeOperation.UPSERT,
+            payload=t.payload(t.system.code, t.parent.code if t.parent else None),
+        )
+        for t in terms.order_by("system_id", "level", "code").iterator(chunk_size=2000)
+    ]
+    ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
+    NomenclatureSystem.objects.filter(dirty=True).update(dirty=False)
+    NomenclatureTerm.objects.filter(dirty=True).update(dirty=False)
+    release.change_count = len(entries)
+    release.first_seq, release.last_seq = entries[0].seq, entries[-1].seq
+    release.save(update_fields=["change_count", "first_seq", "last_seq"])
+    return release
+
+
+def export_codesystem(system: NomenclatureSystem) -> dict[str, Any]:
+    """The nomenclature as a FHIR R4 CodeSystem, nested by parent, retired terms marked."""
+    children: dict[int | None, list[NomenclatureTerm]] = defaultdict(list)
+    terms = NomenclatureTerm.objects.filter(system=system).order_by("code")
+    count = 0
+    for term in terms.iterator(chunk_size=5000):
+        children[term.parent_id].append(term)
+        count += 1
+
+    def concept(term: NomenclatureTerm) -> dict[str, Any]:
+        item: dict[str, Any] = {"code": term.code, "display": term.label_en or term.label_fr}
+        if term.label_fr:
+            item["designation"] = [{"language": "fr", "value": term.label_fr}]
+        if term.status == TermStatus.RETIRED:
+            item["property"] = [{"code": "status", "valueCode": "retired"}]
+            if term.replacement_code:
+                item["property"].append({"code": "replacedBy", "valueCode": term.replacement_code})
+        if children.get(term.pk):
+            item["concept"] = [concept(child) for child in children[term.pk]]
+        return item
+
+    return {
+        "resourceType": "CodeSystem",
+        "url": system.canonical_url,
+        "version": system.version,
+        "name": system.code,
+        "title": system.name,
+        "status": "active",
+        "publisher": system.publisher,
+        "description": system.description,
+        "hierarchyMeaning": "is-a",
+        "content": "complete",
+        "count": count,
+        "property": [
+            {"code": "status", "type": "code", "description": "retired when no longer to be used"},
+            {"code": "replacedBy", "type": "code", "description": "the code to use instead"},
+        ],
+        "concept": [concept(root) for root in children[None]],
+    }
