@@ -60,6 +60,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
+    "rest_framework_api_key",
     "axes",  # lock-out of platform staff accounts
 ]
 TENANT_APPS = [
@@ -231,6 +232,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "plan-equipement@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_RATES": {"reference_api_key": env("REFERENCE_API_RATE", "1200/min")},
 }
 
 LOGGING = {

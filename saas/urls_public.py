@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("saas.tenancy.urls")),
     path("reference/", include("shared_reference.urls")),
+    path("api/reference/v1/", include("api.reference.v1.urls")),
     # Platform staff sign in with the same pages, against the public schema's users.
     path("accounts/", include("tenants.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 
 
 class TermStatus(models.TextChoices):
@@ -124,6 +125,11 @@ class ChangeOperation(models.TextChoices):
     TOMBSTONE = "tombstone", "tombstone"
 
 
+def nomenclature_topic(system_uuid: uuid.UUID | str) -> str:
+    """What subscribers subscribe to: a nomenclature brings its system row and all its terms."""
+    return f"nomenclature:{system_uuid}"
+
+
 class ChangeLogEntry(models.Model):
     """One published change; ``seq`` is the global, monotonic cursor of the sync feed."""
 
@@ -131,12 +137,98 @@ class ChangeLogEntry(models.Model):
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="changes")
     entity_type = models.CharField(max_length=40)
     entity_uuid = models.UUIDField()
+    # What a subscriber subscribes to for this entity (see nomenclature_topic).
+    topic = models.CharField(max_length=80)
     operation = models.CharField(max_length=12, choices=ChangeOperation.choices)
     payload = models.JSONField()
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["entity_type", "entity_uuid", "seq"])]
+        indexes = [
+            models.Index(fields=["entity_type", "entity_uuid", "seq"]),
+            models.Index(fields=["topic", "seq"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.operation} {self.entity_type} {self.entity_uuid}"
+
+
+class PublishedEntity(models.Model):
+    """The latest published state of each entity: what a snapshot serves."""
+
+    entity_uuid = models.UUIDField(primary_key=True)
+    entity_type = models.CharField(max_length=40)
+    topic = models.CharField(max_length=80)
+    seq = models.BigIntegerField()
+    operation = models.CharField(max_length=12, choices=ChangeOperation.choices)
+    payload = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["topic", "seq"]), models.Index(fields=["seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity_type} {self.entity_uuid} @ {self.seq}"
+
+
+class FeedHorizon(models.Model):
+    """Cursors below ``seq`` were compacted away: such a subscriber must start from a snapshot."""
+
+    seq = models.BigIntegerField(default=0)
+    compacted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"horizon {self.seq}"
+
+    @classmethod
+    def current(cls) -> int:
+        row = cls.objects.order_by("-seq").first()
+        return row.seq if row else 0
+
+
+class Subscriber(models.Model):
+    """A tenant of this platform, or an on-premises installation, that syncs references."""
+
+    name = models.CharField(_("name"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    tenant_schema = models.CharField(max_length=63, blank=True, help_text="for our own tenants")
+    mirrors_everything = models.BooleanField(
+        _("mirrors everything"),
+        default=False,
+        help_text=_("On-premises installations that take the whole catalogue."),
+    )
+    subscriptions_version = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubscriberAPIKey(AbstractAPIKey):
+    """A subscriber's key: stored hashed, read-only, revocable (djangorestframework-api-key)."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="api_keys")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "subscriber API key"
+
+
+class Subscription(models.Model):
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    topic = models.CharField(max_length=80)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "topic"], name="reference_subscription_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["topic"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} → {self.topic}"

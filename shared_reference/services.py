@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from shared_reference.fhir import ParsedCodeSystem
 from shared_reference.models import (
     ChangeLogEntry,
     ChangeOperation,
+    FeedHorizon,
     NomenclatureSystem,
     NomenclatureTerm,
+    PublishedEntity,
     Release,
+    Subscriber,
+    Subscription,
     TermStatus,
+    nomenclature_topic,
 )
 
 ENTITY_SYSTEM = "nomenclature_system"
@@ -183,6 +190,7 @@ def publish_release(*, notes: str, by: str) -> Release:
             release=release,
             entity_type=ENTITY_SYSTEM,
             entity_uuid=s.uuid,
+            topic=nomenclature_topic(s.uuid),
             operation=ChangeOperation.UPSERT,
             payload=s.payload(),
         )
@@ -193,12 +201,31 @@ def publish_release(*, notes: str, by: str) -> Release:
             release=release,
             entity_type=ENTITY_TERM,
             entity_uuid=t.uuid,
+            topic=nomenclature_topic(t.system.uuid),
             operation=ChangeOperation.UPSERT,
             payload=t.payload(t.system.code, t.parent.code if t.parent else None),
         )
         for t in terms.order_by("system_id", "level", "code").iterator(chunk_size=2000)
     ]
     ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
+    # The current published state, for snapshots.
+    PublishedEntity.objects.bulk_create(
+        [
+            PublishedEntity(
+                entity_uuid=e.entity_uuid,
+                entity_type=e.entity_type,
+                topic=e.topic,
+                seq=e.seq,
+                operation=e.operation,
+                payload=e.payload,
+            )
+            for e in entries
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["entity_uuid"],
+        update_fields=["seq", "operation", "payload", "topic"],
+    )
     NomenclatureSystem.objects.filter(dirty=True).update(dirty=False)
     NomenclatureTerm.objects.filter(dirty=True).update(dirty=False)
     release.change_count = len(entries)
@@ -246,3 +273,73 @@ def export_codesystem(system: NomenclatureSystem) -> dict[str, Any]:
         ],
         "concept": [concept(root) for root in children[None]],
     }
+
+
+class SubscriptionRefused(Exception):
+    """A subscription that cannot be made; ``field`` names the request field at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+def topic_for(entity_type: str, entity_uuid: str) -> str:
+    """The topic of a subscribable entity, checked to exist."""
+    if entity_type != "nomenclature":
+        raise SubscriptionRefused(
+            "type", f"cannot subscribe to {entity_type!r}; known: nomenclature"
+        )
+    try:
+        uuid.UUID(str(entity_uuid))
+    except ValueError as exc:
+        raise SubscriptionRefused("uuid", "not a UUID") from exc
+    if not NomenclatureSystem.objects.filter(uuid=entity_uuid).exists():
+        raise SubscriptionRefused("uuid", f"no nomenclature {entity_uuid}")
+    return nomenclature_topic(entity_uuid)
+
+
+def subscribe(subscriber: Subscriber, entity_type: str, entity_uuid: str) -> Subscription:
+    topic = topic_for(entity_type, entity_uuid)
+    with transaction.atomic():
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber, topic=topic
+        )
+        if created:
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                subscriptions_version=F("subscriptions_version") + 1
+            )
+    return subscription
+
+
+def unsubscribe(subscriber: Subscriber, entity_type: str, entity_uuid: str) -> bool:
+    topic = topic_for(entity_type, entity_uuid)
+    with transaction.atomic():
+        deleted, _ = Subscription.objects.filter(subscriber=subscriber, topic=topic).delete()
+        if deleted:
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                subscriptions_version=F("subscriptions_version") + 1
+            )
+    return bool(deleted)
+
+
+@transaction.atomic
+def compact_change_log(*, before_release: int) -> int:
+    """Drop change-log rows of releases before ``before_release`` that a later row supersedes.
+
+    Cursors below the new horizon can no longer replay the log: those subscribers get a 410
+    and start again from a snapshot. Returns the number of rows removed.
+    """
+    release = Release.objects.filter(number=before_release).first()
+    if release is None or release.first_seq is None:
+        raise ValueError(f"no published release {before_release}")
+    horizon = release.first_seq - 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM shared_reference_changelogentry old "
+            "USING shared_reference_changelogentry newer "
+            "WHERE old.seq <= %s AND newer.entity_uuid = old.entity_uuid AND newer.seq > old.seq",
+            [horizon],
+        )
+        removed = cursor.rowcount
+    FeedHorizon.objects.create(seq=horizon, compacted_at=timezone.now())
+    return removed

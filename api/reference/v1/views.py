@@ -1,0 +1,193 @@
+"""Reference sync API v1 (DESIGN.md section 4): change feed, snapshot, subscriptions, lookups.
+
+Every refusal is a 4xx whose body names the parameter at fault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import StreamingHttpResponse
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.reference.v1.auth import (
+    IsSubscriber,
+    PerKeyThrottle,
+    SubscriberKeyAuthentication,
+    subscriber_of,
+)
+from shared_reference import selectors, services
+from shared_reference.models import FeedHorizon, NomenclatureSystem, Subscription
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 500
+
+
+class ReferenceAPIView(APIView):
+    authentication_classes = [SubscriberKeyAuthentication]
+    permission_classes = [IsSubscriber]
+    throttle_classes = [PerKeyThrottle]
+    allowed_params: frozenset[str] = frozenset()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_params)
+        if unknown:
+            raise ValidationError({name: "unknown parameter" for name in unknown})
+
+
+def integer_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit():
+        raise ValidationError({name: "must be a whole number of 0 or more"})
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        raise ValidationError(
+            {name: f"must be between {low} and {high}" if high else f"must be {low} or more"}
+        )
+    return value
+
+
+class ChangesView(ReferenceAPIView):
+    """``GET changes/?since=SEQ&limit=N``: the changes after SEQ that concern this subscriber."""
+
+    allowed_params = frozenset({"since", "limit"})
+
+    def get(self, request: Request) -> Response:
+        since = integer_param(request, "since", 0, 0, None)
+        limit = integer_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        horizon = FeedHorizon.current()
+        if since < horizon:
+            return Response(
+                {
+                    "detail": f"The cursor {since} is older than the compaction horizon {horizon}: "
+                    "start again from the snapshot.",
+                    "horizon": horizon,
+                    "snapshot": request.build_absolute_uri("../snapshot/"),
+                },
+                status=status.HTTP_410_GONE,
+            )
+        subscriber = subscriber_of(request)
+        tag = etag(
+            subscriber.pk,
+            subscriber.subscriptions_version,
+            since,
+            limit,
+            horizon,
+            selectors.latest_seq(),
+        )
+        if request.headers.get("If-None-Match") == tag:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        page = selectors.change_page(subscriber, since=since, limit=limit)
+        return Response(
+            {"changes": page.changes, "next": page.next_cursor, "has_more": page.has_more},
+            headers={"ETag": tag},
+        )
+
+
+def etag(*parts: object) -> str:
+    return '"' + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
+
+
+class SnapshotView(ReferenceAPIView):
+    """``GET snapshot/[?topic=T]``: the published state, streamed, with the seq it is consistent
+    with; resume the change feed from that seq."""
+
+    allowed_params = frozenset({"topic"})
+
+    def get(self, request: Request) -> StreamingHttpResponse:
+        subscriber = subscriber_of(request)
+        topic = request.query_params.get("topic")
+        if topic is not None and not (
+            subscriber.mirrors_everything
+            or Subscription.objects.filter(subscriber=subscriber, topic=topic).exists()
+        ):
+            raise ValidationError({"topic": "not one of this subscriber's subscriptions"})
+        response = StreamingHttpResponse(
+            stream_snapshot(subscriber, topic), content_type="application/json"
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def stream_snapshot(subscriber: Any, topic: str | None) -> Iterator[bytes]:
+    # One REPEATABLE READ transaction: the rows and the seq come from the same instant.
+    # (Inside an outer transaction, as in tests, that transaction already decides.)
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        if not nested:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield b'{"seq": %d, "entities": [' % selectors.latest_seq()
+        first = True
+        buffer: list[bytes] = []
+        for row in selectors.snapshot_rows(subscriber, topic):
+            buffer.append((b"" if first else b",") + json.dumps(row, ensure_ascii=False).encode())
+            first = False
+            if len(buffer) >= 1000:
+                yield b"".join(buffer)
+                buffer.clear()
+        buffer.append(b"]}")
+        yield b"".join(buffer)
+
+
+class SubscriptionsView(ReferenceAPIView):
+    """``GET`` lists the subscriptions; ``POST {"type": "nomenclature", "uuid": ...}`` adds one.
+
+    Subscribe first, then fetch the entity (``snapshot/?topic=``): no change can slip between.
+    """
+
+    def get(self, request: Request) -> Response:
+        subscriber = subscriber_of(request)
+        return Response(
+            [
+                {"topic": s.topic, "since": s.created}
+                for s in subscriber.subscriptions.order_by("topic")
+            ]
+        )
+
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        missing = {k: "required" for k in ("type", "uuid") if not data.get(k)}
+        if missing:
+            raise ValidationError(missing)
+        try:
+            subscription = services.subscribe(
+                subscriber_of(request), str(data["type"]), str(data["uuid"])
+            )
+        except services.SubscriptionRefused as exc:
+            raise ValidationError({exc.field: exc.reason}) from exc
+        return Response({"topic": subscription.topic}, status=status.HTTP_201_CREATED)
+
+
+class SubscriptionDetailView(ReferenceAPIView):
+    def delete(self, request: Request, entity_type: str, entity_uuid: str) -> Response:
+        try:
+            removed = services.unsubscribe(subscriber_of(request), entity_type, entity_uuid)
+        except services.SubscriptionRefused as exc:
+            return Response({exc.field: exc.reason}, status=status.HTTP_404_NOT_FOUND)
+        if not removed:
+            return Response({"detail": "not subscribed"}, status=status.HTTP_404_NOT_FOUND)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NomenclatureListView(ReferenceAPIView):
+    """The nomenclatures one can subscribe to."""
+
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {"uuid": str(s.uuid), "code": s.code, "name": s.name, "version": s.version}
+                for s in NomenclatureSystem.objects.order_by("code")
+            ]
+        )
