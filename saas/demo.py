@@ -74,6 +74,18 @@ def load_demo() -> list[str]:
     return done
 
 
+def demo_api_key() -> str:
+    """A fresh key of the demo's on-premises subscriber (older ones revoked): shown at start."""
+    from shared_reference.models import Subscriber, SubscriberAPIKey
+
+    subscriber, _ = Subscriber.objects.get_or_create(
+        name="Installation sur site (démo)", defaults={"mirrors_everything": True}
+    )
+    SubscriberAPIKey.objects.filter(subscriber=subscriber, revoked=False).update(revoked=True)
+    _key, secret = SubscriberAPIKey.objects.create_key(name="demo", subscriber=subscriber)
+    return str(secret)
+
+
 def load_reference_data() -> bool:
     """The real EMDN on the reference server, published, unless it is there already."""
     from shared_reference.fhir import parse_codesystem

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from saas.demo import load_demo
+from saas.demo import demo_api_key, load_demo
 from saas.tenancy.tasks import refill_spare_pool
+from saas.tenancy.urls_helpers import public_url
 
 
 class Command(BaseCommand):
@@ -25,3 +26,9 @@ class Command(BaseCommand):
             self.stdout.write("demo data already present")
         # Sign-ups in the demo should find spare schemas ready: the worker prepares them.
         refill_spare_pool.delay()
+        key = demo_api_key()
+        self.stdout.write(
+            "Reference sync API key of the demo's on-premises installation (valid until the next "
+            f"start):\n  curl -H 'Authorization: Api-Key {key}' "
+            f"'{public_url('/api/reference/v1/changes/')}?since=0&limit=5'"
+        )
