@@ -61,6 +61,8 @@ SHARED_APPS = [
     "django_htmx",
     "rest_framework",
     "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served by us, not from a CDN
     "axes",  # lock-out of platform staff accounts
 ]
 TENANT_APPS = [
@@ -233,6 +235,20 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_RATES": {"reference_api_key": env("REFERENCE_API_RATE", "1200/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Reference sync API",
+    "DESCRIPTION": (
+        "Nomenclatures, device models and central markets of the shared reference server. "
+        "Subscribe to what you use, pull the change feed from a cursor, fall back to the "
+        "snapshot on 410. See DESIGN.md section 4."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

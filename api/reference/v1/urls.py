@@ -1,4 +1,6 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
 
 from api.reference.v1 import views
 
@@ -13,4 +15,22 @@ urlpatterns = [
         name="subscription_detail",
     ),
     path("nomenclatures/", views.NomenclatureListView.as_view(), name="nomenclatures"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            urlconf="api.reference.v1.openapi",
+            permission_classes=[AllowAny],
+            authentication_classes=[],
+        ),
+        name="schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="reference_api_v1:schema",
+            permission_classes=[AllowAny],
+            authentication_classes=[],
+        ),
+        name="docs",
+    ),
 ]

@@ -12,12 +12,14 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.http import StreamingHttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.reference.v1 import serializers as s
 from api.reference.v1.auth import (
     IsSubscriber,
     PerKeyThrottle,
@@ -63,6 +65,20 @@ class ChangesView(ReferenceAPIView):
 
     allowed_params = frozenset({"since", "limit"})
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", int, description="Last seq already applied (0 at first)."),
+            OpenApiParameter(
+                "limit", int, description=f"At most this many changes (1-{MAX_LIMIT})."
+            ),
+        ],
+        responses={
+            200: s.ChangePageSerializer,
+            304: None,
+            400: s.ErrorSerializer,
+            410: s.GoneSerializer,
+        },
+    )
     def get(self, request: Request) -> Response:
         since = integer_param(request, "since", 0, 0, None)
         limit = integer_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -105,6 +121,10 @@ class SnapshotView(ReferenceAPIView):
 
     allowed_params = frozenset({"topic"})
 
+    @extend_schema(
+        parameters=[OpenApiParameter("topic", str, description="Only this subscription's topic.")],
+        responses={200: s.SnapshotSerializer, 400: s.ErrorSerializer},
+    )
     def get(self, request: Request) -> StreamingHttpResponse:
         subscriber = subscriber_of(request)
         topic = request.query_params.get("topic")
@@ -147,6 +167,7 @@ class SubscriptionsView(ReferenceAPIView):
     Subscribe first, then fetch the entity (``snapshot/?topic=``): no change can slip between.
     """
 
+    @extend_schema(responses={200: s.SubscriptionSerializer(many=True)})
     def get(self, request: Request) -> Response:
         subscriber = subscriber_of(request)
         return Response(
@@ -156,6 +177,10 @@ class SubscriptionsView(ReferenceAPIView):
             ]
         )
 
+    @extend_schema(
+        request=s.SubscribeSerializer,
+        responses={201: s.SubscriptionSerializer, 400: s.ErrorSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         missing = {k: "required" for k in ("type", "uuid") if not data.get(k)}
@@ -171,6 +196,7 @@ class SubscriptionsView(ReferenceAPIView):
 
 
 class SubscriptionDetailView(ReferenceAPIView):
+    @extend_schema(responses={204: None, 404: s.ErrorSerializer})
     def delete(self, request: Request, entity_type: str, entity_uuid: str) -> Response:
         try:
             removed = services.unsubscribe(subscriber_of(request), entity_type, entity_uuid)
@@ -184,10 +210,11 @@ class SubscriptionDetailView(ReferenceAPIView):
 class NomenclatureListView(ReferenceAPIView):
     """The nomenclatures one can subscribe to."""
 
+    @extend_schema(responses={200: s.NomenclatureSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response(
             [
-                {"uuid": str(s.uuid), "code": s.code, "name": s.name, "version": s.version}
-                for s in NomenclatureSystem.objects.order_by("code")
+                {"uuid": str(n.uuid), "code": n.code, "name": n.name, "version": n.version}
+                for n in NomenclatureSystem.objects.order_by("code")
             ]
         )

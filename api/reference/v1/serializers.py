@@ -1,0 +1,55 @@
+"""Shapes of the reference sync API v1, for validation and for the OpenAPI schema."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class ChangeSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(help_text="Global, monotonic position in the change log.")
+    entity_type = serializers.ChoiceField(choices=["nomenclature_system", "nomenclature_term"])
+    entity_uuid = serializers.UUIDField()
+    operation = serializers.ChoiceField(choices=["upsert", "tombstone"])
+    payload = serializers.JSONField(help_text="The entity's full published state.")
+
+
+class ChangePageSerializer(serializers.Serializer):
+    changes = ChangeSerializer(many=True)
+    next = serializers.IntegerField(help_text="Cursor to send as `since` next time.")
+    has_more = serializers.BooleanField()
+
+
+class GoneSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    horizon = serializers.IntegerField()
+    snapshot = serializers.URLField()
+
+
+class SnapshotSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(
+        help_text="The change-log position this snapshot is consistent with."
+    )
+    entities = ChangeSerializer(many=True)
+
+
+class SubscribeSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="What to subscribe to: `nomenclature`.")
+    uuid = serializers.CharField(help_text="The entity's UUID on the reference server.")
+
+
+class SubscriptionSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    since = serializers.DateTimeField(required=False)
+
+
+class NomenclatureSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    version = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(
+        required=False, help_text="Why, or one key per parameter at fault."
+    )
