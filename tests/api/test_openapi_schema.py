@@ -9,7 +9,9 @@ SCHEMA = Path(__file__).resolve().parents[2] / "docs/openapi/reference-v1.yaml"
 
 def test_the_checked_in_schema_matches_the_code(tmp_path):
     generated = tmp_path / "schema.yaml"
-    call_command("spectacular", urlconf="api.reference.v1.openapi", file=str(generated), validate=True)
+    call_command(
+        "spectacular", urlconf="api.reference.v1.openapi", file=str(generated), validate=True
+    )
     assert generated.read_text() == SCHEMA.read_text(), (
         "docs/openapi/reference-v1.yaml is stale: python manage.py spectacular "
         "--urlconf api.reference.v1.openapi --file docs/openapi/reference-v1.yaml"
