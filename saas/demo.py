@@ -70,7 +70,7 @@ def load_demo() -> list[str]:
         done.append(f"tenant {demo.name} at {tenant_host(demo.subdomain)}")
     configure_demo_identity_provider()
     if load_reference_data():
-        done.append("reference data: EMDN nomenclature, release published")
+        done.append("reference data: EMDN, demo device models and markets, two releases")
     return done
 
 
@@ -88,6 +88,7 @@ def demo_api_key() -> str:
 
 def load_reference_data() -> bool:
     """The real EMDN on the reference server, published, unless it is there already."""
+    from shared_reference.demo_catalogue import load_demo_catalogue
     from shared_reference.fhir import parse_codesystem
     from shared_reference.models import NomenclatureSystem
     from shared_reference.services import import_codesystem, publish_release
@@ -96,6 +97,10 @@ def load_reference_data() -> bool:
         return False
     import_codesystem(parse_codesystem(EMDN_PATH.read_bytes()))
     publish_release(notes="EMDN (HL7 Europe eHDSI package 0.2.0)", by=STAFF_EMAIL)
+    load_demo_catalogue()
+    publish_release(
+        notes="Catalogue de démonstration : modèles, marchés, avis de sécurité", by=STAFF_EMAIL
+    )
     return True
 
 

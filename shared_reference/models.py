@@ -8,7 +8,7 @@ dirty entity with its full published payload and a monotonic ``seq``: the feed s
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -232,3 +232,239 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} → {self.topic}"
+
+
+# --- Catalogue entities: same life cycle as terms (dirty until a release publishes them) -------
+
+
+class EntityStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DEPRECATED = "deprecated", _("Deprecated")
+    DELETED = "deleted", _("Deleted")
+
+
+class CatalogueEntity(models.Model):
+    """Common part of published catalogue entities: stable UUID, status, replacement, dirty."""
+
+    ENTITY_TYPE: ClassVar[str]
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EntityStatus.choices, default=EntityStatus.ACTIVE
+    )
+    replaced_by = models.UUIDField(_("replaced by"), null=True, blank=True)
+    dirty = models.BooleanField(default=True, help_text="changed since the last release")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def topic(self) -> str:
+        return f"{self.ENTITY_TYPE}:{self.uuid}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "replaced_by": str(self.replaced_by) if self.replaced_by else None,
+        }
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+class Manufacturer(CatalogueEntity):
+    ENTITY_TYPE = "manufacturer"
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            **super().payload(),
+            "name": self.name,
+            "aliases": self.aliases,
+            "country": self.country,
+        }
+
+
+class DeviceModel(CatalogueEntity):
+    ENTITY_TYPE = "device_model"
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="models")
+    commercial_name = models.CharField(_("commercial name"), max_length=200)
+    catalogue_reference = models.CharField(_("catalogue reference"), max_length=100, blank=True)
+    terms = models.ManyToManyField(NomenclatureTerm, blank=True, related_name="device_models")
+    photo = models.FileField(_("photo"), upload_to="reference/device-models/", blank=True)
+    end_of_sale = models.DateField(_("end of sale"), null=True, blank=True)
+    end_of_support = models.DateField(_("end of support"), null=True, blank=True)
+    end_of_support_source = models.CharField(_("source of the dates"), max_length=300, blank=True)
+    expected_life_years = models.PositiveSmallIntegerField(
+        _("expected life (years)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["manufacturer__name", "commercial_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "commercial_name", "catalogue_reference"],
+                name="reference_device_model_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer} {self.commercial_name}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            **super().payload(),
+            "manufacturer": str(self.manufacturer.uuid),
+            "manufacturer_name": self.manufacturer.name,
+            "commercial_name": self.commercial_name,
+            "catalogue_reference": self.catalogue_reference,
+            "nomenclature": sorted(f"{t.system.code}:{t.code}" for t in self.terms.all()),
+            "photo": self.photo.name or None,
+            "end_of_sale": _date(self.end_of_sale),
+            "end_of_support": _date(self.end_of_support),
+            "end_of_support_source": self.end_of_support_source,
+            "expected_life_years": self.expected_life_years,
+        }
+
+
+class PurchasingBody(CatalogueEntity):
+    """A central purchasing body (UGAP, RESAH, UniHA, CAIH...)."""
+
+    ENTITY_TYPE = "purchasing_body"
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def payload(self) -> dict[str, Any]:
+        return {**super().payload(), "code": self.code, "name": self.name}
+
+
+class Supplier(models.Model):
+    """Published inside the lots that name it (no subscription of its own)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Market(CatalogueEntity):
+    ENTITY_TYPE = "market"
+    purchasing_body = models.ForeignKey(
+        PurchasingBody, on_delete=models.PROTECT, related_name="markets"
+    )
+    reference = models.CharField(_("reference"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    starts = models.DateField(_("start"))
+    ends = models.DateField(_("end"))
+
+    class Meta:
+        ordering = ["purchasing_body__name", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purchasing_body", "reference"], name="reference_market_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends__gte=models.F("starts")), name="reference_market_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purchasing_body.code.upper()} {self.reference}"
+
+    def topic(self) -> str:
+        return self.purchasing_body.topic()
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            **super().payload(),
+            "purchasing_body": str(self.purchasing_body.uuid),
+            "reference": self.reference,
+            "title": self.title,
+            "starts": _date(self.starts),
+            "ends": _date(self.ends),
+        }
+
+
+class Lot(CatalogueEntity):
+    ENTITY_TYPE = "lot"
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="lots")
+    number = models.CharField(_("number"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    suppliers = models.ManyToManyField(Supplier, blank=True, related_name="lots")
+    terms = models.ManyToManyField(NomenclatureTerm, blank=True, related_name="lots")
+    device_models = models.ManyToManyField(DeviceModel, blank=True, related_name="lots")
+
+    class Meta:
+        ordering = ["market", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["market", "number"], name="reference_lot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market} lot {self.number}"
+
+    def topic(self) -> str:
+        return self.market.purchasing_body.topic()
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            **super().payload(),
+            "market": str(self.market.uuid),
+            "number": self.number,
+            "title": self.title,
+            "suppliers": [{"uuid": str(s.uuid), "name": s.name} for s in self.suppliers.all()],
+            "nomenclature": sorted(f"{t.system.code}:{t.code}" for t in self.terms.all()),
+            "device_models": sorted(str(m.uuid) for m in self.device_models.all()),
+        }
+
+
+class SafetyNotice(CatalogueEntity):
+    """A materiovigilance notice (field safety notice, recall) on device models.
+
+    Published once per affected model, under that model's topic, so that it reaches exactly the
+    hospitals that own one.
+    """
+
+    ENTITY_TYPE = "safety_notice"
+    date = models.DateField(_("date"))
+    issuer = models.CharField(_("issuer"), max_length=200, help_text=_("ANSM, the manufacturer..."))
+    reference = models.CharField(_("reference"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    link = models.URLField(_("link"), blank=True)
+    device_models = models.ManyToManyField(DeviceModel, related_name="safety_notices")
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            **super().payload(),
+            "notice": str(self.uuid),
+            "date": _date(self.date),
+            "issuer": self.issuer,
+            "reference": self.reference,
+            "title": self.title,
+            "link": self.link,
+        }

@@ -7,20 +7,28 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from shared_reference.fhir import ParsedCodeSystem
 from shared_reference.models import (
+    CatalogueEntity,
     ChangeLogEntry,
     ChangeOperation,
+    DeviceModel,
+    EntityStatus,
     FeedHorizon,
+    Lot,
+    Manufacturer,
+    Market,
     NomenclatureSystem,
     NomenclatureTerm,
     PublishedEntity,
+    PurchasingBody,
     Release,
+    SafetyNotice,
     Subscriber,
     Subscription,
     TermStatus,
@@ -181,7 +189,12 @@ def publish_release(*, notes: str, by: str) -> Release:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('shared_reference.publish_release'))")
     systems = list(NomenclatureSystem.objects.filter(dirty=True))
     terms = NomenclatureTerm.objects.filter(dirty=True).select_related("system", "parent")
-    if not systems and not terms.exists():
+    if (
+        not systems
+        and not terms.exists()
+        and not any(model._default_manager.filter(dirty=True).exists() for model, *_ in CATALOGUE)
+        and not SafetyNotice.objects.filter(dirty=True).exists()
+    ):
         raise NothingToPublish("No change since the last release.")
     number = (Release.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     release = Release.objects.create(number=number, notes=notes, published_by=by)
@@ -207,6 +220,7 @@ def publish_release(*, notes: str, by: str) -> Release:
         )
         for t in terms.order_by("system_id", "level", "code").iterator(chunk_size=2000)
     ]
+    entries += catalogue_changes(release)
     ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
     # The current published state, for snapshots.
     PublishedEntity.objects.bulk_create(
@@ -228,10 +242,92 @@ def publish_release(*, notes: str, by: str) -> Release:
     )
     NomenclatureSystem.objects.filter(dirty=True).update(dirty=False)
     NomenclatureTerm.objects.filter(dirty=True).update(dirty=False)
+    for model, *_ in CATALOGUE:
+        model._default_manager.filter(dirty=True).update(dirty=False)
+    SafetyNotice.objects.filter(dirty=True).update(dirty=False)
     release.change_count = len(entries)
     release.first_seq, release.last_seq = entries[0].seq, entries[-1].seq
     release.save(update_fields=["change_count", "first_seq", "last_seq"])
     return release
+
+
+# Catalogue entities published with each release: model, select_related, prefetch_related.
+CATALOGUE: list[tuple[type[CatalogueEntity], tuple[str, ...], tuple[str, ...]]] = [
+    (Manufacturer, (), ()),
+    (DeviceModel, ("manufacturer",), ("terms__system",)),
+    (PurchasingBody, (), ()),
+    (Market, ("purchasing_body",), ()),
+    (Lot, ("market__purchasing_body",), ("suppliers", "terms__system", "device_models")),
+]
+
+
+def catalogue_changes(release: Release) -> list[ChangeLogEntry]:
+    """Change-log rows for the dirty catalogue entities; deleted ones become tombstones."""
+    entries: list[ChangeLogEntry] = []
+    for model, related, prefetched in CATALOGUE:
+        dirty = (
+            model._default_manager.filter(dirty=True)
+            .select_related(*related)
+            .prefetch_related(*prefetched)
+        )
+        for obj in dirty.order_by("pk"):
+            deleted = obj.status == EntityStatus.DELETED
+            entries.append(
+                ChangeLogEntry(
+                    release=release,
+                    entity_type=model.ENTITY_TYPE,
+                    entity_uuid=obj.uuid,
+                    topic=obj.topic(),
+                    operation=ChangeOperation.TOMBSTONE if deleted else ChangeOperation.UPSERT,
+                    payload=obj.payload(),
+                )
+            )
+    entries += safety_notice_changes(release)
+    return entries
+
+
+def notice_entity_uuid(notice: SafetyNotice, model_uuid: uuid.UUID | str) -> uuid.UUID:
+    """A notice is published once per affected model: one entity per (notice, model) pair."""
+    return uuid.uuid5(notice.uuid, str(model_uuid))
+
+
+def safety_notice_changes(release: Release) -> list[ChangeLogEntry]:
+    entries: list[ChangeLogEntry] = []
+    notices = SafetyNotice.objects.filter(dirty=True).prefetch_related("device_models")
+    for notice in notices.order_by("pk"):
+        payload = notice.payload()
+        current = {m.uuid: m for m in notice.device_models.all()}
+        deleted = notice.status == EntityStatus.DELETED
+        for model_uuid, model in current.items():
+            entries.append(
+                ChangeLogEntry(
+                    release=release,
+                    entity_type=SafetyNotice.ENTITY_TYPE,
+                    entity_uuid=notice_entity_uuid(notice, model_uuid),
+                    topic=model.topic(),
+                    operation=ChangeOperation.TOMBSTONE if deleted else ChangeOperation.UPSERT,
+                    payload={**payload, "device_model": str(model_uuid)},
+                )
+            )
+        # Models taken off the notice since it was last published: tombstones.
+        published = PublishedEntity.objects.filter(
+            entity_type=SafetyNotice.ENTITY_TYPE,
+            payload__notice=str(notice.uuid),
+            operation=ChangeOperation.UPSERT,
+        )
+        for row in published:
+            if uuid.UUID(row.payload["device_model"]) not in current:
+                entries.append(
+                    ChangeLogEntry(
+                        release=release,
+                        entity_type=SafetyNotice.ENTITY_TYPE,
+                        entity_uuid=row.entity_uuid,
+                        topic=row.topic,
+                        operation=ChangeOperation.TOMBSTONE,
+                        payload=row.payload,
+                    )
+                )
+    return entries
 
 
 def export_codesystem(system: NomenclatureSystem) -> dict[str, Any]:
@@ -283,19 +379,29 @@ class SubscriptionRefused(Exception):
         self.field, self.reason = field, reason
 
 
+SUBSCRIBABLE: dict[str, type[models.Model]] = {
+    "nomenclature": NomenclatureSystem,
+    Manufacturer.ENTITY_TYPE: Manufacturer,
+    DeviceModel.ENTITY_TYPE: DeviceModel,
+    PurchasingBody.ENTITY_TYPE: PurchasingBody,
+}
+
+
 def topic_for(entity_type: str, entity_uuid: str) -> str:
     """The topic of a subscribable entity, checked to exist."""
-    if entity_type != "nomenclature":
-        raise SubscriptionRefused(
-            "type", f"cannot subscribe to {entity_type!r}; known: nomenclature"
-        )
+    model = SUBSCRIBABLE.get(entity_type)
+    if model is None:
+        known = ", ".join(SUBSCRIBABLE)
+        raise SubscriptionRefused("type", f"cannot subscribe to {entity_type!r}; known: {known}")
     try:
         uuid.UUID(str(entity_uuid))
     except ValueError as exc:
         raise SubscriptionRefused("uuid", "not a UUID") from exc
-    if not NomenclatureSystem.objects.filter(uuid=entity_uuid).exists():
-        raise SubscriptionRefused("uuid", f"no nomenclature {entity_uuid}")
-    return nomenclature_topic(entity_uuid)
+    if not model._default_manager.filter(uuid=entity_uuid).exists():
+        raise SubscriptionRefused("uuid", f"no {entity_type} {entity_uuid}")
+    if model is NomenclatureSystem:
+        return nomenclature_topic(entity_uuid)
+    return f"{entity_type}:{entity_uuid}"
 
 
 def subscribe(subscriber: Subscriber, entity_type: str, entity_uuid: str) -> Subscription:

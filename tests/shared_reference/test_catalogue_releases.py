@@ -1,0 +1,123 @@
+"""Device models, markets and safety notices published through releases, to whom they concern."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from shared_reference.demo_catalogue import load_demo_catalogue
+from shared_reference.fhir import parse_codesystem
+from shared_reference.models import (
+    ChangeLogEntry,
+    DeviceModel,
+    EntityStatus,
+    PurchasingBody,
+    SafetyNotice,
+    Subscriber,
+    SubscriberAPIKey,
+)
+from shared_reference.services import import_codesystem, publish_release, subscribe
+
+EMDN = Path(__file__).resolve().parents[2] / "shared_reference/fixtures/CodeSystem-emdn.json"
+
+
+@pytest.fixture
+def catalogue(db):
+    import_codesystem(parse_codesystem(EMDN.read_bytes()))
+    publish_release(notes="EMDN", by="curator")
+    load_demo_catalogue()
+    return publish_release(notes="catalogue", by="curator")
+
+
+def feed(subscriber: Subscriber, since: int = 0) -> list[dict]:
+    _, secret = SubscriberAPIKey.objects.create_key(name="k", subscriber=subscriber)
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    return client.get("/api/reference/v1/changes/", {"since": since, "limit": 1000}).json()[
+        "changes"
+    ]
+
+
+def test_the_demo_catalogue_is_published_with_nomenclature_codes(catalogue):
+    rows = ChangeLogEntry.objects.filter(release=catalogue)
+    types = {r.entity_type for r in rows}
+    assert types == {
+        "manufacturer",
+        "device_model",
+        "purchasing_body",
+        "market",
+        "lot",
+        "safety_notice",
+    }
+    evita = rows.get(entity_type="device_model", payload__commercial_name="Evita XL").payload
+    assert evita["nomenclature"] == ["emdn:Z12030105"]
+    assert (evita["manufacturer_name"], evita["end_of_support"]) == ("Dräger", "2024-12-31")
+
+
+def test_a_hospital_receives_the_models_it_subscribed_to_and_their_safety_notices(catalogue):
+    hospital = Subscriber.objects.create(name="CH")
+    evita = DeviceModel.objects.get(commercial_name="Evita XL")
+    subscribe(hospital, "device_model", str(evita.uuid))
+    changes = feed(hospital, since=catalogue.first_seq - 1)
+    assert sorted(c["entity_type"] for c in changes) == ["device_model", "safety_notice"]
+    notice = next(c for c in changes if c["entity_type"] == "safety_notice")["payload"]
+    assert notice["reference"] == "DEMO-FSN-2026-001" and notice["device_model"] == str(evita.uuid)
+
+
+def test_a_notice_reaches_only_owners_of_affected_models(catalogue):
+    owner, other = Subscriber.objects.create(name="owner"), Subscriber.objects.create(name="other")
+    subscribe(
+        owner, "device_model", str(DeviceModel.objects.get(commercial_name="Evita V500").uuid)
+    )
+    subscribe(
+        other, "device_model", str(DeviceModel.objects.get(commercial_name="HAMILTON-C6").uuid)
+    )
+    start = ChangeLogEntry.objects.order_by("-seq").first().seq
+    notice = SafetyNotice.objects.create(
+        date=date(2026, 11, 2), issuer="ANSM", reference="R-2026-77", title="Rappel de lot"
+    )
+    notice.device_models.set(DeviceModel.objects.filter(commercial_name="Evita V500"))
+    publish_release(notes="materiovigilance", by="curator")
+    assert [c["payload"]["reference"] for c in feed(owner, since=start)] == ["R-2026-77"]
+    assert feed(other, since=start) == []
+
+
+def test_a_model_taken_off_a_notice_gets_a_tombstone_and_a_deleted_entity_too(catalogue):
+    notice = SafetyNotice.objects.get(reference="DEMO-FSN-2026-001")
+    v500 = DeviceModel.objects.get(commercial_name="Evita V500")
+    notice.device_models.remove(v500)
+    notice.dirty = True
+    notice.save()
+    body = PurchasingBody.objects.get(code="caih")
+    body.status, body.dirty = EntityStatus.DELETED, True
+    body.save()
+    release = publish_release(notes="corrections", by="curator")
+    rows = {
+        (r.entity_type, r.operation, r.topic)
+        for r in ChangeLogEntry.objects.filter(release=release)
+    }
+    assert ("safety_notice", "tombstone", f"device_model:{v500.uuid}") in rows
+    assert ("purchasing_body", "tombstone", f"purchasing_body:{body.uuid}") in rows
+
+
+def test_a_purchasing_body_subscription_brings_its_markets_and_lots(catalogue):
+    hospital = Subscriber.objects.create(name="CH")
+    subscribe(hospital, "purchasing_body", str(PurchasingBody.objects.get(code="uniha").uuid))
+    changes = feed(hospital, since=catalogue.first_seq - 1)
+    assert sorted(c["entity_type"] for c in changes) == ["lot", "lot", "market", "purchasing_body"]
+    lot = next(
+        c["payload"] for c in changes if c["entity_type"] == "lot" and c["payload"]["number"] == "1"
+    )
+    assert {s["name"] for s in lot["suppliers"]} == {"B. Braun Medical", "Fresenius Kabi France"}
+
+
+def test_the_snapshot_streams_the_catalogue_with_its_seq(catalogue):
+    installation = Subscriber.objects.create(name="on-premises", mirrors_everything=True)
+    _, secret = SubscriberAPIKey.objects.create_key(name="k", subscriber=installation)
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    body = json.loads(b"".join(client.get("/api/reference/v1/snapshot/").streaming_content))
+    assert body["seq"] == catalogue.last_seq
+    assert len(body["entities"]) == 8454 + ChangeLogEntry.objects.filter(release=catalogue).count()
