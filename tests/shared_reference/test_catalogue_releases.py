@@ -118,6 +118,7 @@ def test_the_snapshot_streams_the_catalogue_with_its_seq(catalogue):
     installation = Subscriber.objects.create(name="on-premises", mirrors_everything=True)
     _, secret = SubscriberAPIKey.objects.create_key(name="k", subscriber=installation)
     client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Api-Key {secret}")
-    body = json.loads(b"".join(client.get("/api/reference/v1/snapshot/").streaming_content))
+    response = client.get("/api/reference/v1/snapshot/")
+    body = json.loads(b"".join(response.streaming_content))  # type: ignore[attr-defined]
     assert body["seq"] == catalogue.last_seq
     assert len(body["entities"]) == 8454 + ChangeLogEntry.objects.filter(release=catalogue).count()
