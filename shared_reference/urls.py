@@ -4,5 +4,11 @@ from shared_reference import views
 
 app_name = "reference"
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("nomenclatures/<slug:code>/", views.nomenclature, name="nomenclature"),
     path("nomenclatures/<slug:code>/fhir/", views.codesystem_fhir, name="codesystem_fhir"),
+    path("terms/<uuid:uuid>/", views.term_edit, name="term_edit"),
+    path("device-models/", views.device_model_list, name="device_models"),
+    path("device-models/<uuid:uuid>/", views.device_model_edit, name="device_model_edit"),
+    path("releases/<int:number>/", views.release_detail, name="release_detail"),
 ]

@@ -1,13 +1,42 @@
-"""Public pages of the reference server."""
+"""The reference server's pages: curators browse, edit and publish; anyone reads FHIR exports."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from shared_reference.models import NomenclatureSystem
-from shared_reference.services import export_codesystem
+from shared_reference import curation
+from shared_reference import selectors_curation as selectors
+from shared_reference.forms import DeviceModelForm, PublishForm, TermForm
+from shared_reference.models import DeviceModel, NomenclatureSystem, NomenclatureTerm, Release
+from shared_reference.services import NothingToPublish, export_codesystem, publish_release
+from tenants.accounts.models import User
+
+CURATORS = "curators"
+
+
+def curator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in public-schema users of the curators group (platform superusers too)."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_superuser or user.groups.filter(name=CURATORS).exists()):
+            raise PermissionDenied("Curators only.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
 
 
 @require_GET
@@ -18,4 +47,110 @@ def codesystem_fhir(request: HttpRequest, code: str) -> JsonResponse:
         export_codesystem(system),
         content_type="application/fhir+json",
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@curator_required
+def home(request: HttpRequest) -> HttpResponse:
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            release = publish_release(
+                notes=form.cleaned_data["notes"], by=cast(User, request.user).email
+            )
+        except NothingToPublish:
+            messages.error(request, _("Nothing has changed since the last release."))
+        else:
+            messages.success(
+                request,
+                _("Release %(number)s published: %(count)s changes.")
+                % {"number": release.number, "count": release.change_count},
+            )
+            return redirect("reference:release_detail", number=release.number)
+    return render(
+        request,
+        "shared_reference/home.html",
+        {
+            "systems": selectors.systems_with_counts(),
+            "pending": selectors.pending_change_count(),
+            "releases": selectors.releases()[:5],
+            "form": form,
+        },
+    )
+
+
+@curator_required
+def nomenclature(request: HttpRequest, code: str) -> HttpResponse:
+    """The tree, one level at a time (``?parent=CODE``), or a search (``?q=``)."""
+    system = get_object_or_404(NomenclatureSystem, code=code)
+    query = request.GET.get("q", "").strip()
+    parent = None
+    if request.GET.get("parent"):
+        parent = get_object_or_404(NomenclatureTerm, system=system, code=request.GET["parent"])
+    context = {
+        "system": system,
+        "q": query,
+        "parent": parent,
+        "trail": [*selectors.ancestors(parent), parent] if parent else [],
+        "terms": selectors.search_terms(system, query)
+        if query
+        else selectors.children_of(system, parent),
+    }
+    # htmx opens one branch of the tree in place: only the list of children.
+    partial = getattr(request, "htmx", False)
+    template = "shared_reference/_terms.html" if partial else "shared_reference/nomenclature.html"
+    return render(request, template, context)
+
+
+@curator_required
+def term_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    term = get_object_or_404(NomenclatureTerm.objects.select_related("system", "parent"), uuid=uuid)
+    form = TermForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        curation.save_term(form.instance)
+        messages.success(request, _("Saved; it will go out with the next release."))
+        return redirect("reference:term_edit", uuid=term.uuid)
+    return render(
+        request,
+        "shared_reference/term_edit.html",
+        {
+            "term": term,
+            "form": form,
+            "history": selectors.history_of(term.uuid),
+            "trail": selectors.ancestors(term),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@curator_required
+def device_model_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "shared_reference/device_models.html", {"models": selectors.device_models()}
+    )
+
+
+@curator_required
+def device_model_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    model = get_object_or_404(DeviceModel.objects.select_related("manufacturer"), uuid=uuid)
+    form = DeviceModelForm(request.POST or None, instance=model)
+    if request.method == "POST" and form.is_valid():
+        curation.save_device_model(form.instance)
+        messages.success(request, _("Saved; it will go out with the next release."))
+        return redirect("reference:device_model_edit", uuid=model.uuid)
+    return render(
+        request,
+        "shared_reference/device_model_edit.html",
+        {"model": model, "form": form, "history": selectors.history_of(model.uuid)},
+        status=400 if form.errors else 200,
+    )
+
+
+@curator_required
+def release_detail(request: HttpRequest, number: int) -> HttpResponse:
+    release = get_object_or_404(Release, number=number)
+    return render(
+        request,
+        "shared_reference/release_detail.html",
+        {"release": release, "changes": selectors.changes_of_release(release)},
     )

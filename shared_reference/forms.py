@@ -1,0 +1,66 @@
+"""Forms of the curators' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shared_reference.models import DeviceModel, NomenclatureTerm, TermStatus
+from tenants.core.forms import BootstrapForm, BootstrapModelForm
+
+
+class TermForm(BootstrapModelForm):
+    class Meta:
+        model = NomenclatureTerm
+        fields = ["label_fr", "label_en", "status", "replacement_code", "valid_from", "valid_until"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        replacement = (cleaned.get("replacement_code") or "").strip()
+        if replacement:
+            if cleaned.get("status") != TermStatus.RETIRED:
+                self.add_error("replacement_code", _("Only a retired term has a replacement."))
+            elif not NomenclatureTerm.objects.filter(
+                system=self.instance.system, code=replacement, status=TermStatus.ACTIVE
+            ).exists():
+                self.add_error("replacement_code", _("No active term has this code."))
+        return cleaned
+
+
+class DeviceModelForm(BootstrapModelForm):
+    class Meta:
+        model = DeviceModel
+        fields = [
+            "commercial_name",
+            "catalogue_reference",
+            "end_of_sale",
+            "end_of_support",
+            "end_of_support_source",
+            "expected_life_years",
+            "status",
+        ]
+        widgets = {
+            "end_of_sale": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_of_support": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        sale, support = cleaned.get("end_of_sale"), cleaned.get("end_of_support")
+        if sale and support and support < sale:
+            self.add_error(
+                "end_of_support", _("The end of support cannot come before the end of sale.")
+            )
+        if cleaned.get("end_of_support") and not cleaned.get("end_of_support_source"):
+            self.add_error("end_of_support_source", _("Say where the date comes from."))
+        return cleaned
+
+
+class PublishForm(BootstrapForm):
+    notes = forms.CharField(label=_("Release notes"), widget=forms.Textarea(attrs={"rows": 3}))

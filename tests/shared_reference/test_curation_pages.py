@@ -1,0 +1,98 @@
+"""Curators browse, search, edit and publish on the public host; nobody else may."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+
+from shared_reference.fhir import parse_codesystem
+from shared_reference.models import ChangeLogEntry, NomenclatureTerm, Release
+from shared_reference.services import import_codesystem, publish_release
+from tests.conftest import client_for, host_of
+
+TREE = json.dumps({
+    "resourceType": "CodeSystem", "url": "http://example.org/cs/emdn-like", "name": "emdn",
+    "content": "complete",
+    "concept": [
+        {"code": "Z", "display": "EQUIPMENT", "concept": [
+            {"code": "Z12", "display": "INSTRUMENTS", "concept": [
+                {"code": "Z1203", "display": "VENTILATION"}, {"code": "Z1204", "display": "MONITORING"},
+            ]},
+        ]},
+        {"code": "A", "display": "ADMINISTRATION"},
+    ],
+})
+
+
+@pytest.fixture
+def nomenclature(db):
+    import_codesystem(parse_codesystem(TREE))
+    publish_release(notes="v1", by="curator@ref.test")
+
+
+@pytest.fixture
+def curator(make_user):
+    user = make_user(None, email="curator@ref.test")
+    user.groups.add(Group.objects.get(name="curators"))
+    return client_for("localhost", user)
+
+
+def test_only_curators_reach_the_curation_pages(nomenclature, make_user, public_client):
+    assert public_client.get("/reference/").status_code == 302
+    someone = client_for("localhost", make_user(None))
+    assert someone.get("/reference/").status_code == 403
+
+
+def test_the_tree_opens_one_level_at_a_time(nomenclature, curator):
+    roots = curator.get("/reference/nomenclatures/emdn/").content.decode()
+    assert "<code>Z</code>" in roots and "<code>A</code>" in roots and "Z1203" not in roots
+    branch = curator.get("/reference/nomenclatures/emdn/?parent=Z12", HTTP_HX_REQUEST="true")
+    body = branch.content.decode()
+    assert "<code>Z1203</code>" in body and "<html" not in body  # a fragment for htmx
+
+
+def test_search_finds_by_code_prefix_and_by_label(nomenclature, curator):
+    by_code = curator.get("/reference/nomenclatures/emdn/", {"q": "Z120"}).content.decode()
+    assert "Z1203" in by_code and "Z1204" in by_code
+    by_label = curator.get("/reference/nomenclatures/emdn/", {"q": "monitor"}).content.decode()
+    assert "Z1204" in by_label and "Z1203" not in by_label
+
+
+def test_a_curator_edits_a_term_and_publishes_a_release_of_that_change(nomenclature, curator):
+    term = NomenclatureTerm.objects.get(code="Z1203")
+    response = curator.post(f"/reference/terms/{term.uuid}/", {
+        "label_fr": "VENTILATION", "label_en": "VENTILATION", "status": "active",
+        "replacement_code": "", "valid_from": "", "valid_until": "",
+    })
+    assert response.status_code == 302
+    published = curator.post("/reference/", {"notes": "Libellé français"})
+    release = Release.objects.get(number=2)
+    assert published["Location"] == f"/reference/releases/{release.number}/"
+    (change,) = ChangeLogEntry.objects.filter(release=release)
+    assert change.payload["label_fr"] == "VENTILATION"
+    assert release.published_by == "curator@ref.test"
+    history = curator.get(f"/reference/terms/{term.uuid}/").content.decode()
+    assert f'/reference/releases/{release.number}/' in history
+
+
+def test_retiring_with_an_unknown_replacement_names_the_field(nomenclature, curator):
+    term = NomenclatureTerm.objects.get(code="Z1203")
+    response = curator.post(f"/reference/terms/{term.uuid}/", {
+        "label_en": "VENTILATION", "status": "retired", "replacement_code": "Z9999",
+    })
+    assert response.status_code == 400
+    assert 'data-field="replacement_code"' in response.content.decode()
+    assert not NomenclatureTerm.objects.get(code="Z1203").dirty
+
+
+def test_publishing_with_nothing_changed_says_so(nomenclature, curator):
+    response = curator.post("/reference/", {"notes": "rien"}, follow=True)
+    assert Release.objects.count() == 1
+    assert "Rien n" in response.content.decode() or "Nothing" in response.content.decode()
+
+
+def test_curation_pages_do_not_exist_on_tenant_hosts(nomenclature, tenant, make_user):
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    assert client.get("/reference/").status_code == 404
