@@ -56,3 +56,50 @@ def snapshot_rows(subscriber: Subscriber, topic: str | None = None) -> Iterator[
     ):
         row["entity_uuid"] = str(row["entity_uuid"])
         yield row
+
+
+def search_device_models(
+    query: str, *, manufacturer: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """Live search over the whole catalogue (published state), by words of the maker or model."""
+    from django.db.models import Q
+
+    from shared_reference.models import DeviceModel, EntityStatus
+
+    models = DeviceModel.objects.exclude(status=EntityStatus.DELETED).select_related("manufacturer")
+    for word in query.split():
+        models = models.filter(
+            Q(commercial_name__icontains=word)
+            | Q(catalogue_reference__icontains=word)
+            | Q(manufacturer__name__icontains=word)
+            | Q(manufacturer__aliases__icontains=word)
+        )
+    if manufacturer:
+        models = models.filter(manufacturer__uuid=manufacturer)
+    published = {
+        row.entity_uuid: row.payload
+        for row in PublishedEntity.objects.filter(
+            entity_uuid__in=[
+                m.uuid for m in models.order_by("manufacturer__name", "commercial_name")[:limit]
+            ]
+        )
+    }
+    return [{"uuid": str(u), **payload} for u, payload in published.items()]
+
+
+def published_entity(entity_uuid: str) -> PublishedEntity | None:
+    return PublishedEntity.objects.filter(entity_uuid=entity_uuid).first()
+
+
+def search_terms(system_uuid: str, query: str, limit: int) -> list[dict[str, Any]]:
+    from django.db.models import Q
+
+    from shared_reference.models import NomenclatureTerm
+
+    terms = NomenclatureTerm.objects.filter(system__uuid=system_uuid).filter(
+        Q(code__istartswith=query) | Q(label_en__icontains=query) | Q(label_fr__icontains=query)
+    )
+    published = PublishedEntity.objects.filter(
+        entity_uuid__in=terms.order_by("code").values("uuid")[:limit]
+    ).order_by("payload__code")
+    return [{"uuid": str(p.entity_uuid), **p.payload} for p in published]

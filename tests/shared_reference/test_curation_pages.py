@@ -12,18 +12,31 @@ from shared_reference.models import ChangeLogEntry, NomenclatureTerm, Release
 from shared_reference.services import import_codesystem, publish_release
 from tests.conftest import client_for, host_of
 
-TREE = json.dumps({
-    "resourceType": "CodeSystem", "url": "http://example.org/cs/emdn-like", "name": "emdn",
-    "content": "complete",
-    "concept": [
-        {"code": "Z", "display": "EQUIPMENT", "concept": [
-            {"code": "Z12", "display": "INSTRUMENTS", "concept": [
-                {"code": "Z1203", "display": "VENTILATION"}, {"code": "Z1204", "display": "MONITORING"},
-            ]},
-        ]},
-        {"code": "A", "display": "ADMINISTRATION"},
-    ],
-})
+TREE = json.dumps(
+    {
+        "resourceType": "CodeSystem",
+        "url": "http://example.org/cs/emdn-like",
+        "name": "emdn",
+        "content": "complete",
+        "concept": [
+            {
+                "code": "Z",
+                "display": "EQUIPMENT",
+                "concept": [
+                    {
+                        "code": "Z12",
+                        "display": "INSTRUMENTS",
+                        "concept": [
+                            {"code": "Z1203", "display": "VENTILATION"},
+                            {"code": "Z1204", "display": "MONITORING"},
+                        ],
+                    },
+                ],
+            },
+            {"code": "A", "display": "ADMINISTRATION"},
+        ],
+    }
+)
 
 
 @pytest.fixture
@@ -62,10 +75,17 @@ def test_search_finds_by_code_prefix_and_by_label(nomenclature, curator):
 
 def test_a_curator_edits_a_term_and_publishes_a_release_of_that_change(nomenclature, curator):
     term = NomenclatureTerm.objects.get(code="Z1203")
-    response = curator.post(f"/reference/terms/{term.uuid}/", {
-        "label_fr": "VENTILATION", "label_en": "VENTILATION", "status": "active",
-        "replacement_code": "", "valid_from": "", "valid_until": "",
-    })
+    response = curator.post(
+        f"/reference/terms/{term.uuid}/",
+        {
+            "label_fr": "VENTILATION",
+            "label_en": "VENTILATION",
+            "status": "active",
+            "replacement_code": "",
+            "valid_from": "",
+            "valid_until": "",
+        },
+    )
     assert response.status_code == 302
     published = curator.post("/reference/", {"notes": "Libellé français"})
     release = Release.objects.get(number=2)
@@ -74,14 +94,19 @@ def test_a_curator_edits_a_term_and_publishes_a_release_of_that_change(nomenclat
     assert change.payload["label_fr"] == "VENTILATION"
     assert release.published_by == "curator@ref.test"
     history = curator.get(f"/reference/terms/{term.uuid}/").content.decode()
-    assert f'/reference/releases/{release.number}/' in history
+    assert f"/reference/releases/{release.number}/" in history
 
 
 def test_retiring_with_an_unknown_replacement_names_the_field(nomenclature, curator):
     term = NomenclatureTerm.objects.get(code="Z1203")
-    response = curator.post(f"/reference/terms/{term.uuid}/", {
-        "label_en": "VENTILATION", "status": "retired", "replacement_code": "Z9999",
-    })
+    response = curator.post(
+        f"/reference/terms/{term.uuid}/",
+        {
+            "label_en": "VENTILATION",
+            "status": "retired",
+            "replacement_code": "Z9999",
+        },
+    )
     assert response.status_code == 400
     assert 'data-field="replacement_code"' in response.content.decode()
     assert not NomenclatureTerm.objects.get(code="Z1203").dirty

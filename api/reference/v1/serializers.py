@@ -53,3 +53,8 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(
         required=False, help_text="Why, or one key per parameter at fault."
     )
+
+
+class CatalogueItemSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    # The rest is the entity's published payload (see the change feed).

@@ -15,6 +15,9 @@ urlpatterns = [
         name="subscription_detail",
     ),
     path("nomenclatures/", views.NomenclatureListView.as_view(), name="nomenclatures"),
+    path("nomenclatures/<uuid:system_uuid>/terms/", views.TermSearchView.as_view(), name="terms"),
+    path("device-models/", views.DeviceModelSearchView.as_view(), name="device_models"),
+    path("entities/<uuid:entity_uuid>/", views.EntityLookupView.as_view(), name="entity"),
     path(
         "schema/",
         SpectacularAPIView.as_view(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -217,4 +218,73 @@ class NomenclatureListView(ReferenceAPIView):
                 {"uuid": str(n.uuid), "code": n.code, "name": n.name, "version": n.version}
                 for n in NomenclatureSystem.objects.order_by("code")
             ]
+        )
+
+
+class DeviceModelSearchView(ReferenceAPIView):
+    """``GET device-models/?q=words[&manufacturer=UUID]``: live search over the whole catalogue,
+    subscribed or not (published state only)."""
+
+    allowed_params = frozenset({"q", "manufacturer", "limit"})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words of the manufacturer or model name."),
+            OpenApiParameter("manufacturer", str, description="Only this manufacturer (UUID)."),
+            OpenApiParameter("limit", int, description="At most this many (1-100, default 20)."),
+        ],
+        responses={200: s.CatalogueItemSerializer(many=True), 400: s.ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params.get("q", "").strip()
+        if len(query) < 2:
+            raise ValidationError({"q": "give at least 2 characters"})
+        manufacturer = request.query_params.get("manufacturer")
+        if manufacturer is not None:
+            try:
+                uuid.UUID(manufacturer)
+            except ValueError as exc:
+                raise ValidationError({"manufacturer": "not a UUID"}) from exc
+        limit = integer_param(request, "limit", 20, 1, 100)
+        return Response(
+            selectors.search_device_models(query, manufacturer=manufacturer, limit=limit)
+        )
+
+
+class TermSearchView(ReferenceAPIView):
+    """``GET nomenclatures/UUID/terms/?q=``: search a nomenclature's terms by code or label."""
+
+    allowed_params = frozenset({"q", "limit"})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Start of a code, or words of a label."),
+            OpenApiParameter("limit", int, description="At most this many (1-100, default 20)."),
+        ],
+        responses={200: s.CatalogueItemSerializer(many=True), 400: s.ErrorSerializer},
+    )
+    def get(self, request: Request, system_uuid: uuid.UUID) -> Response:
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            raise ValidationError({"q": "required"})
+        limit = integer_param(request, "limit", 20, 1, 100)
+        return Response(selectors.search_terms(str(system_uuid), query, limit))
+
+
+class EntityLookupView(ReferenceAPIView):
+    """``GET entities/UUID/``: the published state of any entity (subscribe first, then fetch)."""
+
+    @extend_schema(responses={200: s.ChangeSerializer, 404: s.ErrorSerializer})
+    def get(self, request: Request, entity_uuid: uuid.UUID) -> Response:
+        row = selectors.published_entity(str(entity_uuid))
+        if row is None:
+            return Response({"detail": "no published entity with this UUID"}, status=404)
+        return Response(
+            {
+                "seq": row.seq,
+                "entity_type": row.entity_type,
+                "entity_uuid": str(row.entity_uuid),
+                "operation": row.operation,
+                "payload": row.payload,
+            }
         )
