@@ -468,3 +468,49 @@ class SafetyNotice(CatalogueEntity):
             "title": self.title,
             "link": self.link,
         }
+
+
+class Contribution(models.Model):
+    """A subscriber's proposal: a new device model, or a correction of one (with its source)."""
+
+    class Kind(models.TextChoices):
+        NEW_MODEL = "new_model", _("New device model")
+        CORRECTION = "correction", _("Correction")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a curator")
+        ACCEPTED = "accepted", _("Accepted")
+        AMENDED = "amended", _("Accepted with changes")
+        REJECTED = "rejected", _("Rejected")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="contributions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    target = models.ForeignKey(
+        DeviceModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
+    proposal = models.JSONField(_("proposal"))
+    source = models.CharField(_("source"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    curator_note = models.TextField(_("curator's note"), blank=True)
+    decided_by = models.CharField(max_length=254, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    result = models.ForeignKey(
+        DeviceModel,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="the device model created or corrected",
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"

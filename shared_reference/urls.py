@@ -11,4 +11,6 @@ urlpatterns = [
     path("device-models/", views.device_model_list, name="device_models"),
     path("device-models/<uuid:uuid>/", views.device_model_edit, name="device_model_edit"),
     path("releases/<int:number>/", views.release_detail, name="release_detail"),
+    path("contributions/", views.contribution_queue, name="contributions"),
+    path("contributions/<int:pk>/", views.contribution_decide, name="contribution_decide"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -13,10 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from shared_reference import curation
+from shared_reference import contributions, curation
 from shared_reference import selectors_curation as selectors
 from shared_reference.forms import DeviceModelForm, PublishForm, TermForm
-from shared_reference.models import DeviceModel, NomenclatureSystem, NomenclatureTerm, Release
+from shared_reference.models import (
+    Contribution,
+    DeviceModel,
+    NomenclatureSystem,
+    NomenclatureTerm,
+    Release,
+)
 from shared_reference.services import NothingToPublish, export_codesystem, publish_release
 from tenants.accounts.models import User
 
@@ -153,4 +160,59 @@ def release_detail(request: HttpRequest, number: int) -> HttpResponse:
         request,
         "shared_reference/release_detail.html",
         {"release": release, "changes": selectors.changes_of_release(release)},
+    )
+
+
+@curator_required
+def contribution_queue(request: HttpRequest) -> HttpResponse:
+    pending = Contribution.objects.filter(status=Contribution.Status.PENDING).select_related(
+        "subscriber", "target__manufacturer"
+    )
+    decided = Contribution.objects.exclude(status=Contribution.Status.PENDING).select_related(
+        "subscriber"
+    )[:50]
+    return render(
+        request,
+        "shared_reference/contributions.html",
+        {"pending": pending.order_by("created"), "decided": decided},
+    )
+
+
+@curator_required
+def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept as proposed, accept with changes (the JSON edited), or reject with a note."""
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("subscriber", "target"), pk=pk
+    )
+    error = ""
+    if request.method == "POST":
+        by = cast(User, request.user).email
+        note = request.POST.get("note", "")
+        try:
+            if request.POST.get("decision") == "reject":
+                contributions.reject(contribution, by=by, note=note)
+            else:
+                amended = None
+                edited = request.POST.get("proposal", "").strip()
+                if edited and json.loads(edited) != contribution.proposal:
+                    amended = json.loads(edited)
+                    if not isinstance(amended, dict):
+                        raise contributions.ContributionRefused("proposal", "a JSON object")
+                contributions.accept(contribution, by=by, amended=amended, note=note)
+        except json.JSONDecodeError:
+            error = _("The proposal is not valid JSON.")
+        except contributions.ContributionRefused as exc:
+            error = f"{exc.field}: {exc.reason}"
+        else:
+            messages.success(request, _("Decision recorded; the hospital can see it."))
+            return redirect("reference:contributions")
+    return render(
+        request,
+        "shared_reference/contribution_decide.html",
+        {
+            "contribution": contribution,
+            "error": error,
+            "proposal_json": json.dumps(contribution.proposal, ensure_ascii=False, indent=2),
+        },
+        status=400 if error else 200,
     )

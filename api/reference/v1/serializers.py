@@ -58,3 +58,36 @@ class ErrorSerializer(serializers.Serializer):
 class CatalogueItemSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     # The rest is the entity's published payload (see the change feed).
+
+
+class ProposeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["new_model", "correction"])
+    target = serializers.UUIDField(
+        required=False, help_text="The device model a correction is about."
+    )
+    proposal = serializers.DictField(
+        help_text="end_of_sale, end_of_support (YYYY-MM-DD), expected_life_years, commercial_name, "
+        "catalogue_reference; for a new model also manufacturer and nomenclature codes."
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "source" is an attribute of every DRF field, so it cannot be declared as one.
+        fields = super().get_fields()
+        fields["source"] = serializers.CharField(help_text="Where the information comes from.")
+        return fields
+
+
+class ContributionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    target = serializers.UUIDField(allow_null=True)
+    proposal = serializers.DictField()
+    status = serializers.ChoiceField(choices=["pending", "accepted", "amended", "rejected"])
+    curator_note = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    result = serializers.UUIDField(allow_null=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["source"] = serializers.CharField()
+        return fields

@@ -18,6 +18,7 @@ urlpatterns = [
     path("nomenclatures/<uuid:system_uuid>/terms/", views.TermSearchView.as_view(), name="terms"),
     path("device-models/", views.DeviceModelSearchView.as_view(), name="device_models"),
     path("entities/<uuid:entity_uuid>/", views.EntityLookupView.as_view(), name="entity"),
+    path("contributions/", views.ContributionsView.as_view(), name="contributions"),
     path(
         "schema/",
         SpectacularAPIView.as_view(

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -27,7 +28,7 @@ from api.reference.v1.auth import (
     SubscriberKeyAuthentication,
     subscriber_of,
 )
-from shared_reference import selectors, services
+from shared_reference import contributions, selectors, services
 from shared_reference.models import FeedHorizon, NomenclatureSystem, Subscription
 
 MAX_LIMIT = 1000
@@ -288,3 +289,50 @@ class EntityLookupView(ReferenceAPIView):
                 "payload": row.payload,
             }
         )
+
+
+class ContributionsView(ReferenceAPIView):
+    """``POST`` proposes a new device model or a correction; ``GET`` shows this subscriber's
+    proposals and what the curators decided."""
+
+    @extend_schema(responses={200: s.ContributionSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        mine = subscriber_of(request).contributions.select_related("target", "result")
+        return Response([contribution_json(c) for c in mine[:200]])
+
+    @extend_schema(
+        request=s.ProposeSerializer,
+        responses={201: s.ContributionSerializer, 400: s.ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        proposal = data.get("proposal")
+        if not isinstance(proposal, dict):
+            raise ValidationError({"proposal": "an object of the proposed values"})
+        try:
+            contribution = contributions.propose(
+                subscriber_of(request),
+                kind=str(data.get("kind", "")),
+                target_uuid=str(data["target"]) if data.get("target") else None,
+                proposal=proposal,
+                source=str(data.get("source", "")),
+            )
+        except contributions.ContributionRefused as exc:
+            raise ValidationError({exc.field: exc.reason}) from exc
+        except DjangoValidationError as exc:  # a target that is not a UUID
+            raise ValidationError({"target": "not a UUID"}) from exc
+        return Response(contribution_json(contribution), status=status.HTTP_201_CREATED)
+
+
+def contribution_json(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "target": str(c.target.uuid) if c.target else None,
+        "proposal": c.proposal,
+        "source": c.source,
+        "status": c.status,
+        "curator_note": c.curator_note,
+        "decided_at": c.decided_at,
+        "result": str(c.result.uuid) if c.result else None,
+    }

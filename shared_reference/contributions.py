@@ -1,0 +1,156 @@
+"""Subscribers' proposals and the curators' decisions on them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shared_reference.models import (
+    Contribution,
+    DeviceModel,
+    Manufacturer,
+    NomenclatureTerm,
+    Subscriber,
+)
+
+# Fields a correction may change on a device model, and how to read them.
+CORRECTABLE: dict[str, Callable[[str], Any]] = {
+    "commercial_name": str,
+    "catalogue_reference": str,
+    "end_of_sale": date.fromisoformat,
+    "end_of_support": date.fromisoformat,
+    "expected_life_years": int,
+}
+
+
+class ContributionRefused(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+def clean_proposal(kind: str, proposal: dict[str, Any]) -> dict[str, Any]:
+    """Check a proposal field by field; the error names the field at fault."""
+    allowed = set(CORRECTABLE) | (
+        {"manufacturer", "nomenclature"} if kind == Contribution.Kind.NEW_MODEL else set()
+    )
+    unknown = sorted(set(proposal) - allowed)
+    if unknown:
+        raise ContributionRefused(
+            unknown[0], f"cannot be proposed; allowed: {', '.join(sorted(allowed))}"
+        )
+    cleaned: dict[str, Any] = {}
+    for field, value in proposal.items():
+        if field in CORRECTABLE:
+            try:
+                parsed = CORRECTABLE[field](str(value)) if value not in (None, "") else None
+            except ValueError as exc:
+                raise ContributionRefused(
+                    field, "dates as YYYY-MM-DD, years as a whole number"
+                ) from exc
+            if field == "expected_life_years" and parsed is not None and not 0 < parsed <= 50:
+                raise ContributionRefused(field, "between 1 and 50 years")
+            cleaned[field] = parsed.isoformat() if isinstance(parsed, date) else parsed
+        elif field == "nomenclature":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ContributionRefused(field, 'a list of codes, such as ["emdn:Z12030105"]')
+            cleaned[field] = value
+        else:
+            if not isinstance(value, str):
+                raise ContributionRefused(field, "a text")
+            cleaned[field] = value.strip()
+    if kind == Contribution.Kind.NEW_MODEL:
+        for required in ("manufacturer", "commercial_name"):
+            if not cleaned.get(required):
+                raise ContributionRefused(required, "required for a new device model")
+    elif not cleaned:
+        raise ContributionRefused("proposal", "propose at least one change")
+    sale, support = cleaned.get("end_of_sale"), cleaned.get("end_of_support")
+    if sale and support and support < sale:
+        raise ContributionRefused("end_of_support", "cannot come before the end of sale")
+    return cleaned
+
+
+def propose(
+    subscriber: Subscriber,
+    *,
+    kind: str,
+    target_uuid: str | None,
+    proposal: dict[str, Any],
+    source: str,
+) -> Contribution:
+    if kind not in Contribution.Kind.values:
+        raise ContributionRefused("kind", f"one of: {', '.join(Contribution.Kind.values)}")
+    if not source.strip():
+        raise ContributionRefused("source", "say where the information comes from")
+    target = None
+    if kind == Contribution.Kind.CORRECTION:
+        target = DeviceModel.objects.filter(uuid=target_uuid).first() if target_uuid else None
+        if target is None:
+            raise ContributionRefused("target", "the UUID of an existing device model is required")
+    cleaned = clean_proposal(kind, proposal)
+    return Contribution.objects.create(
+        subscriber=subscriber, kind=kind, target=target, proposal=cleaned, source=source.strip()
+    )
+
+
+@transaction.atomic
+def accept(
+    contribution: Contribution, *, by: str, amended: dict[str, Any] | None = None, note: str = ""
+) -> DeviceModel:
+    """Apply the proposal (or the curator's amended version); it goes out with the next release."""
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.status != Contribution.Status.PENDING:
+        raise ContributionRefused("status", "this contribution has already been decided")
+    values = clean_proposal(
+        contribution.kind, amended if amended is not None else contribution.proposal
+    )
+    model: DeviceModel
+    codes: list[str] = []
+    if contribution.kind == Contribution.Kind.NEW_MODEL:
+        maker, _ = Manufacturer.objects.get_or_create(name=values.pop("manufacturer"))
+        codes = list(values.pop("nomenclature", None) or [])
+        model = DeviceModel(manufacturer=maker, end_of_support_source=contribution.source)
+    else:
+        if contribution.target is None:
+            raise ContributionRefused("target", "the device model no longer exists")
+        model = contribution.target
+        if "end_of_support" in values or "end_of_sale" in values:
+            model.end_of_support_source = contribution.source
+    for field, value in values.items():
+        is_date = field in ("end_of_sale", "end_of_support") and value
+        setattr(model, field, date.fromisoformat(value) if is_date else value)
+    model.dirty = True
+    model.save()
+    for code in codes:  # "emdn:Z12030105"
+        system_code, _sep, term_code = str(code).rpartition(":")
+        term = NomenclatureTerm.objects.filter(
+            system__code=system_code or "emdn", code=term_code
+        ).first()
+        if term is None:
+            raise ContributionRefused("nomenclature", f"unknown code {code}")
+        model.terms.add(term)
+    contribution.status = (
+        Contribution.Status.AMENDED if amended is not None else Contribution.Status.ACCEPTED
+    )
+    contribution.result, contribution.curator_note = model, note
+    contribution.decided_by, contribution.decided_at = by, timezone.now()
+    contribution.save()
+    return model
+
+
+@transaction.atomic
+def reject(contribution: Contribution, *, by: str, note: str) -> Contribution:
+    if not note.strip():
+        raise ContributionRefused("note", "say why, for the hospital that proposed it")
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.status != Contribution.Status.PENDING:
+        raise ContributionRefused("status", "this contribution has already been decided")
+    contribution.status, contribution.curator_note = Contribution.Status.REJECTED, note.strip()
+    contribution.decided_by, contribution.decided_at = by, timezone.now()
+    contribution.save()
+    return contribution
