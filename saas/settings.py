@@ -164,6 +164,8 @@ _database = dj_database_url.parse(
 _database["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES = {"default": _database}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Set search_path once per request rather than before every query (django-tenants).
+TENANT_LIMIT_SET_CALLS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")

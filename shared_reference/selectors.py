@@ -22,6 +22,19 @@ def latest_seq() -> int:
     return ChangeLogEntry.objects.aggregate(n=Max("seq"))["n"] or 0
 
 
+def feed_position() -> tuple[int, int]:
+    """(last seq, compaction horizon) in one round trip: what a feed response depends on."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT max(seq) FROM shared_reference_changelogentry), "
+            "(SELECT max(seq) FROM shared_reference_feedhorizon)"
+        )
+        last, horizon = cursor.fetchone()
+    return last or 0, horizon or 0
+
+
 def _for_subscriber(queryset: QuerySet[Any], subscriber: Subscriber) -> QuerySet[Any]:
     if subscriber.mirrors_everything:
         return queryset
@@ -44,18 +57,31 @@ def change_page(subscriber: Subscriber, *, since: int, limit: int) -> ChangePage
     return ChangePage(changes, next_cursor, has_more)
 
 
-def snapshot_rows(subscriber: Subscriber, topic: str | None = None) -> Iterator[dict[str, Any]]:
-    """The published state of every entity the subscriber receives (or of one topic)."""
+def snapshot_rows(subscriber: Subscriber, topic: str | None = None) -> Iterator[str]:
+    """The published state of every entity the subscriber receives (or of one topic), each as
+    its JSON text written by PostgreSQL: payloads are not decoded and re-encoded in Python."""
+    from django.db.models import F, Func, TextField, Value
+
     queryset = _for_subscriber(PublishedEntity.objects.all(), subscriber)
     if topic is not None:
         queryset = queryset.filter(topic=topic)
-    for row in (
-        queryset.order_by("seq")
-        .values("seq", "entity_type", "entity_uuid", "operation", "payload")
-        .iterator(chunk_size=5000)
-    ):
-        row["entity_uuid"] = str(row["entity_uuid"])
-        yield row
+    as_json_text = Func(
+        Value("seq"),
+        F("seq"),
+        Value("entity_type"),
+        F("entity_type"),
+        Value("entity_uuid"),
+        F("entity_uuid"),
+        Value("operation"),
+        F("operation"),
+        Value("payload"),
+        F("payload"),
+        function="jsonb_build_object",
+        template="%(function)s(%(expressions)s)::text",
+        output_field=TextField(),
+    )
+    rows = queryset.order_by("seq").annotate(text=as_json_text).values_list("text", flat=True)
+    yield from rows.iterator(chunk_size=5000)
 
 
 def search_device_models(

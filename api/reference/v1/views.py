@@ -6,7 +6,6 @@ Every refusal is a 4xx whose body names the parameter at fault.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -29,7 +28,7 @@ from api.reference.v1.auth import (
     subscriber_of,
 )
 from shared_reference import contributions, selectors, services
-from shared_reference.models import FeedHorizon, NomenclatureSystem, Subscription
+from shared_reference.models import NomenclatureSystem, Subscription
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 500
@@ -84,7 +83,7 @@ class ChangesView(ReferenceAPIView):
     def get(self, request: Request) -> Response:
         since = integer_param(request, "since", 0, 0, None)
         limit = integer_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        horizon = FeedHorizon.current()
+        last, horizon = selectors.feed_position()
         if since < horizon:
             return Response(
                 {
@@ -96,14 +95,7 @@ class ChangesView(ReferenceAPIView):
                 status=status.HTTP_410_GONE,
             )
         subscriber = subscriber_of(request)
-        tag = etag(
-            subscriber.pk,
-            subscriber.subscriptions_version,
-            since,
-            limit,
-            horizon,
-            selectors.latest_seq(),
-        )
+        tag = etag(subscriber.pk, subscriber.subscriptions_version, since, limit, horizon, last)
         if request.headers.get("If-None-Match") == tag:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
         page = selectors.change_page(subscriber, since=since, limit=limit)
@@ -153,8 +145,8 @@ def stream_snapshot(subscriber: Any, topic: str | None) -> Iterator[bytes]:
         yield b'{"seq": %d, "entities": [' % selectors.latest_seq()
         first = True
         buffer: list[bytes] = []
-        for row in selectors.snapshot_rows(subscriber, topic):
-            buffer.append((b"" if first else b",") + json.dumps(row, ensure_ascii=False).encode())
+        for text in selectors.snapshot_rows(subscriber, topic):
+            buffer.append((b"" if first else b",") + text.encode())
             first = False
             if len(buffer) >= 1000:
                 yield b"".join(buffer)
