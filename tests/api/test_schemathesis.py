@@ -59,8 +59,8 @@ def api_key(db):
 
 
 def test_no_generated_request_gets_a_server_error(api_schema, api_key):
-    # One hypothesis run per operation of the schema and per mode (valid and invalid input) (the pytest plugin's lazy loading does not
-    # work with this pytest version, so operations are walked here).
+    # One hypothesis run per operation and per mode (valid and invalid input). The pytest
+    # plugin's lazy loading does not work with this pytest version, so operations are walked here.
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 8
 
