@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -86,3 +88,70 @@ def device_models() -> QuerySet[DeviceModel]:
         .prefetch_related("terms")
         .order_by("manufacturer__name", "commercial_name")
     )
+
+
+def pending_changes(limit: int = 200) -> dict[str, list[Any]]:
+    """What the next release will carry, by kind, for review before publishing."""
+    from shared_reference.services import CATALOGUE
+
+    pending: dict[str, list[Any]] = {
+        "nomenclature_term": list(
+            NomenclatureTerm.objects.filter(dirty=True)
+            .select_related("system")
+            .order_by("system", "code")[:limit]
+        )
+    }
+    for model, related, _prefetched in CATALOGUE:
+        pending[model.ENTITY_TYPE] = list(
+            model._default_manager.filter(dirty=True)
+            .select_related(*related)
+            .order_by("pk")[:limit]
+        )
+    return {kind: items for kind, items in pending.items() if items}
+
+
+@dataclass(frozen=True)
+class EntityDifference:
+    entity_type: str
+    entity_uuid: str
+    label: str
+    operation: str
+    fields: list[tuple[str, Any, Any]]  # name, before, after
+
+
+def release_difference(first: int, last: int) -> list[EntityDifference]:
+    """Each entity changed by releases after ``first`` up to ``last``, field by field."""
+    latest = (
+        ChangeLogEntry.objects.filter(release__number__gt=first, release__number__lte=last)
+        .order_by("entity_uuid", "-seq")
+        .distinct("entity_uuid")
+    )
+    after = {row.entity_uuid: row for row in latest}
+    before = {
+        row.entity_uuid: row
+        for row in ChangeLogEntry.objects.filter(
+            release__number__lte=first, entity_uuid__in=list(after)
+        )
+        .order_by("entity_uuid", "-seq")
+        .distinct("entity_uuid")
+    }
+    differences = []
+    for entity_uuid, row in sorted(after.items(), key=lambda item: item[1].seq):
+        old = before[entity_uuid].payload if entity_uuid in before else {}
+        new = row.payload
+        fields = [
+            (k, old.get(k), new.get(k))
+            for k in sorted(set(old) | set(new))
+            if old.get(k) != new.get(k)
+        ]
+        label = str(
+            new.get("code")
+            or new.get("commercial_name")
+            or new.get("name")
+            or new.get("reference")
+            or ""
+        )
+        differences.append(
+            EntityDifference(row.entity_type, str(entity_uuid), label, row.operation, fields)
+        )
+    return differences

@@ -216,3 +216,35 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@curator_required
+def pending(request: HttpRequest) -> HttpResponse:
+    """Review what the next release will carry."""
+    return render(
+        request, "shared_reference/pending.html", {"pending": selectors.pending_changes()}
+    )
+
+
+@curator_required
+def release_compare(request: HttpRequest) -> HttpResponse:
+    """``?from=A&to=B``: what changed between release A and release B, field by field."""
+    numbers = list(Release.objects.order_by("number").values_list("number", flat=True))
+    try:
+        first = int(request.GET.get("from", numbers[-2] if len(numbers) > 1 else 0))
+        last = int(request.GET.get("to", numbers[-1] if numbers else 0))
+    except ValueError:
+        first, last = 0, 0
+        messages.error(request, _("Choose two releases."))
+    if last <= first:
+        first, last = min(first, last), max(first, last)
+    return render(
+        request,
+        "shared_reference/release_compare.html",
+        {
+            "numbers": numbers,
+            "first": first,
+            "last": last,
+            "differences": selectors.release_difference(first, last) if last > first else [],
+        },
+    )

@@ -121,3 +121,25 @@ def test_publishing_with_nothing_changed_says_so(nomenclature, curator):
 def test_curation_pages_do_not_exist_on_tenant_hosts(nomenclature, tenant, make_user):
     client = client_for(host_of(tenant), make_user(tenant), tenant)
     assert client.get("/reference/").status_code == 404
+
+
+def test_the_review_page_lists_what_the_next_release_will_carry(nomenclature, curator):
+    NomenclatureTerm.objects.filter(code="Z1204").update(label_fr="SURVEILLANCE", dirty=True)
+    body = curator.get("/reference/pending/").content.decode()
+    assert "Z1204" in body and "SURVEILLANCE" in body and "Z1203" not in body
+
+
+def test_two_releases_compare_field_by_field(nomenclature, curator):
+    NomenclatureTerm.objects.filter(code="Z1204").update(label_fr="SURVEILLANCE", dirty=True)
+    publish_release(notes="v2", by="c")
+    NomenclatureTerm.objects.filter(code="Z1204").update(status="retired", dirty=True)
+    publish_release(notes="v3", by="c")
+    body = curator.get("/reference/releases/compare/", {"from": 1, "to": 3}).content.decode()
+    assert "Z1204" in body and "label_fr" in body and "SURVEILLANCE" in body and "retired" in body
+    assert "Z1203" not in body  # unchanged since release 1
+    only_last = curator.get("/reference/releases/compare/", {"from": 2, "to": 3}).content.decode()
+    assert "label_fr" not in only_last and "retired" in only_last
+
+
+def test_comparing_with_nonsense_parameters_is_not_an_error(nomenclature, curator):
+    assert curator.get("/reference/releases/compare/", {"from": "x", "to": "y"}).status_code == 200
