@@ -143,3 +143,14 @@ def test_two_releases_compare_field_by_field(nomenclature, curator):
 
 def test_comparing_with_nonsense_parameters_is_not_an_error(nomenclature, curator):
     assert curator.get("/reference/releases/compare/", {"from": "x", "to": "y"}).status_code == 200
+
+
+def test_the_device_model_list_does_not_query_per_model(db, curator, django_assert_max_num_queries):
+    from shared_reference.demo_catalogue import load_demo_catalogue
+    from tests.shared_reference.test_catalogue_releases import emdn_subset
+
+    import_codesystem(parse_codesystem(emdn_subset()))
+    load_demo_catalogue()
+    with django_assert_max_num_queries(10):
+        body = curator.get("/reference/device-models/").content.decode()
+    assert "Evita XL" in body and "Z12030105" in body

@@ -111,3 +111,14 @@ def test_administrators_cannot_deactivate_themselves(admin_client, admin, tenant
     admin_client.post(f"/administration/users/{admin.pk}/active/", {"active": "0"})
     with tenant_context(tenant):
         assert User.objects.get(pk=admin.pk).is_active
+
+
+def test_the_user_list_does_not_query_per_user(
+    admin_client, tenant, make_user, django_assert_max_num_queries
+):
+    for i in range(15):
+        member = make_user(tenant, email=f"member{i}@alpha.test")
+        with tenant_context(tenant):
+            grant_role(member, Role.VIEWER, ScopeKind.TENANT, by="test")
+    with django_assert_max_num_queries(12):
+        assert admin_client.get("/administration/users/").status_code == 200
