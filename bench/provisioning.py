@@ -28,29 +28,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from saas.runner import database_name, run_on_server
+from bench.common import in_throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _bench_database_url() -> str:
-    url = os.environ["DATABASE_URL"]
-    base, _, query = url.partition("?")
-    head, _, name = base.rpartition("/")
-    return f"{head}/{name}_bench" + (f"?{query}" if query else "")
-
-
-def _recreate_database(url: str) -> None:
-    name = database_name(url)
-    run_on_server(
-        url,
-        (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', []),
-        (f'CREATE DATABASE "{name}"', []),
-    )
-
-
-def _drop_database(url: str) -> None:
-    run_on_server(url, (f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)', []))
 
 
 def ms(seconds: float) -> str:
@@ -89,22 +69,9 @@ def main() -> int:
         root = build(ROOT / "var" / "bench_app", args.synthetic_tables, args.extra_migrations)
         os.environ["BENCH_SYNTHETIC_APP"] = str(root)
 
-    url = _bench_database_url()
-    _recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
-    import django
-
-    django.setup()
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _drop_database(url)
-    return 0
+    return in_throwaway_database(
+        run, args, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+    )
 
 
 def run(args: argparse.Namespace) -> None:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-from bench.provisioning import _bench_database_url, _drop_database, _recreate_database
+from bench.common import in_throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,22 +36,7 @@ def main() -> int:
     )
     parser.add_argument("--release", type=int, default=10_000, help="changes in the timed release")
     args = parser.parse_args()
-    url = _bench_database_url()
-    _recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
-    os.environ["REFERENCE_API_RATE"] = "1000000/min"
-    import django
-
-    django.setup()
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _drop_database(url)
-    return 0
+    return in_throwaway_database(run, args, REFERENCE_API_RATE="1000000/min")
 
 
 def run(args: argparse.Namespace) -> None:

@@ -261,10 +261,18 @@ def check(args: argparse.Namespace) -> int:
     return max(codes)
 
 
+BENCHMARKS = {"provisioning": "bench.provisioning", "reference": "bench.reference"}
+
+
 def bench(args: argparse.Namespace) -> int:
-    return subprocess.run(
-        [sys.executable, "-m", "bench.provisioning", *args.rest], cwd=ROOT
-    ).returncode
+    """``dev.py bench [provisioning|reference] [options]``: every benchmark without a name."""
+    rest = list(args.rest)
+    names = [rest.pop(0)] if rest and rest[0] in BENCHMARKS else list(BENCHMARKS)
+    codes = [
+        subprocess.run([sys.executable, "-m", BENCHMARKS[name], *rest], cwd=ROOT).returncode
+        for name in names
+    ]
+    return max(codes)
 
 
 def main(argv: list[str] | None = None) -> int:
