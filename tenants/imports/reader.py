@@ -1,0 +1,173 @@
+"""Reading the spreadsheets hospitals export: CSV (UTF-8 or cp1252, ``;`` or ``,``) and XLSX.
+
+Real exports are messy: a title row or merged header rows above the real header, blank lines,
+dates as dd/mm/yyyy, decimal commas and thousands separators. The reader finds the header row
+by the columns it is told to expect, and yields each data row with its line number in the file
+so that every problem can be reported where a person will find it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+MAX_BYTES = 60 * 1024 * 1024
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            p for p in (f"line {self.line}" if self.line else "", self.column or "") if p
+        )
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+class FileRefused(Exception):
+    """The file cannot be read at all (empty, too big, no header...); nothing was changed."""
+
+    def __init__(self, reason: str, line: int | None = None, column: str | None = None) -> None:
+        super().__init__(reason)
+        self.problem = Problem(line, column, reason)
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    values: dict[str, str]  # header -> cell text, stripped
+
+
+def normalise_header(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+
+
+def read_table(data: bytes, filename: str, expected: list[str]) -> tuple[list[str], Iterator[Row]]:
+    """The header row (the first with at least two expected columns) and the rows under it."""
+    if not data.strip():
+        raise FileRefused("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise FileRefused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    rows = _xlsx_rows(data) if filename.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(data)
+    wanted = {normalise_header(e) for e in expected}
+    buffered: list[tuple[int, list[str]]] = []
+    for line, cells in rows:
+        buffered.append((line, cells))
+        found = {normalise_header(c) for c in cells} & wanted
+        if len(found) >= min(2, len(wanted)):
+            header = [normalise_header(c) for c in cells]
+            return header, _rows_under(header, rows)
+        if len(buffered) >= HEADER_SEARCH_ROWS:
+            break
+    raise FileRefused(
+        "no header row found: expected columns such as " + ", ".join(sorted(expected)[:6])
+    )
+
+
+def _rows_under(header: list[str], rows: Iterator[tuple[int, list[str]]]) -> Iterator[Row]:
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue  # blank lines
+        values = {
+            h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h
+        }
+        yield Row(line, values)
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise FileRefused("the file is neither UTF-8 nor Windows-1252 text")
+    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    yield from enumerate(reader, start=1)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FileRefused(f"not a readable XLSX file ({exc.__class__.__name__})") from exc
+    sheet = workbook.worksheets[0]
+    for index, row in enumerate(sheet.iter_rows(), start=1):
+        cells = []
+        for cell in row:
+            value = cell.value
+            if isinstance(value, str) and value.startswith("="):
+                raise FileRefused(
+                    "formulas are not imported: paste the values instead",
+                    line=index,
+                    column=getattr(cell, "coordinate", None),
+                )
+            if getattr(cell, "data_type", None) == "e":
+                raise FileRefused(
+                    f"the cell holds an error ({value})",
+                    line=index,
+                    column=getattr(cell, "coordinate", None),
+                )
+            cells.append(_cell_text(value))
+        yield index, cells
+    workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_date(text: str) -> date | None:
+    """dd/mm/yyyy (or dd-mm-yyyy, dd.mm.yyyy) and ISO yyyy-mm-dd; empty is None."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (dd/mm/yyyy)")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """1 234,56 / 1.234,56 / 1234.56 / 1,234.56 -> Decimal; empty is None."""
+    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
+    if not cleaned:
+        return None
+    if "," in cleaned and "." in cleaned:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        cleaned = cleaned.replace(thousands, "").replace(decimal_mark, ".")
+    elif "," in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(f"{text!r} is not a number") from exc
