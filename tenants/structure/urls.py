@@ -6,4 +6,5 @@ app_name = "structure"
 urlpatterns = [
     path("establishments/", views.establishment_list, name="establishment_list"),
     path("establishments/<int:pk>/", views.establishment_detail, name="establishment_detail"),
+    path("import/", views.structure_import, name="import"),
 ]

@@ -6,7 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from tenants.structure.models import Establishment
+from tenants.access.permissions import Action, permission_required
+from tenants.structure.forms import StructureImportForm
+from tenants.structure.imports import ImportRefused, import_structure
+from tenants.structure.models import Establishment, ImportMapping
 from tenants.structure.selectors import active_establishments
 
 
@@ -21,3 +24,34 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
 def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     establishment = get_object_or_404(Establishment, pk=pk)
     return render(request, "structure/establishment_detail.html", {"establishment": establishment})
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+def structure_import(request: HttpRequest) -> HttpResponse:
+    """Upload the structure file; a dry run (the default) shows the report and keeps nothing."""
+    kept, _created = ImportMapping.objects.get_or_create(kind="structure")
+    form = StructureImportForm(request.POST or None, request.FILES or None, mapping=kept.mapping)
+    report, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        kept.mapping = mapping
+        kept.save(update_fields=["mapping", "updated"])
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_structure(
+                upload.read(), upload.name, mapping=mapping, dry_run=form.cleaned_data["dry_run"]
+            )
+        except ImportRefused as exc:
+            problems = exc.problems
+    status = 400 if problems or form.errors else 200
+    return render(
+        request,
+        "structure/import.html",
+        {
+            "form": form,
+            "report": report,
+            "problems": problems[:500],
+            "problem_count": len(problems),
+        },
+        status=status,
+    )

@@ -1,0 +1,86 @@
+"""The structure import page: dry run by default, the report, problems by line, kept mapping."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+
+from tenants.access.models import Role, ScopeKind
+from tenants.access.services import grant_role
+from tenants.structure.models import FunctionalUnit, ImportMapping
+from tests.conftest import client_for, host_of
+
+GOOD = (
+    "Code établissement;Code pôle;Pôle;Code service;Service;Code UF;UF\n"
+    "800000259;P01;Pôle Réanimation;S011;Réanimation;1101;Réa médicale\n"
+).encode("cp1252")
+COLUMNS = {
+    "column_establishment_finess": "Code établissement",
+    "column_establishment_name": "Établissement",
+    "column_pole_code": "Code pôle",
+    "column_pole_name": "Pôle",
+    "column_service_code": "Code service",
+    "column_service_name": "Service",
+    "column_uf_code": "Code UF",
+    "column_uf_name": "UF",
+    "column_valid_from": "Début",
+    "column_valid_until": "Fin",
+}
+
+
+@pytest.fixture
+def admin_client(tenant, make_user):
+    admin = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(admin, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
+    return client_for(host_of(tenant), admin, tenant)
+
+
+def upload(client, data: bytes, **extra):
+    return client.post(
+        "/structure/import/",
+        {"file": SimpleUploadedFile("structure.csv", data), **COLUMNS, **extra},
+    )
+
+
+def test_a_dry_run_shows_the_report_and_keeps_nothing(admin_client, tenant):
+    response = upload(admin_client, GOOD, dry_run="on")
+    assert response.status_code == 200
+    assert 'class="alert alert-info"' in response.content.decode()  # the dry-run report
+    with tenant_context(tenant):
+        assert not FunctionalUnit.objects.exists()
+
+
+def test_importing_for_real_and_the_mapping_is_kept(admin_client, tenant):
+    assert upload(admin_client, GOOD).status_code == 200  # dry_run unchecked
+    with tenant_context(tenant):
+        assert FunctionalUnit.objects.get(code="1101").name == "Réa médicale"
+        assert (
+            ImportMapping.objects.get(kind="structure").mapping["establishment_finess"]
+            == "Code établissement"
+        )
+    page = admin_client.get("/structure/import/").content.decode()
+    assert 'value="Code établissement"' in page
+
+
+def test_problems_are_listed_by_line_and_column(admin_client, tenant):
+    bad = GOOD + "123;P01;;S011;Réanimation;1102;Réa\n".encode("cp1252")
+    response = upload(admin_client, bad)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<td>3</td><td>Pôle</td>" in body and "123" in body
+    with tenant_context(tenant):
+        assert not FunctionalUnit.objects.exists()
+
+
+def test_a_file_of_another_kind_is_refused_on_the_field(admin_client):
+    response = admin_client.post(
+        "/structure/import/", {"file": SimpleUploadedFile("photo.png", b"x"), **COLUMNS}
+    )
+    assert response.status_code == 400 and 'data-field="file"' in response.content.decode()
+
+
+def test_only_administrators_import(tenant, make_user):
+    viewer = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(viewer, Role.VIEWER, ScopeKind.TENANT, by="test")
+    assert client_for(host_of(tenant), viewer, tenant).get("/structure/import/").status_code == 403
