@@ -169,10 +169,21 @@ TENANT_LIMIT_SET_CALLS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _next_redis_database(url: str) -> str:
+    """The same server, the next database number: the cache must not share Celery's broker."""
+    base, _, number = url.rstrip("/").rpartition("/")
+    if not number.isdigit():
+        return url.rstrip("/") + "/1"
+    return f"{base}/{int(number) + 1}"
+
+
+CACHE_URL = os.environ.get("CACHE_URL") or _next_redis_database(REDIS_URL)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         # Every key carries the tenant's schema.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
