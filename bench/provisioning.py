@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> None:
                 )
                 use_public_schema()
                 with tenant_context(tenant):
-                    admin = invite_first_administrator(f"a@{sub}.fr", tenant_name=tenant.name)
+                    admin = invite_first_administrator(f"a@{sub}.fr")
                 Domain.objects.create(domain=f"{sub}.localhost", tenant=tenant, is_primary=True)
                 Tenant.objects.filter(pk=tenant.pk).update(status=TenantStatus.ACTIVE)
             with tenant_context(tenant):

@@ -92,7 +92,7 @@ def search_device_models(
 
     from shared_reference.models import DeviceModel, EntityStatus
 
-    models = DeviceModel.objects.exclude(status=EntityStatus.DELETED).select_related("manufacturer")
+    models = DeviceModel.objects.exclude(status=EntityStatus.DELETED)
     for word in query.split():
         models = models.filter(
             Q(commercial_name__icontains=word)
@@ -102,15 +102,17 @@ def search_device_models(
         )
     if manufacturer:
         models = models.filter(manufacturer__uuid=manufacturer)
+    # In the catalogue's order (manufacturer, then model); models never published are left out.
+    ordered = list(
+        models.order_by("manufacturer__name", "commercial_name").values_list("uuid", flat=True)[
+            :limit
+        ]
+    )
     published = {
         row.entity_uuid: row.payload
-        for row in PublishedEntity.objects.filter(
-            entity_uuid__in=[
-                m.uuid for m in models.order_by("manufacturer__name", "commercial_name")[:limit]
-            ]
-        )
+        for row in PublishedEntity.objects.filter(entity_uuid__in=ordered)
     }
-    return [{"uuid": str(u), **payload} for u, payload in published.items()]
+    return [{"uuid": str(u), **published[u]} for u in ordered if u in published]
 
 
 def published_entity(entity_uuid: str) -> PublishedEntity | None:

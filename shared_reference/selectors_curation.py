@@ -14,6 +14,7 @@ from shared_reference.models import (
     NomenclatureSystem,
     NomenclatureTerm,
     Release,
+    SafetyNotice,
 )
 
 SEARCH_LIMIT = 100
@@ -57,13 +58,9 @@ def ancestors(term: NomenclatureTerm) -> list[NomenclatureTerm]:
 
 
 def pending_change_count() -> int:
-    from shared_reference.services import CATALOGUE
+    from shared_reference.services import unpublished_change_count
 
-    total = NomenclatureSystem.objects.filter(dirty=True).count()
-    total += NomenclatureTerm.objects.filter(dirty=True).count()
-    for model, *_ in CATALOGUE:
-        total += model._default_manager.filter(dirty=True).count()
-    return total
+    return unpublished_change_count()
 
 
 def releases() -> QuerySet[Release]:
@@ -107,6 +104,7 @@ def pending_changes(limit: int = 200) -> dict[str, list[Any]]:
             .select_related(*related)
             .order_by("pk")[:limit]
         )
+    pending[SafetyNotice.ENTITY_TYPE] = list(SafetyNotice.objects.filter(dirty=True)[:limit])
     return {kind: items for kind, items in pending.items() if items}
 
 

@@ -187,15 +187,10 @@ def publish_release(*, notes: str, by: str) -> Release:
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('shared_reference.publish_release'))")
+    if unpublished_change_count() == 0:
+        raise NothingToPublish("No change since the last release.")
     systems = list(NomenclatureSystem.objects.filter(dirty=True))
     terms = NomenclatureTerm.objects.filter(dirty=True).select_related("system", "parent")
-    if (
-        not systems
-        and not terms.exists()
-        and not any(model._default_manager.filter(dirty=True).exists() for model, *_ in CATALOGUE)
-        and not SafetyNotice.objects.filter(dirty=True).exists()
-    ):
-        raise NothingToPublish("No change since the last release.")
     number = (Release.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     release = Release.objects.create(number=number, notes=notes, published_by=by)
     entries = [
@@ -240,11 +235,8 @@ def publish_release(*, notes: str, by: str) -> Release:
         unique_fields=["entity_uuid"],
         update_fields=["seq", "operation", "payload", "topic"],
     )
-    NomenclatureSystem.objects.filter(dirty=True).update(dirty=False)
-    NomenclatureTerm.objects.filter(dirty=True).update(dirty=False)
-    for model, *_ in CATALOGUE:
+    for model in published_models():
         model._default_manager.filter(dirty=True).update(dirty=False)
-    SafetyNotice.objects.filter(dirty=True).update(dirty=False)
     release.change_count = len(entries)
     release.first_seq, release.last_seq = entries[0].seq, entries[-1].seq
     release.save(update_fields=["change_count", "first_seq", "last_seq"])
@@ -259,6 +251,16 @@ CATALOGUE: list[tuple[type[CatalogueEntity], tuple[str, ...], tuple[str, ...]]] 
     (Market, ("purchasing_body",), ()),
     (Lot, ("market__purchasing_body",), ("suppliers", "terms__system", "device_models")),
 ]
+
+
+def published_models() -> list[type[models.Model]]:
+    """Every model whose rows carry ``dirty`` until a release publishes them."""
+    return [NomenclatureSystem, NomenclatureTerm, *(m for m, *_ in CATALOGUE), SafetyNotice]
+
+
+def unpublished_change_count() -> int:
+    """Entities changed since the last release (a safety notice counts once)."""
+    return sum(m._default_manager.filter(dirty=True).count() for m in published_models())
 
 
 def catalogue_changes(release: Release) -> list[ChangeLogEntry]:

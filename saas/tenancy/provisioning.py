@@ -141,7 +141,7 @@ def provision_tenant(tenant_id: int, *, subdomain: str, admin_email: str) -> Pro
             if not used_spare:
                 _create_and_migrate(tenant.schema_name)
             with tenant_context(tenant):
-                administrator = invite_first_administrator(admin_email, tenant_name=tenant.name)
+                administrator = invite_first_administrator(admin_email)
             host = tenant_host(subdomain)
             Domain.objects.create(domain=host, tenant=tenant, is_primary=True)
             tenant.status = TenantStatus.ACTIVE

@@ -162,6 +162,9 @@ def reactivate_tenant(tenant: Tenant, *, by: User) -> Tenant:
 def retry_provisioning(tenant: Tenant, *, by: User) -> Tenant:
     if tenant.status != TenantStatus.FAILED:
         raise TenantActionRefused(_("Only a tenant whose provisioning failed can be retried."))
+    if not SignupRequest.objects.filter(tenant=tenant).exists():
+        # Its sub-domain and contact come from the sign-up (tenants made by a command have none).
+        raise TenantActionRefused(_("This tenant has no sign-up to provision it from."))
     tenant = _set_status(
         tenant,
         TenantStatus.PROVISIONING,

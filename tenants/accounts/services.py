@@ -19,7 +19,7 @@ class AccountRefused(Exception):
     """An account change that cannot be made; the message is for the administrator."""
 
 
-def invite_first_administrator(email: str, *, tenant_name: str) -> User:
+def invite_first_administrator(email: str) -> User:
     """Create the tenant's first administrator, without a password until they set one.
 
     Must run inside the tenant's schema (provisioning does so).

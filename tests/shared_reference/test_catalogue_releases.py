@@ -105,6 +105,26 @@ def test_a_notice_reaches_only_owners_of_affected_models(catalogue):
     assert feed(other, since=start) == []
 
 
+def test_a_changed_safety_notice_alone_can_be_published_from_the_curators_page(
+    catalogue, make_user
+):
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import client_for
+
+    curator = make_user(None)
+    curator.groups.add(Group.objects.get(name="curators"))
+    client = client_for("localhost", curator)
+    notice = SafetyNotice.objects.get(reference="DEMO-FSN-2026-001")
+    notice.title, notice.dirty = "Mise à jour logicielle 2.1", True
+    notice.save()
+    home = client.get("/reference/").content.decode()
+    assert "1 changement attend" in home or "1 change waits" in home
+    assert "DEMO-FSN-2026-001" in client.get("/reference/pending/").content.decode()
+    assert client.post("/reference/", {"notes": "FSN"}).status_code == 302
+    assert ChangeLogEntry.objects.filter(payload__title="Mise à jour logicielle 2.1").count() == 2
+
+
 def test_a_model_taken_off_a_notice_gets_a_tombstone_and_a_deleted_entity_too(catalogue):
     notice = SafetyNotice.objects.get(reference="DEMO-FSN-2026-001")
     v500 = DeviceModel.objects.get(commercial_name="Evita V500")
@@ -153,7 +173,7 @@ def key_client(**subscriber_fields) -> Client:
 def test_the_whole_catalogue_is_searchable_live_without_subscribing(catalogue):
     client = key_client()
     found = client.get("/api/reference/v1/device-models/", {"q": "draeger evita"}).json()
-    assert sorted(m["commercial_name"] for m in found) == ["Evita V500", "Evita XL"]  # by alias
+    assert [m["commercial_name"] for m in found] == ["Evita V500", "Evita XL"]  # by alias, in order
     one = client.get(f"/api/reference/v1/entities/{found[0]['uuid']}/").json()
     assert one["entity_type"] == "device_model" and one["payload"]["manufacturer_name"] == "Dräger"
 

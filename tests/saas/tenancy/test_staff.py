@@ -62,3 +62,14 @@ def test_reactivating_an_active_tenant_is_refused_with_a_message(make_user, tena
 def test_an_unknown_action_is_a_404(make_user, tenant):
     client, _ = staff_client(make_user)
     assert client.post(f"/staff/tenants/{tenant.pk}/explode/").status_code == 404
+
+
+def test_retrying_a_failed_tenant_without_a_sign_up_is_refused_clearly(make_user, db):
+    tenant = Tenant.objects.create(
+        schema_name="t_orphan", name="CH orphelin", kind="hospital", status=TenantStatus.FAILED
+    )
+    client, _ = staff_client(make_user)
+    response = client.post(f"/staff/tenants/{tenant.pk}/retry/", follow=True)
+    assert response.status_code == 200
+    assert "sign-up" in response.content.decode() or "inscription" in response.content.decode()
+    assert Tenant.objects.get(pk=tenant.pk).status == TenantStatus.FAILED
