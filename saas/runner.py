@@ -284,7 +284,12 @@ def main(argv: list[str] | None = None) -> int:
         sub = commands.add_parser(name, help=f"run the {name}s (extra arguments are passed on)")
         sub.add_argument("rest", nargs=argparse.REMAINDER)
     commands.add_parser("check", help="ruff and mypy")
-    args = parser.parse_args(argv)
+    # Options after "test" or "bench" (-x, --tenants 50...) belong to pytest or the benchmark.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.command not in ("test", "bench"):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.rest = [*extra, *args.rest]
     if args.command == "check":
         return check(args)
     servers = EmbeddedServers()
