@@ -59,6 +59,8 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tables2",
+    "django_filters",
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
@@ -72,6 +74,10 @@ TENANT_APPS = [
     "tenants.accounts",
     "axes",  # each tenant counts its own failed logins
     "tenants.structure",
+    "tenants.mirror",
+    "tenants.inventory",
+    "tenants.imports",
+    "tenants.tables",
     "tenants.access",
     "tenants.sso",
     "tenants.core",
@@ -225,7 +231,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded and generated files (imports, exports), under a folder per tenant schema. Web and
+# workers must see the same folder (a shared volume in production).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 
 def _xstatic_dir(module: str) -> str:

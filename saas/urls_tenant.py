@@ -7,7 +7,10 @@ from tenants.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("tenants.accounts.urls")),
+    path("suggest/<str:source>/", core_views.suggest, name="suggest"),
     path("structure/", include("tenants.structure.urls")),
+    path("inventory/", include("tenants.inventory.urls")),
+    path("lists/", include("tenants.tables.urls")),
     path("administration/", include("tenants.access.urls")),
     path("sso/", include("tenants.sso.urls")),
     path("api/tenant/v1/", include("api.tenant.v1.urls")),

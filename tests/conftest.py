@@ -52,6 +52,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+    # Uploads and exports of the tests (and of the worker they start) go to a throw-away folder.
+    import tempfile
+
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="test-media-")
+    settings.MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
 
 
 def put_behind(schema_name: str) -> None:
@@ -62,6 +67,47 @@ def put_behind(schema_name: str) -> None:
             f'DELETE FROM "{schema_name}".django_migrations '
             "WHERE app = 'access' AND name = '0002_default_expertise_domains'"
         )
+
+
+def fill_bravo_inventory(member: User) -> None:
+    """Tenant B's structure, inventory, lists and jobs, each carrying the marker."""
+    from tenants.imports.models import ImportJob
+    from tenants.inventory.models import Device, ModelMatch
+    from tenants.mirror.models import ReferenceDeviceModel, ReferenceManufacturer
+    from tenants.structure.models import FunctionalUnit, Pole, Service
+    from tenants.tables.models import ExportJob, SavedView, TablePreference
+
+    site = Establishment.objects.order_by("pk")[0]
+    pole = Pole.objects.create(establishment=site, code="P1", name=f"Pôle {B_MARKER}")
+    service = Service.objects.create(pole=pole, code="S1", name=f"Service {B_MARKER}")
+    unit = FunctionalUnit.objects.create(service=service, code="1101", name=f"UF {B_MARKER}")
+    maker = ReferenceManufacturer.objects.create(uuid=uuid.uuid4(), name=f"Maker {B_MARKER}")
+    model = ReferenceDeviceModel.objects.create(
+        uuid=uuid.uuid4(), manufacturer=maker, commercial_name=f"Model {B_MARKER}"
+    )
+    Device.objects.create(
+        inventory_number="INV-1",
+        uf=unit,
+        manufacturer_name=f"Maker {B_MARKER}",
+        model_name=f"Model {B_MARKER}",
+        serial_number=B_MARKER,
+        reference_model=model,
+        match_state="exact",
+        attributes={"Note": B_MARKER},
+    )
+    ModelMatch.objects.create(
+        match_key="MAKER|MODEL", manufacturer_name=B_MARKER, model_name=B_MARKER
+    )
+    SavedView.objects.create(page="inventory.devices", name=B_MARKER, owner=member, is_shared=True)
+    TablePreference.objects.create(user=member, page="inventory.devices", query=f"q={B_MARKER}")
+    ImportJob.objects.create(
+        kind="inventory",
+        filename=f"{B_MARKER}.csv",
+        created_by=member,
+        state="refused",
+        problems=[[1, "UF", B_MARKER]],
+    )
+    ExportJob.objects.create(page="inventory.devices", query=f"q={B_MARKER}", created_by=member)
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +135,9 @@ def django_db_setup(request, django_test_environment, django_db_blocker):  # typ
                 legal_entity_finess="800000044",
             )
         with tenant_context(bravo):
-            User.objects.create_user(f"member-{B_MARKER.lower()}@bravo.test", full_name=B_MARKER)
+            member = User.objects.create_user(
+                f"member-{B_MARKER.lower()}@bravo.test", full_name=B_MARKER
+            )
             for i, finess in enumerate(("800000051", "800000077")):
                 Establishment.objects.create(
                     name=f"Site Bravo {i} {B_MARKER}",
@@ -97,6 +145,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker):  # typ
                     legal_entity_name=f"Bravo {B_MARKER}",
                     legal_entity_finess="800000044",
                 )
+            fill_bravo_inventory(member)
     yield
     with django_db_blocker.unblock():
         use_public_schema()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from saas.tenancy.context import current_tenant
+from tenants.accounts.models import User
+from tenants.core.suggest import SOURCES
 from tenants.structure.selectors import active_establishments
 
 
@@ -16,4 +21,19 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "core/home.html",
         {"tenant": current_tenant(), "establishments": active_establishments()},
+    )
+
+
+@login_required
+def suggest(request: HttpRequest, source: str) -> HttpResponse:
+    """Suggestions for what the person typed in a field (see tenants/core/suggest.py)."""
+    found = SOURCES.get(source)
+    if found is None or not found.can_use(cast(User, request.user)):
+        raise Http404("no such suggestion source")
+    typed = request.GET.get(request.GET.get("field", "q"), "").strip()[:100]
+    suggestions = found.find(typed) if typed else []
+    return render(
+        request,
+        "core/_suggestions.html",
+        {"suggestions": suggestions, "typed": typed, "nothing": _("Nothing matches.")},
     )

@@ -43,6 +43,13 @@ class FileRefused(Exception):
 
 
 @dataclass(frozen=True)
+class Table:
+    header: list[str]  # normalised column names, the keys of each row's values
+    labels: dict[str, str]  # normalised -> the header as the file spells it
+    rows: Iterator[Row]
+
+
+@dataclass(frozen=True)
 class Row:
     line: int
     values: dict[str, str]  # header -> cell text, stripped
@@ -52,7 +59,7 @@ def normalise_header(text: str) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().lower()
 
 
-def read_table(data: bytes, filename: str, expected: list[str]) -> tuple[list[str], Iterator[Row]]:
+def read_table(data: bytes, filename: str, expected: list[str]) -> Table:
     """The header row (the first with at least two expected columns) and the rows under it."""
     if not data.strip():
         raise FileRefused("the file is empty")
@@ -66,7 +73,8 @@ def read_table(data: bytes, filename: str, expected: list[str]) -> tuple[list[st
         found = {normalise_header(c) for c in cells} & wanted
         if len(found) >= min(2, len(wanted)):
             header = [normalise_header(c) for c in cells]
-            return header, _rows_under(header, rows)
+            labels = {normalise_header(c): re.sub(r"\s+", " ", c).strip() for c in cells if c}
+            return Table(header, labels, _rows_under(header, rows))
         if len(buffered) >= HEADER_SEARCH_ROWS:
             break
     raise FileRefused(

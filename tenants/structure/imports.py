@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from saas.tenancy.validators import finess_key_is_valid, normalise_finess
-from tenants.imports.reader import FileRefused, Problem, Row, parse_date, read_table
+from tenants.imports.reader import (
+    FileRefused,
+    Problem,
+    Row,
+    normalise_header,
+    parse_date,
+    read_table,
+)
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 
 # Our field -> the column header the hospital's file uses (the kept mapping may override it).
@@ -87,13 +94,13 @@ def import_structure(
     """Check the whole file, then apply it in one transaction (rolled back for a dry run)."""
     columns = {**DEFAULT_MAPPING, **(mapping or {})}
     try:
-        header, rows = read_table(data, filename, list(columns.values()))
-        missing = [columns[f] for f in REQUIRED if columns[f].strip().lower() not in header]
+        table = read_table(data, filename, list(columns.values()))
+        missing = [columns[f] for f in REQUIRED if normalise_header(columns[f]) not in table.header]
         if missing:
             raise ImportRefused(
                 [Problem(None, name, "column missing from the header") for name in missing]
             )
-        clean, problems = _check_rows(rows, columns)
+        clean, problems = _check_rows(table.rows, columns)
     except FileRefused as exc:
         raise ImportRefused([exc.problem]) from exc
     if problems:
@@ -124,7 +131,7 @@ def _check_rows(rows: object, columns: dict[str, str]) -> tuple[list[CleanRow], 
         assert isinstance(row, Row)
 
         def value(name: str, row: Row = row) -> str:
-            return row.values.get(columns[name].strip().lower(), "")
+            return row.values.get(normalise_header(columns[name]), "")
 
         row_problems = [Problem(row.line, columns[f], "empty") for f in REQUIRED if not value(f)]
         finess = normalise_finess(value("establishment_finess"))

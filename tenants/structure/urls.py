@@ -6,5 +6,6 @@ app_name = "structure"
 urlpatterns = [
     path("establishments/", views.establishment_list, name="establishment_list"),
     path("establishments/<int:pk>/", views.establishment_detail, name="establishment_detail"),
+    path("units/", views.unit_list, name="unit_list"),
     path("import/", views.structure_import, name="import"),
 ]

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
 
 from tenants.access.permissions import Action, permission_required
+from tenants.structure.filters import FunctionalUnitFilter
 from tenants.structure.forms import StructureImportForm
 from tenants.structure.imports import ImportRefused, import_structure
 from tenants.structure.models import Establishment, ImportMapping
-from tenants.structure.selectors import active_establishments
+from tenants.structure.selectors import active_establishments, units_for
+from tenants.structure.tables import DEFAULT_COLUMNS, FunctionalUnitTable
+from tenants.tables.listing import ListPage, register
+from tenants.tables.views import render_list
+
+UNITS = register(
+    ListPage(
+        key="structure.units",
+        url_name="structure:unit_list",
+        title=gettext_lazy("UF"),
+        table_class=FunctionalUnitTable,
+        filterset_class=FunctionalUnitFilter,
+        rows=units_for,
+        default_columns=DEFAULT_COLUMNS,
+    )
+)
 
 
 @login_required
@@ -18,6 +36,11 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "structure/establishment_list.html", {"establishments": active_establishments()}
     )
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponseBase:
+    return render_list(request, UNITS)
 
 
 @login_required

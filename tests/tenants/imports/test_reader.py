@@ -9,7 +9,8 @@ from tenants.imports.reader import FileRefused, parse_date, parse_decimal, read_
 
 
 def rows_of(data: bytes, name: str = "file.csv", expected=("Code UF", "UF")):
-    header, rows = read_table(data, name, list(expected))
+    table = read_table(data, name, list(expected))
+    header, rows = table.header, table.rows
     return header, [(r.line, r.values) for r in rows]
 
 
@@ -51,7 +52,7 @@ def test_a_formula_is_refused_with_its_cell():
     sheet.append(["=1+1", "Pédiatrie"])
     buffer = BytesIO()
     book.save(buffer)
-    _, rows = read_table(buffer.getvalue(), "s.xlsx", ["Code UF", "UF"])
+    rows = read_table(buffer.getvalue(), "s.xlsx", ["Code UF", "UF"]).rows
     with pytest.raises(FileRefused) as refused:
         list(rows)
     assert (refused.value.problem.line, refused.value.problem.column) == (2, "A2")

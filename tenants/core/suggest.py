@@ -1,0 +1,129 @@
+"""Suggest-as-you-type: sources of suggestions, and the widgets that ask them.
+
+A source turns what the person typed into at most LIMIT (value, label) pairs. The widgets ask
+/suggest/<source>/ with htmx as the person types and show the answers under the field;
+choosing one fills the field (SuggestInput: the value itself, for codes) or a hidden input
+(SuggestSelect: an id, with the label shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+
+from tenants.accounts.models import User
+
+LIMIT = 15
+
+
+@dataclass(frozen=True)
+class Source:
+    find: Callable[[str], list[tuple[str, str]]]
+    can_use: Callable[[User], bool] = lambda user: True
+
+
+def _ufs(text: str) -> list[tuple[str, str]]:
+    from tenants.structure.models import FunctionalUnit
+
+    units = FunctionalUnit.objects.filter(Q(code__istartswith=text) | Q(name__icontains=text))
+    return [(u.code, f"{u.code} {u.name}") for u in units.order_by("code")[:LIMIT]]
+
+
+def _users(text: str) -> list[tuple[str, str]]:
+    users = User.objects.filter(
+        Q(email__icontains=text) | Q(full_name__icontains=text), is_active=True
+    )
+    return [
+        (str(u.pk), f"{u.full_name} <{u.email}>" if u.full_name else u.email)
+        for u in users.order_by("full_name", "email")[:LIMIT]
+    ]
+
+
+def _device_models(text: str) -> list[tuple[str, str]]:
+    from tenants.mirror.models import ReferenceDeviceModel
+
+    query = Q()
+    for word in text.split():
+        query &= Q(commercial_name__icontains=word) | Q(manufacturer__name__icontains=word)
+    models = ReferenceDeviceModel.objects.filter(query).exclude(status="deleted")
+    return [
+        (str(m.pk), f"{m.manufacturer.name} {m.commercial_name}")
+        for m in models.select_related("manufacturer")[:LIMIT]
+    ]
+
+
+def _scopes(text: str) -> list[tuple[str, str]]:
+    from tenants.access.forms import SCOPE_MODELS
+    from tenants.access.models import ScopeKind
+
+    found: list[tuple[str, str]] = []
+    if str(ScopeKind.TENANT.label).lower().startswith(text.lower()):
+        found.append((ScopeKind.TENANT.value, str(ScopeKind.TENANT.label)))
+    for kind, model in SCOPE_MODELS.items():
+        fields = [f.name for f in model._meta.get_fields() if f.name in ("name", "code")]
+        query = Q()
+        for name in fields:
+            query |= Q(**{f"{name}__icontains": text})
+        for obj in model._default_manager.filter(query)[:LIMIT]:
+            found.append((f"{kind}:{obj.pk}", f"{ScopeKind(kind).label} — {obj}"))
+    return found[:LIMIT]
+
+
+def _is_administrator(user: User) -> bool:
+    from tenants.access.permissions import Action, has_permission
+
+    return has_permission(user, Action.ADMINISTER_TENANT)
+
+
+SOURCES: dict[str, Source] = {
+    "uf": Source(_ufs),
+    "user": Source(_users, can_use=_is_administrator),
+    "device_model": Source(_device_models),
+    "scope": Source(_scopes, can_use=_is_administrator),
+}
+
+
+class SuggestInput(forms.TextInput):
+    """A text field whose value is what the suggestion says (a UF code, say)."""
+
+    template_name = "core/widgets/suggest_input.html"
+
+    def __init__(self, source: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.source = source
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["suggest_url"] = reverse("suggest", args=[self.source])
+        return context
+
+
+class SuggestSelect(forms.Select):
+    """A choice (an id) picked by typing: a hidden input holds the value, a text field the label."""
+
+    template_name = "core/widgets/suggest_select.html"
+
+    def __init__(self, source: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.source = source
+        self.known_labels: dict[str, str] = {}  # set by a view that already holds the objects
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        current = str(value[0] if isinstance(value, list | tuple) and value else value or "")
+        label = self.known_labels.get(current, "")
+        queryset = getattr(self.choices, "queryset", None)
+        if current and not label and queryset is not None:
+            found = queryset.filter(pk=current).first() if current.isdigit() else None
+            label = str(found) if found is not None else ""
+        elif current and not label:
+            label = next((str(text) for value, text in self.choices if str(value) == current), "")
+        context["suggest_url"] = reverse("suggest", args=[self.source])
+        context["current"] = current
+        context["current_label"] = label
+        return context

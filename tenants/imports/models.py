@@ -1,0 +1,53 @@
+"""An import job: the uploaded file, its options, and what came of it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
+
+
+def job_upload_path(job: ImportJob, filename: str) -> str:
+    # Uploaded files carry the tenant (DESIGN.md section 3).
+    schema = getattr(connection, "schema_name", "unknown")
+    return f"{schema}/imports/{uuid.uuid4().hex}/{filename}"
+
+
+class ImportJob(models.Model):
+    class Kind(models.TextChoices):
+        INVENTORY = "inventory", _("inventory")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        REFUSED = "refused", _("refused: nothing was changed")
+        FAILED = "failed", _("failed: nothing was changed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=job_upload_path, max_length=300)
+    filename = models.CharField(max_length=200)
+    mapping = models.JSONField(default=dict)
+    dry_run = models.BooleanField(default=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    report: Any = models.JSONField(null=True, blank=True)
+    problems: Any = models.JSONField(default=list, blank=True)  # [[line, column, reason], ...]
+    problem_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.pk} ({self.state})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.REFUSED, self.State.FAILED)

@@ -1,0 +1,51 @@
+"""The inventory's list table."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from tenants.inventory.models import Device
+from tenants.tables.columns import FrenchDateColumn, MoneyColumn
+from tenants.tables.listing import ListTable
+
+
+class DeviceTable(ListTable):
+    inventory_number = tables.Column(linkify=True, verbose_name=_("inventory number"))
+    uf_code = tables.Column(accessor="uf.code", verbose_name=_("UF"))
+    uf_name = tables.Column(accessor="uf.name", verbose_name=_("UF name"))
+    service = tables.Column(accessor="uf.service.name", verbose_name=_("service"))
+    pole = tables.Column(accessor="uf.service.pole.name", verbose_name=_("pôle"))
+    establishment = tables.Column(
+        accessor="uf.service.pole.establishment.name", verbose_name=_("establishment")
+    )
+    manufacturer_name = tables.Column(verbose_name=_("manufacturer"))
+    model_name = tables.Column(verbose_name=_("model"))
+    reference_model = tables.Column(
+        accessor="reference_model.commercial_name", verbose_name=_("reference model")
+    )
+    match_state = tables.Column(verbose_name=_("match"))
+    end_of_support = FrenchDateColumn(
+        accessor="reference_model.end_of_support", verbose_name=_("end of support")
+    )
+    serial_number = tables.Column(verbose_name=_("serial number"))
+    commissioning_date = FrenchDateColumn(verbose_name=_("commissioning date"))
+    purchase_value = MoneyColumn(verbose_name=_("purchase value"))
+    status = tables.Column(verbose_name=_("status"))
+
+    class Meta(ListTable.Meta):
+        model = Device
+        fields = ()
+        empty_text = _("No device matches these filters.")
+
+
+DEFAULT_COLUMNS = (
+    "inventory_number",
+    "uf_code",
+    "manufacturer_name",
+    "model_name",
+    "reference_model",
+    "commissioning_date",
+    "purchase_value",
+    "status",
+)

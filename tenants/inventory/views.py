@@ -1,0 +1,141 @@
+"""Pages of the inventory: the device list, a device, imports, and model matches to decide."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tenants.access.permissions import Action, has_permission, permission_required
+from tenants.accounts.models import User
+from tenants.imports.models import ImportJob
+from tenants.imports.services import job_progress, start_import
+from tenants.inventory.filters import DeviceFilter
+from tenants.inventory.forms import InventoryImportForm, MatchForm
+from tenants.inventory.models import Device
+from tenants.inventory.selectors import devices_for, spellings_to_review
+from tenants.inventory.services import MatchRefused, decide_match
+from tenants.inventory.tables import DEFAULT_COLUMNS, DeviceTable
+from tenants.mirror.models import ReferenceDeviceModel
+from tenants.structure.models import ImportMapping
+from tenants.tables.listing import ListPage, register
+from tenants.tables.views import render_list
+
+DEVICES = register(
+    ListPage(
+        key="inventory.devices",
+        url_name="inventory:device_list",
+        title=gettext_lazy("Inventory"),
+        table_class=DeviceTable,
+        filterset_class=DeviceFilter,
+        rows=devices_for,
+        default_columns=DEFAULT_COLUMNS,
+    )
+)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@login_required
+def device_list(request: HttpRequest) -> HttpResponseBase:
+    return render_list(
+        request,
+        DEVICES,
+        template="inventory/device_list.html",
+        extra={"can_import": has_permission(_user(request), Action.ADMINISTER_TENANT)},
+    )
+
+
+@login_required
+def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(devices_for(_user(request)), pk=pk)
+    return render(request, "inventory/device_detail.html", {"device": device})
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+def inventory_import(request: HttpRequest) -> HttpResponse:
+    """Upload the CMMS export; a worker checks and applies it while the job page shows progress."""
+    kept, _created = ImportMapping.objects.get_or_create(kind="inventory")
+    form = InventoryImportForm(request.POST or None, request.FILES or None, mapping=kept.mapping)
+    if request.method == "POST" and form.is_valid():
+        kept.mapping = form.mapping()
+        kept.save(update_fields=["mapping", "updated"])
+        job = start_import(
+            ImportJob.Kind.INVENTORY,
+            form.cleaned_data["file"],
+            mapping=kept.mapping,
+            dry_run=form.cleaned_data["dry_run"],
+            by=_user(request),
+        )
+        return redirect("inventory:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.INVENTORY)[:10]
+    return render(
+        request,
+        "inventory/import.html",
+        {"form": form, "jobs": jobs},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.INVENTORY)
+    context = {"job": job, "progress": job_progress(job)}
+    htmx = getattr(request, "htmx", None)
+    template = "inventory/_import_job.html" if htmx else "inventory/import_job.html"
+    return render(request, template, context)
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+def matches(request: HttpRequest) -> HttpResponse:
+    """Spellings of the CMMS still without a confirmed reference model, most devices first."""
+    rows: list[dict[str, Any]] = list(spellings_to_review()[:200])
+    samples = {
+        d["match_key"]: d
+        for d in Device.objects.filter(match_key__in=[r["match_key"] for r in rows])
+        .order_by("match_key")
+        .distinct("match_key")
+        .values("match_key", "manufacturer_name", "model_name")
+    }
+    proposed = ReferenceDeviceModel.objects.select_related("manufacturer").in_bulk(
+        [r["proposed_model"] for r in rows if r["proposed_model"]]
+    )
+    for index, row in enumerate(rows):
+        row["sample"] = samples.get(row["match_key"], {})
+        row["proposal"] = proposed.get(row["proposed_model"])
+        row["form"] = MatchForm(
+            initial={"match_key": row["match_key"], "reference_model": row["proposed_model"]},
+            auto_id=f"id_m{index}_%s",
+        )
+        if row["proposal"]:
+            widget = row["form"].fields["reference_model"].widget
+            widget.known_labels = {str(row["proposal"].pk): str(row["proposal"])}
+    return render(request, "inventory/matches.html", {"rows": rows})
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+@require_POST
+def decide(request: HttpRequest) -> HttpResponse:
+    form = MatchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "inventory/_match_refused.html", {"form": form}, status=400)
+    model = None if form.cleaned_data["no_model"] else form.cleaned_data["reference_model"]
+    try:
+        count = decide_match(form.cleaned_data["match_key"], model, by=_user(request))
+    except MatchRefused as exc:
+        return HttpResponse(str(exc), status=400)
+    if model is None:
+        message = _("%(count)d device(s) marked as having no reference model.")
+    else:
+        message = _("%(count)d device(s) linked to %(model)s.")
+    messages.success(request, message % {"count": count, "model": model})
+    return redirect("inventory:matches")

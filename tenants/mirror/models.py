@@ -1,0 +1,62 @@
+"""Mirror tables, keyed by the central UUID; the payloads are the reference server's own.
+
+A tenant schema never points into the public schema: these rows are copies, written only by
+applying the reference server's published payloads (services.apply_entity).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MirroredEntity(models.Model):
+    uuid = models.UUIDField(unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=12, default="active")
+    replaced_by = models.UUIDField(_("replaced by"), null=True, blank=True)
+    seq = models.BigIntegerField(
+        default=0, help_text="change-log position of the payload applied last"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReferenceManufacturer(MirroredEntity):
+    name = models.CharField(_("name"), max_length=200)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("manufacturer")
+        verbose_name_plural = _("manufacturers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceDeviceModel(MirroredEntity):
+    manufacturer = models.ForeignKey(
+        ReferenceManufacturer,
+        on_delete=models.PROTECT,
+        related_name="models",
+        verbose_name=_("manufacturer"),
+    )
+    commercial_name = models.CharField(_("commercial name"), max_length=200)
+    catalogue_reference = models.CharField(_("catalogue reference"), max_length=100, blank=True)
+    nomenclature = models.JSONField(_("nomenclature codes"), default=list, blank=True)
+    end_of_sale = models.DateField(_("end of sale"), null=True, blank=True)
+    end_of_support = models.DateField(_("end of support"), null=True, blank=True)
+    end_of_support_source = models.CharField(_("source of the dates"), max_length=300, blank=True)
+    expected_life_years = models.PositiveSmallIntegerField(
+        _("expected life (years)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["manufacturer__name", "commercial_name"]
+        verbose_name = _("device model")
+        verbose_name_plural = _("device models")
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer.name} {self.commercial_name}"

@@ -1,0 +1,195 @@
+"""The list page itself (called by each app's view) and the endpoints of its controls."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from tenants.accounts.models import User
+from tenants.tables import services
+from tenants.tables.listing import PAGES, ListPage, all_columns, resolve
+from tenants.tables.models import ExportJob, SavedView
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _page(key: str, user: User) -> ListPage:
+    page = PAGES.get(key)
+    if page is None or not page.can_view(user):
+        raise Http404("no such list")
+    return page
+
+
+def render_list(
+    request: HttpRequest,
+    page: ListPage,
+    *,
+    template: str = "tables/list.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponseBase:
+    """A list page: filters and sort from the URL, the person's columns, widths and views."""
+    user = _user(request)
+    if not page.can_view(user):
+        raise Http404("no such list")
+    base = reverse(page.url_name)
+    if "reset" in request.GET:
+        services.reset_preferences(user, page)
+        return redirect(base)
+    prefs = services.preference(user, page)
+    if not request.GET and prefs.query:
+        return redirect(f"{base}?{prefs.query}")  # the person finds the view they left
+    resolved = resolve(page, user, request.GET, prefs.columns, prefs.widths)
+    services.remember_query(prefs, resolved.query)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, resolved)
+    RequestConfig(request, paginate={"per_page": page.per_page}).configure(resolved.table)
+    context = {
+        "page": page,
+        "base_url": base,
+        "filter": resolved.filterset,
+        "table": resolved.table,
+        "query": resolved.query,
+        "columns": resolved.columns,
+        "all_columns": all_columns(page),
+        "views": services.views_for(user, page),
+        **(extra or {}),
+    }
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.target == "list-results":
+        return render(request, "tables/_results.html", context)
+    return render(request, template, context)
+
+
+def _export(request: HttpRequest, resolved: Any) -> HttpResponseBase:
+    count = resolved.rows.count()
+    if count > services.INLINE_EXPORT_ROWS:
+        job = services.start_export(_user(request), resolved)
+        return redirect("tables:export", pk=job.pk)
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    services.write_export(resolved, target)
+    target.seek(0)
+    response = FileResponse(
+        target, as_attachment=True, filename=services.export_filename(resolved.page)
+    )
+    response["Content-Type"] = XLSX
+    return response
+
+
+def _back(request: HttpRequest, page: ListPage) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(reverse(page.url_name))
+
+
+@login_required
+@require_POST
+def save_columns(request: HttpRequest, key: str) -> HttpResponse:
+    page = _page(key, _user(request))
+    services.save_columns(_user(request), page, request.POST.getlist("columns"))
+    return _back(request, page)
+
+
+@login_required
+@require_POST
+def save_widths(request: HttpRequest, key: str) -> HttpResponse:
+    page = _page(key, _user(request))
+    try:
+        widths = json.loads(request.body or b"{}")
+    except ValueError:
+        return HttpResponseBadRequest("widths: expected a JSON object of column -> pixels")
+    if not isinstance(widths, dict):
+        return HttpResponseBadRequest("widths: expected a JSON object of column -> pixels")
+    services.save_widths(_user(request), page, widths)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def save_view(request: HttpRequest, key: str) -> HttpResponse:
+    page = _page(key, _user(request))
+    try:
+        view = services.save_view(
+            _user(request),
+            page,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+            is_shared=bool(request.POST.get("is_shared")),
+        )
+    except services.ViewRefused as exc:
+        return HttpResponseBadRequest(str(exc))
+    return redirect("tables:view", pk=view.pk)
+
+
+def _visible_view(request: HttpRequest, pk: int) -> SavedView:
+    view = get_object_or_404(SavedView, pk=pk)
+    if not (view.is_shared or view.owner_id == request.user.pk) or view.page not in PAGES:
+        raise Http404("no such view")
+    _page(view.page, _user(request))
+    return view
+
+
+@login_required
+def open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = _visible_view(request, pk)
+    query = services.apply_view(_user(request), view)
+    page = PAGES[view.page]
+    return redirect(f"{reverse(page.url_name)}?{query}" if query else reverse(page.url_name))
+
+
+@login_required
+@require_POST
+def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = _visible_view(request, pk)
+    try:
+        services.delete_view(_user(request), view)
+    except services.ViewRefused as exc:
+        return HttpResponse(str(exc), status=403)
+    return redirect(reverse(PAGES[view.page].url_name))
+
+
+def _own_export(request: HttpRequest, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, created_by=request.user.pk)
+
+
+@login_required
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_export(request, pk)
+    page = PAGES.get(job.page)
+    context = {"job": job, "back": f"{reverse(page.url_name)}?{job.query}" if page else "/"}
+    htmx = getattr(request, "htmx", None)
+    template = "tables/_export_status.html" if htmx else "tables/export.html"
+    return render(request, template, context)
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job = _own_export(request, pk)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404(_("This export is not ready."))
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
+    )
+    response["Content-Type"] = XLSX
+    return response

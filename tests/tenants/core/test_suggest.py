@@ -1,0 +1,56 @@
+"""Suggestions as the user types: UF, users, device models, scopes; each within its tenant."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from tenants.access.models import Role, ScopeKind
+from tenants.access.services import grant_role
+from tests.conftest import B_MARKER, client_for, host_of
+from tests.tenants.inventory.factories import catalogue, structure
+
+
+@pytest.fixture
+def data(tenant):
+    with tenant_context(tenant):
+        structure(("1101", "1102", "2101"))
+        return catalogue()
+
+
+def suggest(client, source: str, typed: str, field: str = "uf"):
+    return client.get(f"/suggest/{source}/", {"field": field, field: typed})
+
+
+def test_uf_codes_are_suggested_from_their_first_digits(tenant, make_user, data):
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    body = suggest(client, "uf", "11").content.decode()
+    assert 'data-suggestion="1101"' in body and 'data-suggestion="1102"' in body
+    assert "2101" not in body
+
+
+def test_device_models_are_suggested_by_any_word(tenant, make_user, data):
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    body = suggest(client, "device_model", "philips mp", field="m").content.decode()
+    assert "Philips IntelliVue MP50" in body and "MX450" not in body
+
+
+def test_users_and_scopes_are_suggested_to_administrators_only(tenant, make_user, data):
+    person = make_user(tenant, email="jeanne.martin@alpha.test", full_name="Jeanne Martin")
+    client = client_for(host_of(tenant), person, tenant)
+    assert suggest(client, "user", "jeanne").status_code == 404
+    with tenant_context(tenant):
+        grant_role(person, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
+    assert "Jeanne Martin" in suggest(client, "user", "jeanne").content.decode()
+    assert 'data-suggestion="uf:' in suggest(client, "scope", "1101").content.decode()
+
+
+def test_nothing_typed_nothing_suggested_and_unknown_sources_are_404(tenant, make_user, data):
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    assert "data-suggestion" not in suggest(client, "uf", "").content.decode()
+    assert suggest(client, "nope", "1").status_code == 404
+
+
+def test_another_tenants_values_are_never_suggested(tenant, make_user, data):
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    for source in ("uf", "device_model"):
+        for typed in (B_MARKER, "1101", "Model"):
+            assert B_MARKER not in suggest(client, source, typed).content.decode()

@@ -1,0 +1,196 @@
+"""Inventory pages: import through a job, its report, matches to decide, a device."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+
+from tenants.access.models import Role, ScopeKind
+from tenants.access.services import grant_role
+from tenants.imports.models import ImportJob
+from tenants.imports.services import run_import
+from tenants.inventory.models import Device, MatchState, ModelMatch
+from tenants.structure.models import ImportMapping
+from tests.conftest import client_for, host_of
+from tests.tenants.inventory.factories import catalogue, structure
+
+EXPORT = (
+    "Equipement;Unité;Marque;Modèle;N° série;Date mise en service;Valeur d'achat;Statut\n"
+    "INV001;1101;Philips;IntelliVue MX450;SN1;15/03/2018;6 540,50;En service\n"
+    "INV002;1101;PHILIPS HEALTHCARE;MX450;SN2;;;\n"
+    "INV003;1102;PHILIPS HEALTHCARE;MX450;SN3;;;\n"
+).encode("cp1252")
+COLUMNS = {
+    "column_inventory_number": "Equipement",
+    "column_uf_code": "Unité",
+    "column_manufacturer_name": "Marque",
+    "column_model_name": "Modèle",
+    "column_serial_number": "N° série",
+    "column_commissioning_date": "Date mise en service",
+    "column_purchase_value": "Valeur d'achat",
+    "column_status": "Statut",
+}
+
+
+@pytest.fixture
+def models(tenant):
+    with tenant_context(tenant):
+        structure()
+        return catalogue()
+
+
+@pytest.fixture
+def admin(tenant, make_user):
+    user = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(user, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
+    return client_for(host_of(tenant), user, tenant)
+
+
+def upload(client, data: bytes, *, dry_run: bool, capture) -> tuple:
+    with capture(execute=False) as queued:
+        response = client.post(
+            "/inventory/import/",
+            {
+                "file": SimpleUploadedFile("gmao.csv", data),
+                **({"dry_run": "on"} if dry_run else {}),
+                **COLUMNS,
+            },
+        )
+    return response, queued
+
+
+def test_only_administrators_import(tenant, make_user, models):
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    assert client.get("/inventory/import/").status_code == 403
+    assert client.get("/inventory/matches/").status_code == 403
+
+
+def test_an_upload_queues_a_job_whose_page_shows_the_report(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    response, queued = upload(
+        admin, EXPORT, dry_run=False, capture=django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 302 and len(queued) == 1
+    with tenant_context(tenant):
+        job = ImportJob.objects.get()
+        assert ImportMapping.objects.get(kind="inventory").mapping["uf_code"] == "Unité"
+        assert (
+            "Waiting for a worker"
+            in admin.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        )
+        run_import(job.pk)  # what the worker does (a real worker runs it in test_import_jobs)
+        assert Device.objects.count() == 3
+    page = admin.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3 devices created" in page and "1 devices linked, 2 to confirm" in page
+
+
+def test_a_dry_run_job_changes_nothing(admin, tenant, models, django_capture_on_commit_callbacks):
+    upload(admin, EXPORT, dry_run=True, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        job = run_import(ImportJob.objects.get().pk)
+        assert job.state == "done" and job.report["created"] == 3
+        assert not Device.objects.exists()
+
+
+def test_a_refused_job_lists_its_problems_by_line_and_column(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    bad = EXPORT + b"INV004;7777;X;Y;;;;\n"
+    response, _ = upload(admin, bad, dry_run=False, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        job = run_import(ImportJob.objects.get().pk)
+        assert job.state == "refused" and job.problems == [[5, "Unité", "unknown UF 7777"]]
+        assert not Device.objects.exists()
+    page = admin.get(response["Location"]).content.decode()
+    assert "unknown UF 7777" in page and 'data-role="problems"' in page
+
+
+def test_a_job_runs_once_even_if_its_task_is_delivered_twice(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    upload(admin, EXPORT, dry_run=False, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        job = ImportJob.objects.get()
+        run_import(job.pk)
+        Device.objects.all().delete()
+        assert run_import(job.pk).state == "done"
+        assert not Device.objects.exists()  # the second delivery did nothing
+
+
+def test_the_upload_form_refuses_what_is_not_a_spreadsheet(admin, models):
+    response = admin.post(
+        "/inventory/import/", {"file": SimpleUploadedFile("photo.png", b"\x89PNG"), **COLUMNS}
+    )
+    assert response.status_code == 400 and not ImportJob.objects.exists()
+
+
+def test_confirming_a_proposal_links_every_device_spelled_so(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    upload(admin, EXPORT, dry_run=False, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        run_import(ImportJob.objects.get().pk)
+        key = Device.objects.get(inventory_number="INV002").match_key
+    page = admin.get("/inventory/matches/").content.decode()
+    assert "PHILIPS HEALTHCARE" in page and "Philips IntelliVue MX450" in page
+    response = admin.post(
+        "/inventory/matches/decide/",
+        {"match_key": key, "reference_model": models["mx450"].pk},
+    )
+    assert response.status_code == 302
+    with tenant_context(tenant):
+        states = set(Device.objects.filter(match_key=key).values_list("match_state", flat=True))
+        assert states == {MatchState.CONFIRMED}
+        assert ModelMatch.objects.get(match_key=key).reference_model == models["mx450"]
+
+
+def test_saying_there_is_no_reference_model_is_remembered(admin, tenant, models):
+    with tenant_context(tenant):
+        from tenants.inventory.imports import import_inventory
+
+        import_inventory(EXPORT, "x.csv", mapping={k[7:]: v for k, v in COLUMNS.items()})
+        key = Device.objects.get(inventory_number="INV002").match_key
+    admin.post("/inventory/matches/decide/", {"match_key": key, "no_model": "1"})
+    with tenant_context(tenant):
+        assert ModelMatch.objects.get(match_key=key).reference_model is None
+        assert Device.objects.get(inventory_number="INV002").match_state == MatchState.NONE
+    assert admin.post("/inventory/matches/decide/", {"match_key": key}).status_code == 400
+    assert (
+        admin.post(
+            "/inventory/matches/decide/", {"match_key": "NO|ONE", "no_model": "1"}
+        ).status_code
+        == 400
+    )
+
+
+def test_a_device_page_shows_its_extra_columns(tenant, make_user, models):
+    with tenant_context(tenant):
+        from tenants.inventory.imports import import_inventory
+
+        data = (
+            "N° inventaire;UF;Marque;Modèle;Contrat\nINV9;1101;Philips;IntelliVue MX450;Oui\n"
+        ).encode("cp1252")
+        import_inventory(data, "x.csv")
+        device = Device.objects.get()
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    page = client.get(f"/inventory/devices/{device.pk}/").content.decode()
+    assert "Contrat" in page and "Philips IntelliVue MX450" in page
+    assert re.search(r"Oui", page)
+
+
+def test_a_running_job_shows_its_progress(admin, tenant, models):
+    from django.core.cache import cache
+
+    from tenants.imports.services import progress_key
+
+    with tenant_context(tenant):
+        job = ImportJob.objects.create(kind="inventory", filename="gmao.csv", state="running")
+        cache.set(progress_key(job.pk), {"phase": "write", "done": 2000, "total": 8000})
+    page = admin.get(
+        f"/inventory/import/{job.pk}/", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Writing the devices" in page and "width: 25%" in page and "2000 / 8000" in page
+    assert 'hx-trigger="every 1s"' in page

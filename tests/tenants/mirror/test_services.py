@@ -1,0 +1,67 @@
+"""Applying the reference server's payloads to a tenant's mirror: upsert, idempotent, refusals."""
+
+import uuid
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from tenants.mirror.models import ReferenceDeviceModel, ReferenceManufacturer
+from tenants.mirror.services import PayloadRefused, apply_entity
+
+MAKER = str(uuid.uuid4())
+MODEL = str(uuid.uuid4())
+
+
+def model_payload(**changes):
+    return {
+        "status": "active",
+        "replaced_by": None,
+        "manufacturer": MAKER,
+        "manufacturer_name": "Dräger",
+        "commercial_name": "Evita V500",
+        "catalogue_reference": "",
+        "nomenclature": ["emdn:Z12030105"],
+        "end_of_sale": None,
+        "end_of_support": "2032-12-31",
+        "end_of_support_source": "démo",
+        "expected_life_years": 10,
+        **changes,
+    }
+
+
+@pytest.fixture
+def in_alpha(tenant):
+    with tenant_context(tenant):
+        yield
+
+
+def test_a_payload_is_upserted_and_an_older_one_is_skipped(in_alpha):
+    assert apply_entity("manufacturer", MAKER, {"name": "Dräger", "aliases": ["Draeger"]}, 5)
+    assert apply_entity("device_model", MODEL, model_payload(), 7)
+    assert not apply_entity("device_model", MODEL, model_payload(commercial_name="Old"), 6)
+    assert not apply_entity("device_model", MODEL, model_payload(), 7)  # the same page again
+    assert apply_entity("device_model", MODEL, model_payload(end_of_support="2030-01-01"), 9)
+    model = ReferenceDeviceModel.objects.get()
+    assert (model.commercial_name, str(model.end_of_support), model.seq) == (
+        "Evita V500",
+        "2030-01-01",
+        9,
+    )
+    assert ReferenceManufacturer.objects.get().aliases == ["Draeger"]
+
+
+@pytest.mark.parametrize(
+    ("entity_type", "payload", "reason"),
+    [
+        ("device_model", model_payload(end_of_support="31/12/2032"), "end_of_support"),
+        ("device_model", model_payload(commercial_name=""), "commercial_name"),
+        ("manufacturer", {"name": "X", "aliases": "Y"}, "aliases"),
+        ("market", {}, "not mirrored"),
+    ],
+)
+def test_an_unexpected_payload_is_refused_and_changes_nothing(
+    in_alpha, entity_type, payload, reason
+):
+    with pytest.raises(PayloadRefused, match=reason):
+        apply_entity(entity_type, MODEL, payload, 3)
+    assert not ReferenceDeviceModel.objects.exists()
