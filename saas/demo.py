@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
-from django_tenants.utils import tenant_context
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from saas.demo_data import (
     DEMO_PASSWORD,
@@ -24,6 +24,7 @@ from tenants.accounts.models import User
 from tenants.sso.models import ClaimRoleMapping, IdentityProvider
 from tenants.structure.models import Establishment
 
+DEMO_FILES = Path(__file__).resolve().parent.parent / "tests/data/demo"
 EMDN_PATH = (
     Path(__file__).resolve().parent.parent / "shared_reference/fixtures/CodeSystem-emdn.json"
 )
@@ -36,6 +37,8 @@ def load_demo() -> list[str]:
     if not User.objects.filter(email=STAFF_EMAIL).exists():
         User.objects.create_superuser(STAFF_EMAIL, DEMO_PASSWORD, full_name="Platform staff")
         done.append(f"platform staff {STAFF_EMAIL}")
+    if load_reference_data():
+        done.append("reference data: EMDN, demo device models and markets, two releases")
     for demo in DEMO_TENANTS:
         schema_name = schema_name_for(demo.subdomain)
         if Tenant.objects.filter(schema_name=schema_name, status=TenantStatus.ACTIVE).exists():
@@ -67,10 +70,44 @@ def load_demo() -> list[str]:
                         "legal_entity_finess": demo.finess,
                     },
                 )
+            done += load_demo_inventory(demo.subdomain)
         done.append(f"tenant {demo.name} at {tenant_host(demo.subdomain)}")
     configure_demo_identity_provider()
-    if load_reference_data():
-        done.append("reference data: EMDN, demo device models and markets, two releases")
+    return done
+
+
+def mirror_published_catalogue() -> int:
+    """Copy the published manufacturers and device models into the current tenant's mirror.
+
+    Stands in for the sync client (issue 6) in the demo; it applies the reference server's
+    published payloads through the same function the sync uses.
+    """
+    from shared_reference.models import PublishedEntity
+    from tenants.mirror.services import apply_entity
+
+    with schema_context(get_public_schema_name()):
+        published = [
+            (e.entity_type, str(e.entity_uuid), e.payload, e.seq)
+            for e in PublishedEntity.objects.filter(
+                entity_type__in=["manufacturer", "device_model"], operation="upsert"
+            ).order_by("entity_type", "seq")
+        ]
+    order = {"manufacturer": 0, "device_model": 1}
+    published.sort(key=lambda entity: order[entity[0]])
+    return sum(apply_entity(*entity) for entity in published)
+
+
+def load_demo_inventory(subdomain: str) -> list[str]:
+    """The tenant's structure and CMMS export, imported from the files under tests/data/demo."""
+    from tenants.inventory.imports import import_inventory
+    from tenants.structure.imports import import_structure
+
+    done = [f"  mirror: {mirror_published_catalogue()} reference entities"]
+    for kind, importer in (("structure", import_structure), ("inventory", import_inventory)):
+        path = next(DEMO_FILES.glob(f"{subdomain}-{kind}.*"), None)
+        if path is not None:
+            report = importer(path.read_bytes(), path.name)
+            done.append(f"  {path.name}: {report}")
     return done
 
 
