@@ -29,7 +29,9 @@ TRANSIENT_PARAMS = ("page", "export", "reset", "view")
 
 def _th_width(table: ListTable, bound_column: tables.columns.BoundColumn) -> str:
     width = table.widths.get(bound_column.name)
-    return f"width: {int(width)}px" if isinstance(width, int | float) and width > 0 else ""
+    if isinstance(width, int | float) and width > 0:
+        return f"width: {int(width)}px; min-width: {int(width)}px"
+    return ""
 
 
 class ListTable(tables.Table):

@@ -130,7 +130,9 @@ def test_columns_that_no_longer_exist_are_ignored(client, devices, person, tenan
     response = client.get(PAGE)
     assert response.status_code == 200
     assert headers(response) == ["model_name"]
-    assert 'data-column="model_name" style="width: 240px"' in response.content.decode()
+    assert 'data-column="model_name" style="width: 240px; min-width: 240px"' in (
+        response.content.decode()
+    )
 
 
 def test_widths_are_saved_and_nonsense_is_dropped(client, devices, person, tenant):

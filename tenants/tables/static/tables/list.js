@@ -30,15 +30,18 @@
           event.preventDefault();
           const startX = event.pageX;
           const startWidth = th.getBoundingClientRect().width;
+          let width = startWidth;
           handle.classList.add("active");
           function move(e) {
-            th.style.width = Math.max(40, startWidth + e.pageX - startX) + "px";
+            width = Math.max(40, startWidth + e.pageX - startX);
+            th.style.width = width + "px";
+            th.style.minWidth = width + "px";
           }
           function stop() {
             document.removeEventListener("mousemove", move);
             document.removeEventListener("mouseup", stop);
             handle.classList.remove("active");
-            saveWidth(url, th.dataset.column, th.getBoundingClientRect().width);
+            saveWidth(url, th.dataset.column, width);
           }
           document.addEventListener("mousemove", move);
           document.addEventListener("mouseup", stop);

@@ -1,0 +1,139 @@
+"""A list page as a person uses it in chromium: filter, sort, columns, widths, reload, export."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django_tenants.utils import tenant_context
+from openpyxl import load_workbook
+
+from saas.tenancy.models import Tenant
+from tenants.accounts.models import User
+from tenants.inventory.models import Device
+from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+from tenants.tables.models import TablePreference
+from tests.conftest import PASSWORD
+from tests.tenants.inventory.factories import structure
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def inventory(live_db):  # type: ignore[no-untyped-def]
+    alpha = Tenant.objects.get(schema_name="t_alpha")
+    with tenant_context(alpha):
+        units = structure(("1101", "1102", "2101"))
+        for i in range(30):
+            Device.objects.create(
+                inventory_number=f"B-{i:03d}",
+                uf=units[i % 3],
+                manufacturer_name="Philips" if i % 2 else "Dräger",
+                model_name=f"Model {i % 5}",
+                serial_number=f"SN{i:04d}",
+                commissioning_date=date(2010 + i % 12, 1 + i % 12, 1),
+                purchase_value=Decimal(1000 + 100 * i),
+                status="retired" if i % 5 == 0 else "in_service",
+            )
+        User.objects.create(
+            email="lea@browser.test", password=make_password(PASSWORD, hasher="pbkdf2_sha256")
+        )
+    yield alpha
+    with tenant_context(alpha):
+        Device.objects.all().delete()
+        FunctionalUnit.objects.all().delete()
+        Service.objects.all().delete()
+        Pole.objects.all().delete()
+        Establishment.objects.exclude(name="Site Alpha").delete()
+        TablePreference.objects.all().delete()
+        User.objects.filter(email="lea@browser.test").delete()
+
+
+def sign_in(page, base: str, path: str) -> None:
+    page.goto(f"{base}{path}")
+    page.get_by_label("Adresse e-mail").fill("lea@browser.test")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(re.escape(f"{base}{path}")))
+
+
+def shown_numbers(page) -> list[str]:
+    return page.locator("table.list-table tbody tr td:first-child").all_inner_texts()
+
+
+def column_names(page) -> list[str]:
+    return page.locator("table.list-table th[data-column]").evaluate_all(
+        "ths => ths.map(th => th.dataset.column)"
+    )
+
+
+def test_filter_sort_choose_columns_resize_reload_and_export(
+    page, live_server_port, inventory, tmp_path
+):
+    base = f"http://alpha.localhost:{live_server_port}"
+    sign_in(page, base, "/inventory/")
+    assert len(shown_numbers(page)) == 30
+
+    # Filter: choosing a status refreshes the results and the URL keeps it.
+    page.locator("select[name=status]").select_option("retired")
+    page.wait_for_url(re.compile(r"status=retired"))
+    assert len(shown_numbers(page)) == 6
+
+    # A UF chosen among the suggestions narrows further.
+    page.locator("input[name=uf]").press_sequentially("110", delay=30)
+    page.locator("[data-suggestion='1102']").click()
+    page.wait_for_url(re.compile(r"uf=1102"))
+    assert shown_numbers(page) == ["B-010", "B-025"]
+
+    # Sort by purchase value, descending (two clicks on the header).
+    header = page.locator("th[data-column=purchase_value] a")
+    header.click()
+    page.wait_for_url(re.compile(r"sort=purchase_value"))
+    page.locator("th[data-column=purchase_value] a").click()
+    page.wait_for_url(re.compile(r"sort=-purchase_value"))
+    assert shown_numbers(page) == ["B-025", "B-010"]
+
+    # Columns: show the serial number, move it first, hide the status.
+    page.locator(".list-toolbar .dropdown-toggle").nth(1).click()
+    chooser = page.locator(".column-chooser")
+    chooser.locator("#col-serial_number").check()
+    chooser.locator("#col-status").uncheck()
+    for _ in range(20):
+        chooser.locator("li[data-column=serial_number] [data-move=up]").click()
+    with page.expect_navigation():
+        chooser.get_by_role("button").last.click()
+    names = column_names(page)
+    assert names[0] == "serial_number" and "status" not in names
+
+    # Widen the model column by dragging its edge.
+    th = page.locator("th[data-column=model_name]")
+    box = th.bounding_box()
+    handle = th.locator(".col-resize")
+    with page.expect_response(re.compile(r"/widths/$")):
+        handle.hover()
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] + 120, box["y"] + 5, steps=5)
+        page.mouse.up()
+
+    # Reload the bare address: the same filters, sort, columns and width come back.
+    page.goto(f"{base}/inventory/")
+    page.wait_for_url(re.compile(r"status=retired"))
+    assert "uf=1102" in page.url and "sort=-purchase_value" in page.url
+    assert column_names(page) == names
+    assert shown_numbers(page) == ["SN0025", "SN0010"]  # serial number comes first
+    width = page.locator("th[data-column=model_name]").evaluate("th => th.style.width")
+    assert int(width.removesuffix("px")) >= int(box["width"]) + 100
+
+    # Export: the XLSX holds what the screen shows, in its order, with typed cells.
+    with page.expect_download() as download_info:
+        page.locator("[data-role=export]").click()
+    path = tmp_path / "export.xlsx"
+    download_info.value.save_as(path)
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["SN0025", "SN0010"]
+    value_column = [c.value for c in sheet[1]].index("Valeur d\u2019achat")
+    assert [r[value_column] for r in rows[1:]] == [3500, 2000]
