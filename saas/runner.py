@@ -261,11 +261,15 @@ def check(args: argparse.Namespace) -> int:
     return max(codes)
 
 
-BENCHMARKS = {"provisioning": "bench.provisioning", "reference": "bench.reference"}
+BENCHMARKS = {
+    "provisioning": "bench.provisioning",
+    "reference": "bench.reference",
+    "inventory": "bench.inventory",
+}
 
 
 def bench(args: argparse.Namespace) -> int:
-    """``dev.py bench [provisioning|reference] [options]``: every benchmark without a name."""
+    """``dev.py bench [NAME] [options]``: one benchmark of BENCHMARKS, or all without a NAME."""
     rest = list(args.rest)
     names = [rest.pop(0)] if rest and rest[0] in BENCHMARKS else list(BENCHMARKS)
     codes = [
