@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.access.models import ExpertiseDomain, Role, ScopeKind
 from tenants.access.services import parse_scope
 from tenants.core.forms import BootstrapForm
+from tenants.core.suggest import SuggestSelect
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
 SCOPE_MODELS: dict[str, type[Model]] = {
@@ -38,7 +39,12 @@ class InviteForm(BootstrapForm):
 
 class GrantForm(BootstrapForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    scope = forms.ChoiceField(label=_("Scope"))
+    # Hundreds of UF: the scope is found by typing its code or name.
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        widget=SuggestSelect("scope"),
+        help_text=_("Type a UF code or name, a pôle, an establishment or an expertise domain."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

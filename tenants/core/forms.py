@@ -19,6 +19,8 @@ class BootstrapMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
+            elif getattr(widget, "source", None):  # suggest-as-you-type: a text field
+                css = "form-control"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
             else:

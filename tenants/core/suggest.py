@@ -88,6 +88,17 @@ SOURCES: dict[str, Source] = {
 }
 
 
+def _flat(choices: Any) -> list[tuple[str, str]]:
+    """Choices with their groups opened: [(value, label), ...] as text."""
+    flat: list[tuple[str, str]] = []
+    for value, text in choices:
+        if isinstance(text, list | tuple):
+            flat += [(str(v), str(t)) for v, t in text]
+        else:
+            flat.append((str(value), str(text)))
+    return flat
+
+
 class SuggestInput(forms.TextInput):
     """A text field whose value is what the suggestion says (a UF code, say)."""
 
@@ -122,7 +133,7 @@ class SuggestSelect(forms.Select):
             found = queryset.filter(pk=current).first() if current.isdigit() else None
             label = str(found) if found is not None else ""
         elif current and not label:
-            label = next((str(text) for value, text in self.choices if str(value) == current), "")
+            label = next((text for value, text in _flat(self.choices) if value == current), "")
         context["suggest_url"] = reverse("suggest", args=[self.source])
         context["current"] = current
         context["current_label"] = label

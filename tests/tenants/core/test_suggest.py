@@ -54,3 +54,23 @@ def test_another_tenants_values_are_never_suggested(tenant, make_user, data):
     for source in ("uf", "device_model"):
         for typed in (B_MARKER, "1101", "Model"):
             assert B_MARKER not in suggest(client, source, typed).content.decode()
+
+
+def test_the_grant_form_finds_its_scope_by_typing(tenant, make_user, data):
+    admin = make_user(tenant)
+    member = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(admin, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
+        from tenants.structure.models import FunctionalUnit
+
+        unit = FunctionalUnit.objects.get(code="1102")
+    client = client_for(host_of(tenant), admin, tenant)
+    page = client.get(f"/administration/users/{member.pk}/").content.decode()
+    assert 'name="scope__label"' in page and 'hx-get="/suggest/scope/"' in page
+    offered = suggest(client, "scope", "1102", field="scope__label").content.decode()
+    assert f'data-suggestion="uf:{unit.pk}"' in offered
+    response = client.post(
+        f"/administration/users/{member.pk}/grant/",
+        {"role": "viewer", "scope": f"uf:{unit.pk}", "scope__label": "UF — 1102"},
+    )
+    assert response.status_code == 302
