@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, Value, When
 
 from tenants.accounts.models import User
-from tenants.inventory.models import Device, MatchState
+from tenants.inventory.models import Device, MatchState, ModelMatch
 
 
 def devices_for(user: User) -> QuerySet[Device]:
@@ -18,11 +18,17 @@ def devices_for(user: User) -> QuerySet[Device]:
 
 
 def spellings_to_review() -> QuerySet[Device, dict[str, Any]]:
-    """One row per manufacturer and model spelling still to decide, most devices first."""
+    """One row per manufacturer and model spelling still to decide: proposals first, then
+    spellings without a match, most devices first; spellings a person decided are left out."""
+    decided = ModelMatch.objects.values("match_key")
     return (
         Device.objects.filter(match_state__in=[MatchState.PROPOSED, MatchState.NONE])
         .exclude(model_name="")
+        .exclude(match_key__in=decided)
         .values("match_key", "match_state", "proposed_model")
-        .annotate(devices=Count("pk"))
-        .order_by("match_state", "-devices", "match_key")
+        .annotate(
+            devices=Count("pk"),
+            rank=Case(When(match_state=MatchState.PROPOSED, then=Value(0)), default=Value(1)),
+        )
+        .order_by("rank", "-devices", "match_key")
     )

@@ -194,3 +194,33 @@ def test_a_running_job_shows_its_progress(admin, tenant, models):
     ).content.decode()
     assert "Writing the devices" in page and "width: 25%" in page and "2000 / 8000" in page
     assert 'hx-trigger="every 1s"' in page
+
+
+def test_the_matches_page_lists_proposals_first_and_forgets_decided_spellings(
+    admin, tenant, models
+):
+    with tenant_context(tenant):
+        from tenants.inventory.imports import import_inventory
+
+        data = (
+            "N° inventaire;UF;Marque;Modèle\n"
+            "U1;1101;Getinge;Servo-u\nU2;1101;Getinge;Servo-u\nU3;1101;Getinge;Servo-u\n"
+            "P1;1101;Philips;MX450\n"
+            "N1;1101;Medela;Symphony\n"
+        ).encode("cp1252")
+        import_inventory(data, "x.csv")
+        key = Device.objects.get(inventory_number="N1").match_key
+    admin.post("/inventory/matches/decide/", {"match_key": key, "no_model": "1"})
+    page = admin.get("/inventory/matches/").content.decode()
+    assert page.index("MX450") < page.index("Servo-u")  # the proposal first, despite fewer devices
+    assert "Symphony" not in page
+
+
+def test_the_row_count_is_grouped_in_french(admin, tenant, models):
+    with tenant_context(tenant):
+        from tenants.inventory.imports import import_inventory
+
+        lines = "".join(f"C{i};1101;Philips;MX450\n" for i in range(1234))
+        import_inventory(("N° inventaire;UF;Marque;Modèle\n" + lines).encode(), "x.csv")
+    page = admin.get("/inventory/").content.decode()
+    assert "1\u202f234 lignes" in page or "1\xa0234 lignes" in page or "1 234 lignes" in page

@@ -202,7 +202,7 @@ def test_the_export_is_what_the_screen_shows_with_typed_cells(client, devices):
 def test_text_that_looks_like_a_formula_is_exported_as_text(client, devices, tenant):
     with tenant_context(tenant):
         Device.objects.filter(inventory_number="A-001").update(model_name='=HYPERLINK("x")')
-    response = client.get(PAGE, {"q": "A-001", "export": "xlsx"})
+    response = client.get(PAGE, {"q": "A-001", "export": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     column = [c.value.lower() for c in sheet[1]].index("model") + 1
     cell = sheet.cell(row=2, column=column)
