@@ -77,24 +77,28 @@ def load_demo() -> list[str]:
 
 
 def mirror_published_catalogue() -> int:
-    """Copy the published manufacturers and device models into the current tenant's mirror.
+    """Copy the published codes, manufacturers and models into the current tenant's mirror.
 
     Stands in for the sync client (issue 6) in the demo; it applies the reference server's
     published payloads through the same function the sync uses.
     """
     from shared_reference.models import PublishedEntity
-    from tenants.mirror.services import apply_entity
+    from tenants.mirror.services import apply_entity, apply_terms
 
     with schema_context(get_public_schema_name()):
         published = [
             (e.entity_type, str(e.entity_uuid), e.payload, e.seq)
             for e in PublishedEntity.objects.filter(
-                entity_type__in=["manufacturer", "device_model"], operation="upsert"
+                entity_type__in=["manufacturer", "device_model", "nomenclature_term"],
+                operation="upsert",
             ).order_by("entity_type", "seq")
         ]
+    terms = [
+        (u, payload, seq) for kind, u, payload, seq in published if kind == "nomenclature_term"
+    ]
     order = {"manufacturer": 0, "device_model": 1}
-    published.sort(key=lambda entity: order[entity[0]])
-    return sum(apply_entity(*entity) for entity in published)
+    catalogue = sorted((e for e in published if e[0] in order), key=lambda e: order[e[0]])
+    return apply_terms(terms) + sum(apply_entity(*entity) for entity in catalogue)
 
 
 def load_demo_inventory(subdomain: str) -> list[str]:

@@ -57,6 +57,17 @@ def _device_models(text: str) -> list[tuple[str, str]]:
     ]
 
 
+def _nomenclature_codes(text: str) -> list[tuple[str, str]]:
+    from tenants.mirror.models import ReferenceTerm
+
+    terms = ReferenceTerm.objects.exclude(status="deleted").filter(
+        Q(code__istartswith=text) | Q(label_fr__icontains=text) | Q(label_en__icontains=text)
+    )
+    return [
+        (t.code, f"{t.code} {t.label_fr or t.label_en}") for t in terms.order_by("code")[:LIMIT]
+    ]
+
+
 def _scopes(text: str) -> list[tuple[str, str]]:
     from tenants.access.forms import SCOPE_MODELS
     from tenants.access.models import ScopeKind
@@ -84,6 +95,7 @@ SOURCES: dict[str, Source] = {
     "uf": Source(_ufs),
     "user": Source(_users, can_use=_is_administrator),
     "device_model": Source(_device_models),
+    "nomenclature": Source(_nomenclature_codes),
     "scope": Source(_scopes, can_use=_is_administrator),
 }
 

@@ -29,6 +29,13 @@ class DeviceFilter(django_filters.FilterSet):
         field_name="uf__code",
         widget=SuggestInput("uf", attrs={"class": "form-control form-control-sm", "size": 8}),
     )
+    nomenclature = django_filters.CharFilter(
+        label=_("Nomenclature code"),
+        method="by_code",
+        widget=SuggestInput(
+            "nomenclature", attrs={"class": "form-control form-control-sm", "size": 10}
+        ),
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=DeviceStatus.choices,
@@ -59,6 +66,11 @@ class DeviceFilter(django_filters.FilterSet):
     class Meta:
         model = Device
         fields: list[str] = []
+
+    def by_code(self, queryset: QuerySet[Device], name: str, value: str) -> QuerySet[Device]:
+        """Devices whose reference model carries this code or one under it (Z1203 -> Z120302)."""
+        code = value.strip().split(" ", 1)[0].upper()
+        return queryset.filter(reference_model__nomenclature__icontains=f":{code}")
 
     def search(self, queryset: QuerySet[Device], name: str, value: str) -> QuerySet[Device]:
         for word in value.split():

@@ -60,3 +60,26 @@ class ReferenceDeviceModel(MirroredEntity):
 
     def __str__(self) -> str:
         return f"{self.manufacturer.name} {self.commercial_name}"
+
+
+class ReferenceTerm(MirroredEntity):
+    """A code of a nomenclature the tenant enabled (EMDN...), as the reference server has it."""
+
+    system = models.CharField(_("nomenclature"), max_length=40)
+    code = models.CharField(_("code"), max_length=40)
+    label_en = models.CharField(_("English label"), max_length=500, blank=True)
+    label_fr = models.CharField(_("French label"), max_length=500, blank=True)
+    parent_code = models.CharField(_("parent code"), max_length=40, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    replacement = models.CharField(_("replaced by"), max_length=40, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["system", "code"]
+        verbose_name = _("nomenclature code")
+        verbose_name_plural = _("nomenclature codes")
+        constraints = [models.UniqueConstraint(fields=["system", "code"], name="mirror_term_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label_fr or self.label_en}"

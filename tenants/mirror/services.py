@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from tenants.mirror.models import ReferenceDeviceModel, ReferenceManufacturer
+from tenants.mirror.models import ReferenceDeviceModel, ReferenceManufacturer, ReferenceTerm
 
 
 class PayloadRefused(ValueError):
@@ -88,4 +88,57 @@ def apply_entity(entity_type: str, entity_uuid: str, payload: dict[str, Any], se
             },
         )
         return True
+    if entity_type == "nomenclature_term":
+        return apply_terms([(entity_uuid, payload, seq)]) == 1
     raise PayloadRefused(f"entity type {entity_type!r} is not mirrored")
+
+
+def _term(entity_uuid: str, payload: dict[str, Any], seq: int) -> ReferenceTerm:
+    level = payload.get("level") or 1
+    if not isinstance(level, int):
+        raise PayloadRefused(f"level: expected a number, got {level!r}")
+    return ReferenceTerm(
+        uuid=uuid.UUID(str(entity_uuid)),
+        status=_text(payload, "status") or "active",
+        seq=seq,
+        system=_text(payload, "system", required=True),
+        code=_text(payload, "code", required=True),
+        label_en=_text(payload, "label_en"),
+        label_fr=_text(payload, "label_fr"),
+        parent_code=_text(payload, "parent"),
+        level=level,
+        replacement=_text(payload, "replacement"),
+        valid_from=_date(payload.get("valid_from"), "valid_from"),
+        valid_until=_date(payload.get("valid_until"), "valid_until"),
+    )
+
+
+@transaction.atomic
+def apply_terms(entries: list[tuple[str, dict[str, Any], int]]) -> int:
+    """Upsert nomenclature codes in bulk (a nomenclature holds thousands); returns how many
+    were written. Entries not newer than the mirrored row are skipped, as one by one."""
+    terms = [_term(*entry) for entry in entries]
+    known = dict(
+        ReferenceTerm.objects.filter(uuid__in=[t.uuid for t in terms]).values_list("uuid", "seq")
+    )
+    newer = [t for t in terms if known.get(t.uuid, -1) < t.seq]
+    ReferenceTerm.objects.bulk_create(
+        newer,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["uuid"],
+        update_fields=[
+            "status",
+            "seq",
+            "system",
+            "code",
+            "label_en",
+            "label_fr",
+            "parent_code",
+            "level",
+            "replacement",
+            "valid_from",
+            "valid_until",
+        ],
+    )
+    return len(newer)

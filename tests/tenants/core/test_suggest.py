@@ -74,3 +74,36 @@ def test_the_grant_form_finds_its_scope_by_typing(tenant, make_user, data):
         {"role": "viewer", "scope": f"uf:{unit.pk}", "scope__label": "UF — 1102"},
     )
     assert response.status_code == 302
+
+
+def test_nomenclature_codes_are_suggested_and_filter_the_inventory(tenant, make_user, data):
+    from tenants.inventory.models import Device
+    from tenants.mirror.services import apply_terms
+    from tenants.structure.models import FunctionalUnit
+
+    with tenant_context(tenant):
+        apply_terms(
+            [
+                (
+                    "8e0b8a47-0000-4000-8000-000000000001",
+                    {"system": "emdn", "code": "Z1203", "label_en": "VENTILATORS"},
+                    1,
+                ),
+                (
+                    "8e0b8a47-0000-4000-8000-000000000002",
+                    {"system": "emdn", "code": "Z120302", "label_en": "MONITORS"},
+                    1,
+                ),
+            ]
+        )
+        data["mx450"].nomenclature = ["emdn:Z1203020202"]
+        data["mx450"].save()
+        unit = FunctionalUnit.objects.get(code="1101")
+        Device.objects.create(inventory_number="D1", uf=unit, reference_model=data["mx450"])
+        Device.objects.create(inventory_number="D2", uf=unit, reference_model=data["v500"])
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    body = suggest(client, "nomenclature", "z1203", field="nomenclature").content.decode()
+    assert 'data-suggestion="Z1203"' in body and 'data-suggestion="Z120302"' in body
+    assert "MONITORS" in suggest(client, "nomenclature", "monit", field="n").content.decode()
+    page = client.get("/inventory/", {"nomenclature": "Z120302"}).content.decode()
+    assert ">D1<" in page and ">D2<" not in page

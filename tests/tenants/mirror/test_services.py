@@ -65,3 +65,43 @@ def test_an_unexpected_payload_is_refused_and_changes_nothing(
     with pytest.raises(PayloadRefused, match=reason):
         apply_entity(entity_type, MODEL, payload, 3)
     assert not ReferenceDeviceModel.objects.exists()
+
+
+def term(code: str, seq: int, **changes):
+    payload = {
+        "system": "emdn",
+        "code": code,
+        "label_en": f"LABEL {code}",
+        "label_fr": "",
+        "parent": code[:-2] or None,
+        "level": len(code) // 2,
+        "status": "active",
+        "replacement": None,
+        "valid_from": None,
+        "valid_until": None,
+        **changes,
+    }
+    return (str(uuid.uuid5(uuid.NAMESPACE_OID, code)), payload, seq)
+
+
+def test_nomenclature_codes_are_applied_in_bulk_and_only_when_newer(in_alpha):
+    from tenants.mirror.models import ReferenceTerm
+    from tenants.mirror.services import apply_terms
+
+    assert apply_terms([term("Z12", 1), term("Z1203", 2), term("Z120302", 3)]) == 3
+    assert (
+        apply_terms(
+            [
+                term("Z1203", 2, label_en="STALE"),
+                term("Z12", 5, status="retired", replacement="Z13"),
+            ]
+        )
+        == 1
+    )
+    assert ReferenceTerm.objects.get(code="Z1203").label_en == "LABEL Z1203"
+    retired = ReferenceTerm.objects.get(code="Z12")
+    assert (retired.status, retired.replacement, retired.seq) == ("retired", "Z13", 5)
+    bad = term("Z14", 6)
+    bad[1]["code"] = ""
+    with pytest.raises(PayloadRefused, match="code"):
+        apply_terms([bad])
