@@ -224,3 +224,17 @@ def test_the_row_count_is_grouped_in_french(admin, tenant, models):
         import_inventory(("N° inventaire;UF;Marque;Modèle\n" + lines).encode(), "x.csv")
     page = admin.get("/inventory/").content.decode()
     assert "1\u202f234 lignes" in page or "1\xa0234 lignes" in page or "1 234 lignes" in page
+
+
+def test_a_file_over_50_mb_is_refused_by_the_form(admin, models, monkeypatch):
+    from tenants.imports import forms
+
+    monkeypatch.setattr(forms, "MAX_UPLOAD", 1000)  # the check, not 50 MB of test data
+    response = admin.post(
+        "/inventory/import/",
+        {"file": SimpleUploadedFile("gmao.csv", b"x" * 1001), **COLUMNS},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "larger than 50 MB" in response.content.decode()
+    assert not ImportJob.objects.exists()
