@@ -12,21 +12,21 @@ from tenants.tables.listing import ListTable
 
 class DeviceTable(ListTable):
     inventory_number = tables.Column(linkify=True, verbose_name=_("inventory number"))
-    uf_code = tables.Column(accessor="uf.code", verbose_name=_("UF"))
-    uf_name = tables.Column(accessor="uf.name", verbose_name=_("UF name"))
-    service = tables.Column(accessor="uf.service.name", verbose_name=_("service"))
-    pole = tables.Column(accessor="uf.service.pole.name", verbose_name=_("pôle"))
+    uf_code = tables.Column(accessor="uf__code", verbose_name=_("UF"))
+    uf_name = tables.Column(accessor="uf__name", verbose_name=_("UF name"))
+    service = tables.Column(accessor="uf__service__name", verbose_name=_("service"))
+    pole = tables.Column(accessor="uf__service__pole__name", verbose_name=_("pôle"))
     establishment = tables.Column(
-        accessor="uf.service.pole.establishment.name", verbose_name=_("establishment")
+        accessor="uf__service__pole__establishment__name", verbose_name=_("establishment")
     )
     manufacturer_name = tables.Column(verbose_name=_("manufacturer"))
     model_name = tables.Column(verbose_name=_("model"))
     reference_model = tables.Column(
-        accessor="reference_model.commercial_name", verbose_name=_("reference model")
+        accessor="reference_model__commercial_name", verbose_name=_("reference model")
     )
     match_state = tables.Column(verbose_name=_("match"))
     end_of_support = FrenchDateColumn(
-        accessor="reference_model.end_of_support", verbose_name=_("end of support")
+        accessor="reference_model__end_of_support", verbose_name=_("end of support")
     )
     serial_number = tables.Column(verbose_name=_("serial number"))
     commissioning_date = FrenchDateColumn(verbose_name=_("commissioning date"))

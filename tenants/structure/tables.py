@@ -13,12 +13,12 @@ from tenants.tables.listing import ListTable
 class FunctionalUnitTable(ListTable):
     code = tables.Column(verbose_name=_("UF code"))
     name = tables.Column(verbose_name=_("name"))
-    service = tables.Column(accessor="service.name", verbose_name=_("service"))
-    service_code = tables.Column(accessor="service.code", verbose_name=_("service code"))
-    pole = tables.Column(accessor="service.pole.name", verbose_name=_("pôle"))
-    pole_code = tables.Column(accessor="service.pole.code", verbose_name=_("pôle code"))
+    service = tables.Column(accessor="service__name", verbose_name=_("service"))
+    service_code = tables.Column(accessor="service__code", verbose_name=_("service code"))
+    pole = tables.Column(accessor="service__pole__name", verbose_name=_("pôle"))
+    pole_code = tables.Column(accessor="service__pole__code", verbose_name=_("pôle code"))
     establishment = tables.Column(
-        accessor="service.pole.establishment.name", verbose_name=_("establishment")
+        accessor="service__pole__establishment__name", verbose_name=_("establishment")
     )
     valid_from = FrenchDateColumn(verbose_name=_("valid from"))
     valid_until = FrenchDateColumn(verbose_name=_("valid until"))
