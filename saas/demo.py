@@ -21,6 +21,7 @@ from saas.tenancy.services import ensure_public_tenant
 from saas.tenancy.urls_helpers import tenant_host
 from tenants.access.models import ExpertiseDomain
 from tenants.accounts.models import User
+from tenants.inventory.models import Device
 from tenants.sso.models import ClaimRoleMapping, IdentityProvider
 from tenants.structure.models import Establishment
 
@@ -70,8 +71,12 @@ def load_demo() -> list[str]:
                         "legal_entity_finess": demo.finess,
                     },
                 )
-            done += load_demo_inventory(demo.subdomain)
         done.append(f"tenant {demo.name} at {tenant_host(demo.subdomain)}")
+    for demo in DEMO_TENANTS:
+        # Also fills demo tenants created by an earlier version, before they had an inventory.
+        with tenant_context(Tenant.objects.get(schema_name=schema_name_for(demo.subdomain))):
+            if not Device.objects.exists():
+                done += load_demo_inventory(demo.subdomain)
     configure_demo_identity_provider()
     return done
 
