@@ -57,14 +57,14 @@ def change_page(subscriber: Subscriber, *, since: int, limit: int) -> ChangePage
     return ChangePage(changes, next_cursor, has_more)
 
 
-def snapshot_rows(subscriber: Subscriber, topic: str | None = None) -> Iterator[str]:
-    """The published state of every entity the subscriber receives (or of one topic), each as
+def snapshot_rows(subscriber: Subscriber, topics: list[str] | None = None) -> Iterator[str]:
+    """The published state of every entity the subscriber receives (or of some topics), each as
     its JSON text written by PostgreSQL: payloads are not decoded and re-encoded in Python."""
     from django.db.models import F, Func, TextField, Value
 
     queryset = _for_subscriber(PublishedEntity.objects.all(), subscriber)
-    if topic is not None:
-        queryset = queryset.filter(topic=topic)
+    if topics is not None:
+        queryset = queryset.filter(topic__in=topics)
     as_json_text = Func(
         Value("seq"),
         F("seq"),

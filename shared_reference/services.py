@@ -34,6 +34,7 @@ from shared_reference.models import (
     TermStatus,
     nomenclature_topic,
 )
+from shared_reference.signals import release_published
 
 ENTITY_SYSTEM = "nomenclature_system"
 ENTITY_TERM = "nomenclature_term"
@@ -240,6 +241,10 @@ def publish_release(*, notes: str, by: str) -> Release:
     release.change_count = len(entries)
     release.first_seq, release.last_seq = entries[0].seq, entries[-1].seq
     release.save(update_fields=["change_count", "first_seq", "last_seq"])
+    topics = sorted({e.topic for e in entries})
+    transaction.on_commit(
+        lambda: release_published.send(sender=Release, release=release, topics=topics)
+    )
     return release
 
 
@@ -417,6 +422,53 @@ def subscribe(subscriber: Subscriber, entity_type: str, entity_uuid: str) -> Sub
                 subscriptions_version=F("subscriptions_version") + 1
             )
     return subscription
+
+
+def subscribe_many(subscriber: Subscriber, wanted: list[tuple[str, str]]) -> list[str | None]:
+    """Subscribe to every (type, uuid) that exists; returns the topics in the order asked, None
+    for an entity this server does not know. A malformed request (unknown type, not a UUID)
+    subscribes to nothing. Checks existence with one query per type, not one per entity."""
+    by_type: dict[str, set[uuid.UUID]] = defaultdict(set)
+    parsed: list[tuple[str, uuid.UUID]] = []
+    for index, (entity_type, entity_uuid) in enumerate(wanted):
+        if entity_type not in SUBSCRIBABLE:
+            known = ", ".join(SUBSCRIBABLE)
+            raise SubscriptionRefused(
+                f"[{index}].type", f"cannot subscribe to {entity_type!r}; known: {known}"
+            )
+        try:
+            key = uuid.UUID(entity_uuid)
+        except ValueError as exc:
+            raise SubscriptionRefused(f"[{index}].uuid", "not a UUID") from exc
+        by_type[entity_type].add(key)
+        parsed.append((entity_type, key))
+    found = {
+        (entity_type, key)
+        for entity_type, keys in by_type.items()
+        for key in SUBSCRIBABLE[entity_type]
+        ._default_manager.filter(uuid__in=keys)
+        .values_list("uuid", flat=True)
+    }
+    topics = [
+        (nomenclature_topic(key) if t == "nomenclature" else f"{t}:{key}")
+        if (t, key) in found
+        else None
+        for t, key in parsed
+    ]
+    wanted_topics = [t for t in dict.fromkeys(topics) if t is not None]
+    with transaction.atomic():
+        have = set(
+            Subscription.objects.filter(subscriber=subscriber, topic__in=wanted_topics).values_list(
+                "topic", flat=True
+            )
+        )
+        new = [Subscription(subscriber=subscriber, topic=t) for t in wanted_topics if t not in have]
+        Subscription.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        if new:
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                subscriptions_version=F("subscriptions_version") + 1
+            )
+    return topics
 
 
 def unsubscribe(subscriber: Subscriber, entity_type: str, entity_uuid: str) -> bool:

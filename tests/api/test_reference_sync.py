@@ -154,6 +154,55 @@ def test_subscribing_and_unsubscribing(published):
     assert client.delete(f"{API}/subscriptions/nomenclature/{uuid}/").status_code == 404
 
 
+def test_subscribing_to_many_at_once_answers_a_topic_or_why_not_for_each(published):
+    subscriber, _, client = subscriber_client()
+    alpha, beta = str(published["alpha-cs"].uuid), str(published["beta-cs"].uuid)
+    unknown = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    body = [
+        {"type": "nomenclature", "uuid": alpha},
+        {"type": "nomenclature", "uuid": unknown},
+        {"type": "nomenclature", "uuid": beta},
+    ]
+    response = client.post(f"{API}/subscriptions/", body, content_type="application/json")
+    assert response.status_code == 200
+    answer = response.json()
+    assert [a["topic"] for a in answer] == [f"nomenclature:{alpha}", None, f"nomenclature:{beta}"]
+    assert unknown in answer[1]["detail"]
+    assert subscriber.subscriptions.count() == 2
+    # Several topics' state in one snapshot call.
+    snapshot = client.get(
+        f"{API}/snapshot/", {"topic": [f"nomenclature:{alpha}", f"nomenclature:{beta}"]}
+    )
+    codes = {
+        e["payload"]["code"] for e in json.loads(b"".join(snapshot.streaming_content))["entities"]
+    }
+    assert codes == {"alpha-cs", "A1", "A2", "A3", "beta-cs", "B1", "B2"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ([{"type": "nomenclature", "uuid": "not-a-uuid"}], "[0].uuid"),
+        ([{"type": "planet", "uuid": "7c9e6679-7425-40de-944b-e07fc1f90ae7"}], "[0].type"),
+        ([{"type": "nomenclature"}], "[0].uuid"),
+        (["nomenclature"], "[0]"),
+    ],
+)
+def test_a_malformed_list_of_subscriptions_subscribes_to_none(published, body, field):
+    subscriber, _, client = subscriber_client()
+    good = {"type": "nomenclature", "uuid": str(published["alpha-cs"].uuid)}
+    response = client.post(f"{API}/subscriptions/", [good, *body], content_type="application/json")
+    assert response.status_code == 400
+    assert field.replace("[0]", "[1]") in response.json()
+    assert not subscriber.subscriptions.exists()
+
+
+def test_a_snapshot_of_a_malformed_topic_is_refused(published):
+    _, _, client = subscriber_client(mirrors_everything=True)
+    response = client.get(f"{API}/snapshot/", {"topic": "nomenclature:\x00"})
+    assert response.status_code == 400 and "topic" in response.json()
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -33,13 +33,17 @@ class SnapshotSerializer(serializers.Serializer):
 
 
 class SubscribeSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="What to subscribe to: `nomenclature`.")
+    type = serializers.CharField(
+        help_text="What to subscribe to: `nomenclature`, `manufacturer`, `device_model` or "
+        "`purchasing_body`."
+    )
     uuid = serializers.CharField(help_text="The entity's UUID on the reference server.")
 
 
 class SubscriptionSerializer(serializers.Serializer):
-    topic = serializers.CharField()
+    topic = serializers.CharField(allow_null=True, help_text="null: the entity is unknown here.")
     since = serializers.DateTimeField(required=False)
+    detail = serializers.CharField(required=False, help_text="Why there is no topic.")
 
 
 class NomenclatureSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ Every refusal is a 4xx whose body names the parameter at fault.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -32,6 +33,9 @@ from shared_reference.models import NomenclatureSystem, Subscription
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 500
+MAX_SNAPSHOT_TOPICS = 200
+TOPIC = re.compile(r"[a-z_]{1,40}:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+MAX_SUBSCRIBE_AT_ONCE = 1000
 
 
 class ReferenceAPIView(APIView):
@@ -110,31 +114,50 @@ def etag(*parts: object) -> str:
 
 
 class SnapshotView(ReferenceAPIView):
-    """``GET snapshot/[?topic=T]``: the published state, streamed, with the seq it is consistent
-    with; resume the change feed from that seq."""
+    """``GET snapshot/[?topic=T&topic=U...]``: the published state, streamed, with the seq it is
+    consistent with; resume the change feed from that seq."""
 
     allowed_params = frozenset({"topic"})
 
     @extend_schema(
-        parameters=[OpenApiParameter("topic", str, description="Only this subscription's topic.")],
+        parameters=[
+            OpenApiParameter(
+                "topic",
+                str,
+                many=True,
+                description=f"Only these subscriptions' topics (at most {MAX_SNAPSHOT_TOPICS}).",
+            )
+        ],
         responses={200: s.SnapshotSerializer, 400: s.ErrorSerializer},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         subscriber = subscriber_of(request)
-        topic = request.query_params.get("topic")
-        if topic is not None and not (
-            subscriber.mirrors_everything
-            or Subscription.objects.filter(subscriber=subscriber, topic=topic).exists()
-        ):
-            raise ValidationError({"topic": "not one of this subscriber's subscriptions"})
+        topics = request.query_params.getlist("topic") or None
+        if topics is not None:
+            if len(topics) > MAX_SNAPSHOT_TOPICS:
+                raise ValidationError({"topic": f"at most {MAX_SNAPSHOT_TOPICS} topics per call"})
+            malformed = next((t for t in topics if not TOPIC.fullmatch(t)), None)
+            if malformed is not None:
+                raise ValidationError({"topic": f"not a topic (type:uuid): {malformed[:80]!r}"})
+            if not subscriber.mirrors_everything:
+                known = set(
+                    Subscription.objects.filter(
+                        subscriber=subscriber, topic__in=topics
+                    ).values_list("topic", flat=True)
+                )
+                unknown = sorted(set(topics) - known)
+                if unknown:
+                    raise ValidationError(
+                        {"topic": f"not one of this subscriber's subscriptions: {unknown[0]}"}
+                    )
         response = StreamingHttpResponse(
-            stream_snapshot(subscriber, topic), content_type="application/json"
+            stream_snapshot(subscriber, topics), content_type="application/json"
         )
         response["Cache-Control"] = "no-store"
         return response
 
 
-def stream_snapshot(subscriber: Any, topic: str | None) -> Iterator[bytes]:
+def stream_snapshot(subscriber: Any, topics: list[str] | None) -> Iterator[bytes]:
     # One REPEATABLE READ transaction: the rows and the seq come from the same instant.
     # (Inside an outer transaction, as in tests, that transaction already decides.)
     nested = connection.in_atomic_block
@@ -145,7 +168,7 @@ def stream_snapshot(subscriber: Any, topic: str | None) -> Iterator[bytes]:
         yield b'{"seq": %d, "entities": [' % selectors.latest_seq()
         first = True
         buffer: list[bytes] = []
-        for text in selectors.snapshot_rows(subscriber, topic):
+        for text in selectors.snapshot_rows(subscriber, topics):
             buffer.append((b"" if first else b",") + text.encode())
             first = False
             if len(buffer) >= 1000:
@@ -173,20 +196,52 @@ class SubscriptionsView(ReferenceAPIView):
 
     @extend_schema(
         request=s.SubscribeSerializer,
-        responses={201: s.SubscriptionSerializer, 400: s.ErrorSerializer},
+        responses={
+            201: s.SubscriptionSerializer,
+            200: s.SubscriptionSerializer(many=True),
+            400: s.ErrorSerializer,
+        },
+        description="One object subscribes to one entity. A list of such objects (at most "
+        f"{MAX_SUBSCRIBE_AT_ONCE}) subscribes to those that exist and answers, in the same "
+        "order, their topics, with `topic: null` and the reason for an entity this server does "
+        "not know; a malformed item (unknown type, not a UUID) subscribes to none.",
     )
     def post(self, request: Request) -> Response:
-        data = request.data if isinstance(request.data, dict) else {}
-        missing = {k: "required" for k in ("type", "uuid") if not data.get(k)}
-        if missing:
-            raise ValidationError(missing)
-        try:
-            subscription = services.subscribe(
-                subscriber_of(request), str(data["type"]), str(data["uuid"])
+        subscriber = subscriber_of(request)
+        if isinstance(request.data, list):
+            items = request.data
+            if len(items) > MAX_SUBSCRIBE_AT_ONCE:
+                raise ValidationError(
+                    {"detail": f"at most {MAX_SUBSCRIBE_AT_ONCE} subscriptions per call"}
+                )
+            wanted = [subscription_request(item, f"[{i}].") for i, item in enumerate(items)]
+            try:
+                topics = services.subscribe_many(subscriber, wanted)
+            except services.SubscriptionRefused as exc:
+                raise ValidationError({exc.field: exc.reason}) from exc
+            return Response(
+                [
+                    {"topic": t}
+                    if t is not None
+                    else {"topic": None, "detail": f"no {wanted[i][0]} {wanted[i][1]}"}
+                    for i, t in enumerate(topics)
+                ]
             )
+        entity_type, entity_uuid = subscription_request(request.data, "")
+        try:
+            subscription = services.subscribe(subscriber, entity_type, entity_uuid)
         except services.SubscriptionRefused as exc:
             raise ValidationError({exc.field: exc.reason}) from exc
         return Response({"topic": subscription.topic}, status=status.HTTP_201_CREATED)
+
+
+def subscription_request(data: Any, where: str) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        raise ValidationError({where.rstrip(".") or "detail": "expected an object"})
+    missing = {f"{where}{k}": "required" for k in ("type", "uuid") if not data.get(k)}
+    if missing:
+        raise ValidationError(missing)
+    return str(data["type"]), str(data["uuid"])
 
 
 class SubscriptionDetailView(ReferenceAPIView):
