@@ -78,14 +78,32 @@ def load_demo() -> list[str]:
             if not Device.objects.exists():
                 done += load_demo_inventory(demo.subdomain)
     configure_demo_identity_provider()
+    done += link_demo_tenants()
+    return done
+
+
+def link_demo_tenants() -> list[str]:
+    """Subscribe the demo tenants to the reference server and queue their sync: the worker
+    runs it once started (the models their devices use get subscribed then)."""
+    from tenants.mirror.linking import link_tenant
+    from tenants.mirror.tasks import queue_sync
+
+    done = []
+    for demo in DEMO_TENANTS:
+        tenant = Tenant.objects.get(schema_name=schema_name_for(demo.subdomain))
+        link = link_tenant(tenant)
+        if link.new_key:
+            done.append(f"  {demo.subdomain}: linked to the reference server")
+        queue_sync(tenant.schema_name)
     return done
 
 
 def mirror_published_catalogue() -> int:
     """Copy the published codes, manufacturers and models into the current tenant's mirror.
 
-    Stands in for the sync client (issue 6) in the demo; it applies the reference server's
-    published payloads through the same function the sync uses.
+    The demo's inventory import matches CMMS spellings against the mirror, so the demo fills
+    it with the whole published catalogue first (through the function the sync applies pages
+    with); the sync then subscribes to the models the devices use and follows their changes.
     """
     from shared_reference.models import PublishedEntity
     from tenants.mirror.services import apply_entity, apply_terms

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ TENANT_APPS = [
     "axes",  # each tenant counts its own failed logins
     "tenants.structure",
     "tenants.mirror",
+    "tenants.alerts",
     "tenants.inventory",
     "tenants.imports",
     "tenants.tables",
@@ -202,12 +204,31 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+CELERY_TIMEZONE = "Europe/Paris"
+# Tasks that tasks send go to the queue their worker consumes (the tests give each run its own).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schema-pool": {
         "task": "saas.tenancy.tasks.refill_spare_pool",
         "schedule": 300.0,
     },
+    # Publishing a release already queues the concerned tenants; this catches the rest
+    # (a worker down at the time, a tenant whose retries ran out).
+    "alert-digests": {
+        "task": "tenants.alerts.tasks.send_all_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "sync-reference-safety-net": {
+        "task": "tenants.mirror.tasks.sync_all_tenants",
+        "schedule": float(os.environ.get("REFERENCE_SYNC_EVERY", "900")),
+    },
 }
+
+# The reference sync API as tenants' sync client reaches it: the platform's own public host
+# (BASE_DOMAIN) unless set, e.g. to an internal address the worker can reach.
+REFERENCE_API_URL = os.environ.get("REFERENCE_API_URL", "")
+# Nomenclatures every new tenant mirrors whole (codes of the reference server's systems).
+REFERENCE_DEFAULT_NOMENCLATURES = ["emdn"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

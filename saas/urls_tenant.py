@@ -11,6 +11,8 @@ urlpatterns = [
     path("structure/", include("tenants.structure.urls")),
     path("inventory/", include("tenants.inventory.urls")),
     path("lists/", include("tenants.tables.urls")),
+    path("references/", include("tenants.mirror.urls")),
+    path("alerts/", include("tenants.alerts.urls")),
     path("administration/", include("tenants.access.urls")),
     path("sso/", include("tenants.sso.urls")),
     path("api/tenant/v1/", include("api.tenant.v1.urls")),

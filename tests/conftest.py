@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
@@ -265,7 +267,7 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
-    env = process_env(mail_dir)
+    env = process_env(mail_dir, CELERY_QUEUE=queue)
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -296,6 +298,38 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
         raise RuntimeError("the Celery worker did not answer within 60 s")
     yield queue
     stop_process(worker, timeout=20)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server_port(django_db_setup, mail_dir: Path) -> Iterator[int]:  # type: ignore[no-untyped-def]
+    """``manage.py runserver`` on the test database, as the product would answer a browser."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=process_env(mail_dir, PUBLIC_URL_PORT=str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(
+                f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=1
+            )
+            break
+        except requests.ConnectionError:
+            if server.poll() is not None:
+                raise RuntimeError("the web server died at start-up") from None
+            time.sleep(0.2)
+    yield port
+    stop_process(server)
 
 
 @pytest.fixture(scope="session")

@@ -157,7 +157,21 @@ def provision_tenant(tenant_id: int, *, subdomain: str, admin_email: str) -> Pro
         raise
 
     invitation_sent = _send_first_invitation(tenant, administrator, host)
+    _join_reference(tenant)
     return ProvisioningResult(tenant, administrator, used_spare, invitation_sent)
+
+
+def _join_reference(tenant: Tenant) -> None:
+    """Subscribe the new tenant to the reference server and queue its first sync; if that
+    fails, the periodic safety net links it later (the tenant works meanwhile)."""
+    from tenants.mirror.linking import link_tenant
+    from tenants.mirror.tasks import queue_sync
+
+    try:
+        link_tenant(tenant)
+        queue_sync(tenant.schema_name)
+    except Exception:
+        logger.exception("Linking tenant %s to the reference server failed", tenant.schema_name)
 
 
 def _send_first_invitation(tenant: Tenant, administrator: User, host: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
 from tenants.access.models import Role, RoleGrant, ScopeKind
@@ -27,6 +28,7 @@ from tenants.structure.models import Establishment, FunctionalUnit, Pole, Servic
 class Action(StrEnum):
     ADMINISTER_TENANT = "tenant.administer"
     VIEW_STRUCTURE = "structure.view"
+    VIEW_ALERTS = "alerts.view"
 
 
 ALL_ROLES = frozenset(Role)
@@ -34,6 +36,7 @@ ALL_ROLES = frozenset(Role)
 ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.ADMINISTER_TENANT: frozenset({Role.TENANT_ADMIN}),
     Action.VIEW_STRUCTURE: ALL_ROLES,
+    Action.VIEW_ALERTS: ALL_ROLES,
 }
 
 # On which kinds of scope each role makes sense.
@@ -120,6 +123,32 @@ def has_permission(user: User | AnonymousUser, action: Action, obj: object | Non
         return bool(grants)
     path = scope_path_of(obj)
     return any(grant_covers(g, path) for g in grants)
+
+
+def scope_filter(user: User | AnonymousUser, action: Action, uf_path: str) -> Q:
+    """A filter keeping the rows whose UF (reached by ``uf_path``) the user's grants for
+    ``action`` cover: list pages show only what the user's scopes cover.
+
+    A tenant-wide grant keeps every row; a grant on an expertise domain keeps every row too
+    while rows carry no domain (alerts on equipment concern the domain's experts everywhere).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    allowed = ALLOWED_ROLES[action]
+    keep = Q(pk__in=[])
+    for grant in grants_of(user):  # type: ignore[arg-type]
+        if grant.role not in allowed:
+            continue
+        match grant.scope:
+            case ScopeKind.TENANT | ScopeKind.DOMAIN:
+                return Q()
+            case ScopeKind.ESTABLISHMENT:
+                keep |= Q(**{f"{uf_path}__service__pole__establishment_id": grant.establishment_id})
+            case ScopeKind.POLE:
+                keep |= Q(**{f"{uf_path}__service__pole_id": grant.pole_id})
+            case ScopeKind.UF:
+                keep |= Q(**{f"{uf_path}__id": grant.uf_id})
+    return keep
 
 
 def require(user: User | AnonymousUser, action: Action, obj: object | None = None) -> None:

@@ -1,5 +1,10 @@
 """The inventory (parc): devices from the CMMS export, linked to the reference mirror."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,3 +12,19 @@ class InventoryConfig(AppConfig):
     name = "tenants.inventory"
     label = "inventory"
     verbose_name = "Inventory"
+
+    def ready(self) -> None:
+        from tenants.mirror.usage import register_usage
+
+        register_usage("device_model", device_models_in_use)
+
+
+def device_models_in_use() -> Iterable[Any]:
+    """Central UUIDs of the models the inventory's devices are linked to (confirmed or exact)."""
+    from tenants.inventory.models import Device
+
+    return (
+        Device.objects.filter(reference_model__isnull=False)
+        .values_list("reference_model__uuid", flat=True)
+        .distinct()
+    )

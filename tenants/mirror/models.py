@@ -83,3 +83,60 @@ class ReferenceTerm(MirroredEntity):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label_fr or self.label_en}"
+
+
+class ReferenceEntity(MirroredEntity):
+    """Any other published entity the tenant receives (markets, safety notices...), kept as
+    its payload so that nothing the feed brings is lost before a typed table exists for it."""
+
+    entity_type = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity_type"], name="mirror_entity_type_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_type} {self.uuid}"
+
+
+class LocalSubscription(models.Model):
+    """A topic this tenant asked the reference server for (``device_model:<uuid>``...)."""
+
+    topic = models.CharField(max_length=80, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class SyncState(models.Model):
+    """Where the tenant's copy stands: one row. The cursor moves with each applied page."""
+
+    api_url = models.URLField(_("reference API address"), blank=True)
+    api_key_encrypted = models.TextField(blank=True)
+    cursor = models.BigIntegerField(_("cursor"), default=0)
+    last_attempt = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_success = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    applied = models.PositiveBigIntegerField(_("changes applied"), default=0)
+
+    def __str__(self) -> str:
+        return f"sync at {self.cursor}"
+
+    @property
+    def api_key(self) -> str:
+        from saas.crypto import decrypt
+
+        return decrypt(self.api_key_encrypted)
+
+    @api_key.setter
+    def api_key(self, value: str) -> None:
+        from saas.crypto import encrypt
+
+        self.api_key_encrypted = encrypt(value)
+
+    @classmethod
+    def current(cls) -> SyncState:
+        state, _created = cls.objects.get_or_create(pk=1)
+        return state

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
-
-from saas.runner import stop_process
-from tests.conftest import ROOT, process_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,38 +19,6 @@ CHROMIUM_ARGS = [
     # Tenants live on <sub-domain>.localhost: send them all to this machine.
     "--host-resolver-rules=MAP *.localhost 127.0.0.1",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def live_server_port(django_db_setup, mail_dir: Path) -> Iterator[int]:  # type: ignore[no-untyped-def]
-    """``manage.py runserver`` on the test database, as the product would answer a browser."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=process_env(mail_dir, PUBLIC_URL_PORT=str(port)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(
-                f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=1
-            )
-            break
-        except requests.ConnectionError:
-            if server.poll() is not None:
-                raise RuntimeError("the web server died at start-up") from None
-            time.sleep(0.2)
-    yield port
-    stop_process(server)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,142 @@
+"""Talking to the reference server's sync API over HTTP, as any subscriber does.
+
+The same code serves our tenants and an on-premises installation: it only knows the API's
+address and a key. Failures are sorted by what the caller should do about them: try again
+later (the server is down, slow or failing), start again from snapshots (410: the cursor is
+older than the log's horizon), or stop and tell someone (anything else the server refused,
+or an answer that is not what v1 promises).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+TIMEOUT = (5, 30)  # seconds to connect, to read
+PAGE_SIZE = 500
+SUBSCRIBE_BATCH = 1000  # the server's limit per call
+SNAPSHOT_TOPICS = 200  # topics per snapshot call (the server's limit)
+
+
+class SyncFailed(Exception):
+    """Base of what a sync can fail with; the message is shown on the status page."""
+
+
+class ReferenceUnavailable(SyncFailed):
+    """Down, slow or answering 5xx/429: try again later."""
+
+
+class CursorGone(SyncFailed):
+    """410: the change log no longer reaches back to our cursor."""
+
+
+class ReferenceRefused(SyncFailed):
+    """A 4xx other than 410 (a revoked key, say): retrying will not help."""
+
+
+class UnexpectedAnswer(SyncFailed):
+    """The answer is not what API v1 promises: that page is refused."""
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    changes: list[dict[str, Any]]
+    next_cursor: int
+    has_more: bool
+
+
+CHANGE_FIELDS = {"seq": int, "entity_type": str, "entity_uuid": str, "operation": str}
+
+
+def check_change(change: Any, where: str) -> dict[str, Any]:
+    if not isinstance(change, dict):
+        raise UnexpectedAnswer(f"{where}: a change must be an object")
+    for name, kind in CHANGE_FIELDS.items():
+        if not isinstance(change.get(name), kind):
+            raise UnexpectedAnswer(f"{where}.{name}: expected {kind.__name__}")
+    if change["operation"] not in ("upsert", "tombstone"):
+        raise UnexpectedAnswer(f"{where}.operation: unknown {change['operation']!r}")
+    if change["operation"] == "upsert" and not isinstance(change.get("payload"), dict):
+        raise UnexpectedAnswer(f"{where}.payload: expected an object")
+    return change
+
+
+class ReferenceClient:
+    def __init__(self, base_url: str, api_key: str, *, timeout: Any = TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/") + "/"
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Api-Key {api_key}"
+        self.session.headers["Accept"] = "application/json"
+        self.timeout = timeout
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        url = self.base_url + path
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.Timeout as exc:
+            raise ReferenceUnavailable(f"{url}: no answer within {self.timeout} s") from exc
+        except requests.RequestException as exc:
+            raise ReferenceUnavailable(f"{url}: unreachable ({exc.__class__.__name__})") from exc
+        if response.status_code == 410:
+            raise CursorGone(f"{url}: the cursor is older than the change log (410)")
+        if response.status_code == 429 or response.status_code >= 500:
+            raise ReferenceUnavailable(f"{url}: answered {response.status_code}")
+        if response.status_code >= 400:
+            raise ReferenceRefused(f"{url}: answered {response.status_code}: {response.text[:300]}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise UnexpectedAnswer(f"{url}: the answer is not JSON") from exc
+
+    def changes(self, since: int, limit: int = PAGE_SIZE) -> ChangePage:
+        body = self._call("GET", "changes/", params={"since": since, "limit": limit})
+        if not isinstance(body, dict) or not isinstance(body.get("changes"), list):
+            raise UnexpectedAnswer("changes: expected an object with a list of changes")
+        if not isinstance(body.get("next"), int) or not isinstance(body.get("has_more"), bool):
+            raise UnexpectedAnswer("changes: 'next' and 'has_more' are missing")
+        changes = [check_change(c, f"changes[{i}]") for i, c in enumerate(body["changes"])]
+        if any(c["seq"] <= since for c in changes) or body["next"] < since:
+            raise UnexpectedAnswer(f"changes: the page goes back before the cursor {since}")
+        return ChangePage(changes, body["next"], body["has_more"])
+
+    def subscribe(self, entity_type: str, entity_uuid: str) -> str:
+        body = self._call("POST", "subscriptions/", json={"type": entity_type, "uuid": entity_uuid})
+        if not isinstance(body, dict) or not isinstance(body.get("topic"), str):
+            raise UnexpectedAnswer("subscriptions: expected the topic subscribed")
+        return str(body["topic"])
+
+    def subscribe_many(self, wanted: list[tuple[str, str]]) -> list[str | None]:
+        """Subscribe to the (type, uuid) pairs; the topics in the same order, None for an
+        entity the server does not know."""
+        topics: list[str | None] = []
+        for start in range(0, len(wanted), SUBSCRIBE_BATCH):
+            batch = wanted[start : start + SUBSCRIBE_BATCH]
+            body = self._call(
+                "POST", "subscriptions/", json=[{"type": t, "uuid": u} for t, u in batch]
+            )
+            if not isinstance(body, list) or len(body) != len(batch):
+                raise UnexpectedAnswer("subscriptions: expected one answer per entity asked")
+            for item in body:
+                topic = item.get("topic") if isinstance(item, dict) else ""
+                if (topic is not None and not isinstance(topic, str)) or topic == "":
+                    raise UnexpectedAnswer("subscriptions: expected a topic or null per entity")
+                topics.append(topic)
+        return topics
+
+    def subscriptions(self) -> list[str]:
+        body = self._call("GET", "subscriptions/")
+        if not isinstance(body, list):
+            raise UnexpectedAnswer("subscriptions: expected a list")
+        return [str(s.get("topic")) for s in body if isinstance(s, dict)]
+
+    def snapshot(self, topics: list[str] | None = None) -> tuple[int, list[dict[str, Any]]]:
+        """The published state (of some topics), and the seq it is consistent with."""
+        body = self._call("GET", "snapshot/", params={"topic": topics} if topics else None)
+        if not isinstance(body, dict) or not isinstance(body.get("seq"), int):
+            raise UnexpectedAnswer("snapshot: expected an object with its seq")
+        entities = body.get("entities")
+        if not isinstance(entities, list):
+            raise UnexpectedAnswer("snapshot: expected a list of entities")
+        return body["seq"], [check_change(e, f"entities[{i}]") for i, e in enumerate(entities)]

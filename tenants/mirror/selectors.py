@@ -1,0 +1,44 @@
+"""Reads of the mirror: what the sync status page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from tenants.mirror.models import (
+    LocalSubscription,
+    ReferenceDeviceModel,
+    ReferenceEntity,
+    ReferenceManufacturer,
+    ReferenceTerm,
+    SyncState,
+)
+
+
+@dataclass(frozen=True)
+class MirrorStatus:
+    state: SyncState
+    linked: bool
+    subscriptions: int
+    counts: list[tuple[str, int]]
+
+
+def mirror_status() -> MirrorStatus:
+    state = SyncState.current()
+    counts = [
+        ("nomenclature_term", ReferenceTerm.objects.count()),
+        ("manufacturer", ReferenceManufacturer.objects.count()),
+        ("device_model", ReferenceDeviceModel.objects.count()),
+    ]
+    counts += list(
+        ReferenceEntity.objects.values_list("entity_type")
+        .annotate(n=Count("pk"))
+        .order_by("entity_type")
+    )
+    return MirrorStatus(
+        state=state,
+        linked=bool(state.api_key_encrypted),
+        subscriptions=LocalSubscription.objects.count(),
+        counts=counts,
+    )

@@ -1,0 +1,248 @@
+"""The tenant side of the sync protocol (DESIGN.md section 4): pull, apply, advance.
+
+Each page of the change feed is applied in one transaction that also moves the cursor, so a
+crash loses nothing and repeats nothing; every row is applied only when its seq is newer than
+the mirrored one, so replaying a page is harmless. A cursor older than the log's horizon (410)
+is answered by taking the snapshot of everything the tenant receives. Linking something to a
+central entity subscribes first, then fetches it, so that no change slips in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tenants.mirror.client import (
+    SNAPSHOT_TOPICS,
+    CursorGone,
+    ReferenceClient,
+    ReferenceRefused,
+    SyncFailed,
+    UnexpectedAnswer,
+)
+from tenants.mirror.models import (
+    LocalSubscription,
+    ReferenceDeviceModel,
+    ReferenceEntity,
+    ReferenceManufacturer,
+    ReferenceTerm,
+    SyncState,
+)
+from tenants.mirror.services import PayloadRefused, apply_entity, apply_terms
+from tenants.mirror.signals import mirror_synced
+from tenants.mirror.usage import entities_in_use
+
+logger = logging.getLogger(__name__)
+TYPED = {"manufacturer": 0, "device_model": 1}  # applied in this order within a page
+MAX_PAGES = 1000  # per run; the next run goes on from the cursor
+
+
+@dataclass
+class SyncReport:
+    cursor_from: int
+    cursor_to: int = 0
+    pages: int = 0
+    applied: int = 0
+    from_snapshot: bool = False
+    subscribed: int = 0
+
+    def __str__(self) -> str:
+        how = "snapshot" if self.from_snapshot else f"{self.pages} page(s)"
+        moved = f"cursor {self.cursor_from} -> {self.cursor_to}"
+        new = f", {self.subscribed} new subscription(s)" if self.subscribed else ""
+        return f"{how}: {self.applied} change(s) applied{new}, {moved}"
+
+
+def client_for(state: SyncState) -> ReferenceClient:
+    key = state.api_key
+    if not key:
+        raise ReferenceRefused("no API key: this tenant is not linked to a reference server")
+    return ReferenceClient(state.api_url or settings.REFERENCE_API_URL, key)
+
+
+def apply_changes(changes: list[dict[str, Any]]) -> int:
+    """Apply feed or snapshot rows (inside the caller's transaction); returns rows written."""
+    written = 0
+    terms = [
+        (c["entity_uuid"], c["payload"], c["seq"])
+        for c in changes
+        if c["entity_type"] == "nomenclature_term" and c["operation"] == "upsert"
+    ]
+    try:
+        written += apply_terms(terms) if terms else 0
+        ordered = sorted(
+            (
+                c
+                for c in changes
+                if not (c["entity_type"] == "nomenclature_term" and c["operation"] == "upsert")
+            ),
+            key=lambda c: (TYPED.get(c["entity_type"], 2), c["seq"]),
+        )
+        for change in ordered:
+            if change["operation"] == "tombstone":
+                written += _tombstone(change)
+            elif change["entity_type"] in TYPED:
+                written += apply_entity(
+                    change["entity_type"], change["entity_uuid"], change["payload"], change["seq"]
+                )
+            else:
+                written += _keep_payload(change)
+    except (PayloadRefused, ValueError, TypeError) as exc:
+        raise UnexpectedAnswer(f"a change could not be applied: {exc}") from exc
+    return written
+
+
+def _tombstone(change: dict[str, Any]) -> int:
+    key = uuid.UUID(change["entity_uuid"])
+    written = 0
+    for model in (ReferenceManufacturer, ReferenceDeviceModel, ReferenceTerm, ReferenceEntity):
+        # Kept, marked deleted: devices and requests may still point at them.
+        written += model.objects.filter(uuid=key, seq__lt=change["seq"]).update(
+            status="deleted", seq=change["seq"]
+        )
+    return written
+
+
+def _keep_payload(change: dict[str, Any]) -> int:
+    key = uuid.UUID(change["entity_uuid"])
+    current = ReferenceEntity.objects.filter(uuid=key).values_list("seq", flat=True).first()
+    if current is not None and current >= change["seq"]:
+        return 0
+    payload = change["payload"]
+    ReferenceEntity.objects.update_or_create(
+        uuid=key,
+        defaults={
+            "entity_type": change["entity_type"],
+            "payload": payload,
+            "seq": change["seq"],
+            "status": str(payload.get("status") or "active"),
+        },
+    )
+    return 1
+
+
+def _record_failure(exc: Exception) -> None:
+    SyncState.objects.filter(pk=SyncState.current().pk).update(
+        last_attempt=timezone.now(),
+        last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+        failures=F("failures") + 1,
+    )
+
+
+def sync_reference(client: ReferenceClient | None = None) -> SyncReport:
+    """Pull every page after the cursor and apply it; on 410, start again from the snapshot.
+
+    Failures are recorded on the sync state (shown on the status page) and raised again, so
+    that the task can retry those worth retrying.
+    """
+    state = SyncState.current()
+    report = SyncReport(cursor_from=state.cursor)
+    try:
+        client = client or client_for(state)
+        report.subscribed = subscribe_to_what_is_used(client)
+        if state.cursor == 0:
+            # Joining: the current state of what the tenant receives, then the feed from there.
+            _resync_from_snapshot(client, report)
+        else:
+            try:
+                _pull_pages(client, report)
+            except CursorGone:
+                _resync_from_snapshot(client, report)
+    except SyncFailed as exc:
+        logger.warning("reference sync failed: %s", exc)
+        _record_failure(exc)
+        raise
+    SyncState.objects.filter(pk=state.pk).update(
+        last_attempt=timezone.now(), last_success=timezone.now(), last_error="", failures=0
+    )
+    report.cursor_to = SyncState.current().cursor
+    # The impact step (alerts) looks at the state, so it runs even when nothing came: time
+    # alone brings ends of support into the alert window.
+    mirror_synced.send(sender=SyncState, report=report)
+    return report
+
+
+def _pull_pages(client: ReferenceClient, report: SyncReport) -> None:
+    for _ in range(MAX_PAGES):
+        cursor = SyncState.current().cursor
+        page = client.changes(cursor)
+        with transaction.atomic():
+            state = SyncState.objects.select_for_update().get(pk=SyncState.current().pk)
+            if state.cursor != cursor:
+                continue  # another run applied this page meanwhile: fetch from where it got
+            written = apply_changes(page.changes)
+            state.cursor = page.next_cursor
+            state.applied += written
+            state.save(update_fields=["cursor", "applied"])
+        report.pages += 1
+        report.applied += written
+        if not page.has_more:
+            return
+
+
+def _resync_from_snapshot(client: ReferenceClient, report: SyncReport) -> None:
+    seq, entities = client.snapshot()
+    with transaction.atomic():
+        state = SyncState.objects.select_for_update().get(pk=SyncState.current().pk)
+        written = apply_changes(entities)
+        state.cursor = max(state.cursor, seq)
+        state.applied += written
+        state.save(update_fields=["cursor", "applied"])
+    report.from_snapshot = True
+    report.applied += written
+
+
+def subscribe_to_what_is_used(client: ReferenceClient) -> int:
+    """Subscribe to (and fetch) the central entities linked to but not yet subscribed to."""
+    subscribed = 0
+    for entity_type, uuids in entities_in_use().items():
+        subscribed += len(use_references(entity_type, sorted(uuids), client))
+    return subscribed
+
+
+def use_references(
+    entity_type: str, entity_uuids: list[str], client: ReferenceClient | None = None
+) -> list[str]:
+    """Subscribe to central entities the tenant starts using, then fetch them: from then on
+    the feed brings their changes (subscribing first, no change can slip in between).
+
+    Entities already subscribed to are skipped; returns the topics newly subscribed to.
+    """
+    prefix = "nomenclature" if entity_type == "nomenclature" else entity_type
+    known = set(
+        LocalSubscription.objects.filter(topic__startswith=f"{prefix}:").values_list(
+            "topic", flat=True
+        )
+    )
+    wanted = [
+        (entity_type, str(u))
+        for u in dict.fromkeys(str(uuid.UUID(str(u))) for u in entity_uuids)
+        if f"{prefix}:{u}" not in known
+    ]
+    if not wanted:
+        return []
+    client = client or client_for(SyncState.current())
+    answered = client.subscribe_many(wanted)
+    unknown = [w[1] for w, t in zip(wanted, answered, strict=True) if t is None]
+    if unknown:
+        # Linked locally but unknown to the reference server (a model created by hand, say):
+        # nothing to follow; asked again at the next sync in case it is published later.
+        logger.info(
+            "%d %s unknown to the reference server, e.g. %s", len(unknown), entity_type, unknown[0]
+        )
+    topics = [t for t in answered if t is not None]
+    LocalSubscription.objects.bulk_create(
+        [LocalSubscription(topic=t) for t in topics], ignore_conflicts=True, batch_size=1000
+    )
+    for start in range(0, len(topics), SNAPSHOT_TOPICS):
+        _seq, entities = client.snapshot(topics[start : start + SNAPSHOT_TOPICS])
+        with transaction.atomic():
+            apply_changes(entities)
+    return topics

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from tenants.mirror import views
+
+app_name = "mirror"
+urlpatterns = [
+    path("sync/", views.sync_status, name="sync_status"),
+    path("sync/now/", views.sync_now, name="sync_now"),
+]

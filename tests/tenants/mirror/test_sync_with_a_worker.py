@@ -1,0 +1,66 @@
+"""Publishing a release reaches the tenants it concerns through a real Celery worker and Redis."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from shared_reference.models import DeviceModel
+from shared_reference.services import publish_release
+from tenants.alerts.models import Alert, AlertKind
+from tenants.mirror import sync
+from tenants.mirror.models import SyncState
+from tenants.mirror.tasks import queue_sync
+from tests.conftest import free_port
+from tests.tenants.mirror.conftest import own_a_device_of
+
+pytestmark = pytest.mark.usefixtures("reference_server")
+
+
+def wait_for(check, timeout: float = 60.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"not within {timeout} s")
+
+
+def test_a_published_end_of_support_reaches_the_owner_as_an_alert(celery_worker_process, hospital):
+    model = DeviceModel.objects.get(commercial_name="Evita V500")
+    with tenant_context(hospital):
+        sync.sync_reference()
+        own_a_device_of(model)
+        sync.sync_reference()
+    soon = datetime.date.today() + datetime.timedelta(days=300)
+    DeviceModel.objects.filter(pk=model.pk).update(end_of_support=soon, dirty=True)
+    started = time.monotonic()
+    publish_release(notes="end of support", by="curator")  # queues the fan-out on commit
+
+    def alert_raised():  # type: ignore[no-untyped-def]
+        with tenant_context(hospital):
+            return Alert.objects.filter(kind=AlertKind.END_OF_SUPPORT).first()
+
+    alert = wait_for(alert_raised)
+    assert alert.data["date"] == soon.isoformat()
+    assert time.monotonic() - started < 60
+
+
+def test_with_the_reference_server_down_the_worker_records_the_failure(
+    celery_worker_process, hospital
+):
+    with tenant_context(hospital):
+        down = f"http://localhost:{free_port()}/api/reference/v1/"
+        SyncState.objects.update(api_url=down, failures=0, last_error="")
+    assert queue_sync(hospital.schema_name)
+
+    def failure_recorded():  # type: ignore[no-untyped-def]
+        with tenant_context(hospital):
+            return SyncState.objects.filter(failures__gte=1).first()
+
+    state = wait_for(failure_recorded)
+    assert "unreachable" in state.last_error and state.last_success is None
