@@ -75,6 +75,8 @@ class ReferenceClient:
         url = self.base_url + path
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except (requests.exceptions.MissingSchema, requests.exceptions.InvalidURL) as exc:
+            raise ReferenceRefused(f"{url}: not a usable address ({exc})") from exc
         except requests.Timeout as exc:
             raise ReferenceUnavailable(f"{url}: no answer within {self.timeout} s") from exc
         except requests.RequestException as exc:

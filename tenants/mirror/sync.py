@@ -64,7 +64,15 @@ def client_for(state: SyncState) -> ReferenceClient:
     key = state.api_key
     if not key:
         raise ReferenceRefused("no API key: this tenant is not linked to a reference server")
-    return ReferenceClient(state.api_url or settings.REFERENCE_API_URL, key)
+    return ReferenceClient(reference_api_url(state), key)
+
+
+def reference_api_url(state: SyncState) -> str:
+    """The tenant's own address if set, else the platform's (REFERENCE_API_URL, else the
+    reference API on the public host)."""
+    from saas.tenancy.urls_helpers import public_url
+
+    return state.api_url or settings.REFERENCE_API_URL or public_url("/api/reference/v1/")
 
 
 def apply_changes(changes: list[dict[str, Any]]) -> int:

@@ -175,3 +175,18 @@ def test_other_entities_are_kept_and_safety_notices_on_owned_models_alert(hospit
         assert ReferenceEntity.objects.filter(entity_type="safety_notice").count() == 1
         alert = Alert.objects.get(kind=AlertKind.SAFETY_NOTICE)
         assert alert.data["title"] == "Risque de coupure de ventilation"
+
+
+def test_without_an_address_of_its_own_a_tenant_uses_the_platforms(hospital, settings):
+    settings.REFERENCE_API_URL = ""
+    settings.BASE_DOMAIN, settings.PUBLIC_URL_SCHEME, settings.PUBLIC_URL_PORT = (
+        "plan.example.org",
+        "https",
+        "443",
+    )
+    with tenant_context(hospital):
+        SyncState.objects.update(api_url="")
+        client = sync.client_for(SyncState.current())
+        assert client.base_url == "https://plan.example.org/api/reference/v1/"
+        settings.REFERENCE_API_URL = "http://reference.internal:8000/api/reference/v1/"
+        assert sync.client_for(SyncState.current()).base_url == settings.REFERENCE_API_URL
