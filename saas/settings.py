@@ -227,6 +227,7 @@ CELERY_BEAT_SCHEDULE = {
 # The reference sync API as tenants' sync client reaches it: the platform's own public host
 # (BASE_DOMAIN) unless set, e.g. to an internal address the worker can reach.
 REFERENCE_API_URL = os.environ.get("REFERENCE_API_URL", "")
+REFERENCE_SYNC_PAGE_SIZE = int(os.environ.get("REFERENCE_SYNC_PAGE_SIZE", "500"))
 # Nomenclatures every new tenant mirrors whole (codes of the reference server's systems).
 REFERENCE_DEFAULT_NOMENCLATURES = ["emdn"]
 

@@ -267,7 +267,20 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
-    env = process_env(mail_dir, CELERY_QUEUE=queue)
+    # Tenants that sync through this worker name their reference server (SyncState.api_url);
+    # those that do not reach a closed port rather than whatever listens on the default one.
+    env = process_env(
+        mail_dir, CELERY_QUEUE=queue, REFERENCE_API_URL="http://127.0.0.1:9/api/reference/v1/"
+    )
+    worker = start_worker(queue, env)
+    yield queue
+    stop_process(worker, timeout=20)
+
+
+def start_worker(queue: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A ``celery worker`` process consuming ``queue``, once it answers a ping."""
+    from saas.celery import app
+
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -290,14 +303,11 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
-            break
+            return worker
         if worker.poll() is not None:
             raise RuntimeError("the Celery worker died at start-up")
-    else:
-        worker.kill()
-        raise RuntimeError("the Celery worker did not answer within 60 s")
-    yield queue
-    stop_process(worker, timeout=20)
+    worker.kill()
+    raise RuntimeError("the Celery worker did not answer within 60 s")
 
 
 def free_port() -> int:

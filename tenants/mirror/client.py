@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from django.conf import settings
 
 TIMEOUT = (5, 30)  # seconds to connect, to read
-PAGE_SIZE = 500
+PAGE_SIZE = 500  # changes per page (REFERENCE_SYNC_PAGE_SIZE overrides it)
 SUBSCRIBE_BATCH = 1000  # the server's limit per call
 SNAPSHOT_TOPICS = 200  # topics per snapshot call (the server's limit)
 
@@ -92,7 +93,8 @@ class ReferenceClient:
         except ValueError as exc:
             raise UnexpectedAnswer(f"{url}: the answer is not JSON") from exc
 
-    def changes(self, since: int, limit: int = PAGE_SIZE) -> ChangePage:
+    def changes(self, since: int, limit: int | None = None) -> ChangePage:
+        limit = limit or getattr(settings, "REFERENCE_SYNC_PAGE_SIZE", PAGE_SIZE)
         body = self._call("GET", "changes/", params={"since": since, "limit": limit})
         if not isinstance(body, dict) or not isinstance(body.get("changes"), list):
             raise UnexpectedAnswer("changes: expected an object with a list of changes")
