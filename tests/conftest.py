@@ -110,6 +110,21 @@ def fill_bravo_inventory(member: User) -> None:
         problems=[[1, "UF", B_MARKER]],
     )
     ExportJob.objects.create(page="inventory.devices", query=f"q={B_MARKER}", created_by=member)
+    from tenants.alerts.models import Alert
+    from tenants.mirror.models import ModelOverlay, SentContribution
+
+    ModelOverlay.objects.create(model=model, aliases=[B_MARKER], note=B_MARKER)
+    SentContribution.objects.create(
+        central_id=1, model=model, proposal={"commercial_name": B_MARKER}, source=B_MARKER
+    )
+    alert = Alert.objects.create(
+        kind="end_of_support",
+        key=f"eos:{model.uuid}:2027-01-01",
+        reference_uuid=model.uuid,
+        data={"model": B_MARKER, "manufacturer": B_MARKER, "date": "2027-01-01"},
+        device_count=1,
+    )
+    alert.units.add(unit)
 
 
 @pytest.fixture(scope="session")

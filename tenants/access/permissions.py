@@ -29,6 +29,8 @@ class Action(StrEnum):
     ADMINISTER_TENANT = "tenant.administer"
     VIEW_STRUCTURE = "structure.view"
     VIEW_ALERTS = "alerts.view"
+    VIEW_REFERENCES = "references.view"
+    MANAGE_REFERENCES = "references.manage"
 
 
 ALL_ROLES = frozenset(Role)
@@ -37,6 +39,9 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.ADMINISTER_TENANT: frozenset({Role.TENANT_ADMIN}),
     Action.VIEW_STRUCTURE: ALL_ROLES,
     Action.VIEW_ALERTS: ALL_ROLES,
+    Action.VIEW_REFERENCES: ALL_ROLES,
+    # Biomedical engineers set the hospital's own values and send corrections.
+    Action.MANAGE_REFERENCES: frozenset({Role.TENANT_ADMIN, Role.EXPERT}),
 }
 
 # On which kinds of scope each role makes sense.

@@ -22,6 +22,7 @@ from django.utils import timezone
 from tenants.alerts.models import Alert, AlertKind, AlertSettings
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel, ReferenceEntity, ReferenceTerm
+from tenants.mirror.overlays import LOCAL, effective_end_of_support, overlay_of
 
 
 @dataclass
@@ -133,21 +134,29 @@ def _owned_models() -> dict[uuid.UUID, Owned]:
         .distinct()
     ):
         units[model_id].add(uf_id)
-    models = ReferenceDeviceModel.objects.filter(pk__in=counts).select_related("manufacturer")
+    models = ReferenceDeviceModel.objects.filter(pk__in=counts).select_related(
+        "manufacturer", "overlay"
+    )
     return {m.uuid: Owned(m, counts[m.pk], frozenset(units[m.pk])) for m in models}
 
 
 def _model_data(model: ReferenceDeviceModel) -> dict[str, Any]:
-    return {"model": model.commercial_name, "manufacturer": model.manufacturer.name}
+    return {
+        "model": model.commercial_name,
+        "manufacturer": model.manufacturer.name,
+        "model_uuid": str(model.uuid),
+    }
 
 
 def _end_of_support(owned: dict[uuid.UUID, Owned], horizon: date) -> list[Wanted]:
     wanted = []
     for key, item in owned.items():
         model = item.model
-        ends = model.end_of_support
+        effective = effective_end_of_support(model)  # the hospital's own date wins
+        ends = effective.value
         if ends is None or ends > horizon or model.status == "deleted":
             continue
+        overlay = overlay_of(model)
         wanted.append(
             Wanted(
                 AlertKind.END_OF_SUPPORT,
@@ -156,7 +165,10 @@ def _end_of_support(owned: dict[uuid.UUID, Owned], horizon: date) -> list[Wanted
                 {
                     **_model_data(model),
                     "date": ends.isoformat(),
-                    "source": model.end_of_support_source,
+                    "source": (overlay.note if overlay else "")
+                    if effective.source == LOCAL
+                    else model.end_of_support_source,
+                    "local": effective.source == LOCAL,
                 },
                 item.devices,
                 item.units,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import cast
 
 from django.http import HttpRequest, HttpResponse
@@ -13,18 +14,25 @@ from tenants.accounts.models import User
 from tenants.alerts.models import AlertKind
 from tenants.alerts.selectors import alerts_for
 from tenants.alerts.services import mark_read
+from tenants.mirror.models import ReferenceDeviceModel
 
 
 @permission_required(Action.VIEW_ALERTS)
 def alert_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    alerts = alerts_for(request.user)
+    queryset = alerts_for(request.user)
     if kind in AlertKind.values:
-        alerts = alerts.filter(kind=kind)
+        queryset = queryset.filter(kind=kind)
+    alerts = list(queryset[:500])
+    uuids = {a.data.get("model_uuid") for a in alerts} - {None}
+    model_pks = dict(ReferenceDeviceModel.objects.filter(uuid__in=uuids).values_list("uuid", "pk"))
+    for alert in alerts:
+        raw = alert.data.get("model_uuid")
+        alert.model_pk = model_pks.get(uuid.UUID(raw)) if raw else None  # type: ignore[attr-defined]
     return render(
         request,
         "alerts/alert_list.html",
-        {"alerts": alerts[:500], "kinds": AlertKind.choices, "kind": kind},
+        {"alerts": alerts, "kinds": AlertKind.choices, "kind": kind},
     )
 
 

@@ -17,6 +17,7 @@ class InventoryConfig(AppConfig):
         from tenants.mirror.usage import register_usage
 
         register_usage("device_model", device_models_in_use)
+        register_usage("manufacturer", manufacturers_in_use)
 
 
 def device_models_in_use() -> Iterable[Any]:
@@ -26,5 +27,16 @@ def device_models_in_use() -> Iterable[Any]:
     return (
         Device.objects.filter(reference_model__isnull=False)
         .values_list("reference_model__uuid", flat=True)
+        .distinct()
+    )
+
+
+def manufacturers_in_use() -> Iterable[Any]:
+    """Their manufacturers too: their aliases are what matching the next imports relies on."""
+    from tenants.inventory.models import Device
+
+    return (
+        Device.objects.filter(reference_model__isnull=False)
+        .values_list("reference_model__manufacturer__uuid", flat=True)
         .distinct()
     )

@@ -16,7 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from tenants.inventory.models import MatchState, ModelMatch
-from tenants.mirror.models import ReferenceDeviceModel, ReferenceManufacturer
+from tenants.mirror.models import ModelOverlay, ReferenceDeviceModel, ReferenceManufacturer
 
 # fmt: off
 COMPANY_SUFFIXES = frozenset((
@@ -80,6 +80,14 @@ class Matcher:
                 if spelling:
                     spellings.setdefault(compact(spelling), pk)
             self.labels[normalise(f"{manufacturer_names[manufacturer_id]} {name}")] = pk
+        # The hospital's own names for a model (tenants.mirror.overlays) match like its name.
+        overlays = ModelOverlay.objects.exclude(aliases=[]).values_list(
+            "model_id", "model__manufacturer_id", "aliases"
+        )
+        for pk, manufacturer_id, aliases in overlays:
+            spellings = self.models_of.setdefault(manufacturer_id, {})
+            for alias in aliases:
+                spellings.setdefault(compact(alias), pk)
         self._cache: dict[str, Match] = {}
 
     def match(self, manufacturer: str, model: str) -> Match:

@@ -5,15 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, Count, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from tenants.accounts.models import User
 from tenants.inventory.models import Device, MatchState, ModelMatch
 
 
 def devices_for(user: User) -> QuerySet[Device]:
-    """Every device, with what its list row shows. The inventory is open to the whole tenant."""
+    """Every device, with what its list row shows. The inventory is open to the whole tenant.
+
+    ``effective_end_of_support`` is the hospital's own date for the model where it set one
+    (tenants.mirror.overlays), else the reference's."""
     return Device.objects.select_related(
         "uf__service__pole__establishment", "reference_model__manufacturer"
+    ).annotate(
+        effective_end_of_support=Coalesce(
+            "reference_model__overlay__end_of_support", "reference_model__end_of_support"
+        )
     )
 
 

@@ -25,8 +25,9 @@ class DeviceTable(ListTable):
         accessor="reference_model__commercial_name", verbose_name=_("reference model")
     )
     match_state = tables.Column(verbose_name=_("match"))
+    # This hospital's own date where it set one, else the reference's (see devices_for).
     end_of_support = FrenchDateColumn(
-        accessor="reference_model__end_of_support", verbose_name=_("end of support")
+        accessor="effective_end_of_support", verbose_name=_("end of support")
     )
     serial_number = tables.Column(verbose_name=_("serial number"))
     commissioning_date = FrenchDateColumn(verbose_name=_("commissioning date"))

@@ -36,6 +36,17 @@ class CursorGone(SyncFailed):
 class ReferenceRefused(SyncFailed):
     """A 4xx other than 410 (a revoked key, say): retrying will not help."""
 
+    def __init__(self, message: str, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body  # the server's reasons, field by field, when it gave them
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
 
 class UnexpectedAnswer(SyncFailed):
     """The answer is not what API v1 promises: that page is refused."""
@@ -87,7 +98,10 @@ class ReferenceClient:
         if response.status_code == 429 or response.status_code >= 500:
             raise ReferenceUnavailable(f"{url}: answered {response.status_code}")
         if response.status_code >= 400:
-            raise ReferenceRefused(f"{url}: answered {response.status_code}: {response.text[:300]}")
+            raise ReferenceRefused(
+                f"{url}: answered {response.status_code}: {response.text[:300]}",
+                body=_json_or_none(response),
+            )
         try:
             return response.json()
         except ValueError as exc:
@@ -128,6 +142,31 @@ class ReferenceClient:
                     raise UnexpectedAnswer("subscriptions: expected a topic or null per entity")
                 topics.append(topic)
         return topics
+
+    def propose_correction(
+        self, model_uuid: str, proposal: dict[str, Any], source: str
+    ) -> dict[str, Any]:
+        """Send a correction of a device model to the curators' queue; the recorded proposal."""
+        body = self._call(
+            "POST",
+            "contributions/",
+            json={
+                "kind": "correction",
+                "target": model_uuid,
+                "proposal": proposal,
+                "source": source,
+            },
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("id"), int):
+            raise UnexpectedAnswer("contributions: expected the recorded contribution")
+        return body
+
+    def contributions(self) -> list[dict[str, Any]]:
+        """This subscriber's proposals and what the curators decided."""
+        body = self._call("GET", "contributions/")
+        if not isinstance(body, list):
+            raise UnexpectedAnswer("contributions: expected a list")
+        return [c for c in body if isinstance(c, dict) and isinstance(c.get("id"), int)]
 
     def subscriptions(self) -> list[str]:
         body = self._call("GET", "subscriptions/")

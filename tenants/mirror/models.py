@@ -6,6 +6,7 @@ applying the reference server's published payloads (services.apply_entity).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -140,3 +141,45 @@ class SyncState(models.Model):
     def current(cls) -> SyncState:
         state, _created = cls.objects.get_or_create(pk=1)
         return state
+
+
+class ModelOverlay(models.Model):
+    """The tenant's own values for a reference device model: sync never writes here, and the
+    pages show the overlay's value, where set, instead of the reference's."""
+
+    model = models.OneToOneField(
+        ReferenceDeviceModel, on_delete=models.CASCADE, related_name="overlay"
+    )
+    end_of_support = models.DateField(_("end of support (ours)"), null=True, blank=True)
+    aliases = models.JSONField(_("our names for it"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"overlay of {self.model_id}"
+
+
+class SentContribution(models.Model):
+    """A correction this tenant proposed to the curators, and what they decided."""
+
+    central_id = models.PositiveBigIntegerField(unique=True)
+    model = models.ForeignKey(
+        ReferenceDeviceModel, on_delete=models.CASCADE, related_name="contributions"
+    )
+    proposal = models.JSONField(default=dict)
+    source = models.TextField(_("source"))
+    status = models.CharField(_("status"), max_length=20, default="pending")
+    curator_note = models.TextField(_("curators' note"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent"]
+
+    def __str__(self) -> str:
+        return f"contribution {self.central_id}"

@@ -42,3 +42,20 @@ def mirror_status() -> MirrorStatus:
         subscriptions=LocalSubscription.objects.count(),
         counts=counts,
     )
+
+
+def model_devices(model: ReferenceDeviceModel) -> int:
+    """How many of this hospital's devices are of this model."""
+    from tenants.inventory.models import Device
+
+    return Device.objects.filter(reference_model=model).count()
+
+
+def notices_of(model: ReferenceDeviceModel) -> list[ReferenceEntity]:
+    return list(
+        ReferenceEntity.objects.filter(
+            entity_type="safety_notice", payload__device_model=str(model.uuid)
+        )
+        .exclude(status="deleted")
+        .order_by("-seq")
+    )

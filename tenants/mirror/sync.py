@@ -35,6 +35,7 @@ from tenants.mirror.models import (
     ReferenceTerm,
     SyncState,
 )
+from tenants.mirror.overlays import refresh_contributions
 from tenants.mirror.services import PayloadRefused, apply_entity, apply_terms
 from tenants.mirror.signals import mirror_synced
 from tenants.mirror.usage import entities_in_use
@@ -155,6 +156,7 @@ def sync_reference(client: ReferenceClient | None = None) -> SyncReport:
     try:
         client = client or client_for(state)
         report.subscribed = subscribe_to_what_is_used(client)
+        refresh_contributions(client)
         if state.cursor == 0:
             # Joining: the current state of what the tenant receives, then the feed from there.
             _resync_from_snapshot(client, report)

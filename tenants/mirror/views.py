@@ -7,12 +7,17 @@ from typing import Any, cast
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tenants.access.permissions import Action, permission_required
-from tenants.mirror.selectors import mirror_status
+from tenants.access.permissions import Action, has_permission, permission_required, require
+from tenants.accounts.models import User
+from tenants.mirror import overlays
+from tenants.mirror.client import SyncFailed
+from tenants.mirror.forms import CorrectionForm, OverlayForm
+from tenants.mirror.models import ReferenceDeviceModel
+from tenants.mirror.selectors import mirror_status, model_devices, notices_of
 from tenants.mirror.tasks import queue_sync
 
 
@@ -27,3 +32,71 @@ def sync_now(request: HttpRequest) -> HttpResponse:
     queue_sync(cast(Any, connection).schema_name)
     messages.success(request, _("A sync was queued; this page shows its outcome once it ran."))
     return redirect("mirror:sync_status")
+
+
+@permission_required(Action.VIEW_REFERENCES)
+def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reference model as this hospital sees it: the reference's values, its own, the
+    effective ones and where they come from; its devices, notices and sent corrections."""
+    model = get_object_or_404(ReferenceDeviceModel.objects.select_related("manufacturer"), pk=pk)
+    user = cast(User, request.user)
+    can_manage = has_permission(user, Action.MANAGE_REFERENCES)
+    overlay = overlays.overlay_of(model)
+    overlay_form = OverlayForm(
+        initial={
+            "end_of_support": overlay.end_of_support if overlay else None,
+            "aliases": ", ".join(overlay.aliases) if overlay else "",
+            "note": overlay.note if overlay else "",
+        }
+    )
+    correction_form = CorrectionForm()
+    status = 200
+    if request.method == "POST":
+        require(user, Action.MANAGE_REFERENCES)
+        if "send_correction" in request.POST:
+            correction_form = CorrectionForm(request.POST)
+            if correction_form.is_valid():
+                try:
+                    overlays.send_correction(
+                        model,
+                        correction_form.proposal(),
+                        correction_form.cleaned_data["source"],
+                        by=user,
+                    )
+                except overlays.CorrectionRefused as exc:
+                    for field, reason in exc.errors.items():
+                        target = field if field in correction_form.fields else None
+                        correction_form.add_error(target, reason)
+                except SyncFailed as exc:
+                    correction_form.add_error(
+                        None, _("The reference server could not be reached: %s") % exc
+                    )
+                else:
+                    messages.success(request, _("Your correction was sent to the curators."))
+                    return redirect("mirror:model_detail", pk=model.pk)
+        else:
+            overlay_form = OverlayForm(request.POST)
+            if overlay_form.is_valid():
+                data = overlay_form.cleaned_data
+                overlays.set_overlay(
+                    model,
+                    end_of_support=data["end_of_support"],
+                    aliases=data["aliases"],
+                    note=data["note"],
+                    by=user,
+                )
+                messages.success(request, _("This hospital's values were saved."))
+                return redirect("mirror:model_detail", pk=model.pk)
+        status = 400
+    context = {
+        "model": model,
+        "overlay": overlay,
+        "end_of_support": overlays.effective_end_of_support(model),
+        "devices": model_devices(model),
+        "notices": notices_of(model),
+        "sent": model.contributions.all(),
+        "can_manage": can_manage,
+        "overlay_form": overlay_form,
+        "correction_form": correction_form,
+    }
+    return render(request, "mirror/model_detail.html", context, status=status)

@@ -22,6 +22,7 @@ from tenants.mirror.models import (
     LocalSubscription,
     ReferenceDeviceModel,
     ReferenceEntity,
+    ReferenceManufacturer,
     ReferenceTerm,
     SyncState,
 )
@@ -69,8 +70,9 @@ def test_linking_a_device_subscribes_then_a_new_end_of_support_raises_an_alert(h
         sync.sync_reference()
         own_a_device_of(model)
         report = sync.sync_reference()
-        assert report.subscribed == 1
+        assert report.subscribed == 2  # the model and its manufacturer (for its aliases)
         assert LocalSubscription.objects.filter(topic=f"device_model:{model.uuid}").exists()
+        assert ReferenceManufacturer.objects.get().aliases == ["DRAEGER"]
         assert not Alert.objects.exists()  # 2040 is outside the 24-month window
     soon = datetime.date.today() + datetime.timedelta(days=400)
     DeviceModel.objects.filter(pk=model.pk).update(end_of_support=soon, dirty=True)
