@@ -30,6 +30,7 @@ PASSWORD = "correct horse battery staple"
 
 # Tenant B's data carries this marker: isolation tests look for it in every response.
 B_MARKER = "SECRETB"
+CLOSED_REFERENCE_API = "http://127.0.0.1:9/api/reference/v1/"
 
 
 def create_tenant(subdomain: str, name: str, *, kind: str = TenantKind.HOSPITAL) -> Tenant:
@@ -54,6 +55,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+    # No test reaches a reference server by accident (one on port 8000, say): those that sync
+    # name theirs; the others find a closed port, as when the reference server is down.
+    settings.REFERENCE_API_URL = CLOSED_REFERENCE_API
     # Uploads and exports of the tests (and of the worker they start) go to a throw-away folder.
     import tempfile
 
@@ -284,9 +288,7 @@ def celery_worker_process(django_db_setup, mail_dir) -> Iterator[str]:  # type: 
     app.conf.task_default_queue = queue
     # Tenants that sync through this worker name their reference server (SyncState.api_url);
     # those that do not reach a closed port rather than whatever listens on the default one.
-    env = process_env(
-        mail_dir, CELERY_QUEUE=queue, REFERENCE_API_URL="http://127.0.0.1:9/api/reference/v1/"
-    )
+    env = process_env(mail_dir, CELERY_QUEUE=queue, REFERENCE_API_URL=CLOSED_REFERENCE_API)
     worker = start_worker(queue, env)
     yield queue
     stop_process(worker, timeout=20)

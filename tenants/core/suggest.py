@@ -44,17 +44,11 @@ def _users(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def _device_models(text: str) -> list[tuple[str, str]]:
-    from tenants.mirror.models import ReferenceDeviceModel
+def _catalogue_models(text: str) -> list[tuple[str, str]]:
+    """The reference server's whole catalogue, searched live (values: central UUIDs)."""
+    from tenants.mirror.sync import search_catalogue
 
-    query = Q()
-    for word in text.split():
-        query &= Q(commercial_name__icontains=word) | Q(manufacturer__name__icontains=word)
-    models = ReferenceDeviceModel.objects.filter(query).exclude(status="deleted")
-    return [
-        (str(m.pk), f"{m.manufacturer.name} {m.commercial_name}")
-        for m in models.select_related("manufacturer")[:LIMIT]
-    ]
+    return search_catalogue(text, LIMIT) if len(text.strip()) >= 2 else []
 
 
 def _nomenclature_codes(text: str) -> list[tuple[str, str]]:
@@ -94,7 +88,7 @@ def _is_administrator(user: User) -> bool:
 SOURCES: dict[str, Source] = {
     "uf": Source(_ufs),
     "user": Source(_users, can_use=_is_administrator),
-    "device_model": Source(_device_models),
+    "catalogue_model": Source(_catalogue_models),
     "nomenclature": Source(_nomenclature_codes),
     "scope": Source(_scopes, can_use=_is_administrator),
 }

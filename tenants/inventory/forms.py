@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from tenants.core.suggest import SuggestSelect
 from tenants.imports.forms import ImportForm
 from tenants.inventory.imports import DEFAULT_MAPPING
-from tenants.mirror.models import ReferenceDeviceModel
 
 
 class InventoryImportForm(ImportForm):
@@ -30,11 +29,12 @@ class InventoryImportForm(ImportForm):
 
 class MatchForm(forms.Form):
     match_key = forms.CharField(widget=forms.HiddenInput, max_length=420)
-    reference_model = forms.ModelChoiceField(
+    # A central UUID: any model of the whole catalogue, searched live; choosing one the
+    # hospital does not use yet subscribes to it (tenants.mirror.sync.mirror_model).
+    reference_model = forms.UUIDField(
         label=_("Reference model"),
-        queryset=ReferenceDeviceModel.objects.exclude(status="deleted"),
         required=False,
-        widget=SuggestSelect("device_model", attrs={"class": "form-control form-control-sm"}),
+        widget=SuggestSelect("catalogue_model", attrs={"class": "form-control form-control-sm"}),
     )
     no_model = forms.BooleanField(required=False)
 

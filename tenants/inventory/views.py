@@ -23,7 +23,9 @@ from tenants.inventory.models import Device
 from tenants.inventory.selectors import devices_for, spellings_to_review
 from tenants.inventory.services import MatchRefused, decide_match
 from tenants.inventory.tables import DEFAULT_COLUMNS, DeviceTable
+from tenants.mirror.client import SyncFailed
 from tenants.mirror.models import ReferenceDeviceModel
+from tenants.mirror.sync import mirror_model
 from tenants.structure.models import ImportMapping
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
@@ -112,13 +114,17 @@ def matches(request: HttpRequest) -> HttpResponse:
     for index, row in enumerate(rows):
         row["sample"] = samples.get(row["match_key"], {})
         row["proposal"] = proposed.get(row["proposed_model"])
+        proposal = row["proposal"]
         row["form"] = MatchForm(
-            initial={"match_key": row["match_key"], "reference_model": row["proposed_model"]},
+            initial={
+                "match_key": row["match_key"],
+                "reference_model": proposal.uuid if proposal else None,
+            },
             auto_id=f"id_m{index}_%s",
         )
-        if row["proposal"]:
+        if proposal:
             widget = row["form"].fields["reference_model"].widget
-            widget.known_labels = {str(row["proposal"].pk): str(row["proposal"])}
+            widget.known_labels = {str(proposal.uuid): str(proposal)}
     return render(request, "inventory/matches.html", {"rows": rows})
 
 
@@ -128,11 +134,16 @@ def decide(request: HttpRequest) -> HttpResponse:
     form = MatchForm(request.POST)
     if not form.is_valid():
         return render(request, "inventory/_match_refused.html", {"form": form}, status=400)
-    model = None if form.cleaned_data["no_model"] else form.cleaned_data["reference_model"]
+    model = None
     try:
+        if not form.cleaned_data["no_model"]:
+            model = mirror_model(str(form.cleaned_data["reference_model"]))
         count = decide_match(form.cleaned_data["match_key"], model, by=_user(request))
     except MatchRefused as exc:
         return HttpResponse(str(exc), status=400)
+    except SyncFailed as exc:
+        form.add_error("reference_model", _("This model could not be fetched: %s") % exc)
+        return render(request, "inventory/_match_refused.html", {"form": form}, status=400)
     if model is None:
         message = _("%(count)d device(s) marked as having no reference model.")
     else:

@@ -143,6 +143,13 @@ class ReferenceClient:
                 topics.append(topic)
         return topics
 
+    def search_device_models(self, query: str, limit: int = 15) -> list[dict[str, Any]]:
+        """Live search over the whole published catalogue, subscribed or not."""
+        body = self._call("GET", "device-models/", params={"q": query, "limit": limit})
+        if not isinstance(body, list):
+            raise UnexpectedAnswer("device-models: expected a list")
+        return [m for m in body if isinstance(m, dict) and isinstance(m.get("uuid"), str)]
+
     def propose_correction(
         self, model_uuid: str, proposal: dict[str, Any], source: str
     ) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tenants.mirror.client import (
@@ -256,3 +256,38 @@ def use_references(
         with transaction.atomic():
             apply_changes(entities)
     return topics
+
+
+def mirror_model(model_uuid: str, client: ReferenceClient | None = None) -> ReferenceDeviceModel:
+    """The mirrored device model with this central UUID; one the tenant did not use yet is
+    subscribed to and fetched first (linking something to a model is what starts using it)."""
+    found = ReferenceDeviceModel.objects.filter(uuid=model_uuid).first()
+    if found is not None:
+        return found
+    use_references("device_model", [model_uuid], client)
+    found = ReferenceDeviceModel.objects.filter(uuid=model_uuid).first()
+    if found is None:
+        raise ReferenceRefused(f"device model {model_uuid}: unknown to the reference server")
+    return found
+
+
+def search_catalogue(query: str, limit: int = 15) -> list[tuple[str, str]]:
+    """(central UUID, label) of models matching ``query``: the whole catalogue, live; the
+    tenant's own copy when the reference server cannot answer."""
+    try:
+        found = client_for(SyncState.current()).search_device_models(query, limit)
+        return [
+            (m["uuid"], f"{m.get('manufacturer_name', '')} {m.get('commercial_name', '')}".strip())
+            for m in found
+            if m.get("status", "active") != "deleted"
+        ]
+    except SyncFailed as exc:
+        logger.info("live catalogue search unavailable, using the mirror: %s", exc)
+    words = Q()
+    for word in query.split():
+        words &= Q(commercial_name__icontains=word) | Q(manufacturer__name__icontains=word)
+    models = ReferenceDeviceModel.objects.filter(words).exclude(status="deleted")
+    return [
+        (str(m.uuid), f"{m.manufacturer.name} {m.commercial_name}")
+        for m in models.select_related("manufacturer")[:limit]
+    ]

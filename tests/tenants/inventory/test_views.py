@@ -138,7 +138,7 @@ def test_confirming_a_proposal_links_every_device_spelled_so(
     assert "PHILIPS HEALTHCARE" in page and "Philips IntelliVue MX450" in page
     response = admin.post(
         "/inventory/matches/decide/",
-        {"match_key": key, "reference_model": models["mx450"].pk},
+        {"match_key": key, "reference_model": str(models["mx450"].uuid)},
     )
     assert response.status_code == 302
     with tenant_context(tenant):

@@ -16,6 +16,7 @@ from shared_reference.models import (
 )
 from shared_reference.services import compact_change_log, publish_release
 from tenants.alerts.models import Alert, AlertKind
+from tenants.inventory.models import Device
 from tenants.mirror import sync
 from tenants.mirror.client import ReferenceUnavailable, UnexpectedAnswer
 from tenants.mirror.models import (
@@ -192,3 +193,27 @@ def test_without_an_address_of_its_own_a_tenant_uses_the_platforms(hospital, set
         assert client.base_url == "https://plan.example.org/api/reference/v1/"
         settings.REFERENCE_API_URL = "http://reference.internal:8000/api/reference/v1/"
         assert sync.client_for(SyncState.current()).base_url == settings.REFERENCE_API_URL
+
+
+def test_the_whole_catalogue_is_searched_live_and_linking_a_model_subscribes_to_it(hospital):
+    savina = DeviceModel.objects.get(commercial_name="Savina 300")
+    with tenant_context(hospital):
+        sync.sync_reference()
+        device = own_a_device_of(DeviceModel.objects.get(commercial_name="Evita V500"))
+        Device.objects.filter(pk=device.pk).update(
+            reference_model=None, match_state="none", match_key="DRAEGER|SAVINA"
+        )
+    client = admin_client(hospital)
+    found = client.get("/suggest/catalogue_model/", {"field": "m", "m": "savina"})
+    assert f'data-suggestion="{savina.uuid}"' in found.content.decode()
+    with tenant_context(hospital):
+        assert not ReferenceDeviceModel.objects.filter(uuid=savina.uuid).exists()
+    response = client.post(
+        "/inventory/matches/decide/",
+        {"match_key": "DRAEGER|SAVINA", "reference_model": str(savina.uuid)},
+    )
+    assert response.status_code == 302
+    with tenant_context(hospital):
+        linked = Device.objects.get(pk=device.pk).reference_model
+        assert linked is not None and linked.uuid == savina.uuid
+        assert LocalSubscription.objects.filter(topic=f"device_model:{savina.uuid}").exists()
