@@ -13,7 +13,12 @@ from typing import Any
 
 from django.db import transaction
 
-from tenants.mirror.models import ReferenceDeviceModel, ReferenceManufacturer, ReferenceTerm
+from tenants.mirror.models import (
+    MirroredEntity,
+    ReferenceDeviceModel,
+    ReferenceManufacturer,
+    ReferenceTerm,
+)
 
 
 class PayloadRefused(ValueError):
@@ -139,6 +144,119 @@ def apply_terms(entries: list[tuple[str, dict[str, Any], int]]) -> int:
             "replacement",
             "valid_from",
             "valid_until",
+        ],
+    )
+    return len(newer)
+
+
+def _newer(model: type[MirroredEntity], rows: list[Any]) -> list[Any]:
+    """The rows whose seq is newer than the mirrored one (all of them for unknown uuids)."""
+    known = dict(
+        model._default_manager.filter(uuid__in=[r.uuid for r in rows]).values_list("uuid", "seq")
+    )
+    latest: dict[uuid.UUID, Any] = {}
+    for row in rows:  # within one batch, the newest payload of an entity wins
+        if row.seq > known.get(row.uuid, -1) and row.seq > getattr(latest.get(row.uuid), "seq", -1):
+            latest[row.uuid] = row
+    return list(latest.values())
+
+
+def _common(payload: dict[str, Any], seq: int) -> dict[str, Any]:
+    replaced_by = payload.get("replaced_by") or None
+    return {
+        "status": _text(payload, "status") or "active",
+        "replaced_by": uuid.UUID(str(replaced_by)) if replaced_by else None,
+        "seq": seq,
+    }
+
+
+@transaction.atomic
+def apply_manufacturers(entries: list[tuple[str, dict[str, Any], int]]) -> int:
+    """Upsert manufacturers in bulk, newer seq only (as apply_entity one by one)."""
+    rows = []
+    for entity_uuid, payload, seq in entries:
+        aliases = payload.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise PayloadRefused(f"aliases: expected a list, got {aliases!r}")
+        rows.append(
+            ReferenceManufacturer(
+                uuid=uuid.UUID(str(entity_uuid)),
+                name=_text(payload, "name", required=True),
+                aliases=[str(a) for a in aliases],
+                country=_text(payload, "country"),
+                **_common(payload, seq),
+            )
+        )
+    newer = _newer(ReferenceManufacturer, rows)
+    ReferenceManufacturer.objects.bulk_create(
+        newer,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["uuid"],
+        update_fields=["name", "aliases", "country", "status", "replaced_by", "seq"],
+    )
+    return len(newer)
+
+
+@transaction.atomic
+def apply_models(entries: list[tuple[str, dict[str, Any], int]]) -> int:
+    """Upsert device models in bulk, newer seq only; a manufacturer not mirrored yet gets a
+    row named from the payload (its own payload, when it comes, fills the rest)."""
+    makers: dict[uuid.UUID, str] = {}
+    for _u, payload, _seq in entries:
+        try:
+            makers[uuid.UUID(str(payload.get("manufacturer")))] = _text(
+                payload, "manufacturer_name", required=True
+            )
+        except ValueError as exc:
+            raise PayloadRefused(f"manufacturer: {payload.get('manufacturer')!r}") from exc
+    known = dict(ReferenceManufacturer.objects.filter(uuid__in=makers).values_list("uuid", "pk"))
+    missing = [ReferenceManufacturer(uuid=u, name=n) for u, n in makers.items() if u not in known]
+    ReferenceManufacturer.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
+    if missing:
+        known = dict(
+            ReferenceManufacturer.objects.filter(uuid__in=makers).values_list("uuid", "pk")
+        )
+    rows = []
+    for entity_uuid, payload, seq in entries:
+        life = payload.get("expected_life_years")
+        if life is not None and not isinstance(life, int):
+            raise PayloadRefused(f"expected_life_years: expected a number, got {life!r}")
+        nomenclature = payload.get("nomenclature") or []
+        if not isinstance(nomenclature, list):
+            raise PayloadRefused(f"nomenclature: expected a list, got {nomenclature!r}")
+        rows.append(
+            ReferenceDeviceModel(
+                uuid=uuid.UUID(str(entity_uuid)),
+                manufacturer_id=known[uuid.UUID(str(payload.get("manufacturer")))],
+                commercial_name=_text(payload, "commercial_name", required=True),
+                catalogue_reference=_text(payload, "catalogue_reference"),
+                nomenclature=[str(c) for c in nomenclature],
+                end_of_sale=_date(payload.get("end_of_sale"), "end_of_sale"),
+                end_of_support=_date(payload.get("end_of_support"), "end_of_support"),
+                end_of_support_source=_text(payload, "end_of_support_source"),
+                expected_life_years=life,
+                **_common(payload, seq),
+            )
+        )
+    newer = _newer(ReferenceDeviceModel, rows)
+    ReferenceDeviceModel.objects.bulk_create(
+        newer,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["uuid"],
+        update_fields=[
+            "manufacturer",
+            "commercial_name",
+            "catalogue_reference",
+            "nomenclature",
+            "end_of_sale",
+            "end_of_support",
+            "end_of_support_source",
+            "expected_life_years",
+            "status",
+            "replaced_by",
+            "seq",
         ],
     )
     return len(newer)

@@ -36,12 +36,16 @@ from tenants.mirror.models import (
     SyncState,
 )
 from tenants.mirror.overlays import refresh_contributions
-from tenants.mirror.services import PayloadRefused, apply_entity, apply_terms
+from tenants.mirror.services import (
+    PayloadRefused,
+    apply_manufacturers,
+    apply_models,
+    apply_terms,
+)
 from tenants.mirror.signals import mirror_synced
 from tenants.mirror.usage import entities_in_use
 
 logger = logging.getLogger(__name__)
-TYPED = {"manufacturer": 0, "device_model": 1}  # applied in this order within a page
 MAX_PAGES = 1000  # per run; the next run goes on from the cursor
 
 
@@ -77,30 +81,29 @@ def reference_api_url(state: SyncState) -> str:
 
 
 def apply_changes(changes: list[dict[str, Any]]) -> int:
-    """Apply feed or snapshot rows (inside the caller's transaction); returns rows written."""
+    """Apply feed or snapshot rows (inside the caller's transaction); returns rows written.
+
+    Codes, manufacturers and models are written in bulk (manufacturers before the models
+    that point at them), then tombstones and the other entity types, in seq order.
+    """
+    bulk = {"nomenclature_term": apply_terms, "manufacturer": apply_manufacturers}
+    bulk["device_model"] = apply_models
     written = 0
-    terms = [
-        (c["entity_uuid"], c["payload"], c["seq"])
-        for c in changes
-        if c["entity_type"] == "nomenclature_term" and c["operation"] == "upsert"
-    ]
     try:
-        written += apply_terms(terms) if terms else 0
-        ordered = sorted(
-            (
-                c
+        for entity_type, apply in bulk.items():
+            entries = [
+                (c["entity_uuid"], c["payload"], c["seq"])
                 for c in changes
-                if not (c["entity_type"] == "nomenclature_term" and c["operation"] == "upsert")
-            ),
-            key=lambda c: (TYPED.get(c["entity_type"], 2), c["seq"]),
+                if c["entity_type"] == entity_type and c["operation"] == "upsert"
+            ]
+            written += apply(entries) if entries else 0
+        rest = sorted(
+            (c for c in changes if c["entity_type"] not in bulk or c["operation"] != "upsert"),
+            key=lambda c: c["seq"],
         )
-        for change in ordered:
+        for change in rest:
             if change["operation"] == "tombstone":
                 written += _tombstone(change)
-            elif change["entity_type"] in TYPED:
-                written += apply_entity(
-                    change["entity_type"], change["entity_uuid"], change["payload"], change["seq"]
-                )
             else:
                 written += _keep_payload(change)
     except (PayloadRefused, ValueError, TypeError) as exc:

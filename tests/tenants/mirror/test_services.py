@@ -105,3 +105,45 @@ def test_nomenclature_codes_are_applied_in_bulk_and_only_when_newer(in_alpha):
     bad[1]["code"] = ""
     with pytest.raises(PayloadRefused, match="code"):
         apply_terms([bad])
+
+
+def test_models_in_bulk_write_what_one_by_one_writes_and_only_newer_payloads(in_alpha, tenant):
+    from django.forms.models import model_to_dict
+
+    from tenants.mirror.services import apply_manufacturers, apply_models
+
+    other = str(uuid.uuid4())
+    entries = [
+        (MODEL, model_payload(), 7),
+        (other, model_payload(commercial_name="Savina 300", end_of_support=None), 8),
+    ]
+    assert apply_models(entries) == 2
+    # The manufacturer got a row named from the models' payloads, and its own payload fills it.
+    assert ReferenceManufacturer.objects.get().name == "Dräger"
+    assert apply_manufacturers([(MAKER, {"name": "Dräger", "aliases": ["DRAEGER"]}, 3)]) == 1
+    bulk = {
+        m.commercial_name: model_to_dict(m, exclude=["id", "manufacturer"])
+        for m in ReferenceDeviceModel.objects.all()
+    }
+    ReferenceDeviceModel.objects.all().delete()
+    for entity_uuid, payload, seq in entries:
+        apply_entity("device_model", entity_uuid, payload, seq)
+    one_by_one = {
+        m.commercial_name: model_to_dict(m, exclude=["id", "manufacturer"])
+        for m in ReferenceDeviceModel.objects.all()
+    }
+    assert bulk == one_by_one
+    # Older or equal seqs change nothing; within a batch the newest payload wins.
+    assert apply_models([(MODEL, model_payload(commercial_name="Old"), 6)]) == 0
+    assert (
+        apply_models(
+            [
+                (MODEL, model_payload(end_of_support="2031-01-01"), 10),
+                (MODEL, model_payload(end_of_support="2030-01-01"), 9),
+            ]
+        )
+        == 1
+    )
+    assert str(ReferenceDeviceModel.objects.get(uuid=MODEL).end_of_support) == "2031-01-01"
+    with pytest.raises(PayloadRefused, match="end_of_support"):
+        apply_models([(MODEL, model_payload(end_of_support="31/12/2032"), 11)])
