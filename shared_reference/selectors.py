@@ -42,17 +42,22 @@ def _for_subscriber(queryset: QuerySet[Any], subscriber: Subscriber) -> QuerySet
 
 
 def change_page(subscriber: Subscriber, *, since: int, limit: int) -> ChangePage:
-    """Changes with ``seq > since`` that concern the subscriber, in order, at most ``limit``."""
+    """Changes with ``seq > since`` that concern the subscriber, in order, at most ``limit``.
+
+    The end of the log is read first and the rows are read up to it: releases are serialised,
+    so every change at or below it is committed, and the cursor can move to it when the page
+    is the last one (the rows in between concern others). Reading it after the rows would let
+    a release committed in between be skipped.
+    """
+    last = latest_seq()
     rows = list(
-        _for_subscriber(ChangeLogEntry.objects.filter(seq__gt=since), subscriber)
+        _for_subscriber(ChangeLogEntry.objects.filter(seq__gt=since, seq__lte=last), subscriber)
         .order_by("seq")
         .values("seq", "entity_type", "entity_uuid", "operation", "payload")[: limit + 1]
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
-    # With nothing (more) for this subscriber, jump the cursor to the end of the log: the rows
-    # in between concern others, and the next call need not scan them again.
-    next_cursor = rows[-1]["seq"] if rows else max(since, latest_seq())
+    next_cursor = rows[-1]["seq"] if has_more else max(since, last)
     changes = [{**row, "entity_uuid": str(row["entity_uuid"])} for row in rows]
     return ChangePage(changes, next_cursor, has_more)
 

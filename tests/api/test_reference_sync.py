@@ -251,3 +251,15 @@ def test_tenant_hosts_do_not_serve_the_reference_api(published, tenant):
     _, _, client = subscriber_client()
     response = client.get(f"{API}/changes/", HTTP_HOST=host_of(tenant))
     assert response.status_code == 404
+
+
+def test_the_last_page_moves_the_cursor_to_the_end_of_the_log(published):
+    subscriber, _, client = subscriber_client()
+    subscribe(subscriber, "nomenclature", str(published["alpha-cs"].uuid))
+    term = NomenclatureTerm.objects.get(code="B1")  # a change that concerns others only
+    term.label_fr, term.dirty = "Un (fr)", True
+    term.save()
+    release = publish_release(notes="beta", by="curator")
+    body = client.get(f"{API}/changes/", {"since": 0, "limit": 100}).json()
+    assert len(body["changes"]) == 4 and not body["has_more"]
+    assert body["next"] == release.last_seq  # beyond its own last row: nothing left to scan
