@@ -265,6 +265,7 @@ BENCHMARKS = {
     "provisioning": "bench.provisioning",
     "reference": "bench.reference",
     "inventory": "bench.inventory",
+    "sync": "bench.sync",
 }
 
 

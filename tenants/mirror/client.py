@@ -102,6 +102,8 @@ class ReferenceClient:
                 f"{url}: answered {response.status_code}: {response.text[:300]}",
                 body=_json_or_none(response),
             )
+        if response.status_code == 204:
+            return None
         try:
             return response.json()
         except ValueError as exc:
@@ -142,6 +144,28 @@ class ReferenceClient:
                     raise UnexpectedAnswer("subscriptions: expected a topic or null per entity")
                 topics.append(topic)
         return topics
+
+    def followable(self) -> dict[str, list[dict[str, Any]]]:
+        """What a subscriber may follow whole: nomenclatures and purchasing bodies."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for kind, path in (
+            ("nomenclature", "nomenclatures/"),
+            ("purchasing_body", "purchasing-bodies/"),
+        ):
+            body = self._call("GET", path)
+            if not isinstance(body, list):
+                raise UnexpectedAnswer(f"{path}: expected a list")
+            found[kind] = [
+                b for b in body if isinstance(b, dict) and isinstance(b.get("uuid"), str)
+            ]
+        return found
+
+    def unsubscribe(self, entity_type: str, entity_uuid: str) -> None:
+        try:
+            self._call("DELETE", f"subscriptions/{entity_type}/{entity_uuid}/")
+        except ReferenceRefused as exc:
+            if "not subscribed" not in str(exc):  # already gone: what was asked
+                raise
 
     def search_device_models(self, query: str, limit: int = 15) -> list[dict[str, Any]]:
         """Live search over the whole published catalogue, subscribed or not."""

@@ -294,3 +294,42 @@ def search_catalogue(query: str, limit: int = 15) -> list[tuple[str, str]]:
         (str(m.uuid), f"{m.manufacturer.name} {m.commercial_name}")
         for m in models.select_related("manufacturer")[:limit]
     ]
+
+
+FOLLOWABLE = ("nomenclature", "purchasing_body")
+
+
+def follow(entity_type: str, entity_uuid: str, client: ReferenceClient | None = None) -> int:
+    """Mirror a whole nomenclature, or a purchasing body's markets and lots, from now on."""
+    if entity_type not in FOLLOWABLE:
+        raise ReferenceRefused(f"{entity_type}: only {', '.join(FOLLOWABLE)} can be followed")
+    return len(use_references(entity_type, [entity_uuid], client))
+
+
+def unfollow(entity_type: str, entity_uuid: str, client: ReferenceClient | None = None) -> None:
+    """Stop following, and drop what only that subscription brought (codes, markets, lots):
+    nothing points at those rows but by UUID, and alerts about them close at the next
+    impact step."""
+    if entity_type not in FOLLOWABLE:
+        raise ReferenceRefused(f"{entity_type}: only {', '.join(FOLLOWABLE)} can be followed")
+    key = str(uuid.UUID(entity_uuid))
+    client = client or client_for(SyncState.current())
+    client.unsubscribe(entity_type, key)
+    with transaction.atomic():
+        LocalSubscription.objects.filter(topic=f"{entity_type}:{key}").delete()
+        if entity_type == "nomenclature":
+            system = ReferenceEntity.objects.filter(uuid=key).first()
+            code = system.payload.get("code") if system else None
+            if code:
+                ReferenceTerm.objects.filter(system=code).delete()
+            ReferenceEntity.objects.filter(uuid=key).delete()
+        else:
+            markets = list(
+                ReferenceEntity.objects.filter(
+                    entity_type="market", payload__purchasing_body=key
+                ).values_list("uuid", flat=True)
+            )
+            ReferenceEntity.objects.filter(
+                entity_type="lot", payload__market__in=[str(m) for m in markets]
+            ).delete()
+            ReferenceEntity.objects.filter(uuid__in=[*markets, key]).delete()

@@ -13,17 +13,50 @@ from django.views.decorators.http import require_POST
 
 from tenants.access.permissions import Action, has_permission, permission_required, require
 from tenants.accounts.models import User
-from tenants.mirror import overlays
+from tenants.mirror import overlays, sync
 from tenants.mirror.client import SyncFailed
 from tenants.mirror.forms import CorrectionForm, OverlayForm
-from tenants.mirror.models import ReferenceDeviceModel
+from tenants.mirror.models import LocalSubscription, ReferenceDeviceModel
 from tenants.mirror.selectors import mirror_status, model_devices, notices_of
 from tenants.mirror.tasks import queue_sync
 
 
 @permission_required(Action.ADMINISTER_TENANT)
 def sync_status(request: HttpRequest) -> HttpResponse:
-    return render(request, "mirror/sync_status.html", {"status": mirror_status()})
+    """Where the sync stands, and what the hospital follows whole (asked live)."""
+    status = mirror_status()
+    followed = set(LocalSubscription.objects.values_list("topic", flat=True))
+    try:
+        offered = sync.client_for(status.state).followable() if status.linked else {}
+        unavailable = ""
+    except SyncFailed as exc:
+        offered, unavailable = {}, str(exc)
+    followable = [
+        {**item, "kind": kind, "followed": f"{kind}:{item['uuid']}" in followed}
+        for kind, items in offered.items()
+        for item in items
+    ]
+    return render(
+        request,
+        "mirror/sync_status.html",
+        {"status": status, "followable": followable, "unavailable": unavailable},
+    )
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    kind, key = request.POST.get("kind", ""), request.POST.get("uuid", "")
+    try:
+        if request.POST.get("stop"):
+            sync.unfollow(kind, key)
+            messages.success(request, _("No longer followed; what it brought was removed."))
+        else:
+            sync.follow(kind, key)
+            messages.success(request, _("Followed: its content is now in your copy."))
+    except (SyncFailed, ValueError) as exc:
+        messages.error(request, _("That could not be done: %s") % exc)
+    return redirect("mirror:sync_status")
 
 
 @permission_required(Action.ADMINISTER_TENANT)

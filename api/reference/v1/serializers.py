@@ -53,6 +53,12 @@ class NomenclatureSerializer(serializers.Serializer):
     version = serializers.CharField()
 
 
+class PurchasingBodySerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(
         required=False, help_text="Why, or one key per parameter at fault."

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("nomenclatures/", views.NomenclatureListView.as_view(), name="nomenclatures"),
     path("nomenclatures/<uuid:system_uuid>/terms/", views.TermSearchView.as_view(), name="terms"),
+    path("purchasing-bodies/", views.PurchasingBodyListView.as_view(), name="purchasing_bodies"),
     path("device-models/", views.DeviceModelSearchView.as_view(), name="device_models"),
     path("entities/<uuid:entity_uuid>/", views.EntityLookupView.as_view(), name="entity"),
     path("contributions/", views.ContributionsView.as_view(), name="contributions"),

@@ -29,7 +29,7 @@ from api.reference.v1.auth import (
     subscriber_of,
 )
 from shared_reference import contributions, selectors, services
-from shared_reference.models import NomenclatureSystem, Subscription
+from shared_reference.models import NomenclatureSystem, PurchasingBody, Subscription
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 500
@@ -265,6 +265,19 @@ class NomenclatureListView(ReferenceAPIView):
             [
                 {"uuid": str(n.uuid), "code": n.code, "name": n.name, "version": n.version}
                 for n in NomenclatureSystem.objects.order_by("code")
+            ]
+        )
+
+
+class PurchasingBodyListView(ReferenceAPIView):
+    """The central purchasing bodies one can subscribe to (their markets and lots come with)."""
+
+    @extend_schema(responses={200: s.PurchasingBodySerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {"uuid": str(b.uuid), "code": b.code, "name": b.name}
+                for b in PurchasingBody.objects.exclude(status="deleted").order_by("name")
             ]
         )
 

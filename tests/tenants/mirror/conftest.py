@@ -62,12 +62,35 @@ def parse(text: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def hospital(live_db, reference_server):  # type: ignore[no-untyped-def]
-    """A tenant linked to the reference server, pointed at the test's web server."""
-    tenant = create_tenant(f"sync-{uuid.uuid4().hex[:6]}", "CH Sync")
+    """A tenant linked to the reference server, pointed at the test's web server.
+
+    Provisioning queues the new tenant's first sync; that task is revoked (retries keep its
+    id), so that a worker running for other tests cannot sync this tenant in the middle of a
+    test that sets its state by hand. Each test drives its own syncs.
+    """
+    from celery.signals import before_task_publish
+
+    from saas.celery import app
+
+    queued: list[str] = []
+
+    def remember(sender: str | None = None, headers: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        if sender == "tenants.mirror.tasks.sync_reference" and headers:
+            queued.append(headers["id"])
+
+    before_task_publish.connect(remember)
+    try:
+        tenant = create_tenant(f"sync-{uuid.uuid4().hex[:6]}", "CH Sync")
+    finally:
+        before_task_publish.disconnect(remember)
     live_db.append(tenant)
+    for task_id in queued:
+        app.control.revoke(task_id)
     link_tenant(tenant)
     with tenant_context(tenant):
-        SyncState.objects.filter(pk=SyncState.current().pk).update(api_url=reference_server)
+        SyncState.objects.filter(pk=SyncState.current().pk).update(
+            api_url=reference_server, failures=0, last_error="", last_attempt=None
+        )
     return tenant
 
 
@@ -88,3 +111,15 @@ def own_a_device_of(model: DeviceModel) -> Device:
         reference_model=ReferenceDeviceModel.objects.get(uuid=model.uuid),
         match_state="confirmed",
     )
+
+
+@pytest.fixture
+def without_fan_out() -> Iterator[None]:
+    """Publishing does not queue syncs (a worker running for other tests would otherwise sync
+    the test's tenant while the test drives it); the fan-out has its own worker tests."""
+    from shared_reference.signals import release_published
+    from tenants.mirror.apps import queue_fan_out
+
+    release_published.disconnect(dispatch_uid="mirror.queue_fan_out")
+    yield
+    release_published.connect(queue_fan_out, dispatch_uid="mirror.queue_fan_out")

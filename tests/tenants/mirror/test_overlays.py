@@ -22,7 +22,7 @@ from tenants.mirror.overlays import CENTRAL, LOCAL, effective_end_of_support
 from tests.conftest import client_for, host_of
 from tests.tenants.mirror.conftest import own_a_device_of
 
-pytestmark = pytest.mark.usefixtures("reference_server")
+pytestmark = pytest.mark.usefixtures("reference_server", "without_fan_out")
 SOON = datetime.date.today() + datetime.timedelta(days=200)
 
 

@@ -13,6 +13,7 @@ from shared_reference.models import (
     DeviceModel,
     NomenclatureTerm,
     Release,
+    Subscriber,
 )
 from shared_reference.services import compact_change_log, publish_release
 from tenants.alerts.models import Alert, AlertKind
@@ -30,7 +31,7 @@ from tenants.mirror.models import (
 from tests.conftest import client_for, free_port, host_of
 from tests.tenants.mirror.conftest import own_a_device_of
 
-pytestmark = pytest.mark.usefixtures("reference_server")
+pytestmark = pytest.mark.usefixtures("reference_server", "without_fan_out")
 
 
 def test_a_new_tenant_joins_with_the_nomenclature_it_enables_and_nothing_else(hospital):
@@ -217,3 +218,50 @@ def test_the_whole_catalogue_is_searched_live_and_linking_a_model_subscribes_to_
         linked = Device.objects.get(pk=device.pk).reference_model
         assert linked is not None and linked.uuid == savina.uuid
         assert LocalSubscription.objects.filter(topic=f"device_model:{savina.uuid}").exists()
+
+
+def test_following_a_purchasing_body_brings_its_markets_and_stopping_removes_them(hospital):
+    from shared_reference.models import Market, PurchasingBody
+
+    body = PurchasingBody.objects.create(code="ugap", name="UGAP")
+    Market.objects.create(
+        purchasing_body=body,
+        reference="M-1",
+        title="Ventilation",
+        starts=datetime.date(2024, 1, 1),
+        ends=datetime.date.today() + datetime.timedelta(days=90),
+    )
+    publish_release(notes="markets", by="curator")
+    client = admin_client(hospital)
+    page = client.get("/references/sync/").content.decode()
+    assert f'data-followable="purchasing_body:{body.uuid}"' in page
+    response = client.post("/references/follow/", {"kind": "purchasing_body", "uuid": body.uuid})
+    assert response.status_code == 302
+    with tenant_context(hospital):
+        assert ReferenceEntity.objects.filter(entity_type="market").count() == 1
+        sync.sync_reference()
+        assert Alert.objects.filter(kind=AlertKind.MARKET_ENDING).exists()
+    client.post("/references/follow/", {"kind": "purchasing_body", "uuid": body.uuid, "stop": "1"})
+    with tenant_context(hospital):
+        assert not ReferenceEntity.objects.filter(entity_type__in=["market", "purchasing_body"])
+        assert not LocalSubscription.objects.filter(topic__startswith="purchasing_body:").exists()
+        sync.sync_reference()
+        assert Alert.objects.get(kind=AlertKind.MARKET_ENDING).closed is not None
+    assert body.topic() not in {
+        s.topic
+        for s in Subscriber.objects.get(tenant_schema=hospital.schema_name).subscriptions.all()
+    }
+
+
+def test_a_release_reaches_only_the_tenants_it_concerns(hospital):
+    from tenants.mirror.linking import linked_schema_names
+
+    model = DeviceModel.objects.get(commercial_name="Evita V500")
+    with tenant_context(hospital):
+        sync.sync_reference()
+        own_a_device_of(model)
+        sync.sync_reference()
+    assert linked_schema_names({model.topic()}) == [hospital.schema_name]
+    assert hospital.schema_name in linked_schema_names()  # every linked tenant (safety net)
+    savina = DeviceModel.objects.get(commercial_name="Savina 300")
+    assert linked_schema_names({savina.topic()}) == []
