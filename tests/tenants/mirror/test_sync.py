@@ -265,3 +265,41 @@ def test_a_release_reaches_only_the_tenants_it_concerns(hospital):
     assert hospital.schema_name in linked_schema_names()  # every linked tenant (safety net)
     savina = DeviceModel.objects.get(commercial_name="Savina 300")
     assert linked_schema_names({savina.topic()}) == []
+
+
+def test_the_command_syncs_named_tenants_and_refuses_unknown_ones(hospital):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("sync_reference", hospital.schema_name, stdout=out)
+    assert f"{hospital.schema_name}: snapshot" in out.getvalue()
+    with pytest.raises(CommandError, match="t_nowhere"):
+        call_command("sync_reference", "t_nowhere")
+
+
+def test_a_reference_server_too_slow_to_answer_is_unavailable_not_a_crash(hospital):
+    """A server that accepts the connection and never answers: the read timeout ends it."""
+    import socket
+    import threading
+
+    from tenants.mirror.client import ReferenceClient
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        client = ReferenceClient(f"http://127.0.0.1:{port}/api/", "key", timeout=(2, 0.5))
+        with tenant_context(hospital):
+            with pytest.raises(ReferenceUnavailable, match="no answer within"):
+                sync.sync_reference(client)
+            state = SyncState.current()
+            assert state.failures == 1 and "no answer" in state.last_error
+    finally:
+        for conn in accepted:
+            conn.close()
+        listener.close()
