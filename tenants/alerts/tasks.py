@@ -6,7 +6,8 @@ from celery import shared_task
 from django_tenants.utils import schema_context
 
 from saas.celery import TenantOnlyTask, app
-from saas.tenancy.models import Tenant, TenantStatus
+from saas.tenancy.models import TenantStatus
+from saas.tenancy.selectors import customer_tenants
 from tenants.alerts.services import send_digests
 
 
@@ -18,7 +19,7 @@ def send_digests_task() -> int:
 @shared_task(name="tenants.alerts.tasks.send_all_digests")
 def send_all_digests() -> int:
     schemas = list(
-        Tenant.objects.filter(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True)
+        customer_tenants().filter(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True)
     )
     for schema_name in schemas:
         with schema_context(schema_name):

@@ -13,7 +13,8 @@ from celery import shared_task
 from django_tenants.utils import schema_context
 
 from saas.celery import TenantOnlyTask, app
-from saas.tenancy.models import Tenant, TenantStatus
+from saas.tenancy.models import TenantStatus
+from saas.tenancy.selectors import customer_tenants
 from tenants.mirror import linking, sync
 from tenants.mirror.client import ReferenceUnavailable
 
@@ -73,7 +74,9 @@ def fan_out_release(topics: list[str]) -> int:
 def sync_all_tenants() -> int:
     """The safety net: link active tenants that are not yet, and queue a sync for each."""
     linked = set(linking.linked_schema_names())
-    for tenant in Tenant.objects.filter(status=TenantStatus.ACTIVE).exclude(schema_name__in=linked):
+    for tenant in (
+        customer_tenants().filter(status=TenantStatus.ACTIVE).exclude(schema_name__in=linked)
+    ):
         try:
             linking.link_tenant(tenant)
         except Exception:  # one tenant's trouble must not stop the others' sync
@@ -88,7 +91,8 @@ def sync_all_tenants() -> int:
 
 def _active(schema_names: list[str]) -> list[str]:
     return list(
-        Tenant.objects.filter(schema_name__in=schema_names, status=TenantStatus.ACTIVE)
+        customer_tenants()
+        .filter(schema_name__in=schema_names, status=TenantStatus.ACTIVE)
         .order_by("schema_name")
         .values_list("schema_name", flat=True)
     )

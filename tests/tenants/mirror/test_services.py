@@ -147,3 +147,17 @@ def test_models_in_bulk_write_what_one_by_one_writes_and_only_newer_payloads(in_
     assert str(ReferenceDeviceModel.objects.get(uuid=MODEL).end_of_support) == "2031-01-01"
     with pytest.raises(PayloadRefused, match="end_of_support"):
         apply_models([(MODEL, model_payload(end_of_support="31/12/2032"), 11)])
+
+
+def test_the_safety_net_links_customer_tenants_only(tenant):
+    from django_tenants.utils import schema_context
+
+    from shared_reference.models import Subscriber
+    from tenants.mirror.tasks import sync_all_tenants
+
+    with schema_context("public"):
+        Subscriber.objects.filter(tenant_schema=tenant.schema_name).delete()
+        queued = sync_all_tenants()
+        linked = set(Subscriber.objects.values_list("tenant_schema", flat=True))
+    assert tenant.schema_name in linked and "public" not in linked
+    assert queued == len(linked - {""})

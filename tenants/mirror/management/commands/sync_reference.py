@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import schema_context
 
-from saas.tenancy.models import Tenant, TenantStatus
+from saas.tenancy.models import TenantStatus
+from saas.tenancy.selectors import customer_tenants
 from tenants.mirror.client import SyncFailed
 from tenants.mirror.linking import link_tenant
 from tenants.mirror.sync import sync_reference
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="every active tenant")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        tenants = Tenant.objects.filter(status=TenantStatus.ACTIVE)
+        tenants = customer_tenants().filter(status=TenantStatus.ACTIVE)
         if not options["all"]:
             if not options["schemas"]:
                 raise CommandError("name at least one tenant schema, or use --all")
