@@ -245,6 +245,8 @@ SESSION_COOKIE_AGE = 8 * 3600  # a working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "fr"
+# dd/mm/yyyy dates (and French numbers) in English too: saas/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["saas.formats"]
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "saas" / "locale"]
 TIME_ZONE = "Europe/Paris"

@@ -12,8 +12,12 @@ from tenants.core.forms import BootstrapForm
 
 
 def date_input() -> forms.DateInput:
-    # The browser's date picker shows dd/mm/yyyy in French; the value travels as ISO.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # Typed as dd/mm/yyyy in either language (a browser's date picker follows the browser's
+    # own language, which may not be French).
+    return forms.DateInput(
+        format="%d/%m/%Y",
+        attrs={"placeholder": _("dd/mm/yyyy"), "size": 10, "inputmode": "numeric"},
+    )
 
 
 class OverlayForm(BootstrapForm):

@@ -61,12 +61,15 @@ def parse(text: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def hospital(live_db, reference_server):  # type: ignore[no-untyped-def]
-    """A tenant linked to the reference server, pointed at the test's web server.
+def hospital(live_db, reference_server, settings):  # type: ignore[no-untyped-def]
+    """A tenant linked to the reference server; the test process reaches it at the test's
+    web server (settings.REFERENCE_API_URL), a worker only if the test names it in the
+    tenant's sync state (``reachable_by_workers``).
 
     Provisioning queues the new tenant's first sync; that task is revoked (retries keep its
-    id), so that a worker running for other tests cannot sync this tenant in the middle of a
-    test that sets its state by hand. Each test drives its own syncs.
+    id), and a worker running for other tests reaches a closed port for tenants without an
+    address of their own, so that no worker syncs this tenant in the middle of a test that
+    sets its state by hand. Each test drives its own syncs.
     """
     from celery.signals import before_task_publish
 
@@ -89,9 +92,15 @@ def hospital(live_db, reference_server):  # type: ignore[no-untyped-def]
     link_tenant(tenant)
     with tenant_context(tenant):
         SyncState.objects.filter(pk=SyncState.current().pk).update(
-            api_url=reference_server, failures=0, last_error="", last_attempt=None
+            failures=0, last_error="", last_attempt=None
         )
+    settings.REFERENCE_API_URL = reference_server
     return tenant
+
+
+def reachable_by_workers(tenant, reference_server: str) -> None:  # type: ignore[no-untyped-def]
+    with tenant_context(tenant):
+        SyncState.objects.update(api_url=reference_server)
 
 
 def own_a_device_of(model: DeviceModel) -> Device:

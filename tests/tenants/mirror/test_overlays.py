@@ -45,7 +45,11 @@ def test_the_hospitals_date_wins_raises_the_alert_and_survives_the_sync(hospital
     client = client_for(host_of(hospital), admin_of(hospital), hospital)
     response = client.post(
         f"/references/models/{mirrored.pk}/",
-        {"end_of_support": SOON.isoformat(), "aliases": "EVITA-V500, V500 réa", "note": "Lettre"},
+        {
+            "end_of_support": SOON.strftime("%d/%m/%Y"),
+            "aliases": "EVITA-V500, V500 réa",
+            "note": "Lettre",
+        },
     )
     assert response.status_code == 302
     with tenant_context(hospital):

@@ -15,7 +15,7 @@ from tenants.mirror import sync
 from tenants.mirror.models import SyncState
 from tenants.mirror.tasks import queue_sync, sync_reference_task
 from tests.conftest import free_port
-from tests.tenants.mirror.conftest import own_a_device_of
+from tests.tenants.mirror.conftest import own_a_device_of, reachable_by_workers
 
 pytestmark = pytest.mark.usefixtures("reference_server")
 
@@ -30,7 +30,10 @@ def wait_for(check, timeout: float = 60.0):  # type: ignore[no-untyped-def]
     raise AssertionError(f"not within {timeout} s")
 
 
-def test_a_published_end_of_support_reaches_the_owner_as_an_alert(celery_worker_process, hospital):
+def test_a_published_end_of_support_reaches_the_owner_as_an_alert(
+    celery_worker_process, hospital, reference_server
+):
+    reachable_by_workers(hospital, reference_server)
     model = DeviceModel.objects.get(commercial_name="Evita V500")
     with tenant_context(hospital):
         sync.sync_reference()
