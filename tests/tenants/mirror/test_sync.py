@@ -303,3 +303,20 @@ def test_a_reference_server_too_slow_to_answer_is_unavailable_not_a_crash(hospit
         for conn in accepted:
             conn.close()
         listener.close()
+
+
+def test_an_installation_that_mirrors_everything_takes_the_whole_catalogue(hospital):
+    """The same client and sync, for a subscriber the reference server serves everything."""
+    Subscriber.objects.filter(tenant_schema=hospital.schema_name).update(mirrors_everything=True)
+    with tenant_context(hospital):
+        report = sync.sync_reference()
+        assert report.from_snapshot
+        names = set(ReferenceDeviceModel.objects.values_list("commercial_name", flat=True))
+        assert names == {"Evita V500", "Savina 300"}
+        assert ReferenceManufacturer.objects.get().aliases == ["DRAEGER"]
+    term = NomenclatureTerm.objects.get(code="Z1")
+    term.label_fr, term.dirty = "Dispositifs médicaux", True
+    term.save()
+    publish_release(notes="label", by="curator")
+    with tenant_context(hospital):
+        assert sync.sync_reference().applied == 1
