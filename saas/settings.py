@@ -78,6 +78,7 @@ TENANT_APPS = [
     "tenants.mirror",
     "tenants.alerts",
     "tenants.inventory",
+    "tenants.campaigns",
     "tenants.imports",
     "tenants.tables",
     "tenants.access",

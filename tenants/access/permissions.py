@@ -31,6 +31,8 @@ class Action(StrEnum):
     VIEW_ALERTS = "alerts.view"
     VIEW_REFERENCES = "references.view"
     MANAGE_REFERENCES = "references.manage"
+    MANAGE_CAMPAIGNS = "campaigns.manage"
+    DRAFT_REQUEST = "requests.draft"
 
 
 ALL_ROLES = frozenset(Role)
@@ -42,6 +44,9 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.VIEW_REFERENCES: ALL_ROLES,
     # Biomedical engineers set the hospital's own values and send corrections.
     Action.MANAGE_REFERENCES: frozenset({Role.TENANT_ADMIN, Role.EXPERT}),
+    Action.MANAGE_CAMPAIGNS: frozenset({Role.TENANT_ADMIN, Role.MANAGEMENT}),
+    # Requesters ask for their UF; heads of pôle and administrators may too.
+    Action.DRAFT_REQUEST: frozenset({Role.REQUESTER, Role.POLE_HEAD, Role.TENANT_ADMIN}),
 }
 
 # On which kinds of scope each role makes sense.

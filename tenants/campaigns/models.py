@@ -1,0 +1,228 @@
+"""Campaigns (a yearly census or a special programme), envelopes, requests and their parts.
+
+Amounts are euros with two decimals (``Decimal``); database checks refuse negative amounts
+and quantities whatever the path that writes them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tenants.inventory.models import Device
+from tenants.mirror.models import ReferenceDeviceModel
+from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+
+
+class Nature(models.TextChoices):
+    EQUIPMENT = "equipment", _("Equipment")
+    WORKS = "works", _("Works")
+    SOFTWARE = "software", _("Software")
+
+
+class Step(models.TextChoices):
+    """The workflow's steps a campaign may use, in their order."""
+
+    POLE_OPINION = "pole_opinion", _("Head of pôle opinion")
+    DISPATCH = "dispatch", _("Dispatch to an expertise domain")
+    EXPERTISE = "expertise", _("Expert analysis")
+    MANAGEMENT = "management", _("Management validation")
+    ARBITRATION = "arbitration", _("Commission arbitration")
+
+
+def all_steps() -> list[str]:
+    return list(Step.values)
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        CENSUS = "census", _("Yearly census")
+        PROGRAMME = "programme", _("Special programme")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CENSUS)
+    nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    opens = models.DateField(_("opens"))
+    closes = models.DateField(_("closes"))
+    establishments = models.ManyToManyField(
+        Establishment, related_name="campaigns", verbose_name=_("establishments")
+    )
+    steps = models.JSONField(
+        _("workflow steps"),
+        default=all_steps,
+        help_text=_("The steps this campaign uses, in order (a small hospital skips dispatch)."),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gte=models.F("opens")), name="campaign_closes_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Envelope(models.Model):
+    """A budget for the campaign's requests of an establishment, a pôle or a service."""
+
+    class Source(models.TextChoices):
+        OWN_FUNDS = "own_funds", _("Own funds")
+        SUBSIDY = "subsidy", _("Subsidy")
+        RESEARCH = "research", _("Research programme")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="envelopes")
+    establishment = models.ForeignKey(
+        Establishment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pole = models.ForeignKey(
+        Pole, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="envelope_amount_positive"),
+            # Exactly one of establishment, pôle, service.
+            models.CheckConstraint(
+                name="envelope_one_scope",
+                condition=(
+                    Q(establishment__isnull=False, pole__isnull=True, service__isnull=True)
+                    | Q(establishment__isnull=True, pole__isnull=False, service__isnull=True)
+                    | Q(establishment__isnull=True, pole__isnull=True, service__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or str(self.establishment or self.pole or self.service)
+
+    def covers(self) -> Q:
+        """Requests (by their UF) that draw on this envelope."""
+        if self.service_id:
+            return Q(uf__service_id=self.service_id)
+        if self.pole_id:
+            return Q(uf__service__pole_id=self.pole_id)
+        return Q(uf__service__pole__establishment_id=self.establishment_id)
+
+
+class RequestState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    POLE_OPINION = "pole_opinion", _("Head of pôle opinion given")
+    DISPATCHED = "dispatched", _("Dispatched")
+    EXPERTISED = "expertised", _("Expertised")
+    VALIDATED = "validated", _("Validated by management")
+    GRANTED = "granted", _("Granted")
+    DEFERRED = "deferred", _("Deferred")
+    REFUSED = "refused", _("Refused")
+    MORE_INFORMATION = "more_information", _("More information asked")
+
+
+class Priority(models.IntegerChoices):
+    CRITICAL = 1, _("1 — critical (safety, continuity of care)")
+    HIGH = 2, _("2 — high")
+    NORMAL = 3, _("3 — normal")
+    LOW = 4, _("4 — low")
+
+
+class EquipmentRequest(models.Model):
+    """A *demande*: one base for every nature; its costs are the sum of its parts."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="requests")
+    uf = models.ForeignKey(
+        FunctionalUnit, on_delete=models.PROTECT, related_name="requests", verbose_name=_("UF")
+    )
+    nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices)
+    title = models.CharField(_("title"), max_length=200)
+    argument = models.TextField(_("argument"), blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    nomenclature_code = models.CharField(_("nomenclature code"), max_length=60, blank=True)
+    reference_model = models.ForeignKey(
+        ReferenceDeviceModel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("reference model"),
+    )
+    replaces = models.ManyToManyField(
+        Device, blank=True, related_name="replacement_requests", verbose_name=_("replaces")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
+    )
+    granted_amount = models.DecimalField(
+        _("granted (€)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    # Bumped by every change: an edit or a transition made on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["campaign", "state"], name="request_campaign_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="request_granted_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scope_path(self):  # type: ignore[no-untyped-def]
+        from tenants.access.permissions import scope_path_of
+
+        return scope_path_of(self.uf)
+
+
+class RequestPart(models.Model):
+    """One part of a request, with its own costs (and, later, its own expert opinion)."""
+
+    class Kind(models.TextChoices):
+        INVESTMENT = "investment", _("Investment")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        CONSUMABLES = "consumables", _("Consumables")
+        WORKS = "works", _("Works")
+        IT = "it", _("IT")
+
+    request = models.ForeignKey(EquipmentRequest, on_delete=models.CASCADE, related_name="parts")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(_("estimated unit price (€)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="part_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="part_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} x {self.quantity}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.unit_price * self.quantity

@@ -1,0 +1,52 @@
+"""Reads of campaigns: envelope consumption, request costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from tenants.campaigns.models import Campaign, Envelope, EquipmentRequest, RequestState
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
+# Requests that draw on an envelope: every one submitted and not refused.
+COUNTED = [s for s in RequestState.values if s not in (RequestState.DRAFT, RequestState.REFUSED)]
+
+
+def with_costs(requests: QuerySet[EquipmentRequest]) -> QuerySet[EquipmentRequest]:
+    line = ExpressionWrapper(
+        F("parts__unit_price") * F("parts__quantity"),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+    return requests.annotate(cost=Coalesce(Sum(line), ZERO))
+
+
+@dataclass(frozen=True)
+class Consumption:
+    envelope: Envelope
+    requested: Decimal
+    granted: Decimal
+
+    @property
+    def over_requested(self) -> bool:
+        return self.requested > self.envelope.amount
+
+    @property
+    def over_granted(self) -> bool:
+        return self.granted > self.envelope.amount
+
+
+def envelope_consumption(campaign: Campaign) -> list[Consumption]:
+    """For each envelope: what its requests ask (submitted, not refused) and what was granted."""
+    result = []
+    envelopes = campaign.envelopes.select_related("establishment", "pole", "service")
+    for envelope in envelopes.order_by("pk"):
+        covered = campaign.requests.filter(envelope.covers(), state__in=COUNTED)
+        requested = with_costs(covered).aggregate(total=Coalesce(Sum("cost"), ZERO))["total"]
+        granted = covered.filter(state=RequestState.GRANTED).aggregate(
+            total=Coalesce(Sum("granted_amount"), ZERO)
+        )["total"]
+        result.append(Consumption(envelope, requested, granted))
+    return result

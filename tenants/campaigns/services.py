@@ -1,0 +1,222 @@
+"""Every change to campaigns, envelopes and requests: checked here, whatever the caller.
+
+A refusal names the field at fault (``Refused.field``) and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tenants.access.permissions import Action, has_permission
+from tenants.accounts.models import User
+from tenants.campaigns.models import (
+    Campaign,
+    Envelope,
+    EquipmentRequest,
+    Nature,
+    RequestPart,
+    RequestState,
+    Step,
+)
+from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+
+MAX_AMOUNT = Decimal("100000000")  # 100 M€: above is a typing mistake, not a request
+MAX_QUANTITY = 10_000
+
+
+class Refused(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+def money(value: Any, field: str) -> Decimal:
+    """Euros with at most two decimals, 0 or more, below MAX_AMOUNT."""
+    try:
+        amount = Decimal(str(value).replace(" ", "").replace("\u202f", "").replace(",", "."))
+    except (InvalidOperation, ValueError) as exc:
+        raise Refused(field, f"{value!r} is not an amount in euros") from exc
+    if not amount.is_finite() or amount < 0:
+        raise Refused(field, "must be 0 or more")
+    if amount >= MAX_AMOUNT:
+        raise Refused(field, "is absurdly large (100 million euros or more)")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise Refused(field, "has more than two decimals")
+    return amount
+
+
+def create_campaign(
+    *,
+    name: str,
+    nature: str,
+    year: int,
+    opens: date,
+    closes: date,
+    establishments: list[Establishment],
+    steps: list[str] | None = None,
+    kind: str = Campaign.Kind.CENSUS,
+    by: User,
+) -> Campaign:
+    if not has_permission(by, Action.MANAGE_CAMPAIGNS):
+        raise Refused("by", "only management and administrators open campaigns")
+    if not name.strip():
+        raise Refused("name", "required")
+    if nature not in Nature.values:
+        raise Refused("nature", f"one of {', '.join(Nature.values)}")
+    if closes < opens:
+        raise Refused("closes", "cannot come before the opening date")
+    if not establishments:
+        raise Refused("establishments", "a campaign covers at least one establishment")
+    chosen = list(Step.values) if steps is None else steps
+    unknown = [s for s in chosen if s not in Step.values]
+    if unknown:
+        raise Refused("steps", f"unknown step {unknown[0]!r}")
+    if Step.ARBITRATION not in chosen:
+        raise Refused("steps", "the commission's arbitration cannot be skipped")
+    ordered = [s for s in Step.values if s in chosen]  # always in the chain's order
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            name=name.strip(),
+            kind=kind,
+            nature=nature,
+            year=year,
+            opens=opens,
+            closes=closes,
+            steps=ordered,
+        )
+        campaign.establishments.set(establishments)
+    return campaign
+
+
+def add_envelope(
+    campaign: Campaign,
+    scope: Establishment | Pole | Service,
+    amount: Any,
+    source: str,
+    *,
+    label: str = "",
+    by: User,
+) -> Envelope:
+    if not has_permission(by, Action.MANAGE_CAMPAIGNS):
+        raise Refused("by", "only management and administrators set envelopes")
+    if source not in Envelope.Source.values:
+        raise Refused("source", f"one of {', '.join(Envelope.Source.values)}")
+    target = {
+        Establishment: "establishment",
+        Pole: "pole",
+        Service: "service",
+    }.get(type(scope))
+    if target is None:
+        raise Refused("scope", "an establishment, a pôle or a service")
+    return Envelope.objects.create(
+        campaign=campaign,
+        amount=money(amount, "amount"),
+        source=source,
+        label=label,
+        **{target: scope},
+    )
+
+
+@dataclass(frozen=True)
+class PartInput:
+    kind: str
+    quantity: Any
+    unit_price: Any
+    description: str = ""
+
+
+def _clean_parts(parts: list[PartInput]) -> list[RequestPart]:
+    if not parts:
+        raise Refused("parts", "a request has at least one part with its cost")
+    cleaned = []
+    for i, part in enumerate(parts):
+        if part.kind not in RequestPart.Kind.values:
+            raise Refused(f"parts[{i}].kind", f"one of {', '.join(RequestPart.Kind.values)}")
+        try:
+            quantity = int(str(part.quantity))
+        except ValueError as exc:
+            raise Refused(f"parts[{i}].quantity", "a whole number") from exc
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise Refused(f"parts[{i}].quantity", f"between 1 and {MAX_QUANTITY:,}")
+        price = money(part.unit_price, f"parts[{i}].unit_price")
+        if price * quantity >= MAX_AMOUNT:
+            raise Refused(f"parts[{i}].unit_price", "the part's total is absurdly large")
+        cleaned.append(
+            RequestPart(
+                kind=part.kind,
+                quantity=quantity,
+                unit_price=price,
+                description=part.description.strip()[:300],
+            )
+        )
+    return cleaned
+
+
+def campaign_is_open(campaign: Campaign, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return campaign.opens <= today <= campaign.closes
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    by: User,
+    campaign: Campaign,
+    uf: FunctionalUnit,
+    title: str,
+    parts: list[PartInput],
+    argument: str = "",
+    priority: int = 3,
+    nomenclature_code: str = "",
+    request: EquipmentRequest | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> EquipmentRequest:
+    """Create a draft request, or change one (its author's, still a draft, not changed since
+    ``expected_version``: two people editing at once cannot both succeed)."""
+    if not campaign_is_open(campaign, today):
+        raise Refused("campaign", "this campaign is not open for requests")
+    if not campaign.establishments.filter(pk=uf.service.pole.establishment_id).exists():
+        raise Refused("uf", "this UF's establishment is not part of the campaign")
+    if not has_permission(by, Action.DRAFT_REQUEST, uf):
+        raise Refused("uf", "you may not ask for equipment for this UF")
+    if not title.strip():
+        raise Refused("title", "required")
+    if priority not in (1, 2, 3, 4):
+        raise Refused("priority", "between 1 (critical) and 4 (low)")
+    cleaned = _clean_parts(parts)
+    fields = {
+        "campaign": campaign,
+        "uf": uf,
+        "nature": campaign.nature,
+        "title": title.strip(),
+        "argument": argument.strip(),
+        "priority": priority,
+        "nomenclature_code": nomenclature_code.strip(),
+    }
+    if request is None:
+        request = EquipmentRequest.objects.create(requested_by=by, **fields)
+    else:
+        updated = EquipmentRequest.objects.filter(
+            pk=request.pk,
+            state__in=[RequestState.DRAFT, RequestState.MORE_INFORMATION],
+            version=expected_version if expected_version is not None else request.version,
+        ).update(version=F("version") + 1, updated=timezone.now(), **fields)
+        if not updated:
+            raise Refused(
+                "version",
+                "this request changed since you opened it (or left the draft state): reload it",
+            )
+        request.refresh_from_db()
+        request.parts.all().delete()
+    for part in cleaned:
+        part.request = request
+    RequestPart.objects.bulk_create(cleaned)
+    return request
