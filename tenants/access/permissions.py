@@ -33,6 +33,11 @@ class Action(StrEnum):
     MANAGE_REFERENCES = "references.manage"
     MANAGE_CAMPAIGNS = "campaigns.manage"
     DRAFT_REQUEST = "requests.draft"
+    GIVE_POLE_OPINION = "requests.pole_opinion"
+    DISPATCH_REQUEST = "requests.dispatch"
+    EXPERTISE_REQUEST = "requests.expertise"
+    VALIDATE_REQUEST = "requests.validate"
+    ARBITRATE_REQUEST = "requests.arbitrate"
 
 
 ALL_ROLES = frozenset(Role)
@@ -47,6 +52,11 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CAMPAIGNS: frozenset({Role.TENANT_ADMIN, Role.MANAGEMENT}),
     # Requesters ask for their UF; heads of pôle and administrators may too.
     Action.DRAFT_REQUEST: frozenset({Role.REQUESTER, Role.POLE_HEAD, Role.TENANT_ADMIN}),
+    Action.GIVE_POLE_OPINION: frozenset({Role.POLE_HEAD}),
+    Action.DISPATCH_REQUEST: frozenset({Role.DISPATCHER}),
+    Action.EXPERTISE_REQUEST: frozenset({Role.EXPERT}),
+    Action.VALIDATE_REQUEST: frozenset({Role.MANAGEMENT}),
+    Action.ARBITRATE_REQUEST: frozenset({Role.COMMISSION}),
 }
 
 # On which kinds of scope each role makes sense.

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tenants.access.models import ExpertiseDomain
+from tenants.access.permissions import ScopePath
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
@@ -167,6 +169,16 @@ class EquipmentRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
     )
+    domain = models.ForeignKey(
+        ExpertiseDomain,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("expertise domain"),
+    )
+    # Where a request asked for more information goes back to once answered.
+    resume_state = models.CharField(max_length=20, blank=True)
     granted_amount = models.DecimalField(
         _("granted (€)"), null=True, blank=True, max_digits=14, decimal_places=2
     )
@@ -191,10 +203,32 @@ class EquipmentRequest(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def scope_path(self):  # type: ignore[no-untyped-def]
+    def scope_path(self) -> ScopePath:
+        """Its UF's place in the structure, and the expertise domain it was dispatched to."""
+        from dataclasses import replace
+
         from tenants.access.permissions import scope_path_of
 
-        return scope_path_of(self.uf)
+        return replace(scope_path_of(self.uf), domain_id=self.domain_id)
+
+
+class RequestEvent(models.Model):
+    """One step of a request's life: who did what, when, and why."""
+
+    request = models.ForeignKey(EquipmentRequest, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("why"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state} -> {self.to_state}"
 
 
 class RequestPart(models.Model):

@@ -1,0 +1,299 @@
+"""The request workflow: draft -> submitted -> the campaign's steps -> the commission's decision.
+
+Each transition is one function that checks, in one transaction with the request locked:
+the request is at the step the transition belongs to (the campaign chooses its steps), the
+campaign is open when a requester sends (the census closes; opinions, validation and the
+commission come after), the actor holds the step's role on the request's scope, and nobody
+changed the request since the actor saw it (``expected_version``). It records who, when and
+why. A refusal says why and changes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from tenants.access.models import ExpertiseDomain
+from tenants.access.permissions import Action, grants_of, has_permission, scope_filter
+from tenants.accounts.models import User
+from tenants.campaigns.models import EquipmentRequest, RequestEvent, RequestState, Step
+from tenants.campaigns.services import Refused, campaign_is_open, money
+
+# The state a request is in once each step is done, and the action that does each step.
+STATE_AFTER = {
+    Step.POLE_OPINION: RequestState.POLE_OPINION,
+    Step.DISPATCH: RequestState.DISPATCHED,
+    Step.EXPERTISE: RequestState.EXPERTISED,
+    Step.MANAGEMENT: RequestState.VALIDATED,
+}
+ACTION_OF = {
+    Step.POLE_OPINION: Action.GIVE_POLE_OPINION,
+    Step.DISPATCH: Action.DISPATCH_REQUEST,
+    Step.EXPERTISE: Action.EXPERTISE_REQUEST,
+    Step.MANAGEMENT: Action.VALIDATE_REQUEST,
+    Step.ARBITRATION: Action.ARBITRATE_REQUEST,
+}
+DECIDED = {RequestState.GRANTED, RequestState.DEFERRED, RequestState.REFUSED}
+
+
+def next_step(request: EquipmentRequest) -> str | None:
+    """The step the request waits for, or None (a draft, a question pending, or decided)."""
+    steps: list[str] = list(request.campaign.steps)
+    if request.state == RequestState.SUBMITTED:
+        return steps[0]
+    done = next((s for s, state in STATE_AFTER.items() if state == request.state), None)
+    if done is None or done not in steps:
+        return None
+    index = steps.index(done)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+def _locked(request: EquipmentRequest, expected_version: int | None) -> EquipmentRequest:
+    locked = (
+        EquipmentRequest.objects.select_for_update()
+        .select_related("campaign", "uf__service__pole")
+        .get(pk=request.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise Refused("version", "someone acted on this request since you opened it: reload it")
+    return locked
+
+
+def _move(
+    request: EquipmentRequest,
+    *,
+    action: str,
+    to_state: str,
+    by: User,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **fields: Any,
+) -> EquipmentRequest:
+    RequestEvent.objects.create(
+        request=request,
+        action=action,
+        from_state=request.state,
+        to_state=to_state,
+        actor=by,
+        reason=reason.strip(),
+        data=data or {},
+    )
+    EquipmentRequest.objects.filter(pk=request.pk).update(
+        state=to_state, version=F("version") + 1, updated=timezone.now(), **fields
+    )
+    request.refresh_from_db()
+    return request
+
+
+def _require(by: User, action: Action, request: EquipmentRequest, what: str) -> None:
+    if not has_permission(by, action, request):
+        raise Refused("by", f"you may not {what} for this request")
+
+
+def _at_step(request: EquipmentRequest, step: str) -> None:
+    waiting = next_step(request)
+    if waiting != step:
+        label = waiting or request.get_state_display()
+        raise Refused("state", f"this request is not waiting for this step (it is at: {label})")
+
+
+@transaction.atomic
+def submit(
+    request: EquipmentRequest, *, by: User, expected_version: int | None = None
+) -> EquipmentRequest:
+    """The requester sends the draft (or the answer to a question) on its way."""
+    request = _locked(request, expected_version)
+    if request.state not in (RequestState.DRAFT, RequestState.MORE_INFORMATION):
+        raise Refused("state", "only a draft, or a request asked for more information, is sent")
+    if not campaign_is_open(request.campaign):
+        raise Refused("campaign", "this campaign is closed")
+    _require(by, Action.DRAFT_REQUEST, request, "send requests")
+    if not request.parts.exists():
+        raise Refused("parts", "a request has at least one part with its cost")
+    to_state = request.resume_state or RequestState.SUBMITTED
+    return _move(request, action="submit", to_state=to_state, by=by, resume_state="")
+
+
+@transaction.atomic
+def give_pole_opinion(
+    request: EquipmentRequest,
+    *,
+    by: User,
+    favourable: bool,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> EquipmentRequest:
+    request = _locked(request, expected_version)
+    _at_step(request, Step.POLE_OPINION)
+    _require(by, Action.GIVE_POLE_OPINION, request, "give the pôle's opinion")
+    if not favourable and not reason.strip():
+        raise Refused("reason", "say why the opinion is unfavourable")
+    return _move(
+        request,
+        action="pole_opinion",
+        to_state=RequestState.POLE_OPINION,
+        by=by,
+        reason=reason,
+        data={"favourable": favourable},
+    )
+
+
+@transaction.atomic
+def dispatch(
+    request: EquipmentRequest,
+    *,
+    by: User,
+    domain: ExpertiseDomain,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> EquipmentRequest:
+    """Send the request to an expertise domain; again, with a reason, when it was misrouted
+    (by a dispatcher, or by an expert of the domain it wrongly reached)."""
+    request = _locked(request, expected_version)
+    if next_step(request) == Step.DISPATCH:
+        _require(by, Action.DISPATCH_REQUEST, request, "dispatch requests")
+        action = "dispatch"
+    elif next_step(request) == Step.EXPERTISE and request.domain_id is not None:
+        if not (
+            has_permission(by, Action.DISPATCH_REQUEST, request)
+            or has_permission(by, Action.EXPERTISE_REQUEST, request)
+        ):
+            raise Refused("by", "you may not re-dispatch this request")
+        if not reason.strip():
+            raise Refused("reason", "say why the request is re-dispatched")
+        if domain.pk == request.domain_id:
+            raise Refused("domain", "the request is already in this domain")
+        action = "redispatch"
+    else:
+        _at_step(request, Step.DISPATCH)
+        raise AssertionError("unreachable")
+    to_state = RequestState.DISPATCHED if Step.DISPATCH in request.campaign.steps else request.state
+    return _move(
+        request,
+        action=action,
+        to_state=to_state,
+        by=by,
+        reason=reason,
+        data={"domain": domain.code},
+        domain=domain,
+    )
+
+
+@transaction.atomic
+def give_expert_opinion(
+    request: EquipmentRequest,
+    *,
+    by: User,
+    favourable: bool,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> EquipmentRequest:
+    request = _locked(request, expected_version)
+    _at_step(request, Step.EXPERTISE)
+    _require(by, Action.EXPERTISE_REQUEST, request, "give the expert opinion")
+    if not favourable and not reason.strip():
+        raise Refused("reason", "say why the opinion is unfavourable")
+    return _move(
+        request,
+        action="expertise",
+        to_state=RequestState.EXPERTISED,
+        by=by,
+        reason=reason,
+        data={"favourable": favourable},
+    )
+
+
+@transaction.atomic
+def validate(
+    request: EquipmentRequest, *, by: User, reason: str = "", expected_version: int | None = None
+) -> EquipmentRequest:
+    request = _locked(request, expected_version)
+    _at_step(request, Step.MANAGEMENT)
+    _require(by, Action.VALIDATE_REQUEST, request, "validate requests")
+    return _move(request, action="validate", to_state=RequestState.VALIDATED, by=by, reason=reason)
+
+
+@transaction.atomic
+def arbitrate(
+    request: EquipmentRequest,
+    *,
+    by: User,
+    decision: str,
+    granted_amount: Any = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> EquipmentRequest:
+    """The commission's decision: granted (with the amount), deferred or refused."""
+    request = _locked(request, expected_version)
+    _at_step(request, Step.ARBITRATION)
+    _require(by, Action.ARBITRATE_REQUEST, request, "arbitrate requests")
+    if decision not in DECIDED:
+        raise Refused("decision", "granted, deferred or refused")
+    fields: dict[str, Any] = {}
+    if decision == RequestState.GRANTED:
+        if granted_amount in (None, ""):
+            raise Refused("granted_amount", "say how much is granted")
+        amount = money(granted_amount, "granted_amount")
+        if amount == Decimal("0"):
+            raise Refused("granted_amount", "a grant of 0 € is a refusal")
+        fields["granted_amount"] = amount
+    elif not reason.strip():
+        raise Refused("reason", "say why the request is deferred or refused")
+    data = {"granted_amount": str(fields["granted_amount"])} if fields else {}
+    return _move(
+        request, action="arbitrate", to_state=decision, by=by, reason=reason, data=data, **fields
+    )
+
+
+@transaction.atomic
+def ask_more_information(
+    request: EquipmentRequest, *, by: User, reason: str, expected_version: int | None = None
+) -> EquipmentRequest:
+    """Any actor of the current step sends the request back to its author with a question;
+    once answered, it comes back to the same step."""
+    request = _locked(request, expected_version)
+    step = next_step(request)
+    if step is None:
+        raise Refused("state", "this request is not waiting for anyone's step")
+    _require(by, ACTION_OF[Step(step)], request, "question this request")
+    if not reason.strip():
+        raise Refused("reason", "say what information is needed")
+    return _move(
+        request,
+        action="ask_more_information",
+        to_state=RequestState.MORE_INFORMATION,
+        by=by,
+        reason=reason,
+        resume_state=request.state,
+    )
+
+
+def waiting_for(user: User) -> QuerySet[EquipmentRequest]:
+    """The requests waiting for a step this user may do, on the user's scopes."""
+    keep = Q(pk__in=[])
+    for step, action in ACTION_OF.items():
+        done_state = [RequestState.SUBMITTED] + [
+            state for s, state in STATE_AFTER.items() if s != step
+        ]
+        scoped = scope_filter(user, action, "uf")
+        if step == Step.EXPERTISE:
+            # Experts see what reached their domain (or every domain with a tenant-wide role).
+            domains = [g.domain_id for g in grants_of(user) if g.role in _roles(action)]
+            if None not in domains:
+                scoped = Q(domain_id__in=domains)
+        candidates = EquipmentRequest.objects.filter(scoped, state__in=done_state)
+        keep |= Q(
+            pk__in=[r.pk for r in candidates.select_related("campaign") if next_step(r) == step]
+        )
+    mine = Q(requested_by=user, state=RequestState.MORE_INFORMATION)
+    return EquipmentRequest.objects.filter(keep | mine).select_related("campaign", "uf")
+
+
+def _roles(action: Action) -> frozenset[str]:
+    from tenants.access.permissions import ALLOWED_ROLES
+
+    return frozenset(ALLOWED_ROLES[action])
