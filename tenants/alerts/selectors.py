@@ -21,7 +21,7 @@ def alerts_for(user: User | AnonymousUser, *, open_only: bool = True) -> QuerySe
                 alert=OuterRef("pk"), user_id=user.pk or 0, read__isnull=False
             )
         )
-    ).prefetch_related("units")
+    )
 
 
 def unread_count(user: User | AnonymousUser) -> int:

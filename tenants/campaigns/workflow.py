@@ -18,7 +18,13 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tenants.access.models import ExpertiseDomain
-from tenants.access.permissions import Action, grants_of, has_permission, scope_filter
+from tenants.access.permissions import (
+    ALLOWED_ROLES,
+    Action,
+    grants_of,
+    has_permission,
+    scope_filter,
+)
 from tenants.accounts.models import User
 from tenants.campaigns.models import EquipmentRequest, RequestEvent, RequestState, Step
 from tenants.campaigns.services import Refused, campaign_is_open, money
@@ -118,6 +124,31 @@ def submit(
     return _move(request, action="submit", to_state=to_state, by=by, resume_state="")
 
 
+def _opinion(
+    request: EquipmentRequest,
+    step: Step,
+    *,
+    by: User,
+    favourable: bool,
+    reason: str,
+    expected_version: int | None,
+) -> EquipmentRequest:
+    """A favourable or unfavourable opinion (the latter says why), at the step it belongs to."""
+    request = _locked(request, expected_version)
+    _at_step(request, step)
+    _require(by, ACTION_OF[step], request, f"give the {step.label.lower()}")
+    if not favourable and not reason.strip():
+        raise Refused("reason", "say why the opinion is unfavourable")
+    return _move(
+        request,
+        action=str(step.value),
+        to_state=STATE_AFTER[step],
+        by=by,
+        reason=reason,
+        data={"favourable": favourable},
+    )
+
+
 @transaction.atomic
 def give_pole_opinion(
     request: EquipmentRequest,
@@ -127,18 +158,13 @@ def give_pole_opinion(
     reason: str = "",
     expected_version: int | None = None,
 ) -> EquipmentRequest:
-    request = _locked(request, expected_version)
-    _at_step(request, Step.POLE_OPINION)
-    _require(by, Action.GIVE_POLE_OPINION, request, "give the pôle's opinion")
-    if not favourable and not reason.strip():
-        raise Refused("reason", "say why the opinion is unfavourable")
-    return _move(
+    return _opinion(
         request,
-        action="pole_opinion",
-        to_state=RequestState.POLE_OPINION,
+        Step.POLE_OPINION,
         by=by,
+        favourable=favourable,
         reason=reason,
-        data={"favourable": favourable},
+        expected_version=expected_version,
     )
 
 
@@ -192,18 +218,13 @@ def give_expert_opinion(
     reason: str = "",
     expected_version: int | None = None,
 ) -> EquipmentRequest:
-    request = _locked(request, expected_version)
-    _at_step(request, Step.EXPERTISE)
-    _require(by, Action.EXPERTISE_REQUEST, request, "give the expert opinion")
-    if not favourable and not reason.strip():
-        raise Refused("reason", "say why the opinion is unfavourable")
-    return _move(
+    return _opinion(
         request,
-        action="expertise",
-        to_state=RequestState.EXPERTISED,
+        Step.EXPERTISE,
         by=by,
+        favourable=favourable,
         reason=reason,
-        data={"favourable": favourable},
+        expected_version=expected_version,
     )
 
 
@@ -282,7 +303,7 @@ def waiting_for(user: User) -> QuerySet[EquipmentRequest]:
         scoped = scope_filter(user, action, "uf")
         if step == Step.EXPERTISE:
             # Experts see what reached their domain (or every domain with a tenant-wide role).
-            domains = [g.domain_id for g in grants_of(user) if g.role in _roles(action)]
+            domains = [g.domain_id for g in grants_of(user) if g.role in ALLOWED_ROLES[action]]
             if None not in domains:
                 scoped = Q(domain_id__in=domains)
         candidates = EquipmentRequest.objects.filter(scoped, state__in=done_state)
@@ -291,9 +312,3 @@ def waiting_for(user: User) -> QuerySet[EquipmentRequest]:
         )
     mine = Q(requested_by=user, state=RequestState.MORE_INFORMATION)
     return EquipmentRequest.objects.filter(keep | mine).select_related("campaign", "uf")
-
-
-def _roles(action: Action) -> frozenset[str]:
-    from tenants.access.permissions import ALLOWED_ROLES
-
-    return frozenset(ALLOWED_ROLES[action])

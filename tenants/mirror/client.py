@@ -15,7 +15,8 @@ from typing import Any
 import requests
 from django.conf import settings
 
-TIMEOUT = (5, 30)  # seconds to connect, to read
+TIMEOUT = (5, 30)  # seconds to connect, to read: a sync in a worker can wait
+INTERACTIVE_TIMEOUT = (3, 5)  # a page someone is looking at cannot
 PAGE_SIZE = 500  # changes per page (REFERENCE_SYNC_PAGE_SIZE overrides it)
 SUBSCRIBE_BATCH = 1000  # the server's limit per call
 SNAPSHOT_TOPICS = 200  # topics per snapshot call (the server's limit)

@@ -84,7 +84,7 @@ def send_correction(
     """Propose a correction of ``model`` to the curators through the sync API, and keep it."""
     from tenants.mirror.sync import client_for
 
-    client = client or client_for(SyncState.current())
+    client = client or client_for(SyncState.current(), interactive=True)
     try:
         sent = client.propose_correction(str(model.uuid), proposal, source)
     except ReferenceRefused as exc:

@@ -20,7 +20,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tenants.mirror.client import (
+    INTERACTIVE_TIMEOUT,
     SNAPSHOT_TOPICS,
+    TIMEOUT,
     CursorGone,
     ReferenceClient,
     ReferenceRefused,
@@ -65,11 +67,13 @@ class SyncReport:
         return f"{how}: {self.applied} change(s) applied{new}, {moved}"
 
 
-def client_for(state: SyncState) -> ReferenceClient:
+def client_for(state: SyncState, *, interactive: bool = False) -> ReferenceClient:
+    """The tenant's client; ``interactive`` for calls a page waits on (shorter timeouts)."""
     key = state.api_key
     if not key:
         raise ReferenceRefused("no API key: this tenant is not linked to a reference server")
-    return ReferenceClient(reference_api_url(state), key)
+    timeout = INTERACTIVE_TIMEOUT if interactive else TIMEOUT
+    return ReferenceClient(reference_api_url(state), key, timeout=timeout)
 
 
 def reference_api_url(state: SyncState) -> str:
@@ -158,9 +162,11 @@ def sync_reference(client: ReferenceClient | None = None) -> SyncReport:
     report = SyncReport(cursor_from=state.cursor)
     try:
         client = client or client_for(state)
-        report.subscribed = subscribe_to_what_is_used(client)
+        joining = state.cursor == 0
+        # When joining, the snapshot below brings what is subscribed to here: no fetch twice.
+        report.subscribed = subscribe_to_what_is_used(client, fetch=not joining)
         refresh_contributions(client)
-        if state.cursor == 0:
+        if joining:
             # Joining: the current state of what the tenant receives, then the feed from there.
             _resync_from_snapshot(client, report)
         else:
@@ -212,36 +218,40 @@ def _resync_from_snapshot(client: ReferenceClient, report: SyncReport) -> None:
     report.applied += written
 
 
-def subscribe_to_what_is_used(client: ReferenceClient) -> int:
+def subscribe_to_what_is_used(client: ReferenceClient, *, fetch: bool = True) -> int:
     """Subscribe to (and fetch) the central entities linked to but not yet subscribed to."""
     subscribed = 0
     for entity_type, uuids in entities_in_use().items():
-        subscribed += len(use_references(entity_type, sorted(uuids), client))
+        subscribed += len(use_references(entity_type, sorted(uuids), client, fetch=fetch))
     return subscribed
 
 
 def use_references(
-    entity_type: str, entity_uuids: list[str], client: ReferenceClient | None = None
+    entity_type: str,
+    entity_uuids: list[str],
+    client: ReferenceClient | None = None,
+    *,
+    fetch: bool = True,
 ) -> list[str]:
-    """Subscribe to central entities the tenant starts using, then fetch them: from then on
-    the feed brings their changes (subscribing first, no change can slip in between).
+    """Subscribe to central entities the tenant starts using, then fetch them (unless the
+    caller takes a snapshot next): from then on the feed brings their changes (subscribing
+    first, no change can slip in between). Without a client, a page is waiting on it.
 
     Entities already subscribed to are skipped; returns the topics newly subscribed to.
     """
-    prefix = "nomenclature" if entity_type == "nomenclature" else entity_type
     known = set(
-        LocalSubscription.objects.filter(topic__startswith=f"{prefix}:").values_list(
+        LocalSubscription.objects.filter(topic__startswith=f"{entity_type}:").values_list(
             "topic", flat=True
         )
     )
     wanted = [
         (entity_type, str(u))
         for u in dict.fromkeys(str(uuid.UUID(str(u))) for u in entity_uuids)
-        if f"{prefix}:{u}" not in known
+        if f"{entity_type}:{u}" not in known
     ]
     if not wanted:
         return []
-    client = client or client_for(SyncState.current())
+    client = client or client_for(SyncState.current(), interactive=True)
     answered = client.subscribe_many(wanted)
     unknown = [w[1] for w, t in zip(wanted, answered, strict=True) if t is None]
     if unknown:
@@ -254,7 +264,7 @@ def use_references(
     LocalSubscription.objects.bulk_create(
         [LocalSubscription(topic=t) for t in topics], ignore_conflicts=True, batch_size=1000
     )
-    for start in range(0, len(topics), SNAPSHOT_TOPICS):
+    for start in range(0, len(topics) if fetch else 0, SNAPSHOT_TOPICS):
         _seq, entities = client.snapshot(topics[start : start + SNAPSHOT_TOPICS])
         with transaction.atomic():
             apply_changes(entities)
@@ -278,7 +288,8 @@ def search_catalogue(query: str, limit: int = 15) -> list[tuple[str, str]]:
     """(central UUID, label) of models matching ``query``: the whole catalogue, live; the
     tenant's own copy when the reference server cannot answer."""
     try:
-        found = client_for(SyncState.current()).search_device_models(query, limit)
+        client = client_for(SyncState.current(), interactive=True)
+        found = client.search_device_models(query, limit)
         return [
             (m["uuid"], f"{m.get('manufacturer_name', '')} {m.get('commercial_name', '')}".strip())
             for m in found
@@ -313,7 +324,7 @@ def unfollow(entity_type: str, entity_uuid: str, client: ReferenceClient | None 
     if entity_type not in FOLLOWABLE:
         raise ReferenceRefused(f"{entity_type}: only {', '.join(FOLLOWABLE)} can be followed")
     key = str(uuid.UUID(entity_uuid))
-    client = client or client_for(SyncState.current())
+    client = client or client_for(SyncState.current(), interactive=True)
     client.unsubscribe(entity_type, key)
     with transaction.atomic():
         LocalSubscription.objects.filter(topic=f"{entity_type}:{key}").delete()

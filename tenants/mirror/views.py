@@ -27,7 +27,9 @@ def sync_status(request: HttpRequest) -> HttpResponse:
     status = mirror_status()
     followed = set(LocalSubscription.objects.values_list("topic", flat=True))
     try:
-        offered = sync.client_for(status.state).followable() if status.linked else {}
+        offered = (
+            sync.client_for(status.state, interactive=True).followable() if status.linked else {}
+        )
         unavailable = ""
     except SyncFailed as exc:
         offered, unavailable = {}, str(exc)

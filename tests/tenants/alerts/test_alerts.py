@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 
 from tenants.access.models import Role, RoleGrant, ScopeKind
 from tenants.alerts.impact import add_months, raise_alerts
-from tenants.alerts.models import Alert, AlertKind, AlertSettings
+from tenants.alerts.models import Alert, AlertKind, AlertReceipt, AlertSettings
 from tenants.alerts.selectors import alerts_for, unread_count
 from tenants.alerts.services import mark_read, send_digests
 from tenants.inventory.models import Device
@@ -189,4 +189,7 @@ def test_the_digest_sends_each_user_the_new_alerts_of_their_scope_once(hospital)
         body = next(m.body for m in mail.outbox if m.to == [users["rea"].email])
         assert "Evita V500" in body and "2 " in body
         assert send_digests() == 0
+        # Reading an alert in the app keeps it out of later digests too (one receipt each).
         mark_read(Alert.objects.get(), hospital["users"]["rea"])
+        receipt = AlertReceipt.objects.get(user=hospital["users"]["rea"])
+        assert receipt.read is not None and receipt.emailed is not None
