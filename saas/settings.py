@@ -79,6 +79,9 @@ TENANT_APPS = [
     "tenants.alerts",
     "tenants.inventory",
     "tenants.campaigns",
+    "tenants.plan",
+    "tenants.notifications",
+    "tenants.documents",
     "tenants.imports",
     "tenants.tables",
     "tenants.access",
@@ -259,6 +262,8 @@ STATIC_ROOT = VAR_DIR / "static"
 # Uploaded and generated files (imports, exports), under a folder per tenant schema. Web and
 # workers must see the same folder (a shared volume in production).
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Documents attached to requests and other objects (tenants/documents): size limit per file.
+DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 
 def _xstatic_dir(module: str) -> str:

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -129,6 +130,74 @@ def fill_bravo_inventory(member: User) -> None:
         device_count=1,
     )
     alert.units.add(unit)
+    fill_bravo_requests(member, unit)
+
+
+def fill_bravo_requests(member: User, unit: Any) -> None:
+    """Tenant B's campaign, envelope, granted request with its plan line, notification,
+    document and comment, each carrying the marker."""
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+
+    from tenants.campaigns.models import Campaign, Envelope, EquipmentRequest, RequestEvent
+    from tenants.documents.models import Comment, Document
+    from tenants.notifications.models import Notification
+    from tenants.plan.models import PlanLine
+
+    today = datetime.date.today()
+    campaign = Campaign.objects.create(
+        name=f"Campaign {B_MARKER}",
+        nature="equipment",
+        year=today.year + 1,
+        opens=today - datetime.timedelta(days=10),
+        closes=today + datetime.timedelta(days=10),
+    )
+    campaign.establishments.set([unit.service.pole.establishment])
+    Envelope.objects.create(
+        campaign=campaign, pole=unit.service.pole, amount=1000, source="own_funds", label=B_MARKER
+    )
+    request = EquipmentRequest.objects.create(
+        campaign=campaign,
+        uf=unit,
+        nature="equipment",
+        title=f"Request {B_MARKER}",
+        argument=B_MARKER,
+        state="granted",
+        granted_amount=900,
+        requested_by=member,
+    )
+    request.parts.create(kind="investment", quantity=1, unit_price=900, description=B_MARKER)
+    RequestEvent.objects.create(
+        request=request,
+        action="submit",
+        from_state="draft",
+        to_state="submitted",
+        actor=member,
+        reason=B_MARKER,
+    )
+    PlanLine.objects.create(
+        request=request,
+        campaign=campaign,
+        year=campaign.year,
+        uf=unit,
+        nature="equipment",
+        title=f"Line {B_MARKER}",
+        amount=900,
+        created_by=member,
+    )
+    Notification.objects.create(recipient=member, subject=B_MARKER, url="/", body=B_MARKER)
+    target = {
+        "content_type": ContentType.objects.get_for_model(EquipmentRequest),
+        "object_id": request.pk,
+    }
+    Comment.objects.create(author=member, text=B_MARKER, **target)
+    document = Document(
+        name=f"{B_MARKER}.txt", size=7, mime_type="text/plain", uploaded_by=member, **target
+    )
+    document.file.save("note.txt", ContentFile(B_MARKER.encode()), save=False)
+    document.save()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tenants.access.models import ExpertiseDomain
@@ -71,6 +72,9 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:campaign_detail", args=[self.pk])
 
 
 class Envelope(models.Model):
@@ -203,6 +207,9 @@ class EquipmentRequest(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("requests:request_detail", args=[self.pk])
+
     def scope_path(self) -> ScopePath:
         """Its UF's place in the structure, and the expertise domain it was dispatched to."""
         from dataclasses import replace
@@ -210,6 +217,18 @@ class EquipmentRequest(models.Model):
         from tenants.access.permissions import scope_path_of
 
         return replace(scope_path_of(self.uf), domain_id=self.domain_id)
+
+
+ACTION_LABELS = {
+    "submit": _("sent"),
+    "pole_opinion": _("head of pôle opinion"),
+    "dispatch": _("dispatched"),
+    "redispatch": _("re-dispatched"),
+    "expertise": _("expert opinion"),
+    "validate": _("validated by management"),
+    "arbitrate": _("commission decision"),
+    "ask_more_information": _("more information asked"),
+}
 
 
 class RequestEvent(models.Model):
@@ -230,9 +249,13 @@ class RequestEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.from_state} -> {self.to_state}"
 
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class RequestPart(models.Model):
-    """One part of a request, with its own costs (and, later, its own expert opinion)."""
+    """One part of a request, with its own costs and its own expert opinion."""
 
     class Kind(models.TextChoices):
         INVESTMENT = "investment", _("Investment")
@@ -246,6 +269,9 @@ class RequestPart(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = models.DecimalField(_("estimated unit price (€)"), max_digits=14, decimal_places=2)
+    # The expert's opinion on this part (a composite request's parts are judged one by one).
+    favourable = models.BooleanField(_("favourable opinion"), null=True, blank=True)
+    opinion = models.TextField(_("expert opinion"), blank=True)
 
     class Meta:
         ordering = ["pk"]

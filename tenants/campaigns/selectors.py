@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from tenants.access.models import Role, ScopeKind
+from tenants.access.permissions import Action, grants_of, scope_filter
 from tenants.campaigns.models import Campaign, Envelope, EquipmentRequest, RequestState
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -50,3 +53,35 @@ def envelope_consumption(campaign: Campaign) -> list[Consumption]:
         )["total"]
         result.append(Consumption(envelope, requested, granted))
     return result
+
+
+# Who sees a request: its author; whoever holds a role of the chain on its UF's place in the
+# structure; the experts of the domain it was dispatched to; the tenant's administrators.
+STRUCTURE_ACTIONS = (
+    Action.ADMINISTER_TENANT,
+    Action.DRAFT_REQUEST,
+    Action.GIVE_POLE_OPINION,
+    Action.DISPATCH_REQUEST,
+    Action.VALIDATE_REQUEST,
+    Action.ARBITRATE_REQUEST,
+    Action.MANAGE_CAMPAIGNS,
+)
+
+
+def visible_requests(user: Any) -> QuerySet[EquipmentRequest]:
+    if not user.is_authenticated or not user.is_active:
+        return EquipmentRequest.objects.none()
+    keep = Q(requested_by=user)
+    everything = False
+    for action in STRUCTURE_ACTIONS:
+        scoped = scope_filter(user, action, "uf")
+        everything |= not scoped.children  # Q() keeps every row (but vanishes in an OR)
+        keep |= scoped
+    for grant in grants_of(user):
+        if grant.role == Role.EXPERT:
+            everything |= grant.scope == ScopeKind.TENANT
+            keep |= Q(domain_id=grant.domain_id)
+    rows = EquipmentRequest.objects.all() if everything else EquipmentRequest.objects.filter(keep)
+    return rows.select_related(
+        "campaign", "uf__service__pole__establishment", "domain", "requested_by"
+    )

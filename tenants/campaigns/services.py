@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
@@ -25,6 +26,8 @@ from tenants.campaigns.models import (
     RequestState,
     Step,
 )
+from tenants.inventory.models import Device
+from tenants.mirror.models import ReferenceDeviceModel
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 
 MAX_AMOUNT = Decimal("100000000")  # 100 M€: above is a typing mistake, not a request
@@ -42,13 +45,13 @@ def money(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value).replace(" ", "").replace("\u202f", "").replace(",", "."))
     except (InvalidOperation, ValueError) as exc:
-        raise Refused(field, f"{value!r} is not an amount in euros") from exc
+        raise Refused(field, _("%(value)r is not an amount in euros") % {"value": value}) from exc
     if not amount.is_finite() or amount < 0:
-        raise Refused(field, "must be 0 or more")
+        raise Refused(field, _("must be 0 or more"))
     if amount >= MAX_AMOUNT:
-        raise Refused(field, "is absurdly large (100 million euros or more)")
+        raise Refused(field, _("is absurdly large (100 million euros or more)"))
     if amount != amount.quantize(Decimal("0.01")):
-        raise Refused(field, "has more than two decimals")
+        raise Refused(field, _("has more than two decimals"))
     return amount
 
 
@@ -65,21 +68,21 @@ def create_campaign(
     by: User,
 ) -> Campaign:
     if not has_permission(by, Action.MANAGE_CAMPAIGNS):
-        raise Refused("by", "only management and administrators open campaigns")
+        raise Refused("by", _("only management and administrators open campaigns"))
     if not name.strip():
-        raise Refused("name", "required")
+        raise Refused("name", _("required"))
     if nature not in Nature.values:
-        raise Refused("nature", f"one of {', '.join(Nature.values)}")
+        raise Refused("nature", _("one of %(values)s") % {"values": ", ".join(Nature.values)})
     if closes < opens:
-        raise Refused("closes", "cannot come before the opening date")
+        raise Refused("closes", _("cannot come before the opening date"))
     if not establishments:
-        raise Refused("establishments", "a campaign covers at least one establishment")
+        raise Refused("establishments", _("a campaign covers at least one establishment"))
     chosen = list(Step.values) if steps is None else steps
     unknown = [s for s in chosen if s not in Step.values]
     if unknown:
-        raise Refused("steps", f"unknown step {unknown[0]!r}")
+        raise Refused("steps", _("unknown step %(step)r") % {"step": unknown[0]})
     if Step.ARBITRATION not in chosen:
-        raise Refused("steps", "the commission's arbitration cannot be skipped")
+        raise Refused("steps", _("the commission's arbitration cannot be skipped"))
     ordered = [s for s in Step.values if s in chosen]  # always in the chain's order
     with transaction.atomic():
         campaign = Campaign.objects.create(
@@ -105,16 +108,18 @@ def add_envelope(
     by: User,
 ) -> Envelope:
     if not has_permission(by, Action.MANAGE_CAMPAIGNS):
-        raise Refused("by", "only management and administrators set envelopes")
+        raise Refused("by", _("only management and administrators set envelopes"))
     if source not in Envelope.Source.values:
-        raise Refused("source", f"one of {', '.join(Envelope.Source.values)}")
+        raise Refused(
+            "source", _("one of %(values)s") % {"values": ", ".join(Envelope.Source.values)}
+        )
     target = {
         Establishment: "establishment",
         Pole: "pole",
         Service: "service",
     }.get(type(scope))
     if target is None:
-        raise Refused("scope", "an establishment, a pôle or a service")
+        raise Refused("scope", _("an establishment, a pôle or a service"))
     return Envelope.objects.create(
         campaign=campaign,
         amount=money(amount, "amount"),
@@ -134,20 +139,25 @@ class PartInput:
 
 def _clean_parts(parts: list[PartInput]) -> list[RequestPart]:
     if not parts:
-        raise Refused("parts", "a request has at least one part with its cost")
+        raise Refused("parts", _("a request has at least one part with its cost"))
     cleaned = []
     for i, part in enumerate(parts):
         if part.kind not in RequestPart.Kind.values:
-            raise Refused(f"parts[{i}].kind", f"one of {', '.join(RequestPart.Kind.values)}")
+            raise Refused(
+                f"parts[{i}].kind",
+                _("one of %(values)s") % {"values": ", ".join(RequestPart.Kind.values)},
+            )
         try:
             quantity = int(str(part.quantity))
         except ValueError as exc:
-            raise Refused(f"parts[{i}].quantity", "a whole number") from exc
+            raise Refused(f"parts[{i}].quantity", _("a whole number")) from exc
         if not 1 <= quantity <= MAX_QUANTITY:
-            raise Refused(f"parts[{i}].quantity", f"between 1 and {MAX_QUANTITY:,}")
+            raise Refused(
+                f"parts[{i}].quantity", _("between 1 and %(max)s") % {"max": f"{MAX_QUANTITY:,}"}
+            )
         price = money(part.unit_price, f"parts[{i}].unit_price")
         if price * quantity >= MAX_AMOUNT:
-            raise Refused(f"parts[{i}].unit_price", "the part's total is absurdly large")
+            raise Refused(f"parts[{i}].unit_price", _("the part's total is absurdly large"))
         cleaned.append(
             RequestPart(
                 kind=part.kind,
@@ -175,6 +185,8 @@ def save_draft(
     argument: str = "",
     priority: int = 3,
     nomenclature_code: str = "",
+    reference_model: ReferenceDeviceModel | None = None,
+    replaces: list[str] | None = None,
     request: EquipmentRequest | None = None,
     expected_version: int | None = None,
     today: date | None = None,
@@ -182,16 +194,19 @@ def save_draft(
     """Create a draft request, or change one (its author's, still a draft, not changed since
     ``expected_version``: two people editing at once cannot both succeed)."""
     if not campaign_is_open(campaign, today):
-        raise Refused("campaign", "this campaign is not open for requests")
+        raise Refused("campaign", _("this campaign is not open for requests"))
     if not campaign.establishments.filter(pk=uf.service.pole.establishment_id).exists():
-        raise Refused("uf", "this UF's establishment is not part of the campaign")
+        raise Refused("uf", _("this UF's establishment is not part of the campaign"))
     if not has_permission(by, Action.DRAFT_REQUEST, uf):
-        raise Refused("uf", "you may not ask for equipment for this UF")
+        raise Refused("uf", _("you may not ask for equipment for this UF"))
     if not title.strip():
-        raise Refused("title", "required")
+        raise Refused("title", _("required"))
     if priority not in (1, 2, 3, 4):
-        raise Refused("priority", "between 1 (critical) and 4 (low)")
+        raise Refused("priority", _("between 1 (critical) and 4 (low)"))
     cleaned = _clean_parts(parts)
+    replaced = _replaced_devices(replaces or [])
+    if campaign.nature != Nature.EQUIPMENT:
+        reference_model, nomenclature_code = None, ""  # works and software name no device
     fields = {
         "campaign": campaign,
         "uf": uf,
@@ -199,7 +214,8 @@ def save_draft(
         "title": title.strip(),
         "argument": argument.strip(),
         "priority": priority,
-        "nomenclature_code": nomenclature_code.strip(),
+        "nomenclature_code": nomenclature_code.strip().split(" ", 1)[0][:60],
+        "reference_model": reference_model,
     }
     if request is None:
         request = EquipmentRequest.objects.create(requested_by=by, **fields)
@@ -212,11 +228,24 @@ def save_draft(
         if not updated:
             raise Refused(
                 "version",
-                "this request changed since you opened it (or left the draft state): reload it",
+                _("this request changed since you opened it (or left the draft state): reload it"),
             )
         request.refresh_from_db()
         request.parts.all().delete()
     for part in cleaned:
         part.request = request
     RequestPart.objects.bulk_create(cleaned)
+    request.replaces.set(replaced)
     return request
+
+
+def _replaced_devices(numbers: list[str]) -> list[Device]:
+    """The inventory's devices by their numbers; an unknown number is refused by name."""
+    wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
+    found = {d.inventory_number: d for d in Device.objects.filter(inventory_number__in=wanted)}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise Refused(
+            "replaces", _("no device numbered %(number)r in the inventory") % {"number": missing[0]}
+        )
+    return [found[n] for n in wanted]

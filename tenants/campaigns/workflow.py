@@ -13,21 +13,32 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from tenants.access.models import ExpertiseDomain
+from tenants.access.models import ExpertiseDomain, RoleGrant
 from tenants.access.permissions import (
     ALLOWED_ROLES,
     Action,
+    grant_covers,
     grants_of,
     has_permission,
     scope_filter,
 )
 from tenants.accounts.models import User
-from tenants.campaigns.models import EquipmentRequest, RequestEvent, RequestState, Step
+from tenants.campaigns.models import (
+    EquipmentRequest,
+    RequestEvent,
+    RequestPart,
+    RequestState,
+    Step,
+)
 from tenants.campaigns.services import Refused, campaign_is_open, money
+from tenants.notifications.services import notify
 
 # The state a request is in once each step is done, and the action that does each step.
 STATE_AFTER = {
@@ -65,7 +76,7 @@ def _locked(request: EquipmentRequest, expected_version: int | None) -> Equipmen
         .get(pk=request.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise Refused("version", "someone acted on this request since you opened it: reload it")
+        raise Refused("version", _("someone acted on this request since you opened it: reload it"))
     return locked
 
 
@@ -92,19 +103,68 @@ def _move(
         state=to_state, version=F("version") + 1, updated=timezone.now(), **fields
     )
     request.refresh_from_db()
+    if to_state == RequestState.GRANTED:
+        from tenants.plan.services import add_granted_request
+
+        add_granted_request(request, by=by)
+    _notify(request, reason=reason)
     return request
 
 
-def _require(by: User, action: Action, request: EquipmentRequest, what: str) -> None:
+def next_actors(request: EquipmentRequest) -> list[User]:
+    """Who may do the step the request now waits for (its author when it was questioned)."""
+    if request.state == RequestState.MORE_INFORMATION:
+        return [request.requested_by]
+    step = next_step(request)
+    if step is None:
+        return []
+    path = request.scope_path()
+    grants = RoleGrant.objects.filter(
+        role__in=ALLOWED_ROLES[ACTION_OF[Step(step)]], user__is_active=True
+    ).select_related("user")
+    return [grant.user for grant in grants if grant_covers(grant, path)]
+
+
+def _notify(request: EquipmentRequest, *, reason: str) -> None:
+    """Tell the next actors (in the app, and by e-mail after commit); tell the author the
+    commission's decision."""
+    url = reverse("requests:request_detail", args=[request.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        if request.state in DECIDED:
+            subject = _("Your request “%(title)s”: %(decision)s") % {
+                "title": request.title,
+                "decision": request.get_state_display().lower(),
+            }
+            notify([request.requested_by], subject=subject, url=url, body=reason)
+            return
+        if request.state == RequestState.MORE_INFORMATION:
+            subject = _("More information is asked on your request “%(title)s”") % {
+                "title": request.title
+            }
+        else:
+            step = next_step(request)
+            if step is None:
+                return
+            subject = _("“%(title)s” waits for you: %(step)s") % {
+                "title": request.title,
+                "step": Step(step).label,
+            }
+        notify(next_actors(request), subject=subject, url=url, body=reason)
+
+
+def _require(by: User, action: Action, request: EquipmentRequest, refusal: str) -> None:
     if not has_permission(by, action, request):
-        raise Refused("by", f"you may not {what} for this request")
+        raise Refused("by", refusal)
 
 
 def _at_step(request: EquipmentRequest, step: str) -> None:
     waiting = next_step(request)
     if waiting != step:
         label = waiting or request.get_state_display()
-        raise Refused("state", f"this request is not waiting for this step (it is at: {label})")
+        raise Refused(
+            "state",
+            _("this request is not waiting for this step (it is at: %(step)s)") % {"step": label},
+        )
 
 
 @transaction.atomic
@@ -114,12 +174,12 @@ def submit(
     """The requester sends the draft (or the answer to a question) on its way."""
     request = _locked(request, expected_version)
     if request.state not in (RequestState.DRAFT, RequestState.MORE_INFORMATION):
-        raise Refused("state", "only a draft, or a request asked for more information, is sent")
+        raise Refused("state", _("only a draft, or a request asked for more information, is sent"))
     if not campaign_is_open(request.campaign):
-        raise Refused("campaign", "this campaign is closed")
-    _require(by, Action.DRAFT_REQUEST, request, "send requests")
+        raise Refused("campaign", _("this campaign is closed"))
+    _require(by, Action.DRAFT_REQUEST, request, _("you may not send requests for this UF"))
     if not request.parts.exists():
-        raise Refused("parts", "a request has at least one part with its cost")
+        raise Refused("parts", _("a request has at least one part with its cost"))
     to_state = request.resume_state or RequestState.SUBMITTED
     return _move(request, action="submit", to_state=to_state, by=by, resume_state="")
 
@@ -136,9 +196,9 @@ def _opinion(
     """A favourable or unfavourable opinion (the latter says why), at the step it belongs to."""
     request = _locked(request, expected_version)
     _at_step(request, step)
-    _require(by, ACTION_OF[step], request, f"give the {step.label.lower()}")
+    _require(by, ACTION_OF[step], request, _("you may not give this opinion on this request"))
     if not favourable and not reason.strip():
-        raise Refused("reason", "say why the opinion is unfavourable")
+        raise Refused("reason", _("say why the opinion is unfavourable"))
     return _move(
         request,
         action=str(step.value),
@@ -181,18 +241,18 @@ def dispatch(
     (by a dispatcher, or by an expert of the domain it wrongly reached)."""
     request = _locked(request, expected_version)
     if next_step(request) == Step.DISPATCH:
-        _require(by, Action.DISPATCH_REQUEST, request, "dispatch requests")
+        _require(by, Action.DISPATCH_REQUEST, request, _("you may not dispatch this request"))
         action = "dispatch"
     elif next_step(request) == Step.EXPERTISE and request.domain_id is not None:
         if not (
             has_permission(by, Action.DISPATCH_REQUEST, request)
             or has_permission(by, Action.EXPERTISE_REQUEST, request)
         ):
-            raise Refused("by", "you may not re-dispatch this request")
+            raise Refused("by", _("you may not re-dispatch this request"))
         if not reason.strip():
-            raise Refused("reason", "say why the request is re-dispatched")
+            raise Refused("reason", _("say why the request is re-dispatched"))
         if domain.pk == request.domain_id:
-            raise Refused("domain", "the request is already in this domain")
+            raise Refused("domain", _("the request is already in this domain"))
         action = "redispatch"
     else:
         _at_step(request, Step.DISPATCH)
@@ -216,9 +276,20 @@ def give_expert_opinion(
     by: User,
     favourable: bool,
     reason: str = "",
+    parts: dict[int, tuple[bool, str]] | None = None,
     expected_version: int | None = None,
 ) -> EquipmentRequest:
-    return _opinion(
+    """The expert's opinion on the request, and on each of its parts (part id -> favourable,
+    why): a composite request's maintenance may be judged apart from its investment."""
+    own = {part.pk: part for part in request.parts.all()}
+    for part_id, (part_favourable, why) in (parts or {}).items():
+        part = own.get(part_id)
+        if part is None:
+            raise Refused(f"parts[{part_id}]", _("not a part of this request"))
+        if not part_favourable and not why.strip():
+            raise Refused(f"parts[{part_id}].opinion", _("say why the opinion is unfavourable"))
+        part.favourable, part.opinion = part_favourable, why.strip()
+    request = _opinion(
         request,
         Step.EXPERTISE,
         by=by,
@@ -226,6 +297,10 @@ def give_expert_opinion(
         reason=reason,
         expected_version=expected_version,
     )
+    judged = [own[part_id] for part_id in parts or {}]
+    if judged:
+        RequestPart.objects.bulk_update(judged, ["favourable", "opinion"])
+    return request
 
 
 @transaction.atomic
@@ -234,7 +309,7 @@ def validate(
 ) -> EquipmentRequest:
     request = _locked(request, expected_version)
     _at_step(request, Step.MANAGEMENT)
-    _require(by, Action.VALIDATE_REQUEST, request, "validate requests")
+    _require(by, Action.VALIDATE_REQUEST, request, _("you may not validate this request"))
     return _move(request, action="validate", to_state=RequestState.VALIDATED, by=by, reason=reason)
 
 
@@ -251,19 +326,19 @@ def arbitrate(
     """The commission's decision: granted (with the amount), deferred or refused."""
     request = _locked(request, expected_version)
     _at_step(request, Step.ARBITRATION)
-    _require(by, Action.ARBITRATE_REQUEST, request, "arbitrate requests")
+    _require(by, Action.ARBITRATE_REQUEST, request, _("you may not arbitrate this request"))
     if decision not in DECIDED:
-        raise Refused("decision", "granted, deferred or refused")
+        raise Refused("decision", _("granted, deferred or refused"))
     fields: dict[str, Any] = {}
     if decision == RequestState.GRANTED:
         if granted_amount in (None, ""):
-            raise Refused("granted_amount", "say how much is granted")
+            raise Refused("granted_amount", _("say how much is granted"))
         amount = money(granted_amount, "granted_amount")
         if amount == Decimal("0"):
-            raise Refused("granted_amount", "a grant of 0 € is a refusal")
+            raise Refused("granted_amount", _("a grant of 0 € is a refusal"))
         fields["granted_amount"] = amount
     elif not reason.strip():
-        raise Refused("reason", "say why the request is deferred or refused")
+        raise Refused("reason", _("say why the request is deferred or refused"))
     data = {"granted_amount": str(fields["granted_amount"])} if fields else {}
     return _move(
         request, action="arbitrate", to_state=decision, by=by, reason=reason, data=data, **fields
@@ -279,10 +354,10 @@ def ask_more_information(
     request = _locked(request, expected_version)
     step = next_step(request)
     if step is None:
-        raise Refused("state", "this request is not waiting for anyone's step")
-    _require(by, ACTION_OF[Step(step)], request, "question this request")
+        raise Refused("state", _("this request is not waiting for anyone's step"))
+    _require(by, ACTION_OF[Step(step)], request, _("you may not question this request"))
     if not reason.strip():
-        raise Refused("reason", "say what information is needed")
+        raise Refused("reason", _("say what information is needed"))
     return _move(
         request,
         action="ask_more_information",
@@ -312,3 +387,27 @@ def waiting_for(user: User) -> QuerySet[EquipmentRequest]:
         )
     mine = Q(requested_by=user, state=RequestState.MORE_INFORMATION)
     return EquipmentRequest.objects.filter(keep | mine).select_related("campaign", "uf")
+
+
+def available_actions(request: EquipmentRequest, user: User) -> list[str]:
+    """What this user may do on this request now: the detail page shows these forms only
+    (the transitions check again: a page may be stale)."""
+    found = []
+    if request.state in (RequestState.DRAFT, RequestState.MORE_INFORMATION):
+        if campaign_is_open(request.campaign) and has_permission(
+            user, Action.DRAFT_REQUEST, request
+        ):
+            found += ["edit", "submit"]
+        return found
+    step = next_step(request)
+    if step is None:
+        return found
+    action = ACTION_OF[Step(step)]
+    if has_permission(user, action, request):
+        found += [step, "ask_more_information"]
+    may_route = has_permission(user, Action.DISPATCH_REQUEST, request) or has_permission(
+        user, Action.EXPERTISE_REQUEST, request
+    )
+    if step == Step.EXPERTISE and request.domain_id is not None and may_route:
+        found.append("redispatch")
+    return found

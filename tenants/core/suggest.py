@@ -79,6 +79,30 @@ def _scopes(text: str) -> list[tuple[str, str]]:
     return found[:LIMIT]
 
 
+def _envelope_scopes(text: str) -> list[tuple[str, str]]:
+    """Establishments, pôles and services by code or name (values: ``kind:id``)."""
+    from tenants.structure.models import Establishment, Pole, Service
+
+    found: list[tuple[str, str]] = []
+    for kind, model in (("establishment", Establishment), ("pole", Pole), ("service", Service)):
+        rows = model._default_manager.filter(
+            Q(name__icontains=text) | Q(**{f"{_code_field(model)}__istartswith": text}),
+            is_active=True,
+        )
+        found += [(f"{kind}:{obj.pk}", f"{model._meta.verbose_name} — {obj}") for obj in rows[:5]]
+    return found[:LIMIT]
+
+
+def _code_field(model: Any) -> str:
+    return "code" if any(f.name == "code" for f in model._meta.get_fields()) else "finess"
+
+
+def _may_manage_campaigns(user: User) -> bool:
+    from tenants.access.permissions import Action, has_permission
+
+    return has_permission(user, Action.MANAGE_CAMPAIGNS)
+
+
 def _is_administrator(user: User) -> bool:
     from tenants.access.permissions import Action, has_permission
 
@@ -91,6 +115,7 @@ SOURCES: dict[str, Source] = {
     "catalogue_model": Source(_catalogue_models),
     "nomenclature": Source(_nomenclature_codes),
     "scope": Source(_scopes, can_use=_is_administrator),
+    "envelope_scope": Source(_envelope_scopes, can_use=_may_manage_campaigns),
 }
 
 

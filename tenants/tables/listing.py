@@ -40,6 +40,8 @@ class ListTable(tables.Table):
     widths: dict[str, Any] = {}
     # Column name -> ORM path, when the column's accessor is not one (computed columns).
     export_paths: dict[str, str] = {}
+    # Column name -> "money", "date", "number": the kind of a computed column in exports.
+    export_kinds: dict[str, str] = {}
 
     class Meta:
         template_name = "tables/table.html"
@@ -159,6 +161,7 @@ def export_columns(resolved: ResolvedList) -> list[ExportColumn]:
             kind = "number"
         if model_field is not None and model_field.choices:
             labels = {value: str(label) for value, label in model_field.flatchoices}
+        kind = table.export_kinds.get(name, kind)
         header = capfirst(str(bound.header))
         out.append(ExportColumn(header, path, kind, labels, table.widths.get(name)))
     return out

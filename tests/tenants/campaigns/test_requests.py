@@ -88,7 +88,7 @@ def test_a_campaign_keeps_its_steps_in_the_chains_order_and_cannot_skip_arbitrat
             by=hospital["users"]["manager"],
         )
     assert refused.value.field == "steps"
-    with pytest.raises(Refused, match="only management"):
+    with pytest.raises(Refused, match="seuls la direction"):  # French by default
         create_campaign(
             name="X",
             nature="equipment",

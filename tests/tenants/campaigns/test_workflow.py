@@ -2,87 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
-from django_tenants.utils import tenant_context
 
-from tenants.access.models import ExpertiseDomain, Role, RoleGrant, ScopeKind
 from tenants.campaigns import workflow
 from tenants.campaigns.models import RequestState
-from tenants.campaigns.services import PartInput, Refused, create_campaign, save_draft
-from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
-
-ROLES = {
-    "requester": (Role.REQUESTER, ScopeKind.UF),
-    "pole_head": (Role.POLE_HEAD, ScopeKind.POLE),
-    "dispatcher": (Role.DISPATCHER, ScopeKind.TENANT),
-    "expert": (Role.EXPERT, ScopeKind.DOMAIN),
-    "imaging_expert": (Role.EXPERT, ScopeKind.DOMAIN),
-    "manager": (Role.MANAGEMENT, ScopeKind.TENANT),
-    "commission": (Role.COMMISSION, ScopeKind.TENANT),
-    "other_head": (Role.POLE_HEAD, ScopeKind.POLE),
-}
-
-
-@pytest.fixture
-def chain(tenant, make_user):  # type: ignore[no-untyped-def]
-    users = {name: make_user(tenant, full_name=name) for name in ROLES}
-    with tenant_context(tenant):
-        site = Establishment.objects.get()
-        pole = Pole.objects.create(establishment=site, code="P1", name="Pôle réanimation")
-        rea = FunctionalUnit.objects.create(
-            service=Service.objects.create(pole=pole, code="S1", name="Réanimation"),
-            code="1101",
-            name="Réa",
-        )
-        other = Pole.objects.create(establishment=site, code="P2", name="Pôle bloc")
-        biomedical, _ = ExpertiseDomain.objects.get_or_create(
-            code="biomedical", defaults={"name": "Biomédical"}
-        )
-        imaging, _ = ExpertiseDomain.objects.get_or_create(
-            code="imaging-test", defaults={"name": "Imagerie"}
-        )
-        targets = {
-            ScopeKind.UF: {"uf": rea},
-            ScopeKind.POLE: {"pole": pole},
-            ScopeKind.TENANT: {},
-        }
-        for name, (role, scope) in ROLES.items():
-            target = targets.get(scope, {})
-            if name == "other_head":
-                target = {"pole": other}
-            if scope == ScopeKind.DOMAIN:
-                target = {"domain": imaging if name == "imaging_expert" else biomedical}
-            RoleGrant.objects.create(user=users[name], role=role, scope=scope, **target)
-        admin = make_user(tenant)
-        RoleGrant.objects.create(user=admin, role=Role.TENANT_ADMIN, scope=ScopeKind.TENANT)
-        RoleGrant.objects.create(user=admin, role=Role.MANAGEMENT, scope=ScopeKind.TENANT)
-        today = datetime.date.today()
-        campaign = create_campaign(
-            name="Recensement",
-            nature="equipment",
-            year=today.year + 1,
-            opens=today - datetime.timedelta(days=1),
-            closes=today + datetime.timedelta(days=30),
-            establishments=[site],
-            by=admin,
-        )
-        request = save_draft(
-            by=users["requester"],
-            campaign=campaign,
-            uf=rea,
-            title="Respirateur",
-            parts=[PartInput("investment", 1, "30000")],
-        )
-        yield {
-            "users": users,
-            "request": request,
-            "campaign": campaign,
-            "biomedical": biomedical,
-            "imaging": imaging,
-        }
+from tenants.campaigns.services import Refused
 
 
 def test_a_request_goes_from_draft_to_the_commissions_grant(chain):
@@ -195,3 +121,110 @@ def test_a_closed_campaign_takes_no_submission(chain):
     with pytest.raises(Refused) as refused:
         workflow.submit(chain["request"], by=chain["users"]["requester"])
     assert refused.value.field == "campaign"
+
+
+def _to_arbitration(chain):  # type: ignore[no-untyped-def]
+    u, request = chain["users"], chain["request"]
+    request = workflow.submit(request, by=u["requester"])
+    request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    request = workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+    request = workflow.give_expert_opinion(request, by=u["expert"], favourable=True)
+    return workflow.validate(request, by=u["manager"])
+
+
+def test_each_step_notifies_the_people_who_may_do_the_next_one(chain):
+    from tenants.notifications.models import Notification
+
+    u, request = chain["users"], chain["request"]
+    workflow.submit(request, by=u["requester"])
+    # The head of this pôle is told; the head of another pôle is not.
+    assert list(Notification.objects.values_list("recipient__full_name", flat=True)) == [
+        "pole_head"
+    ]
+    note = Notification.objects.get()
+    assert note.url == f"/requests/{request.pk}/" and "Respirateur" in note.subject
+    request.refresh_from_db()
+    workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    workflow.dispatch(request, by=u["dispatcher"], domain=chain["imaging"])
+    # Dispatched to imaging: its expert is told, the biomedical expert is not.
+    latest = Notification.objects.order_by("-pk")[0]
+    assert latest.recipient == u["imaging_expert"]
+    assert not Notification.objects.filter(recipient=u["expert"]).exists()
+    workflow.ask_more_information(request, by=u["imaging_expert"], reason="Quel modèle ?")
+    latest = Notification.objects.order_by("-pk")[0]
+    assert latest.recipient == u["requester"] and latest.body == "Quel modèle ?"
+
+
+def test_a_refused_transition_notifies_nobody(chain):
+    from tenants.notifications.models import Notification
+
+    u, request = chain["users"], chain["request"]
+    request = workflow.submit(request, by=u["requester"])
+    before = Notification.objects.count()
+    with pytest.raises(Refused):
+        workflow.give_pole_opinion(request, by=u["other_head"], favourable=True)
+    assert Notification.objects.count() == before
+
+
+def test_a_grant_becomes_a_plan_line_that_remembers_its_request(chain):
+    from tenants.notifications.models import Notification
+    from tenants.plan.models import PlanLine
+
+    u = chain["users"]
+    request = _to_arbitration(chain)
+    assert not PlanLine.objects.exists()
+    request = workflow.arbitrate(
+        request, by=u["commission"], decision="granted", granted_amount="25000"
+    )
+    line = PlanLine.objects.get()
+    assert line.request == request and line.amount == Decimal("25000.00")
+    assert (line.year, line.uf, line.title) == (chain["campaign"].year, chain["rea"], "Respirateur")
+    # The requester hears the decision.
+    latest = Notification.objects.order_by("-pk")[0]
+    assert latest.recipient == u["requester"]
+    assert "Respirateur" in latest.subject
+
+
+def test_deferred_and_refused_requests_stay_out_of_the_plan(chain):
+    from tenants.plan.models import PlanLine
+
+    u = chain["users"]
+    request = _to_arbitration(chain)
+    workflow.arbitrate(request, by=u["commission"], decision="deferred", reason="Budget 2028")
+    assert not PlanLine.objects.exists()
+
+
+def test_the_expert_judges_each_part_of_a_composite_request(chain):
+    from tenants.campaigns.services import PartInput, save_draft
+
+    u, request = chain["users"], chain["request"]
+    request = save_draft(
+        by=u["requester"],
+        campaign=chain["campaign"],
+        uf=chain["rea"],
+        title="Respirateur et contrat",
+        parts=[PartInput("investment", 1, "30000"), PartInput("maintenance", 5, "2000")],
+        request=request,
+    )
+    request = workflow.submit(request, by=u["requester"])
+    request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    request = workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+    investment, maintenance = request.parts.all()
+    with pytest.raises(Refused) as refused:
+        workflow.give_expert_opinion(
+            request,
+            by=u["expert"],
+            favourable=True,
+            parts={investment.pk: (True, ""), maintenance.pk: (False, "")},
+        )
+    assert refused.value.field == f"parts[{maintenance.pk}].opinion"
+    request.refresh_from_db()
+    assert request.state == RequestState.DISPATCHED  # nothing changed
+    workflow.give_expert_opinion(
+        request,
+        by=u["expert"],
+        favourable=True,
+        parts={investment.pk: (True, ""), maintenance.pk: (False, "Contrat déjà au marché")},
+    )
+    maintenance.refresh_from_db()
+    assert (maintenance.favourable, maintenance.opinion) == (False, "Contrat déjà au marché")

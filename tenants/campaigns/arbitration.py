@@ -1,0 +1,283 @@
+"""The commission's session: the requests it must decide, ranked, against the envelopes.
+
+``session`` reads what the page and the XLSX show; ``decide_many`` applies the decisions the
+commission took on the page, all or nothing: one refused row and nothing is decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from tenants.accounts.models import User
+from tenants.campaigns.models import Campaign, EquipmentRequest, RequestEvent, RequestState, Step
+from tenants.campaigns.selectors import Consumption, envelope_consumption, with_costs
+from tenants.campaigns.services import Refused
+from tenants.campaigns.workflow import DECIDED, arbitrate, next_step
+from tenants.tables.xlsx import FORMATS
+
+
+@dataclass
+class Opinion:
+    favourable: bool
+    reason: str
+    by: str
+
+
+@dataclass
+class SessionRow:
+    rank: int
+    request: EquipmentRequest
+    cost: Decimal
+    opinions: dict[str, Opinion] = field(default_factory=dict)  # step -> latest opinion
+    envelopes: list[int] = field(default_factory=list)  # pks of the envelopes it draws on
+    decision_reason: str = ""
+
+    @property
+    def decided(self) -> bool:
+        return self.request.state in DECIDED
+
+
+@dataclass
+class Session:
+    campaign: Campaign
+    rows: list[SessionRow]
+    envelopes: list[Consumption]
+
+    @property
+    def waiting(self) -> list[SessionRow]:
+        return [row for row in self.rows if not row.decided]
+
+    @property
+    def total_requested(self) -> Decimal:
+        return sum((row.cost for row in self.rows), Decimal("0"))
+
+    @property
+    def total_granted(self) -> Decimal:
+        return sum(
+            (row.request.granted_amount or Decimal("0") for row in self.rows if row.decided),
+            Decimal("0"),
+        )
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((c.envelope.amount for c in self.envelopes), Decimal("0"))
+
+
+def session(campaign: Campaign) -> Session:
+    """Requests waiting for the commission, then those it decided, ranked: priority first,
+    then the opinions (favourable before unfavourable), then the cheaper."""
+    candidates = with_costs(
+        campaign.requests.filter(
+            state__in=[
+                RequestState.SUBMITTED,
+                RequestState.POLE_OPINION,
+                RequestState.DISPATCHED,
+                RequestState.EXPERTISED,
+                RequestState.VALIDATED,
+                *DECIDED,
+            ]
+        ).select_related("campaign", "uf__service__pole__establishment", "domain")
+    )
+    requests = [r for r in candidates if r.state in DECIDED or next_step(r) == Step.ARBITRATION]
+    opinions: dict[int, dict[str, Opinion]] = {}
+    events = (
+        RequestEvent.objects.filter(
+            request__in=[r.pk for r in requests],
+            action__in=[Step.POLE_OPINION, Step.EXPERTISE, "arbitrate"],
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    reasons: dict[int, str] = {}
+    for event in events:
+        if event.action == "arbitrate":
+            reasons[event.request_id] = event.reason
+            continue
+        opinions.setdefault(event.request_id, {})[event.action] = Opinion(
+            bool(event.data.get("favourable")), event.reason, str(event.actor)
+        )
+    consumption = envelope_consumption(campaign)
+    covered: dict[int, set[int]] = {}
+    for item in consumption:
+        for pk in campaign.requests.filter(item.envelope.covers()).values_list("pk", flat=True):
+            covered.setdefault(pk, set()).add(item.envelope.pk)
+
+    def rank_key(r: EquipmentRequest) -> tuple[Any, ...]:
+        unfavourable = sum(1 for o in opinions.get(r.pk, {}).values() if not o.favourable)
+        return (r.state in DECIDED, r.priority, unfavourable, r.cost, r.pk)  # type: ignore[attr-defined]
+
+    rows = [
+        SessionRow(
+            rank=index,
+            request=r,
+            cost=r.cost,  # type: ignore[attr-defined]
+            opinions=opinions.get(r.pk, {}),
+            envelopes=sorted(covered.get(r.pk, set())),
+            decision_reason=reasons.get(r.pk, "") if r.state in DECIDED else "",
+        )
+        for index, r in enumerate(sorted(requests, key=rank_key), start=1)
+    ]
+    return Session(campaign, rows, consumption)
+
+
+@dataclass(frozen=True)
+class Decision:
+    request_id: int
+    decision: str  # granted, deferred, refused
+    granted_amount: str = ""
+    reason: str = ""
+    expected_version: int | None = None
+
+
+class DecisionsRefused(Exception):
+    def __init__(self, problems: dict[int, Refused]) -> None:
+        super().__init__("; ".join(f"#{pk} {p}" for pk, p in problems.items()))
+        self.problems = problems
+
+
+def decide_many(campaign: Campaign, decisions: list[Decision], *, by: User) -> int:
+    """Apply the commission's decisions in one transaction; any refusal refuses them all,
+    each refusal kept against its request."""
+    problems: dict[int, Refused] = {}
+    with transaction.atomic():
+        requests = campaign.requests.in_bulk([d.request_id for d in decisions])
+        for decision in decisions:
+            request = requests.get(decision.request_id)
+            if request is None:
+                problems[decision.request_id] = Refused(
+                    "request", _("not a request of this campaign")
+                )
+                continue
+            try:
+                with transaction.atomic():
+                    arbitrate(
+                        request,
+                        by=by,
+                        decision=decision.decision,
+                        granted_amount=decision.granted_amount,
+                        reason=decision.reason,
+                        expected_version=decision.expected_version,
+                    )
+            except Refused as refused:
+                problems[decision.request_id] = refused
+        if problems:
+            transaction.set_rollback(True)
+    if problems:
+        raise DecisionsRefused(problems)
+    return len(decisions)
+
+
+def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | None = None) -> None:
+    """The workbook a commission expects: the ranked requests with opinions, costs and
+    decisions, their totals, and the envelopes with what is requested and granted."""
+    now = timezone.localtime(now or timezone.now())
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Arbitration")[:31]
+    bold = Font(bold=True)
+    sheet.append([current.campaign.name])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_("Session of %(date)s") % {"date": now.strftime("%d/%m/%Y %H:%M")}])
+    sheet.append([])
+    headers = [
+        _("Rank"),
+        _("No."),
+        _("Title"),
+        _("Establishment"),
+        _("Pôle"),
+        _("Service"),
+        _("UF"),
+        _("Priority"),
+        _("Head of pôle opinion"),
+        _("Expert opinion"),
+        _("Expertise domain"),
+        _("Estimated cost"),
+        _("Decision"),
+        _("Granted"),
+        _("Why"),
+    ]
+    sheet.append(headers)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = bold
+    for row in current.rows:
+        r = row.request
+        pole = r.uf.service.pole
+        sheet.append(
+            [
+                row.rank,
+                r.pk,
+                r.title,
+                pole.establishment.name,
+                pole.name,
+                r.uf.service.name,
+                r.uf.code,
+                r.get_priority_display(),
+                _opinion_text(row.opinions.get(Step.POLE_OPINION)),
+                _opinion_text(row.opinions.get(Step.EXPERTISE)),
+                r.domain.name if r.domain else "",
+                float(row.cost),
+                r.get_state_display() if row.decided else "",
+                float(r.granted_amount) if r.granted_amount is not None else None,
+                row.decision_reason,
+            ]
+        )
+        sheet.cell(sheet.max_row, 12).number_format = FORMATS["money"]
+        sheet.cell(sheet.max_row, 14).number_format = FORMATS["money"]
+    sheet.append([])
+    sheet.append(
+        [_("Total")]
+        + [""] * 10
+        + [float(current.total_requested), "", float(current.total_granted)]
+    )
+    total = sheet.max_row
+    for column in (12, 14):
+        sheet.cell(total, column).number_format = FORMATS["money"]
+    sheet.cell(total, 1).font = bold
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    for letter, width in zip(
+        "ABCDEFGHIJKLMNO", (6, 7, 40, 24, 24, 24, 8, 22, 30, 30, 18, 16, 12, 16, 40), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+
+    budget = workbook.create_sheet(_("Envelopes")[:31])
+    budget.append(
+        [_("Envelope"), _("Source"), _("Amount"), _("Requested"), _("Granted"), _("Remaining")]
+    )
+    for cell in budget[1]:
+        cell.font = bold
+    for item in current.envelopes:
+        envelope = item.envelope
+        budget.append(
+            [
+                str(envelope),
+                envelope.get_source_display(),
+                float(envelope.amount),
+                float(item.requested),
+                float(item.granted),
+                float(envelope.amount - item.granted),
+            ]
+        )
+        for column in range(3, 7):
+            budget.cell(budget.max_row, column).number_format = FORMATS["money"]
+    budget.column_dimensions["A"].width = 40
+    for letter in "BCDEF":
+        budget.column_dimensions[letter].width = 18
+    workbook.save(target)
+
+
+def _opinion_text(opinion: Opinion | None) -> str:
+    if opinion is None:
+        return ""
+    verdict = _("favourable") if opinion.favourable else _("unfavourable")
+    return f"{verdict} — {opinion.reason}" if opinion.reason else verdict

@@ -1,0 +1,76 @@
+"""Filters of the request and campaign lists (their values live in the URL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tenants.access.models import ExpertiseDomain
+from tenants.campaigns.models import Campaign, EquipmentRequest, Nature, Priority, RequestState
+from tenants.core.suggest import SuggestInput
+from tenants.structure.models import Establishment
+
+SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control form-control-sm"}),
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.all(), widget=SELECT
+    )
+    establishment = django_filters.ModelChoiceFilter(
+        label=_("Establishment"),
+        field_name="uf__service__pole__establishment",
+        queryset=Establishment.objects.all(),
+        widget=SELECT,
+    )
+    uf = django_filters.CharFilter(
+        label=_("UF"),
+        field_name="uf__code",
+        widget=SuggestInput("uf", attrs={"class": "form-control form-control-sm", "size": 8}),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=RequestState.choices, widget=SELECT
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, widget=SELECT
+    )
+    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Nature.choices, widget=SELECT)
+    domain = django_filters.ModelChoiceFilter(
+        label=_("Expertise domain"), queryset=ExpertiseDomain.objects.all(), widget=SELECT
+    )
+
+    class Meta:
+        model = EquipmentRequest
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        for word in value.split():
+            query = Q(title__icontains=word) | Q(argument__icontains=word)
+            if word.isdigit():
+                query |= Q(pk=int(word))
+            queryset = queryset.filter(query)
+        return queryset
+
+
+class CampaignFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(
+        label=_("Year"),
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "size": 6}),
+    )
+    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Nature.choices, widget=SELECT)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Campaign.Kind.choices, widget=SELECT
+    )
+
+    class Meta:
+        model = Campaign
+        fields: list[str] = []

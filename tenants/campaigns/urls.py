@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tenants.campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.campaign_list, name="campaign_list"),
+    path("new/", views.campaign_new, name="campaign_new"),
+    path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/arbitration/", views.arbitration_session, name="arbitration"),
+    path("<int:campaign_pk>/requests/new/", views.request_new, name="request_new"),
+]

@@ -1,0 +1,70 @@
+"""Upload, comment, download: each on an object the person may see, else 404."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tenants.accounts.models import User
+from tenants.documents import registry
+from tenants.documents.models import Document
+from tenants.documents.services import DocumentRefused, attach, comment
+
+
+def _target(request: HttpRequest, key: str, pk: int):  # type: ignore[no-untyped-def]
+    target = registry.visible_target(key, pk, request.user)
+    if target is None:
+        raise Http404("no such object")
+    return target
+
+
+def _back(target: object) -> HttpResponse:
+    return redirect(f"{target.get_absolute_url()}#attachments")  # type: ignore[attr-defined]
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    target = _target(request, key, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        refused = DocumentRefused("file", _("choose a file to add"))
+        context = {"target": target, "name": "", "refusal": refused}
+        return render(request, "documents/refused.html", context, status=400)
+    try:
+        attach(target, upload, by=cast(User, request.user))
+    except DocumentRefused as refused:
+        context = {"target": target, "name": upload.name, "refusal": refused}
+        return render(request, "documents/refused.html", context, status=400)
+    messages.success(request, f"{upload.name} ✓")
+    return _back(target)
+
+
+@login_required
+@require_POST
+def add_comment(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    target = _target(request, key, pk)
+    try:
+        comment(target, request.POST.get("text", ""), by=cast(User, request.user))
+    except DocumentRefused as refused:
+        context = {"target": target, "name": "", "refusal": refused}
+        return render(request, "documents/refused.html", context, status=400)
+    return _back(target)
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
+    key = registry.key_of_model(document.content_type.model_class())
+    if key is None or registry.visible_target(key, document.object_id, request.user) is None:
+        raise Http404("no such document")
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+    response["Content-Type"] = document.mime_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

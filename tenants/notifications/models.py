@@ -1,0 +1,26 @@
+"""A notification tells one person something waits for them (or was decided for them)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300)  # a path on the tenant's host
+    created = models.DateTimeField(_("sent"), auto_now_add=True)
+    read = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,26 @@
+"""Lines enter the plan when the commission grants a request."""
+
+from __future__ import annotations
+
+from tenants.accounts.models import User
+from tenants.campaigns.models import EquipmentRequest, RequestState
+from tenants.plan.models import PlanLine
+
+
+def add_granted_request(request: EquipmentRequest, *, by: User) -> PlanLine:
+    """The plan line of a granted request (called in the grant's transaction)."""
+    if request.state != RequestState.GRANTED or request.granted_amount is None:
+        raise ValueError("only a granted request, with its amount, enters the plan")
+    line, _created = PlanLine.objects.update_or_create(
+        request=request,
+        defaults={
+            "campaign": request.campaign,
+            "year": request.campaign.year,
+            "uf": request.uf,
+            "nature": request.nature,
+            "title": request.title,
+            "amount": request.granted_amount,
+            "created_by": by,
+        },
+    )
+    return line

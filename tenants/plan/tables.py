@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from tenants.plan.models import PlanLine
+from tenants.tables.columns import FrenchDateColumn, MoneyColumn
+from tenants.tables.listing import ListTable
+
+
+class PlanLineTable(ListTable):
+    year = tables.Column(verbose_name=_("year"))
+    request = tables.Column(
+        accessor="request_id",
+        linkify=lambda record: record.request.get_absolute_url(),
+        verbose_name=_("request no."),
+    )
+    title = tables.Column(verbose_name=_("title"))
+    campaign = tables.Column(accessor="campaign__name", verbose_name=_("campaign"))
+    uf_code = tables.Column(accessor="uf__code", verbose_name=_("UF"))
+    service = tables.Column(accessor="uf__service__name", verbose_name=_("service"))
+    pole = tables.Column(accessor="uf__service__pole__name", verbose_name=_("pôle"))
+    establishment = tables.Column(
+        accessor="uf__service__pole__establishment__name", verbose_name=_("establishment")
+    )
+    nature = tables.Column(verbose_name=_("nature"))
+    amount = MoneyColumn(verbose_name=_("granted"))
+    status = tables.Column(verbose_name=_("status"))
+    created = FrenchDateColumn(verbose_name=_("added"))
+
+    class Meta(ListTable.Meta):
+        model = PlanLine
+        fields = ()
+        empty_text = _("No line in the plan yet: granted requests come here.")
+
+
+PLAN_COLUMNS = ("year", "request", "title", "uf_code", "establishment", "amount", "status")

@@ -1,0 +1,106 @@
+"""Documents and comments on a request: what is accepted, and who may download."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.utils import translation
+from django_tenants.utils import tenant_context
+
+from tenants.documents.models import Comment, Document
+from tenants.documents.services import DocumentRefused, check_upload
+from tests.conftest import client_for, host_of
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PE = b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00"
+
+
+def xlsx_bytes() -> bytes:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Devis"  # type: ignore[index]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [
+        ("devis.pdf", PDF, "application/pdf"),
+        (
+            "devis.xlsx",
+            xlsx_bytes(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("notes.csv", "UF;Prix\n1101;12,50\n".encode("cp1252"), "text/csv"),
+    ],
+)
+def test_accepted_files_are_what_their_name_says(name, content, mime):
+    assert check_upload(SimpleUploadedFile(name, content)).mime_type == mime
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("devis.pdf", PE, "not a .pdf document"),  # a renamed executable
+        ("devis.exe", PE, "not accepted"),
+        ("notes.txt", PDF, "not text"),  # a PDF renamed .txt
+        ("photo.png", PDF, "not a .png document"),
+        ("vide.pdf", b"", "empty"),
+        ("sans-extension", PDF, "not accepted"),
+    ],
+)
+def test_refused_files_say_why(name, content, expected):
+    with translation.override("en"), pytest.raises(DocumentRefused) as refused:
+        check_upload(SimpleUploadedFile(name, content))
+    assert refused.value.field == "file" and expected in refused.value.reason
+
+
+@override_settings(DOCUMENT_MAX_BYTES=1024)
+def test_a_file_over_the_limit_is_refused():
+    with pytest.raises(DocumentRefused) as refused:
+        check_upload(SimpleUploadedFile("gros.pdf", PDF + b"0" * 2000))
+    # French by default: the limit and the size, as people read them.
+    assert refused.value.reason.replace("\xa0", " ") == "le fichier dépasse 1,0 Kio (2,0 Kio)"
+
+
+def test_a_document_is_uploaded_and_downloaded_only_by_who_sees_the_request(
+    tenant,
+    chain,
+):
+    u, request = chain["users"], chain["request"]
+    requester = client_for(host_of(tenant), u["requester"], tenant)
+    outsider = client_for(host_of(tenant), u["other_head"], tenant)
+    url = f"/documents/request/{request.pk}/upload/"
+    response = requester.post(url, {"file": SimpleUploadedFile("devis.pdf", PDF)})
+    assert response.status_code == 302
+    refused = requester.post(url, {"file": SimpleUploadedFile("devis.pdf", PE)})
+    assert refused.status_code == 400 and "devis.pdf" in refused.content.decode()
+    assert outsider.post(url, {"file": SimpleUploadedFile("x.pdf", PDF)}).status_code == 404
+    with tenant_context(tenant):
+        document = Document.objects.get()
+        assert document.file.name.startswith("t_alpha/documents/")  # stored per tenant
+        assert document.name == "devis.pdf"
+    page = requester.get(f"/requests/{request.pk}/").content.decode()
+    assert "devis.pdf" in page
+    download = requester.get(f"/documents/file/{document.pk}/")
+    assert download.status_code == 200
+    assert download.getvalue() == PDF
+    assert download["Content-Type"] == "application/pdf"
+    assert outsider.get(f"/documents/file/{document.pk}/").status_code == 404
+
+
+def test_comments_are_written_by_who_sees_the_request(tenant, chain):
+    u, request = chain["users"], chain["request"]
+    head = client_for(host_of(tenant), u["pole_head"], tenant)
+    outsider = client_for(host_of(tenant), u["other_head"], tenant)
+    url = f"/documents/request/{request.pk}/comment/"
+    assert head.post(url, {"text": "Voir le devis joint"}).status_code == 302
+    assert head.post(url, {"text": "   "}).status_code == 400
+    assert outsider.post(url, {"text": "Intrus"}).status_code == 404
+    with tenant_context(tenant):
+        assert list(Comment.objects.values_list("text", flat=True)) == ["Voir le devis joint"]
