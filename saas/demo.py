@@ -77,6 +77,11 @@ def load_demo() -> list[str]:
         with tenant_context(Tenant.objects.get(schema_name=schema_name_for(demo.subdomain))):
             if not Device.objects.exists():
                 done += load_demo_inventory(demo.subdomain)
+            if demo.subdomain == OIDC_TENANT:
+                # The GHT's open census, with one person per role and requests at every step.
+                from saas.demo_campaign import load_demo_campaign
+
+                done += load_demo_campaign(demo.subdomain)
     configure_demo_identity_provider()
     done += link_demo_tenants()
     return done

@@ -50,6 +50,18 @@ def oidc_port() -> int:
 
 
 STAFF_EMAIL = "staff@platform.localhost"
+# The GHT's census (saas/demo_campaign.py): one person per role, signing in with the password.
+# e-mail (before @), full name, role, scope kind, scope (a pôle code at the CHU, a domain code)
+CAMPAIGN_PEOPLE = (
+    ("cadre.chu", "Claire Cadre (demandeuse)", "requester", "establishment", ""),
+    ("chef.medecine", "Dr Paul Médecine (chef de pôle)", "pole_head", "pole", "P01"),
+    ("chef.urgences", "Dr Ursule Urgences (cheffe de pôle)", "pole_head", "pole", "P03"),
+    ("aiguilleur", "Alain Aiguilleur (dispatch)", "dispatcher", "tenant", ""),
+    ("biomed", "Bérénice Biomed (experte)", "expert", "domain", "biomedical"),
+    ("informatique", "Igor Info (expert)", "expert", "domain", "it"),
+    ("direction", "Diane Direction (direction)", "management", "tenant", ""),
+    ("commission", "Colette Commission (commission)", "commission", "tenant", ""),
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,8 @@ def print_welcome(port: int) -> None:
             f"    administrator: {demo.admin_email} / {DEMO_PASSWORD}",
         ]
         if demo.subdomain == OIDC_TENANT:
+            people = ", ".join(f"{key}@{demo.subdomain}.localhost" for key, *_ in CAMPAIGN_PEOPLE)
+            lines.append(f"    one person per role of the census (same password): {people}")
             subs = ", ".join(str(u["sub"]) for u in OIDC_USERS)
             lines.append(
                 f"    or 'Keycloak du GHT (démo)' on the login page, as one of: {subs}"
