@@ -67,10 +67,6 @@ class Session:
             Decimal("0"),
         )
 
-    @property
-    def budget(self) -> Decimal:
-        return sum((c.envelope.amount for c in self.envelopes), Decimal("0"))
-
 
 def session(campaign: Campaign) -> Session:
     """Requests waiting for the commission, then those it decided, ranked: priority first,

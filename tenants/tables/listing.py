@@ -160,7 +160,9 @@ def export_columns(resolved: ResolvedList) -> list[ExportColumn]:
         elif isinstance(model_field, models.IntegerField | models.FloatField):
             kind = "number"
         if model_field is not None and model_field.choices:
+            # Exported as their labels: text, even for a number with choices (a priority).
             labels = {value: str(label) for value, label in model_field.flatchoices}
+            kind = "text"
         kind = table.export_kinds.get(name, kind)
         header = capfirst(str(bound.header))
         out.append(ExportColumn(header, path, kind, labels, table.widths.get(name)))

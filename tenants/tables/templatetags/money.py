@@ -20,3 +20,14 @@ def euros(value: Any) -> str:
         return money(Decimal(str(value)))
     except InvalidOperation:
         return str(value)
+
+
+@register.filter
+def amount_input(value: Any) -> str:
+    """The value of an amount field, typed as a French person would: 19600,00."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(str(value)):.2f}".replace(".", ",")
+    except InvalidOperation:
+        return str(value)

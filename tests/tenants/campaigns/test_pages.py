@@ -310,3 +310,17 @@ def test_notifications_list_and_open(tenant, chain, web):
     with tenant_context(tenant):
         note.refresh_from_db()
         assert note.read is not None
+
+
+def test_the_request_list_exports_what_it_shows_with_costs_as_numbers(tenant, chain, web):
+    response = web["requester"].get("/requests/mine/?export=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.getvalue()))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = rows[0]
+    cost = rows[1][header.index("Coût estimé")]
+    assert rows[1][header.index("Intitulé")] == "Respirateur"
+    assert cost == 30000 and isinstance(cost, int | float)
+    # A number with choices goes out as its label (it once made the export fail).
+    assert rows[1][header.index("Priorité")] == "3 — normale"
+    assert book.active.cell(2, header.index("Coût estimé") + 1).number_format.startswith("#,##0.00")

@@ -1,5 +1,6 @@
-// The arbitration page's running totals: what each envelope (and the whole budget) would have
-// granted with the decisions chosen on the page, before they are recorded.
+// The arbitration page's running totals: what each envelope (and the session) would have
+// granted with the decisions chosen on the page, before they are recorded; an envelope
+// exceeded turns red.
 (function () {
   "use strict";
   const form = document.querySelector("[data-arbitration]");
@@ -31,7 +32,6 @@
     if (cell) {
       const running = parse(cell.dataset.granted) + total;
       cell.textContent = euros.format(running);
-      cell.classList.toggle("text-danger", running > parse(cell.dataset.budget));
     }
   }
   form.addEventListener("input", refresh);
