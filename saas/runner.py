@@ -266,6 +266,7 @@ BENCHMARKS = {
     "reference": "bench.reference",
     "inventory": "bench.inventory",
     "sync": "bench.sync",
+    "requests": "bench.requests",
 }
 
 

@@ -21,7 +21,7 @@ from tenants.accounts.models import User
 from tenants.campaigns.models import Campaign, EquipmentRequest, RequestEvent, RequestState, Step
 from tenants.campaigns.selectors import Consumption, envelope_consumption, with_costs
 from tenants.campaigns.services import Refused
-from tenants.campaigns.workflow import DECIDED, arbitrate, next_step
+from tenants.campaigns.workflow import DECIDED, STATE_AFTER, arbitrate
 from tenants.tables.xlsx import FORMATS
 
 
@@ -71,40 +71,40 @@ class Session:
 def session(campaign: Campaign) -> Session:
     """Requests waiting for the commission, then those it decided, ranked: priority first,
     then the opinions (favourable before unfavourable), then the cheaper."""
-    candidates = with_costs(
-        campaign.requests.filter(
-            state__in=[
-                RequestState.SUBMITTED,
-                RequestState.POLE_OPINION,
-                RequestState.DISPATCHED,
-                RequestState.EXPERTISED,
-                RequestState.VALIDATED,
-                *DECIDED,
-            ]
-        ).select_related("campaign", "uf__service__pole__establishment", "domain")
+    # The state a request is in when the commission is its next step, in this campaign.
+    steps = list(campaign.steps)
+    before = steps[steps.index(Step.ARBITRATION) - 1] if len(steps) > 1 else None
+    waiting = STATE_AFTER[Step(before)] if before else RequestState.SUBMITTED
+    requests = list(
+        with_costs(
+            campaign.requests.filter(state__in=[waiting, *DECIDED]).select_related(
+                "campaign", "uf__service__pole__establishment", "domain"
+            )
+        )
     )
-    requests = [r for r in candidates if r.state in DECIDED or next_step(r) == Step.ARBITRATION]
     opinions: dict[int, dict[str, Opinion]] = {}
     events = (
         RequestEvent.objects.filter(
-            request__in=[r.pk for r in requests],
+            request__campaign=campaign,
+            request__state__in=[waiting, *DECIDED],
             action__in=[Step.POLE_OPINION, Step.EXPERTISE, "arbitrate"],
         )
-        .select_related("actor")
         .order_by("at", "pk")
+        .values_list("request_id", "action", "reason", "data", "actor__full_name", "actor__email")
     )
     reasons: dict[int, str] = {}
-    for event in events:
-        if event.action == "arbitrate":
-            reasons[event.request_id] = event.reason
+    for request_id, action, reason, data, name, email in events:
+        if action == "arbitrate":
+            reasons[request_id] = reason
             continue
-        opinions.setdefault(event.request_id, {})[event.action] = Opinion(
-            bool(event.data.get("favourable")), event.reason, str(event.actor)
+        opinions.setdefault(request_id, {})[action] = Opinion(
+            bool(data.get("favourable")), reason, name or email
         )
     consumption = envelope_consumption(campaign)
     covered: dict[int, set[int]] = {}
     for item in consumption:
-        for pk in campaign.requests.filter(item.envelope.covers()).values_list("pk", flat=True):
+        covers = campaign.requests.filter(item.envelope.covers(), state__in=[waiting, *DECIDED])
+        for pk in covers.values_list("pk", flat=True):
             covered.setdefault(pk, set()).add(item.envelope.pk)
 
     def rank_key(r: EquipmentRequest) -> tuple[Any, ...]:
@@ -206,7 +206,10 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = bold
+    # Rows are counted here: openpyxl's max_row scans every cell, once per row it is O(n²).
+    line = header_row
     for row in current.rows:
+        line += 1
         r = row.request
         pole = r.uf.service.pole
         sheet.append(
@@ -228,15 +231,15 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
                 row.decision_reason,
             ]
         )
-        sheet.cell(sheet.max_row, 12).number_format = FORMATS["money"]
-        sheet.cell(sheet.max_row, 14).number_format = FORMATS["money"]
+        sheet.cell(line, 12).number_format = FORMATS["money"]
+        sheet.cell(line, 14).number_format = FORMATS["money"]
     sheet.append([])
     sheet.append(
         [_("Total")]
         + [""] * 10
         + [float(current.total_requested), "", float(current.total_granted)]
     )
-    total = sheet.max_row
+    total = line + 2
     for column in (12, 14):
         sheet.cell(total, column).number_format = FORMATS["money"]
     sheet.cell(total, 1).font = bold

@@ -31,6 +31,7 @@ from tenants.access.permissions import (
 )
 from tenants.accounts.models import User
 from tenants.campaigns.models import (
+    Campaign,
     EquipmentRequest,
     RequestEvent,
     RequestPart,
@@ -369,24 +370,36 @@ def ask_more_information(
 
 
 def waiting_for(user: User) -> QuerySet[EquipmentRequest]:
-    """The requests waiting for a step this user may do, on the user's scopes."""
-    keep = Q(pk__in=[])
-    for step, action in ACTION_OF.items():
-        done_state = [RequestState.SUBMITTED] + [
-            state for s, state in STATE_AFTER.items() if s != step
-        ]
-        scoped = scope_filter(user, action, "uf")
-        if step == Step.EXPERTISE:
-            # Experts see what reached their domain (or every domain with a tenant-wide role).
-            domains = [g.domain_id for g in grants_of(user) if g.role in ALLOWED_ROLES[action]]
-            if None not in domains:
-                scoped = Q(domain_id__in=domains)
-        candidates = EquipmentRequest.objects.filter(scoped, state__in=done_state)
-        keep |= Q(
-            pk__in=[r.pk for r in candidates.select_related("campaign") if next_step(r) == step]
-        )
-    mine = Q(requested_by=user, state=RequestState.MORE_INFORMATION)
-    return EquipmentRequest.objects.filter(keep | mine).select_related("campaign", "uf")
+    """The requests waiting for a step this user may do, on the user's scopes; and the user's
+    own requests asked for more information.
+
+    One query: each campaign chooses its steps, so for each campaign and each of its steps the
+    user may do, the filter keeps the requests in the state that step follows.
+    """
+    keep = Q(requested_by=user, state=RequestState.MORE_INFORMATION)
+    scopes = {step: _step_scope(user, step) for step in ACTION_OF}
+    if not any(scope is not None for scope in scopes.values()):
+        return EquipmentRequest.objects.filter(keep).select_related("campaign", "uf")
+    for campaign_id, steps in Campaign.objects.values_list("pk", "steps"):
+        previous: str = RequestState.SUBMITTED
+        for step in steps:
+            scope = scopes.get(Step(step))
+            if scope is not None:
+                keep |= Q(campaign_id=campaign_id, state=previous) & scope
+            previous = STATE_AFTER.get(Step(step), "")
+    return EquipmentRequest.objects.filter(keep).select_related("campaign", "uf")
+
+
+def _step_scope(user: User, step: Step) -> Q | None:
+    """The requests this user may do ``step`` on (None: the user may not do it at all)."""
+    action = ACTION_OF[step]
+    if not has_permission(user, action):
+        return None
+    if step == Step.EXPERTISE:
+        # Experts see what reached their domain (or every domain with a tenant-wide role).
+        domains = [g.domain_id for g in grants_of(user) if g.role in ALLOWED_ROLES[action]]
+        return Q() if None in domains else Q(domain_id__in=domains)
+    return scope_filter(user, action, "uf")
 
 
 def available_actions(request: EquipmentRequest, user: User) -> list[str]:

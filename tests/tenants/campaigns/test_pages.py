@@ -292,6 +292,10 @@ def test_the_session_ranks_requests_and_its_bulk_decisions_are_all_or_nothing(
     by_title = {row[2]: row for row in rows[4:] if row and row[2]}
     assert by_title["Respirateur"][11] == 30000 and by_title["Respirateur"][13] == 28000
     assert by_title["Lit"][14] == "Pas prioritaire cette année"
+    total = next(row for row in rows if row and row[0] == "Total")
+    assert (total[11], total[13]) == (53000, 36000)  # asked in the session, granted
+    total_row = rows.index(total) + 1
+    assert book.worksheets[0].cell(total_row, 14).number_format.startswith("#,##0.00")
     envelopes = list(book.worksheets[1].iter_rows(values_only=True))
     # Requested counts what is not refused: 30 000 + 8 000.
     assert envelopes[1][2:] == (50000, 38000, 36000, 14000)
