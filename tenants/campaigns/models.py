@@ -189,6 +189,15 @@ class EquipmentRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A request the commission deferred, carried into a later campaign as a new draft.
+    carried_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # Bumped by every change: an edit or a transition made on an older version is refused.
@@ -228,6 +237,7 @@ ACTION_LABELS = {
     "validate": _("validated by management"),
     "arbitrate": _("commission decision"),
     "ask_more_information": _("more information asked"),
+    "carry_over": _("carried over to a later campaign"),
 }
 
 

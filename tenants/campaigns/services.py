@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from tenants.campaigns.models import (
     Envelope,
     EquipmentRequest,
     Nature,
+    RequestEvent,
     RequestPart,
     RequestState,
     Step,
@@ -249,3 +250,58 @@ def _replaced_devices(numbers: list[str]) -> list[Device]:
             "replaces", _("no device numbered %(number)r in the inventory") % {"number": missing[0]}
         )
     return [found[n] for n in wanted]
+
+
+def campaigns_to_carry_into(request: EquipmentRequest) -> QuerySet[Campaign]:
+    """Open campaigns of the same nature, other than its own, covering its establishment."""
+    today = timezone.localdate()
+    return (
+        Campaign.objects.filter(
+            nature=request.nature,
+            opens__lte=today,
+            closes__gte=today,
+            establishments=request.uf.service.pole.establishment_id,
+        )
+        .exclude(pk=request.campaign_id)
+        .order_by("-year", "name")
+    )
+
+
+@transaction.atomic
+def carry_over(request: EquipmentRequest, *, to: Campaign, by: User) -> EquipmentRequest:
+    """A deferred request starts again as a draft of a later campaign, with its parts, the
+    devices it replaces and its argument; both remember each other."""
+    request = EquipmentRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != RequestState.DEFERRED:
+        raise Refused("state", _("only a request the commission deferred is carried over"))
+    if EquipmentRequest.objects.filter(carried_from=request).exists():
+        raise Refused("state", _("this request was already carried over"))
+    if not campaigns_to_carry_into(request).filter(pk=to.pk).exists():
+        raise Refused(
+            "campaign", _("choose an open campaign of the same nature covering its establishment")
+        )
+    carried = save_draft(
+        by=by,
+        campaign=to,
+        uf=request.uf,
+        title=request.title,
+        parts=[
+            PartInput(p.kind, p.quantity, p.unit_price, p.description) for p in request.parts.all()
+        ],
+        argument=request.argument,
+        priority=request.priority,
+        nomenclature_code=request.nomenclature_code,
+        reference_model=request.reference_model,
+        replaces=list(request.replaces.values_list("inventory_number", flat=True)),
+    )
+    carried.carried_from = request
+    carried.save(update_fields=["carried_from"])
+    RequestEvent.objects.create(
+        request=request,
+        action="carry_over",
+        from_state=request.state,
+        to_state=request.state,
+        actor=by,
+        data={"request": carried.pk, "campaign": to.name},
+    )
+    return carried

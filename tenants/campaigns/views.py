@@ -36,6 +36,8 @@ from tenants.campaigns.services import (
     Refused,
     add_envelope,
     campaign_is_open,
+    campaigns_to_carry_into,
+    carry_over,
     create_campaign,
     save_draft,
 )
@@ -371,6 +373,8 @@ def _detail_context(request: HttpRequest, item: EquipmentRequest) -> dict[str, A
         if item.state == RequestState.GRANTED
         else None,
         "decisions": [(s, RequestState(s).label) for s in workflow.DECIDED],
+        "carry_campaigns": campaigns_to_carry_into(item) if "carry_over" in actions else [],
+        "carried_to": EquipmentRequest.objects.filter(carried_from=item).first(),
     }
 
 
@@ -424,6 +428,16 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             case "ask_more_information":
                 workflow.ask_more_information(item, reason=reason, **common)
+            case "carry_over":
+                target = Campaign.objects.filter(pk=_int(post.get("campaign")) or 0).first()
+                if target is None:
+                    raise Refused("campaign", _("choose a campaign"))
+                carried = carry_over(item, to=target, by=_user(request))
+                messages.success(
+                    request,
+                    _("Carried over: a new draft in %(campaign)s.") % {"campaign": target.name},
+                )
+                return redirect(carried)
             case _:
                 raise Refused("action", _("unknown action %(name)r") % {"name": name})
     except Refused as refused:

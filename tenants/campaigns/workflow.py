@@ -38,7 +38,12 @@ from tenants.campaigns.models import (
     RequestState,
     Step,
 )
-from tenants.campaigns.services import Refused, campaign_is_open, money
+from tenants.campaigns.services import (
+    Refused,
+    campaign_is_open,
+    campaigns_to_carry_into,
+    money,
+)
 from tenants.notifications.services import notify
 
 # The state a request is in once each step is done, and the action that does each step.
@@ -406,6 +411,15 @@ def available_actions(request: EquipmentRequest, user: User) -> list[str]:
     """What this user may do on this request now: the detail page shows these forms only
     (the transitions check again: a page may be stale)."""
     found = []
+    if request.state == RequestState.DEFERRED:
+        carried = EquipmentRequest.objects.filter(carried_from=request).exists()
+        if (
+            not carried
+            and has_permission(user, Action.DRAFT_REQUEST, request)
+            and campaigns_to_carry_into(request).exists()
+        ):
+            found.append("carry_over")
+        return found
     if request.state in (RequestState.DRAFT, RequestState.MORE_INFORMATION):
         if campaign_is_open(request.campaign) and has_permission(
             user, Action.DRAFT_REQUEST, request

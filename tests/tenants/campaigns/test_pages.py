@@ -328,3 +328,34 @@ def test_the_request_list_exports_what_it_shows_with_costs_as_numbers(tenant, ch
     # A number with choices goes out as its label (it once made the export fail).
     assert rows[1][header.index("Priorité")] == "3 — normale"
     assert book.active.cell(2, header.index("Coût estimé") + 1).number_format.startswith("#,##0.00")
+
+
+def test_a_deferred_request_is_carried_over_from_its_page(tenant, chain, web, session):
+    breathing = session[0]
+    with tenant_context(tenant):
+        workflow.arbitrate(
+            breathing, by=chain["users"]["commission"], decision="deferred", reason="2028"
+        )
+        today = datetime.date.today()
+        later = Campaign.objects.create(
+            name="Recensement 2028",
+            nature="equipment",
+            year=today.year + 2,
+            opens=today,
+            closes=today + datetime.timedelta(days=30),
+        )
+        later.establishments.set([chain["site"]])
+    page = web["requester"].get(f"/requests/{breathing.pk}/").content.decode()
+    assert 'data-action="carry_over"' in page and "Recensement 2028" in page
+    moved = web["requester"].post(
+        f"/requests/{breathing.pk}/act/", {"action": "carry_over", "campaign": str(later.pk)}
+    )
+    assert moved.status_code == 302
+    with tenant_context(tenant):
+        carried = EquipmentRequest.objects.get(carried_from=breathing)
+    assert moved["Location"] == f"/requests/{carried.pk}/"
+    again = web["requester"].post(
+        f"/requests/{breathing.pk}/act/", {"action": "carry_over", "campaign": str(later.pk)}
+    )
+    assert again.status_code == 400 and 'data-refusal="state"' in again.content.decode()
+    assert "data-carried-to" in web["requester"].get(f"/requests/{breathing.pk}/").content.decode()

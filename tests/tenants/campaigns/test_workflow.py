@@ -228,3 +228,47 @@ def test_the_expert_judges_each_part_of_a_composite_request(chain):
     )
     maintenance.refresh_from_db()
     assert (maintenance.favourable, maintenance.opinion) == (False, "Contrat déjà au marché")
+
+
+def test_a_deferred_request_is_carried_into_a_later_campaign_once(chain):
+    import datetime
+
+    from tenants.campaigns.models import Campaign, EquipmentRequest
+    from tenants.campaigns.services import carry_over
+
+    u = chain["users"]
+    request = _to_arbitration(chain)
+    today = datetime.date.today()
+    later = Campaign.objects.create(
+        name="Recensement suivant",
+        nature="equipment",
+        year=today.year + 2,
+        opens=today,
+        closes=today + datetime.timedelta(days=60),
+    )
+    later.establishments.set([chain["site"]])
+    with pytest.raises(Refused) as refused:  # not deferred yet
+        carry_over(request, to=later, by=u["requester"])
+    assert refused.value.field == "state"
+    request = workflow.arbitrate(request, by=u["commission"], decision="deferred", reason="2028")
+    works = Campaign.objects.create(
+        name="Travaux", nature="works", year=today.year + 2, opens=today, closes=today
+    )
+    works.establishments.set([chain["site"]])
+    with pytest.raises(Refused) as refused:
+        carry_over(request, to=works, by=u["requester"])
+    assert refused.value.field == "campaign"
+    with pytest.raises(Refused) as refused:  # someone of another pôle
+        carry_over(request, to=later, by=u["other_head"])
+    assert refused.value.field == "uf"
+    assert workflow.available_actions(request, u["requester"]) == ["carry_over"]
+    carried = carry_over(request, to=later, by=u["requester"])
+    assert (carried.campaign, carried.state, carried.carried_from) == (later, "draft", request)
+    assert [(p.kind, p.unit_price) for p in carried.parts.all()] == [
+        (p.kind, p.unit_price) for p in request.parts.all()
+    ]
+    assert request.events.last().action == "carry_over"
+    with pytest.raises(Refused):
+        carry_over(request, to=later, by=u["requester"])
+    assert EquipmentRequest.objects.filter(carried_from=request).count() == 1
+    assert workflow.available_actions(request, u["requester"]) == []
