@@ -55,6 +55,27 @@ def envelope_consumption(campaign: Campaign) -> list[Consumption]:
     return result
 
 
+def envelopes_of(request: EquipmentRequest) -> list[Consumption]:
+    """The consumption of the envelopes this request draws on (its establishment's, its
+    pôle's, its service's)."""
+    service = request.uf.service
+    mine = {
+        ("establishment", service.pole.establishment_id),
+        ("pole", service.pole_id),
+        ("service", service.pk),
+    }
+    return [
+        item
+        for item in envelope_consumption(request.campaign)
+        if {
+            ("establishment", item.envelope.establishment_id),
+            ("pole", item.envelope.pole_id),
+            ("service", item.envelope.service_id),
+        }
+        & mine
+    ]
+
+
 # Who sees a request: its author; whoever holds a role of the chain on its UF's place in the
 # structure; the experts of the domain it was dispatched to; the tenant's administrators.
 STRUCTURE_ACTIONS = (

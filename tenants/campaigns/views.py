@@ -30,7 +30,12 @@ from tenants.campaigns.forms import (
     part_formset,
 )
 from tenants.campaigns.models import Campaign, EquipmentRequest, RequestState, Step
-from tenants.campaigns.selectors import envelope_consumption, visible_requests, with_costs
+from tenants.campaigns.selectors import (
+    envelope_consumption,
+    envelopes_of,
+    visible_requests,
+    with_costs,
+)
 from tenants.campaigns.services import (
     PartInput,
     Refused,
@@ -375,6 +380,7 @@ def _detail_context(request: HttpRequest, item: EquipmentRequest) -> dict[str, A
         "decisions": [(s, RequestState(s).label) for s in workflow.DECIDED],
         "carry_campaigns": campaigns_to_carry_into(item) if "carry_over" in actions else [],
         "carried_to": EquipmentRequest.objects.filter(carried_from=item).first(),
+        "envelopes": envelopes_of(item),
     }
 
 

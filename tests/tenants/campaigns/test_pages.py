@@ -216,6 +216,10 @@ def test_campaigns_are_created_and_their_envelopes_warn_when_exceeded(tenant, ch
         workflow.submit(chain["request"], by=chain["users"]["requester"])
     page = web["admin"].get(f"/campaigns/{campaign.pk}/").content.decode()
     assert 'data-over="requested"' in page  # 30 000 € asked of a 20 000 € envelope
+    # The request's own page shows the envelope it draws on, exceeded.
+    detail = web["requester"].get(f"/requests/{chain['request'].pk}/").content.decode()
+    envelopes = detail[detail.index("data-envelopes") :]
+    assert "Pôle réanimation" in envelopes and "table-warning" in envelopes
 
 
 @pytest.fixture
