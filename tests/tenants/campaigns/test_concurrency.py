@@ -43,7 +43,7 @@ def test_two_commission_members_granting_at_once_make_one_plan_line(
 
         def connect() -> None:
             connection.settings_dict["NAME"] = database
-            connection.set_tenant(alpha)
+            connection.set_tenant(alpha)  # type: ignore[attr-defined]
 
         outcomes: dict[str, object] = {}
 
