@@ -56,6 +56,49 @@ def money(value: Any, field: str) -> Decimal:
     return amount
 
 
+@dataclass(frozen=True)
+class CampaignInput:
+    name: str
+    nature: str
+    year: int
+    opens: date
+    closes: date
+    establishments: list[Establishment]
+    steps: list[str] | None = None
+    kind: str = Campaign.Kind.CENSUS
+
+
+def _checked(data: CampaignInput, by: User) -> dict[str, Any]:
+    """The campaign's fields, or the refusal of the first one at fault."""
+    if not has_permission(by, Action.MANAGE_CAMPAIGNS):
+        raise Refused("by", _("only management and administrators open campaigns"))
+    if not data.name.strip():
+        raise Refused("name", _("required"))
+    if data.nature not in Nature.values:
+        raise Refused("nature", _("one of %(values)s") % {"values": ", ".join(Nature.values)})
+    if data.kind not in Campaign.Kind.values:
+        raise Refused("kind", _("one of %(values)s") % {"values": ", ".join(Campaign.Kind.values)})
+    if data.closes < data.opens:
+        raise Refused("closes", _("cannot come before the opening date"))
+    if not data.establishments:
+        raise Refused("establishments", _("a campaign covers at least one establishment"))
+    chosen = list(Step.values) if data.steps is None else data.steps
+    unknown = [s for s in chosen if s not in Step.values]
+    if unknown:
+        raise Refused("steps", _("unknown step %(step)r") % {"step": unknown[0]})
+    if Step.ARBITRATION not in chosen:
+        raise Refused("steps", _("the commission's arbitration cannot be skipped"))
+    return {
+        "name": data.name.strip(),
+        "kind": data.kind,
+        "nature": data.nature,
+        "year": data.year,
+        "opens": data.opens,
+        "closes": data.closes,
+        "steps": [s for s in Step.values if s in chosen],  # always in the chain's order
+    }
+
+
 def create_campaign(
     *,
     name: str,
@@ -68,34 +111,50 @@ def create_campaign(
     kind: str = Campaign.Kind.CENSUS,
     by: User,
 ) -> Campaign:
-    if not has_permission(by, Action.MANAGE_CAMPAIGNS):
-        raise Refused("by", _("only management and administrators open campaigns"))
-    if not name.strip():
-        raise Refused("name", _("required"))
-    if nature not in Nature.values:
-        raise Refused("nature", _("one of %(values)s") % {"values": ", ".join(Nature.values)})
-    if closes < opens:
-        raise Refused("closes", _("cannot come before the opening date"))
-    if not establishments:
-        raise Refused("establishments", _("a campaign covers at least one establishment"))
-    chosen = list(Step.values) if steps is None else steps
-    unknown = [s for s in chosen if s not in Step.values]
-    if unknown:
-        raise Refused("steps", _("unknown step %(step)r") % {"step": unknown[0]})
-    if Step.ARBITRATION not in chosen:
-        raise Refused("steps", _("the commission's arbitration cannot be skipped"))
-    ordered = [s for s in Step.values if s in chosen]  # always in the chain's order
+    """Open a campaign."""
+    data = CampaignInput(name, nature, year, opens, closes, establishments, steps, kind)
+    checked = _checked(data, by)
     with transaction.atomic():
-        campaign = Campaign.objects.create(
-            name=name.strip(),
-            kind=kind,
-            nature=nature,
-            year=year,
-            opens=opens,
-            closes=closes,
-            steps=ordered,
+        campaign = Campaign.objects.create(**checked)
+        campaign.establishments.set(data.establishments)
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(
+    campaign: Campaign,
+    *,
+    name: str,
+    nature: str,
+    year: int,
+    opens: date,
+    closes: date,
+    establishments: list[Establishment],
+    steps: list[str] | None = None,
+    kind: str = Campaign.Kind.CENSUS,
+    by: User,
+) -> Campaign:
+    """Change a campaign: its dates and name at any time (a census extended a week); its
+    nature and steps only while no request has been sent (requests on their way follow the
+    steps they started with); an establishment only while none of its requests is in it."""
+    data = CampaignInput(name, nature, year, opens, closes, establishments, steps, kind)
+    checked = _checked(data, by)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    sent = campaign.requests.exclude(state=RequestState.DRAFT)
+    if checked["steps"] != list(campaign.steps) and sent.exists():
+        raise Refused("steps", _("requests were sent: their steps can no longer change"))
+    if checked["nature"] != campaign.nature and campaign.requests.exists():
+        raise Refused("nature", _("the campaign has requests: its nature can no longer change"))
+    kept = {e.pk for e in data.establishments}
+    dropped = campaign.requests.exclude(uf__service__pole__establishment__in=kept)
+    if dropped.exists():
+        raise Refused(
+            "establishments",
+            _("an establishment left out still has requests in this campaign"),
         )
-        campaign.establishments.set(establishments)
+    Campaign.objects.filter(pk=campaign.pk).update(**checked)
+    campaign.establishments.set(data.establishments)
+    campaign.refresh_from_db()
     return campaign
 
 
@@ -128,6 +187,12 @@ def add_envelope(
         label=label,
         **{target: scope},
     )
+
+
+def remove_envelope(envelope: Envelope, *, by: User) -> None:
+    if not has_permission(by, Action.MANAGE_CAMPAIGNS):
+        raise Refused("by", _("only management and administrators set envelopes"))
+    envelope.delete()
 
 
 @dataclass(frozen=True)

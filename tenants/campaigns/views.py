@@ -29,7 +29,7 @@ from tenants.campaigns.forms import (
     RequestForm,
     part_formset,
 )
-from tenants.campaigns.models import Campaign, EquipmentRequest, RequestState, Step
+from tenants.campaigns.models import Campaign, Envelope, EquipmentRequest, RequestState, Step
 from tenants.campaigns.selectors import (
     envelope_consumption,
     envelopes_of,
@@ -44,7 +44,9 @@ from tenants.campaigns.services import (
     campaigns_to_carry_into,
     carry_over,
     create_campaign,
+    remove_envelope,
     save_draft,
+    update_campaign,
 )
 from tenants.campaigns.tables import (
     CAMPAIGN_COLUMNS,
@@ -160,31 +162,68 @@ def campaign_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@permission_required(Action.MANAGE_CAMPAIGNS)
-def campaign_new(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None)
+def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+    initial = {}
+    if campaign is not None:
+        initial = {
+            "name": campaign.name,
+            "kind": campaign.kind,
+            "nature": campaign.nature,
+            "year": campaign.year,
+            "opens": campaign.opens,
+            "closes": campaign.closes,
+            "establishments": list(campaign.establishments.all()),
+            "steps": list(campaign.steps),
+        }
+    form = CampaignForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "nature": data["nature"],
+            "year": data["year"],
+            "opens": data["opens"],
+            "closes": data["closes"],
+            "establishments": list(data["establishments"]),
+            "steps": data["steps"],
+            "by": _user(request),
+        }
         try:
-            campaign = create_campaign(
-                name=data["name"],
-                kind=data["kind"],
-                nature=data["nature"],
-                year=data["year"],
-                opens=data["opens"],
-                closes=data["closes"],
-                establishments=list(data["establishments"]),
-                steps=data["steps"],
-                by=_user(request),
-            )
+            if campaign is None:
+                saved = create_campaign(**fields)
+                message = _("Campaign “%(name)s” created.")
+            else:
+                saved = update_campaign(campaign, **fields)
+                message = _("Campaign “%(name)s” changed.")
         except Refused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.reason)
         else:
-            messages.success(request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
-            return redirect(campaign)
+            messages.success(request, message % {"name": saved.name})
+            return redirect(saved)
+    context = {"form": form, "campaign": campaign}
     return render(
-        request, "campaigns/campaign_form.html", {"form": form}, status=400 if form.errors else 200
+        request, "campaigns/campaign_form.html", context, status=400 if form.errors else 200
     )
+
+
+@permission_required(Action.MANAGE_CAMPAIGNS)
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    return _campaign_form(request, None)
+
+
+@permission_required(Action.MANAGE_CAMPAIGNS)
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _campaign_form(request, get_object_or_404(Campaign, pk=pk))
+
+
+@permission_required(Action.MANAGE_CAMPAIGNS)
+@require_POST
+def envelope_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    envelope = get_object_or_404(Envelope, pk=pk)
+    remove_envelope(envelope, by=_user(request))
+    messages.success(request, _("Envelope removed."))
+    return redirect(envelope.campaign)
 
 
 @login_required

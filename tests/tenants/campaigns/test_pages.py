@@ -363,3 +363,56 @@ def test_a_deferred_request_is_carried_over_from_its_page(tenant, chain, web, se
     )
     assert again.status_code == 400 and 'data-refusal="state"' in again.content.decode()
     assert "data-carried-to" in web["requester"].get(f"/requests/{breathing.pk}/").content.decode()
+
+
+def test_a_campaign_is_extended_but_its_steps_stay_once_requests_are_sent(tenant, chain, web):
+    campaign = chain["campaign"]
+    closes, steps = campaign.closes, list(campaign.steps)
+    with tenant_context(tenant):
+        other_site = type(chain["site"]).objects.create(
+            name="Site B",
+            finess="800000051",
+            legal_entity_name="A",
+            legal_entity_finess="800000044",
+        )
+        workflow.submit(chain["request"], by=chain["users"]["requester"])
+    form = {
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "nature": campaign.nature,
+        "year": str(campaign.year),
+        "opens": campaign.opens.strftime("%d/%m/%Y"),
+        "closes": (campaign.closes + datetime.timedelta(days=7)).strftime("%d/%m/%Y"),
+        "establishments": [str(chain["site"].pk), str(other_site.pk)],
+        "steps": list(campaign.steps),
+    }
+    url = f"/campaigns/{campaign.pk}/edit/"
+    assert web["requester"].post(url, form).status_code == 403
+    assert web["admin"].get(url).status_code == 200
+    assert web["admin"].post(url, form).status_code == 302
+    with tenant_context(tenant):
+        campaign.refresh_from_db()
+        assert campaign.closes == closes + datetime.timedelta(days=7)
+        assert campaign.establishments.count() == 2
+    fewer_steps = web["admin"].post(url, {**form, "steps": ["expertise", "arbitration"]})
+    assert fewer_steps.status_code == 400
+    assert 'data-field="steps"' in fewer_steps.content.decode()
+    left_out = web["admin"].post(url, {**form, "establishments": [str(other_site.pk)]})
+    assert left_out.status_code == 400
+    with tenant_context(tenant):
+        campaign.refresh_from_db()
+        assert campaign.steps == steps
+        assert campaign.establishments.count() == 2
+
+
+def test_an_envelope_is_removed_by_management_only(tenant, chain, web):
+    with tenant_context(tenant):
+        envelope = add_envelope(
+            chain["campaign"], chain["pole"], "1000", "own_funds", by=chain["admin"]
+        )
+    url = f"/campaigns/envelopes/{envelope.pk}/remove/"
+    assert web["requester"].post(url).status_code == 403
+    assert web["admin"].get(url).status_code == 405
+    assert web["admin"].post(url).status_code == 302
+    with tenant_context(tenant):
+        assert not Envelope.objects.filter(pk=envelope.pk).exists()
