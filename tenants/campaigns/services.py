@@ -257,9 +257,13 @@ def save_draft(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> EquipmentRequest:
-    """Create a draft request, or change one (its author's, still a draft, not changed since
-    ``expected_version``: two people editing at once cannot both succeed)."""
-    if not campaign_is_open(campaign, today):
+    """Create a draft request, or change one (still a draft, or asked for more information,
+    not changed since ``expected_version``: two people editing at once cannot both succeed).
+
+    The campaign's dates bound new requests; answering a question stays possible after the
+    census closed (the experts' questions come after it)."""
+    answering = request is not None and request.state == RequestState.MORE_INFORMATION
+    if not answering and not campaign_is_open(campaign, today):
         raise Refused("campaign", _("this campaign is not open for requests"))
     if not campaign.establishments.filter(pk=uf.service.pole.establishment_id).exists():
         raise Refused("uf", _("this UF's establishment is not part of the campaign"))

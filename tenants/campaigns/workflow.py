@@ -181,8 +181,8 @@ def submit(
     request = _locked(request, expected_version)
     if request.state not in (RequestState.DRAFT, RequestState.MORE_INFORMATION):
         raise Refused("state", _("only a draft, or a request asked for more information, is sent"))
-    if not campaign_is_open(request.campaign):
-        raise Refused("campaign", _("this campaign is closed"))
+    if request.state == RequestState.DRAFT and not campaign_is_open(request.campaign):
+        raise Refused("campaign", _("this campaign is closed"))  # an answer may come later
     _require(by, Action.DRAFT_REQUEST, request, _("you may not send requests for this UF"))
     if not request.parts.exists():
         raise Refused("parts", _("a request has at least one part with its cost"))
@@ -421,9 +421,10 @@ def available_actions(request: EquipmentRequest, user: User) -> list[str]:
             found.append("carry_over")
         return found
     if request.state in (RequestState.DRAFT, RequestState.MORE_INFORMATION):
-        if campaign_is_open(request.campaign) and has_permission(
-            user, Action.DRAFT_REQUEST, request
-        ):
+        may_send = request.state == RequestState.MORE_INFORMATION or campaign_is_open(
+            request.campaign
+        )
+        if may_send and has_permission(user, Action.DRAFT_REQUEST, request):
             found += ["edit", "submit"]
         return found
     step = next_step(request)

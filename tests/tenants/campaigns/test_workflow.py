@@ -123,6 +123,41 @@ def test_a_closed_campaign_takes_no_submission(chain):
     assert refused.value.field == "campaign"
 
 
+def test_a_question_is_answered_after_the_census_closed(chain):
+    from tenants.campaigns.services import PartInput, save_draft
+
+    u, request = chain["users"], chain["request"]
+    request = workflow.submit(request, by=u["requester"])
+    request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    request = workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+    campaign = chain["campaign"]
+    campaign.closes = campaign.opens  # the census closed; the experts work after it
+    campaign.save()
+    request = workflow.ask_more_information(request, by=u["expert"], reason="Devis ?")
+    request.campaign.refresh_from_db()
+    assert workflow.available_actions(request, u["requester"]) == ["edit", "submit"]
+    request = save_draft(
+        by=u["requester"],
+        campaign=request.campaign,
+        uf=chain["rea"],
+        title="Respirateur (devis joint)",
+        parts=[PartInput("investment", 1, "31000")],
+        request=request,
+    )
+    request = workflow.submit(request, by=u["requester"])
+    assert workflow.next_step(request) == "expertise"
+    # A new request still cannot enter the closed census.
+    with pytest.raises(Refused) as refused:
+        save_draft(
+            by=u["requester"],
+            campaign=request.campaign,
+            uf=chain["rea"],
+            title="Trop tard",
+            parts=[PartInput("investment", 1, "10")],
+        )
+    assert refused.value.field == "campaign"
+
+
 def _to_arbitration(chain):  # type: ignore[no-untyped-def]
     u, request = chain["users"], chain["request"]
     request = workflow.submit(request, by=u["requester"])
