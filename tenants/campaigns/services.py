@@ -27,6 +27,7 @@ from tenants.campaigns.models import (
     RequestState,
     Step,
 )
+from tenants.documents.services import detach_all
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
@@ -307,6 +308,18 @@ def save_draft(
     RequestPart.objects.bulk_create(cleaned)
     request.replaces.set(replaced)
     return request
+
+
+@transaction.atomic
+def delete_draft(request: EquipmentRequest, *, by: User) -> None:
+    """A draft nobody has seen yet may go; anything sent stays, with its history."""
+    request = EquipmentRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != RequestState.DRAFT:
+        raise Refused("state", _("only a draft is deleted"))
+    if not has_permission(by, Action.DRAFT_REQUEST, request):
+        raise Refused("by", _("you may not delete requests for this UF"))
+    detach_all(request)
+    request.delete()
 
 
 def _replaced_devices(numbers: list[str]) -> list[Device]:

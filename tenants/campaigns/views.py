@@ -44,6 +44,7 @@ from tenants.campaigns.services import (
     campaigns_to_carry_into,
     carry_over,
     create_campaign,
+    delete_draft,
     remove_envelope,
     save_draft,
     update_campaign,
@@ -473,6 +474,10 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             case "ask_more_information":
                 workflow.ask_more_information(item, reason=reason, **common)
+            case "delete":
+                delete_draft(item, by=_user(request))
+                messages.success(request, _("Draft deleted."))
+                return redirect("requests:my_requests")
             case "carry_over":
                 target = Campaign.objects.filter(pk=_int(post.get("campaign")) or 0).first()
                 if target is None:

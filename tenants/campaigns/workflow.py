@@ -426,6 +426,10 @@ def available_actions(request: EquipmentRequest, user: User) -> list[str]:
         )
         if may_send and has_permission(user, Action.DRAFT_REQUEST, request):
             found += ["edit", "submit"]
+        if request.state == RequestState.DRAFT and has_permission(
+            user, Action.DRAFT_REQUEST, request
+        ):
+            found.append("delete")
         return found
     step = next_step(request)
     if step is None:

@@ -125,3 +125,11 @@ def documents_of(target: models.Model) -> models.QuerySet[Document]:
 
 def comments_of(target: models.Model) -> models.QuerySet[Comment]:
     return Comment.objects.filter(**_target_fields(target)).select_related("author")
+
+
+def detach_all(target: models.Model) -> None:
+    """Remove the object's documents (their files too) and comments, before it is deleted."""
+    for document in documents_of(target):
+        document.file.delete(save=False)
+        document.delete()
+    comments_of(target).delete()

@@ -104,3 +104,41 @@ def test_comments_are_written_by_who_sees_the_request(tenant, chain):
     assert outsider.post(url, {"text": "Intrus"}).status_code == 404
     with tenant_context(tenant):
         assert list(Comment.objects.values_list("text", flat=True)) == ["Voir le devis joint"]
+
+
+def test_deleting_a_draft_takes_its_documents_and_comments_with_it(tenant, chain):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    u, request = chain["users"], chain["request"]
+    requester = client_for(host_of(tenant), u["requester"], tenant)
+    requester.post(
+        f"/documents/request/{request.pk}/upload/",
+        {"file": SimpleUploadedFile("devis.pdf", PDF)},
+    )
+    requester.post(f"/documents/request/{request.pk}/comment/", {"text": "Brouillon"})
+    with tenant_context(tenant):
+        stored = Path(settings.MEDIA_ROOT) / Document.objects.get().file.name
+    assert stored.exists()
+    deleted = requester.post(
+        f"/requests/{request.pk}/act/", {"action": "delete", "version": request.version}
+    )
+    assert deleted.status_code == 302 and deleted["Location"] == "/requests/mine/"
+    with tenant_context(tenant):
+        assert not Document.objects.exists() and not Comment.objects.exists()
+    assert not stored.exists()
+
+
+def test_a_sent_request_is_not_deleted(tenant, chain):
+    from tenants.campaigns import workflow
+    from tenants.campaigns.models import EquipmentRequest
+
+    u = chain["users"]
+    with tenant_context(tenant):
+        request = workflow.submit(chain["request"], by=u["requester"])
+    requester = client_for(host_of(tenant), u["requester"], tenant)
+    refused = requester.post(f"/requests/{request.pk}/act/", {"action": "delete"})
+    assert refused.status_code == 400 and 'data-refusal="state"' in refused.content.decode()
+    with tenant_context(tenant):
+        assert EquipmentRequest.objects.filter(pk=request.pk).exists()
