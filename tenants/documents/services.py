@@ -110,6 +110,20 @@ def attach(target: models.Model, upload: UploadedFile, *, by: User) -> Document:
     )
 
 
+def may_remove(document: Document, user: User) -> bool:
+    from tenants.access.permissions import Action, has_permission
+
+    return document.uploaded_by_id == user.pk or has_permission(user, Action.ADMINISTER_TENANT)
+
+
+def remove_document(document: Document, *, by: User) -> None:
+    """Whoever added a document (or an administrator) takes it back, file included."""
+    if not may_remove(document, by):
+        raise DocumentRefused("by", _("only who added this document may remove it"))
+    document.file.delete(save=False)
+    document.delete()
+
+
 def comment(target: models.Model, text: str, *, by: User) -> Comment:
     text = text.strip()
     if not text:

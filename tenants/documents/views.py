@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tenants.accounts.models import User
 from tenants.documents import registry
 from tenants.documents.models import Document
-from tenants.documents.services import DocumentRefused, attach, comment
+from tenants.documents.services import DocumentRefused, attach, comment, remove_document
 
 
 def _target(request: HttpRequest, key: str, pk: int):  # type: ignore[no-untyped-def]
@@ -58,13 +58,31 @@ def add_comment(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     return _back(target)
 
 
-@login_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def _visible_document(request: HttpRequest, pk: int) -> tuple[Document, Any]:
     document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
     key = registry.key_of_model(document.content_type.model_class())
-    if key is None or registry.visible_target(key, document.object_id, request.user) is None:
+    target = registry.visible_target(key, document.object_id, request.user) if key else None
+    if target is None:
         raise Http404("no such document")
+    return document, target
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    document, _target = _visible_document(request, pk)
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
     response["Content-Type"] = document.mime_type
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, pk: int) -> HttpResponse:
+    document, target = _visible_document(request, pk)
+    try:
+        remove_document(document, by=cast(User, request.user))
+    except DocumentRefused as refused:
+        context = {"target": target, "name": document.name, "refusal": refused}
+        return render(request, "documents/refused.html", context, status=403)
+    return _back(target)

@@ -142,3 +142,21 @@ def test_a_sent_request_is_not_deleted(tenant, chain):
     assert refused.status_code == 400 and 'data-refusal="state"' in refused.content.decode()
     with tenant_context(tenant):
         assert EquipmentRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_a_document_is_removed_by_who_added_it_only(tenant, chain):
+    u, request = chain["users"], chain["request"]
+    requester = client_for(host_of(tenant), u["requester"], tenant)
+    colleague = client_for(host_of(tenant), u["pole_head"], tenant)  # sees the request
+    requester.post(
+        f"/documents/request/{request.pk}/upload/",
+        {"file": SimpleUploadedFile("devis.pdf", PDF)},
+    )
+    with tenant_context(tenant):
+        document = Document.objects.get()
+    assert "data-remove-document" not in colleague.get(f"/requests/{request.pk}/").content.decode()
+    assert colleague.post(f"/documents/file/{document.pk}/remove/").status_code == 403
+    assert "data-remove-document" in requester.get(f"/requests/{request.pk}/").content.decode()
+    assert requester.post(f"/documents/file/{document.pk}/remove/").status_code == 302
+    with tenant_context(tenant):
+        assert not Document.objects.exists()
