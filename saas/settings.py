@@ -263,7 +263,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # workers must see the same folder (a shared volume in production).
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Documents attached to requests and other objects (tenants/documents): size limit per file.
-DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Seconds a notification e-mail waits for others to the same person (one e-mail for a batch).
+NOTIFICATION_MAIL_DELAY = int(os.environ.get("NOTIFICATION_MAIL_DELAY", "60"))
 
 
 def _xstatic_dir(module: str) -> str:
@@ -285,7 +287,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "plan-equipement@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_RATES": {"reference_api_key": env("REFERENCE_API_RATE", "1200/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "reference_api_key": os.environ.get("REFERENCE_API_RATE", "1200/min")
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
