@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from saas.tenancy.urls_helpers import host_url
 from tenants.accounts.models import User
@@ -16,19 +17,26 @@ from tenants.notifications.models import Notification
 
 
 def notify(recipients: Iterable[User], *, subject: str, url: str, body: str = "") -> int:
-    """One notification per active recipient (each once), written with the caller's change;
-    the e-mails leave after it commits (a rolled back change notifies nobody)."""
+    """One notification per active recipient (each once), written with the caller's change.
+
+    The e-mail leaves a little after the change commits (a rolled back change notifies
+    nobody), gathering what else reached the same person meanwhile: a manager validating
+    forty requests sends the commission one e-mail each, not forty.
+    """
     unique = {user.pk: user for user in recipients if user.is_active}
     rows = Notification.objects.bulk_create(
         Notification(recipient=user, subject=subject[:300], url=url, body=body)
         for user in unique.values()
     )
-    ids = [row.pk for row in rows if row.pk is not None]
-    if ids:
+    people = sorted(unique)
+    if rows:
         from tenants.notifications.tasks import send_notification_mails
 
-        transaction.on_commit(lambda: send_notification_mails.delay(ids))
-    return len(ids)
+        delay = settings.NOTIFICATION_MAIL_DELAY
+        transaction.on_commit(
+            lambda: send_notification_mails.apply_async(args=[people], countdown=delay)
+        )
+    return len(rows)
 
 
 def mark_read(user: User, pk: int | None = None) -> int:
@@ -39,37 +47,41 @@ def mark_read(user: User, pk: int | None = None) -> int:
     return unread.update(read=timezone.now())
 
 
-def send_mails(ids: list[int]) -> int:
-    """E-mail the given notifications not yet e-mailed; returns how many left. Idempotent: a
-    retried task sends nothing twice (each row is claimed before its message goes)."""
+def send_mails(recipient_ids: list[int]) -> int:
+    """E-mail each of these people, in one message, their notifications not yet e-mailed;
+    returns how many messages left. Idempotent: each person's rows are claimed before the
+    message goes, so a retried or a second task sends nothing twice."""
     tenant = getattr(connection, "tenant", None)
     host = tenant.get_primary_domain().domain if tenant is not None else ""
     sent = 0
-    for pk in ids:
+    for person in User.objects.filter(pk__in=recipient_ids, is_active=True).exclude(email=""):
         with transaction.atomic():
-            claimed = (
+            pending = list(
                 Notification.objects.select_for_update(skip_locked=True)
-                .select_related("recipient")
-                .filter(pk=pk, emailed__isnull=True)
-                .first()
+                .filter(recipient=person, emailed__isnull=True)
+                .order_by("created", "pk")[:100]
             )
-            if claimed is None or not claimed.recipient.email:
+            if not pending:
                 continue
             with translation.override(settings.LANGUAGE_CODE):
+                items = [
+                    {"notification": n, "link": host_url(host, n.url) if host else n.url}
+                    for n in pending
+                ]
                 message = render_to_string(
-                    "notifications/email/notification.txt",
-                    {
-                        "notification": claimed,
-                        "tenant_name": getattr(tenant, "name", ""),
-                        "link": host_url(host, claimed.url) if host else claimed.url,
-                    },
+                    "notifications/email/notifications.txt",
+                    {"items": items, "tenant_name": getattr(tenant, "name", "")},
+                )
+                subject = (
+                    pending[0].subject
+                    if len(pending) == 1
+                    else _("%(count)d notifications wait for you") % {"count": len(pending)}
                 )
             send_mail(
-                subject=claimed.subject,
-                message=message,
-                from_email=None,
-                recipient_list=[claimed.recipient.email],
+                subject=subject, message=message, from_email=None, recipient_list=[person.email]
             )
-            Notification.objects.filter(pk=pk).update(emailed=timezone.now())
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                emailed=timezone.now()
+            )
             sent += 1
     return sent

@@ -11,5 +11,5 @@ from tenants.notifications.services import send_mails
     retry_backoff=30,
     max_retries=8,
 )
-def send_notification_mails(ids: list[int]) -> int:
-    return send_mails(ids)
+def send_notification_mails(recipient_ids: list[int]) -> int:
+    return send_mails(recipient_ids)
