@@ -76,9 +76,11 @@ def envelopes_of(request: EquipmentRequest) -> list[Consumption]:
     ]
 
 
-# Who sees a request: its author; whoever holds a role of the chain on its UF's place in the
-# structure; the experts of the domain it was dispatched to; the tenant's administrators.
-STRUCTURE_ACTIONS = (
+# Who sees a request once sent: its author; whoever holds a role of the chain on its UF's
+# place in the structure; the experts of the domain it was dispatched to; the tenant's
+# administrators. A draft is its author's and their colleagues' (who may draft for the UF)
+# until it is sent: nobody else has to read half-written requests.
+SENT_ACTIONS = (
     Action.ADMINISTER_TENANT,
     Action.DRAFT_REQUEST,
     Action.GIVE_POLE_OPINION,
@@ -87,22 +89,42 @@ STRUCTURE_ACTIONS = (
     Action.ARBITRATE_REQUEST,
     Action.MANAGE_CAMPAIGNS,
 )
+DRAFT_ACTIONS = (Action.ADMINISTER_TENANT, Action.DRAFT_REQUEST)
+
+
+def _any_of(user: Any, actions: tuple[Action, ...], extra: Q) -> Q | None:
+    """Rows any of these actions' scopes cover, or ``extra``; None: every row."""
+    keep = extra
+    for action in actions:
+        scoped = scope_filter(user, action, "uf")
+        if not scoped.children:  # Q() keeps every row (but vanishes in an OR)
+            return None
+        keep |= scoped
+    return keep
+
+
+def _expert_domains(user: Any) -> Q | None:
+    """Requests dispatched to the user's expertise domains; None: every domain."""
+    keep = Q(pk__in=[])
+    for grant in grants_of(user):
+        if grant.role == Role.EXPERT:
+            if grant.scope == ScopeKind.TENANT:
+                return None
+            keep |= Q(domain_id=grant.domain_id)
+    return keep
 
 
 def visible_requests(user: Any) -> QuerySet[EquipmentRequest]:
     if not user.is_authenticated or not user.is_active:
         return EquipmentRequest.objects.none()
-    keep = Q(requested_by=user)
-    everything = False
-    for action in STRUCTURE_ACTIONS:
-        scoped = scope_filter(user, action, "uf")
-        everything |= not scoped.children  # Q() keeps every row (but vanishes in an OR)
-        keep |= scoped
-    for grant in grants_of(user):
-        if grant.role == Role.EXPERT:
-            everything |= grant.scope == ScopeKind.TENANT
-            keep |= Q(domain_id=grant.domain_id)
-    rows = EquipmentRequest.objects.all() if everything else EquipmentRequest.objects.filter(keep)
-    return rows.select_related(
+    mine = Q(requested_by=user)
+    experts = _expert_domains(user)
+    sent = None if experts is None else _any_of(user, SENT_ACTIONS, mine | experts)
+    drafts = _any_of(user, DRAFT_ACTIONS, mine)
+    is_draft = Q(state=RequestState.DRAFT)
+    keep = (~is_draft if sent is None else ~is_draft & sent) | (
+        is_draft if drafts is None else is_draft & drafts
+    )
+    return EquipmentRequest.objects.filter(keep).select_related(
         "campaign", "uf__service__pole__establishment", "domain", "requested_by"
     )

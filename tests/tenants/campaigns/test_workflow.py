@@ -307,3 +307,28 @@ def test_a_deferred_request_is_carried_into_a_later_campaign_once(chain):
         carry_over(request, to=later, by=u["requester"])
     assert EquipmentRequest.objects.filter(carried_from=request).count() == 1
     assert workflow.available_actions(request, u["requester"]) == []
+
+
+def test_a_draft_is_seen_by_who_may_draft_for_its_uf_and_the_rest_once_sent(chain):
+    from tenants.access.models import Role, RoleGrant, ScopeKind
+    from tenants.campaigns.selectors import visible_requests
+
+    u, request = chain["users"], chain["request"]
+    colleague = type(u["requester"]).objects.create_user("colleague@example.org", "x" * 20)
+    RoleGrant.objects.create(
+        user=colleague, role=Role.REQUESTER, scope=ScopeKind.UF, uf=chain["rea"]
+    )
+
+    def sees(user) -> bool:  # type: ignore[no-untyped-def]
+        return visible_requests(user).filter(pk=request.pk).exists()
+
+    # The head of pôle may draft for the pôle's UF too.
+    assert sees(u["requester"]) and sees(colleague) and sees(u["pole_head"])
+    assert sees(chain["admin"])
+    assert not sees(u["manager"]) and not sees(u["commission"]) and not sees(u["expert"])
+    request = workflow.submit(request, by=u["requester"])
+    assert sees(u["commission"]) and sees(u["manager"])
+    assert not sees(u["other_head"]) and not sees(u["expert"])  # not dispatched to them yet
+    workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+    assert sees(u["expert"]) and not sees(u["imaging_expert"])
