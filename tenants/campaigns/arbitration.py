@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -68,25 +69,22 @@ class Session:
         )
 
 
-def session(campaign: Campaign) -> Session:
+def session(campaign: Campaign, within: Q | None = None) -> Session:
     """Requests waiting for the commission, then those it decided, ranked: priority first,
-    then the opinions (favourable before unfavourable), then the cheaper."""
+    then the opinions (favourable before unfavourable), then the cheaper. ``within``: the
+    requests the person's scope covers (an establishment's commission sees its own)."""
     # The state a request is in when the commission is its next step, in this campaign.
     steps = list(campaign.steps)
     before = steps[steps.index(Step.ARBITRATION) - 1] if len(steps) > 1 else None
     waiting = STATE_AFTER[Step(before)] if before else RequestState.SUBMITTED
+    base = campaign.requests.filter(within or Q(), state__in=[waiting, *DECIDED])
     requests = list(
-        with_costs(
-            campaign.requests.filter(state__in=[waiting, *DECIDED]).select_related(
-                "campaign", "uf__service__pole__establishment", "domain"
-            )
-        )
+        with_costs(base.select_related("campaign", "uf__service__pole__establishment", "domain"))
     )
     opinions: dict[int, dict[str, Opinion]] = {}
     events = (
         RequestEvent.objects.filter(
-            request__campaign=campaign,
-            request__state__in=[waiting, *DECIDED],
+            request__in=base.values("pk"),
             action__in=[Step.POLE_OPINION, Step.EXPERTISE, "arbitrate"],
         )
         .order_by("at", "pk")
@@ -103,7 +101,7 @@ def session(campaign: Campaign) -> Session:
     consumption = envelope_consumption(campaign)
     covered: dict[int, set[int]] = {}
     for item in consumption:
-        covers = campaign.requests.filter(item.envelope.covers(), state__in=[waiting, *DECIDED])
+        covers = base.filter(item.envelope.covers())
         for pk in covers.values_list("pk", flat=True):
             covered.setdefault(pk, set()).add(item.envelope.pk)
 

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tenants.access.models import ExpertiseDomain
-from tenants.access.permissions import Action, has_permission, permission_required
+from tenants.access.permissions import (
+    Action,
+    has_permission,
+    permission_required,
+    scope_filter,
+)
 from tenants.accounts.models import User
 from tenants.campaigns import arbitration, workflow
 from tenants.campaigns.filters import CampaignFilter, RequestFilter
@@ -517,9 +522,11 @@ def _session_access(request: HttpRequest) -> bool:
 def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
     campaign = get_object_or_404(Campaign, pk=pk)
     may_decide = _session_access(request)
+    action = Action.ARBITRATE_REQUEST if may_decide else Action.MANAGE_CAMPAIGNS
+    within = scope_filter(_user(request), action, "uf")  # its own establishment's, say
     if request.GET.get("export") == "xlsx":
         target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-        arbitration.write_session_xlsx(arbitration.session(campaign), target)
+        arbitration.write_session_xlsx(arbitration.session(campaign, within), target)
         target.seek(0)
         name = f"arbitrage-{slugify(campaign.name)}.xlsx"
         response = FileResponse(target, as_attachment=True, filename=name)
@@ -542,7 +549,7 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
         else:
             messages.success(request, _("%(count)d decision(s) recorded.") % {"count": count})
             return redirect("campaigns:arbitration", pk=campaign.pk)
-    current = arbitration.session(campaign)
+    current = arbitration.session(campaign, within)
     for row in current.rows:
         row.problem = problems.get(row.request.pk)  # type: ignore[attr-defined]
     context = {

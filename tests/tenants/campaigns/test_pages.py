@@ -416,3 +416,30 @@ def test_an_envelope_is_removed_by_management_only(tenant, chain, web):
     assert web["admin"].post(url).status_code == 302
     with tenant_context(tenant):
         assert not Envelope.objects.filter(pk=envelope.pk).exists()
+
+
+def test_an_establishments_commission_sees_its_own_requests_in_the_session(
+    tenant, chain, web, session, make_user
+):
+    from tenants.access.models import Role, RoleGrant, ScopeKind
+
+    with tenant_context(tenant):
+        other_site = type(chain["site"]).objects.create(
+            name="Site B",
+            finess="800000051",
+            legal_entity_name="A",
+            legal_entity_finess="800000044",
+        )
+    member = make_user(tenant)
+    with tenant_context(tenant):
+        RoleGrant.objects.create(
+            user=member,
+            role=Role.COMMISSION,
+            scope=ScopeKind.ESTABLISHMENT,
+            establishment=other_site,
+        )
+    client = client_for(host_of(tenant), member, tenant)
+    url = f"/campaigns/{chain['campaign'].pk}/arbitration/"
+    page = client.get(url).content.decode()
+    assert "Pousse-seringues" not in page and "data-row=" not in page
+    assert "Pousse-seringues" in web["commission"].get(url).content.decode()
