@@ -16,6 +16,7 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300)  # a path on the tenant's host
     created = models.DateTimeField(_("sent"), auto_now_add=True)
     read = models.DateTimeField(_("read"), null=True, blank=True)
+    # When the e-mail went, or when it was settled without one (the person wants none).
     emailed = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
@@ -24,3 +25,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationPreference(models.Model):
+    """Whether a person wants notifications by e-mail as well as in the app."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    by_email = models.BooleanField(_("also by e-mail"), default=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'e-mail' if self.by_email else 'app only'}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from saas.tenancy.urls_helpers import host_url
 from tenants.accounts.models import User
-from tenants.notifications.models import Notification
+from tenants.notifications.models import Notification, NotificationPreference
 
 
 def notify(recipients: Iterable[User], *, subject: str, url: str, body: str = "") -> int:
@@ -39,6 +39,15 @@ def notify(recipients: Iterable[User], *, subject: str, url: str, body: str = ""
     return len(rows)
 
 
+def set_email_preference(user: User, by_email: bool) -> None:
+    NotificationPreference.objects.update_or_create(user=user, defaults={"by_email": by_email})
+
+
+def wants_email(user: User) -> bool:
+    found = NotificationPreference.objects.filter(user=user).values_list("by_email", flat=True)
+    return next(iter(found), True)
+
+
 def mark_read(user: User, pk: int | None = None) -> int:
     """Mark one of the user's notifications read, or all of them."""
     unread = Notification.objects.filter(recipient=user, read__isnull=True)
@@ -54,7 +63,19 @@ def send_mails(recipient_ids: list[int]) -> int:
     tenant = getattr(connection, "tenant", None)
     host = tenant.get_primary_domain().domain if tenant is not None else ""
     sent = 0
-    for person in User.objects.filter(pk__in=recipient_ids, is_active=True).exclude(email=""):
+    people = User.objects.filter(pk__in=recipient_ids, is_active=True).exclude(email="")
+    quiet = set(
+        NotificationPreference.objects.filter(user__in=people, by_email=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    for person in people:
+        if person.pk in quiet:
+            # Settled without an e-mail: turning e-mails back on sends only what comes next.
+            Notification.objects.filter(recipient=person, emailed__isnull=True).update(
+                emailed=timezone.now()
+            )
+            continue
         with transaction.atomic():
             pending = list(
                 Notification.objects.select_for_update(skip_locked=True)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.notification_list, name="notification_list"),
     path("<int:pk>/", views.open_notification, name="open"),
     path("read/", views.read_all, name="read_all"),
+    path("email/", views.email_preference, name="email_preference"),
 ]

@@ -12,13 +12,21 @@ from django.views.decorators.http import require_POST
 
 from tenants.accounts.models import User
 from tenants.notifications.selectors import notifications_for
-from tenants.notifications.services import mark_read
+from tenants.notifications.services import mark_read, set_email_preference, wants_email
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     rows = notifications_for(request.user)[:200]
-    return render(request, "notifications/notification_list.html", {"notifications": rows})
+    context = {"notifications": rows, "by_email": wants_email(cast(User, request.user))}
+    return render(request, "notifications/notification_list.html", context)
+
+
+@login_required
+@require_POST
+def email_preference(request: HttpRequest) -> HttpResponse:
+    set_email_preference(cast(User, request.user), request.POST.get("by_email") == "1")
+    return redirect("notifications:notification_list")
 
 
 @login_required

@@ -76,3 +76,21 @@ def test_a_worker_emails_the_next_actor_after_the_transition_commits(
             assert Notification.objects.get(recipient=head).emailed is not None
         finally:
             chain["cleanup"]()
+
+
+def test_a_person_who_wants_no_email_gets_none_and_only_new_ones_after(tenant, make_user):
+    from tests.conftest import client_for, host_of
+
+    person = make_user(tenant)
+    client = client_for(host_of(tenant), person, tenant)
+    assert client.post("/notifications/email/", {"by_email": "0"}).status_code == 302
+    assert 'data-by-email="0"' in client.get("/notifications/").content.decode()
+    with tenant_context(tenant):
+        notify([person], subject="Pendant la pause", url="/requests/1/")
+        assert send_mails([person.pk]) == 0
+    assert mail.outbox == []
+    client.post("/notifications/email/", {"by_email": "1"})
+    with tenant_context(tenant):
+        notify([person], subject="Après", url="/requests/2/")
+        assert send_mails([person.pk]) == 1
+    assert [m.subject for m in mail.outbox] == ["Après"]  # nothing from the pause
