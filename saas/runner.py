@@ -152,7 +152,7 @@ def manage(*args: str) -> None:
 def start(args: argparse.Namespace) -> int:
     import json
 
-    from saas.demo_data import OIDC_USERS
+    from demo.people import OIDC_USERS
 
     os.environ.setdefault("PUBLIC_URL_PORT", str(args.port))
     os.environ.setdefault("DEMO_OIDC_PORT", str(args.port + 1))
@@ -213,7 +213,7 @@ def start(args: argparse.Namespace) -> int:
     try:
         for name, command in commands.items():
             processes[name] = subprocess.Popen(command)
-        from saas.demo_data import print_welcome
+        from demo.people import print_welcome
 
         print_welcome(args.port)
         while not stopping:

@@ -3,9 +3,9 @@
 import pytest
 from django_tenants.utils import tenant_context
 
-from saas.demo import DEMO_FILES, mirror_published_catalogue
-from saas.demo_data import DEMO_TENANTS
-from shared_reference.demo_catalogue import load_demo_catalogue
+from demo.catalogue import load_demo_catalogue
+from demo.people import DEMO_TENANTS
+from demo.tenants import DEMO_FILES, mirror_published_catalogue
 from shared_reference.services import publish_release
 from tenants.inventory.imports import import_inventory
 from tenants.inventory.models import Device

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from shared_reference.demo_catalogue import load_demo_catalogue
+from demo.catalogue import load_demo_catalogue
 from shared_reference.fhir import parse_codesystem
 from shared_reference.models import (
     ChangeLogEntry,
@@ -27,7 +27,7 @@ EMDN = Path(__file__).resolve().parents[2] / "shared_reference/fixtures/CodeSyst
 
 def emdn_subset() -> str:
     """The real EMDN cut down to the demo's codes and their ancestors (fast tests)."""
-    from shared_reference.demo_catalogue import MARKETS, MODELS
+    from demo.catalogue import MARKETS, MODELS
 
     wanted = {m[2] for m in MODELS} | {
         c for *_, lots in MARKETS for *_, codes in lots for c in codes

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from shared_reference.demo_catalogue import load_demo_catalogue
+from demo.catalogue import load_demo_catalogue
 from shared_reference.fhir import parse_codesystem
 from shared_reference.models import (
     ChangeLogEntry,

@@ -146,7 +146,7 @@ def test_comparing_with_nonsense_parameters_is_not_an_error(nomenclature, curato
 
 
 def test_the_device_model_list_does_not_query_per_model(db, curator, django_assert_max_num_queries):
-    from shared_reference.demo_catalogue import load_demo_catalogue
+    from demo.catalogue import load_demo_catalogue
     from tests.shared_reference.test_catalogue_releases import emdn_subset
 
     import_codesystem(parse_codesystem(emdn_subset()))

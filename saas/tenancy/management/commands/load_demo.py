@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from saas.demo import demo_api_key, load_demo
+from demo.tenants import demo_api_key, load_demo
 from saas.tenancy.tasks import refill_spare_pool
 from saas.tenancy.urls_helpers import public_url
 

@@ -1,6 +1,6 @@
 """Writes the demo tenants' structure files and CMMS exports (deterministic: seeded).
 
-    python tests/data/make_demo_files.py
+    python demo/make_files.py
 
 The files look like what hospitals really export: Windows-1252 CSV with ``;``, a title row,
 blank lines, dd/mm/yyyy dates, decimal commas with thousands separators, extra columns; and
@@ -14,13 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 
-HERE = Path(__file__).resolve().parent / "demo"
+HERE = Path(__file__).resolve().parent / "files"
 
 POLES = [
     (
@@ -194,7 +195,7 @@ INVENTORY_HEADER = [
 ]
 
 
-def write_csv(path: Path, title: str, header: list[str], rows: list[list[object]]) -> None:
+def write_csv(path: Path, title: str, header: list[str], rows: Sequence[Sequence[object]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([title])
@@ -216,7 +217,7 @@ def write_csv(path: Path, title: str, header: list[str], rows: list[list[object]
     path.write_bytes(buffer.getvalue().encode("cp1252"))
 
 
-def write_xlsx(path: Path, title: str, header: list[str], rows: list[list[object]]) -> None:
+def write_xlsx(path: Path, title: str, header: list[str], rows: Sequence[Sequence[object]]) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append([title])

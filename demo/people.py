@@ -50,7 +50,7 @@ def oidc_port() -> int:
 
 
 STAFF_EMAIL = "staff@platform.localhost"
-# The GHT's census (saas/demo_campaign.py): one person per role, signing in with the password.
+# The GHT's census (demo/campaign.py): one person per role, signing in with the password.
 # e-mail (before @), full name, role, scope kind, scope (a pôle code at the CHU, a domain code)
 CAMPAIGN_PEOPLE = (
     ("cadre.chu", "Claire Cadre (demandeuse)", "requester", "establishment", ""),

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from saas.demo_data import CAMPAIGN_PEOPLE as PEOPLE
-from saas.demo_data import DEMO_PASSWORD
+from demo.people import CAMPAIGN_PEOPLE as PEOPLE
+from demo.people import DEMO_PASSWORD
 from tenants.access.models import ExpertiseDomain, Role, ScopeKind
 from tenants.access.services import grant_role
 from tenants.accounts.models import User

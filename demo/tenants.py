@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
-from saas.demo_data import (
+from demo.people import (
     DEMO_PASSWORD,
     DEMO_TENANTS,
     OIDC_MAPPINGS,
@@ -25,7 +25,7 @@ from tenants.inventory.models import Device
 from tenants.sso.models import ClaimRoleMapping, IdentityProvider
 from tenants.structure.models import Establishment
 
-DEMO_FILES = Path(__file__).resolve().parent.parent / "tests/data/demo"
+DEMO_FILES = Path(__file__).resolve().parent / "files"
 EMDN_PATH = (
     Path(__file__).resolve().parent.parent / "shared_reference/fixtures/CodeSystem-emdn.json"
 )
@@ -79,7 +79,7 @@ def load_demo() -> list[str]:
                 done += load_demo_inventory(demo.subdomain)
             if demo.subdomain == OIDC_TENANT:
                 # The GHT's open census, with one person per role and requests at every step.
-                from saas.demo_campaign import load_demo_campaign
+                from demo.campaign import load_demo_campaign
 
                 done += load_demo_campaign(demo.subdomain)
     configure_demo_identity_provider()
@@ -130,7 +130,7 @@ def mirror_published_catalogue() -> int:
 
 
 def load_demo_inventory(subdomain: str) -> list[str]:
-    """The tenant's structure and CMMS export, imported from the files under tests/data/demo."""
+    """The tenant's structure and CMMS export, imported from the files under demo/files."""
     from tenants.inventory.imports import import_inventory
     from tenants.structure.imports import import_structure
 
@@ -157,7 +157,7 @@ def demo_api_key() -> str:
 
 def load_reference_data() -> bool:
     """The real EMDN on the reference server, published, unless it is there already."""
-    from shared_reference.demo_catalogue import load_demo_catalogue
+    from demo.catalogue import load_demo_catalogue
     from shared_reference.fhir import parse_codesystem
     from shared_reference.models import NomenclatureSystem
     from shared_reference.services import import_codesystem, publish_release
