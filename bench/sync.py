@@ -313,12 +313,12 @@ def fan_out(args: argparse.Namespace, catalogue: list[Any], api: str) -> None:
     from django.conf import settings
     from django_tenants.utils import schema_context
 
+    from saas.reference_sync.linking import linked_schema_names
     from saas.runner import stop_process
     from saas.tenancy.models import Tenant, TenantKind, TenantStatus
     from shared_reference.models import DeviceModel, Subscriber, SubscriberAPIKey
     from shared_reference.selectors import latest_seq
     from shared_reference.services import publish_release, subscribe_many
-    from tenants.mirror.linking import linked_schema_names
     from tenants.mirror.models import LocalSubscription, SyncState
 
     settings.REFERENCE_DEFAULT_NOMENCLATURES = []  # models only: the fan-out is about them

@@ -90,7 +90,7 @@ def load_demo() -> list[str]:
 def link_demo_tenants() -> list[str]:
     """Subscribe the demo tenants to the reference server and queue their sync: the worker
     runs it once started (the models their devices use get subscribed then)."""
-    from tenants.mirror.linking import link_tenant
+    from saas.reference_sync.linking import link_tenant
     from tenants.mirror.tasks import queue_sync
 
     done = []

@@ -51,6 +51,7 @@ PUBLIC_URL_PORT = env("PUBLIC_URL_PORT", "8000")
 SHARED_APPS = [
     "django_tenants",
     "saas.tenancy",
+    "saas.reference_sync",
     "shared_reference",
     # The user model: platform staff in public, each hospital's users in its own schema.
     "tenants.accounts",
@@ -223,7 +224,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "sync-reference-safety-net": {
-        "task": "tenants.mirror.tasks.sync_all_tenants",
+        "task": "saas.reference_sync.tasks.sync_all_tenants",
         "schedule": float(os.environ.get("REFERENCE_SYNC_EVERY", "900")),
     },
 }

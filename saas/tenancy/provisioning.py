@@ -164,7 +164,7 @@ def provision_tenant(tenant_id: int, *, subdomain: str, admin_email: str) -> Pro
 def _join_reference(tenant: Tenant) -> None:
     """Subscribe the new tenant to the reference server and queue its first sync; if that
     fails, the periodic safety net links it later (the tenant works meanwhile)."""
-    from tenants.mirror.linking import link_tenant
+    from saas.reference_sync.linking import link_tenant
     from tenants.mirror.tasks import queue_sync
 
     try:

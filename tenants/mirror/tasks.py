@@ -1,4 +1,4 @@
-"""Celery tasks of the reference sync: one tenant's sync, a release's fan-out, the safety net.
+"""The tenant's reference sync as a Celery task (the fan-out and safety net: saas/reference_sync).
 
 A tenant's sync retries with exponential backoff while the reference server is down, slow or
 failing; what retrying cannot fix (a revoked key, a payload it cannot apply) is recorded on
@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
 from django_tenants.utils import schema_context
 
 from saas.celery import TenantOnlyTask, app
-from saas.tenancy.models import TenantStatus
-from saas.tenancy.selectors import customer_tenants
-from tenants.mirror import linking, sync
+from tenants.mirror import sync
 from tenants.mirror.client import ReferenceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -59,40 +56,3 @@ def queue_sync(schema_name: str) -> bool:
         logger.exception("Could not queue the reference sync of %s", schema_name)
         return False
     return True
-
-
-@shared_task(name="tenants.mirror.tasks.fan_out_release")
-def fan_out_release(topics: list[str]) -> int:
-    """After a release: queue a sync for every tenant subscribed to one of its topics."""
-    schemas = _active(linking.linked_schema_names(set(topics)))
-    for schema_name in schemas:
-        queue_sync(schema_name)
-    return len(schemas)
-
-
-@shared_task(name="tenants.mirror.tasks.sync_all_tenants")
-def sync_all_tenants() -> int:
-    """The safety net: link active tenants that are not yet, and queue a sync for each."""
-    linked = set(linking.linked_schema_names())
-    for tenant in (
-        customer_tenants().filter(status=TenantStatus.ACTIVE).exclude(schema_name__in=linked)
-    ):
-        try:
-            linking.link_tenant(tenant)
-        except Exception:  # one tenant's trouble must not stop the others' sync
-            logger.exception("Linking tenant %s to the reference server failed", tenant)
-            continue
-        linked.add(tenant.schema_name)
-    schemas = _active(sorted(linked))
-    for schema_name in schemas:
-        queue_sync(schema_name)
-    return len(schemas)
-
-
-def _active(schema_names: list[str]) -> list[str]:
-    return list(
-        customer_tenants()
-        .filter(schema_name__in=schema_names, status=TenantStatus.ACTIVE)
-        .order_by("schema_name")
-        .values_list("schema_name", flat=True)
-    )

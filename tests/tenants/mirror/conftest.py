@@ -14,10 +14,10 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
+from saas.reference_sync.linking import link_tenant
 from shared_reference.models import DeviceModel, Manufacturer, NomenclatureTerm
 from shared_reference.services import import_codesystem, publish_release
 from tenants.inventory.models import Device
-from tenants.mirror.linking import link_tenant
 from tenants.mirror.models import ReferenceDeviceModel, SyncState
 from tenants.mirror.services import apply_entity
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
@@ -126,9 +126,9 @@ def own_a_device_of(model: DeviceModel) -> Device:
 def without_fan_out() -> Iterator[None]:
     """Publishing does not queue syncs (a worker running for other tests would otherwise sync
     the test's tenant while the test drives it); the fan-out has its own worker tests."""
+    from saas.reference_sync.apps import queue_fan_out
     from shared_reference.signals import release_published
-    from tenants.mirror.apps import queue_fan_out
 
-    release_published.disconnect(dispatch_uid="mirror.queue_fan_out")
+    release_published.disconnect(dispatch_uid="reference_sync.queue_fan_out")
     yield
-    release_published.connect(queue_fan_out, dispatch_uid="mirror.queue_fan_out")
+    release_published.connect(queue_fan_out, dispatch_uid="reference_sync.queue_fan_out")

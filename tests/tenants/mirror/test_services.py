@@ -152,8 +152,8 @@ def test_models_in_bulk_write_what_one_by_one_writes_and_only_newer_payloads(in_
 def test_the_safety_net_links_customer_tenants_only(tenant):
     from django_tenants.utils import schema_context
 
+    from saas.reference_sync.tasks import sync_all_tenants
     from shared_reference.models import Subscriber
-    from tenants.mirror.tasks import sync_all_tenants
 
     with schema_context("public"):
         Subscriber.objects.filter(tenant_schema=tenant.schema_name).delete()

@@ -254,7 +254,7 @@ def test_following_a_purchasing_body_brings_its_markets_and_stopping_removes_the
 
 
 def test_a_release_reaches_only_the_tenants_it_concerns(hospital):
-    from tenants.mirror.linking import linked_schema_names
+    from saas.reference_sync.linking import linked_schema_names
 
     model = DeviceModel.objects.get(commercial_name="Evita V500")
     with tenant_context(hospital):

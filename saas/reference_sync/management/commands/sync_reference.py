@@ -7,10 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import schema_context
 
+from saas.reference_sync.linking import link_tenant
 from saas.tenancy.models import TenantStatus
 from saas.tenancy.selectors import customer_tenants
 from tenants.mirror.client import SyncFailed
-from tenants.mirror.linking import link_tenant
 from tenants.mirror.sync import sync_reference
 
 
