@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saas.forms import BootstrapForm, BootstrapModelForm
 from shared_reference.models import DeviceModel, NomenclatureTerm, TermStatus
-from tenants.core.forms import BootstrapForm, BootstrapModelForm
 
 
 class TermForm(BootstrapModelForm):

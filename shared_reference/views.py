@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -25,7 +25,6 @@ from shared_reference.models import (
     Release,
 )
 from shared_reference.services import NothingToPublish, export_codesystem, publish_release
-from tenants.accounts.models import User
 
 CURATORS = "curators"
 
@@ -63,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             release = publish_release(
-                notes=form.cleaned_data["notes"], by=cast(User, request.user).email
+                notes=form.cleaned_data["notes"], by=request.user.get_username()
             )
         except NothingToPublish:
             messages.error(request, _("Nothing has changed since the last release."))
@@ -186,7 +185,7 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     error = ""
     if request.method == "POST":
-        by = cast(User, request.user).email
+        by = request.user.get_username()
         note = request.POST.get("note", "")
         try:
             if request.POST.get("decision") == "reject":

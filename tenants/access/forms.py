@@ -8,9 +8,9 @@ from django import forms
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from saas.forms import BootstrapForm
 from tenants.access.models import ExpertiseDomain, Role, ScopeKind
 from tenants.access.services import parse_scope
-from tenants.core.forms import BootstrapForm
 from tenants.core.suggest import SuggestSelect
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 

@@ -8,9 +8,9 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from saas.forms import BootstrapForm
 from tenants.access.models import ExpertiseDomain
 from tenants.campaigns.models import Campaign, Envelope, Nature, Priority, RequestPart, Step
-from tenants.core.forms import BootstrapForm
 from tenants.core.suggest import SuggestInput, SuggestSelect
 from tenants.structure.models import Establishment
 

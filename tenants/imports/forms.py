@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tenants.core.forms import BootstrapForm
+from saas.forms import BootstrapForm
 
 MAX_UPLOAD = 50 * 1024 * 1024
 

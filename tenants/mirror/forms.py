@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tenants.core.forms import BootstrapForm
+from saas.forms import BootstrapForm
 
 
 def date_input() -> forms.DateInput:

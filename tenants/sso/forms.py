@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saas.forms import BootstrapModelForm
 from tenants.access.forms import scope_choices
 from tenants.access.models import Role
 from tenants.access.permissions import ROLE_SCOPES
 from tenants.access.services import GrantRefused, parse_scope
-from tenants.core.forms import BootstrapModelForm
 from tenants.sso.models import ClaimRoleMapping, IdentityProvider
 
 

@@ -1,4 +1,7 @@
-"""Form helpers shared by the tenant's pages."""
+"""Form base classes for every page: the tenants' pages and the reference server's curation.
+
+The lowest layer of the interface: it imports nothing of the product, so any app may use it.
+"""
 
 from __future__ import annotations
 
