@@ -236,3 +236,26 @@ def test_a_failure_in_the_middle_of_publishing_leaves_no_release_and_keeps_the_c
     assert NomenclatureTerm.objects.get(code="Z12").dirty
     release = publish_release(notes="again", by="curator")
     assert release.change_count == 1
+
+
+def test_the_command_reports_an_unforeseen_fault_and_goes_on(hospital):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    with tenant_context(hospital):
+        sync.sync_reference()
+    relabel("Z12", "Pompes à perfusion")
+    publish_release(notes="label", by="curator")
+    err = StringIO()
+    with (
+        database_refuses(
+            hospital.schema_name,
+            "mirror_syncstate",
+            "OLD.cursor IS DISTINCT FROM NEW.cursor",
+            "disk full",
+        ),
+        pytest.raises(CommandError, match="1 tenant"),
+    ):
+        call_command("sync_reference", hospital.schema_name, stderr=err)
+    assert f"{hospital.schema_name}: InternalError: disk full" in err.getvalue()
