@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from tenants.mirror.models import (
     MirroredEntity,
@@ -19,6 +19,8 @@ from tenants.mirror.models import (
     ReferenceManufacturer,
     ReferenceTerm,
 )
+
+UPSERT_BATCH = 2000  # rows per statement (PostgreSQL allows 65,535 parameters)
 
 
 class PayloadRefused(ValueError):
@@ -103,39 +105,38 @@ def apply_terms(entries: list[Entry]) -> int:
     """Upsert nomenclature codes in bulk (a nomenclature holds thousands); returns how many
     were written. Entries not newer than the mirrored row are skipped, as one by one."""
     terms = [_term(*entry) for entry in _newest_per_uuid(entries)]
-    known = dict(
-        ReferenceTerm.objects.filter(uuid__in=[t.uuid for t in terms]).values_list("uuid", "seq")
-    )
-    newer = [t for t in terms if known.get(t.uuid, -1) < t.seq]
-    ReferenceTerm.objects.bulk_create(
-        newer,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["uuid"],
-        update_fields=[
-            "status",
-            "seq",
-            "system",
-            "code",
-            "label_en",
-            "label_fr",
-            "parent_code",
-            "level",
-            "replacement",
-            "valid_from",
-            "valid_until",
-        ],
-    )
-    return len(newer)
+    return _upsert_newer(ReferenceTerm, terms)
 
 
-def _newer(model: type[MirroredEntity], rows: list[Any]) -> list[Any]:
-    """The rows whose seq is newer than the mirrored one (all of them for unknown uuids);
-    ``rows`` hold one row per uuid (see _newest_per_uuid)."""
-    known = dict(
-        model._default_manager.filter(uuid__in=[r.uuid for r in rows]).values_list("uuid", "seq")
+def _upsert_newer(model: type[MirroredEntity], rows: list[Any]) -> int:
+    """Insert the rows, or update the mirrored ones whose seq is older; returns how many
+    were written. The seq test is in the statement itself (ON CONFLICT ... WHERE), so that
+    an older payload never overwrites a newer one written meanwhile by another transaction
+    (a page a person's link fetches while the worker applies the feed, say). ``rows`` hold
+    one row per uuid (see _newest_per_uuid)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    updates = ", ".join(
+        f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in fields if f.name != "uuid"
     )
-    return [row for row in rows if row.seq > known.get(row.uuid, -1)]
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_BATCH):
+            batch = rows[start : start + UPSERT_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))} "
+                f"ON CONFLICT (uuid) DO UPDATE SET {updates} WHERE {table}.seq < EXCLUDED.seq",
+                [
+                    f.get_db_prep_save(getattr(row, f.attname), connection)
+                    for row in batch
+                    for f in fields
+                ],
+            )
+            written += cursor.rowcount
+    return written
 
 
 def _common(payload: dict[str, Any], seq: int) -> dict[str, Any]:
@@ -164,15 +165,7 @@ def apply_manufacturers(entries: list[Entry]) -> int:
                 **_common(payload, seq),
             )
         )
-    newer = _newer(ReferenceManufacturer, rows)
-    ReferenceManufacturer.objects.bulk_create(
-        newer,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["uuid"],
-        update_fields=["name", "aliases", "country", "status", "replaced_by", "seq"],
-    )
-    return len(newer)
+    return _upsert_newer(ReferenceManufacturer, rows)
 
 
 @transaction.atomic
@@ -217,24 +210,4 @@ def apply_models(entries: list[Entry]) -> int:
                 **_common(payload, seq),
             )
         )
-    newer = _newer(ReferenceDeviceModel, rows)
-    ReferenceDeviceModel.objects.bulk_create(
-        newer,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["uuid"],
-        update_fields=[
-            "manufacturer",
-            "commercial_name",
-            "catalogue_reference",
-            "nomenclature",
-            "end_of_sale",
-            "end_of_support",
-            "end_of_support_source",
-            "expected_life_years",
-            "status",
-            "replaced_by",
-            "seq",
-        ],
-    )
-    return len(newer)
+    return _upsert_newer(ReferenceDeviceModel, rows)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django_tenants.utils import schema_context, tenant_context
 
 from shared_reference.models import (
@@ -259,3 +259,34 @@ def test_the_command_reports_an_unforeseen_fault_and_goes_on(hospital):
     ):
         call_command("sync_reference", hospital.schema_name, stderr=err)
     assert f"{hospital.schema_name}: InternalError: disk full" in err.getvalue()
+
+
+def test_an_older_payload_never_overwrites_one_a_concurrent_transaction_wrote(hospital):
+    """A link fetches a code (seq 9) while the worker applies an older page (seq 7) in
+    another transaction: whatever the order of their reads, the newer payload stays."""
+    import threading
+
+    from tenants.mirror.services import apply_terms
+
+    code = ("6f1c2d9e-4b7a-4c1e-9a55-0d7f3b2a1c11", {"system": "zz", "code": "Q1"})
+    newer_written, release = threading.Event(), threading.Event()
+
+    def fetch_newer() -> None:
+        try:
+            with tenant_context(hospital), transaction.atomic():
+                apply_terms([(code[0], {**code[1], "label_en": "new"}, 9)])
+                newer_written.set()
+                release.wait(10)  # holds its transaction open while the older page comes
+        finally:
+            connection.close()
+
+    link = threading.Thread(target=fetch_newer)
+    link.start()
+    assert newer_written.wait(10)
+    # The older page starts before the newer row is committed: it cannot see it yet.
+    threading.Timer(1.0, release.set).start()
+    with tenant_context(hospital):
+        apply_terms([(code[0], {**code[1], "label_en": "old"}, 7)])
+        link.join(10)
+        kept = ReferenceTerm.objects.get(code="Q1")
+        assert (kept.label_en, kept.seq) == ("new", 9)
