@@ -238,3 +238,15 @@ def test_a_file_over_50_mb_is_refused_by_the_form(admin, models, monkeypatch):
     assert response.status_code == 400
     assert "larger than 50 MB" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_file_name_over_200_characters_is_refused_by_the_form(admin, models):
+    name = "x" * 220 + ".csv"
+    response = admin.post(
+        "/inventory/import/",
+        {"file": SimpleUploadedFile(name, EXPORT), **COLUMNS},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "longer than 200 characters" in response.content.decode()
+    assert not ImportJob.objects.exists()
