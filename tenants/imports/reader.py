@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -53,6 +53,28 @@ class Table:
 class Row:
     line: int
     values: dict[str, str]  # header -> cell text, stripped
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How the file's columns meet the fields: what a person must see before importing."""
+
+    empty_fields: list[str]  # headers of optional fields the file lacks: empty on every row
+    unmapped_columns: list[str]  # the file's columns no field reads, as the file spells them
+
+
+def coverage(table: Table, columns: dict[str, str], optional: Iterable[str]) -> Coverage:
+    """``columns``: field -> the header expected for it (the mapping in use); ``optional``:
+    the fields an import reads but does without (a missing required one refuses the file)."""
+    mapped = {normalise_header(header) for header in columns.values()}
+    return Coverage(
+        empty_fields=[
+            columns[name]
+            for name in optional
+            if normalise_header(columns[name]) not in table.header
+        ],
+        unmapped_columns=[table.labels.get(h, h) for h in table.header if h and h not in mapped],
+    )
 
 
 def normalise_header(text: str) -> str:

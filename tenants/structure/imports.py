@@ -19,6 +19,7 @@ from tenants.imports.reader import (
     FileRefused,
     Problem,
     Row,
+    coverage,
     normalise_header,
     parse_date,
     read_table,
@@ -63,6 +64,8 @@ class StructureReport:
     updated: dict[str, int] = field(default_factory=lambda: {"pole": 0, "service": 0, "uf": 0})
     closed_ufs: list[str] = field(default_factory=list)
     reopened_ufs: list[str] = field(default_factory=list)
+    empty_fields: list[str] = field(default_factory=list)  # expected, not in the file
+    ignored_columns: list[str] = field(default_factory=list)  # in the file, read by no field
 
     def __str__(self) -> str:
         c, u = self.created, self.updated
@@ -71,6 +74,16 @@ class StructureReport:
             f"{c['service']} services, {c['uf']} UF; updated {u['pole']} pôles, {u['service']} "
             f"services, {u['uf']} UF; closed {len(self.closed_ufs)} UF; "
             f"reopened {len(self.reopened_ufs)} UF"
+            + (
+                "; not in the file, left empty: " + ", ".join(self.empty_fields)
+                if self.empty_fields
+                else ""
+            )
+            + (
+                "; columns ignored: " + ", ".join(self.ignored_columns)
+                if self.ignored_columns
+                else ""
+            )
         )
 
 
@@ -107,7 +120,14 @@ def import_structure(
         raise ImportRefused(problems)
     if not clean:
         raise ImportRefused([Problem(None, None, "the file has a header but no data row")])
-    report = StructureReport(dry_run=dry_run, rows=len(clean))
+    # The establishment's name is not read (its FINESS says which it is): never "left empty".
+    covered = coverage(table, columns, ["valid_from", "valid_until"])
+    report = StructureReport(
+        dry_run=dry_run,
+        rows=len(clean),
+        empty_fields=covered.empty_fields,
+        ignored_columns=covered.unmapped_columns,
+    )
     try:
         with transaction.atomic():
             _apply(clean, report)

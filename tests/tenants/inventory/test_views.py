@@ -250,3 +250,17 @@ def test_a_file_name_over_200_characters_is_refused_by_the_form(admin, models):
     assert response.status_code == 400
     assert "longer than 200 characters" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_the_job_page_names_the_fields_left_empty_and_the_columns_no_field_reads(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    data = (
+        "Equipement;Unité;Marque;Modèle;Valeur d'achat (€)\nINV001;1101;Philips;MX450;6 540,50\n"
+    ).encode("cp1252")
+    response, _ = upload(admin, data, dry_run=True, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        run_import(ImportJob.objects.get().pk)
+    page = admin.get(response["Location"]).content.decode()
+    warning = page[page.index('data-role="columns"') :]
+    assert "Valeur d&#x27;achat, Statut" in warning and "Valeur d&#x27;achat (€)" in warning

@@ -84,3 +84,13 @@ def test_only_administrators_import(tenant, make_user):
     with tenant_context(tenant):
         grant_role(viewer, Role.VIEWER, ScopeKind.TENANT, by="test")
     assert client_for(host_of(tenant), viewer, tenant).get("/structure/import/").status_code == 403
+
+
+def test_the_dry_run_names_the_fields_left_empty_and_the_columns_ignored(admin_client):
+    data = (
+        "Code établissement;Code pôle;Pôle;Code service;Service;Code UF;UF;Date d'ouverture\n"
+        "800000259;P01;Pôle Réanimation;S011;Réanimation;1101;Réa médicale;01/01/2020\n"
+    ).encode("cp1252")
+    page = upload(admin_client, data, dry_run="on").content.decode()
+    columns = page[page.index('data-role="columns"') :]
+    assert "Début, Fin" in columns and "Date d&#x27;ouverture" in columns
