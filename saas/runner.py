@@ -57,7 +57,9 @@ class EmbeddedServers:
             print(f"Using the embedded Redis already running on 127.0.0.1:{running} ...")
             return running
         port = _free_port()
-        print(f"Starting the embedded Redis on 127.0.0.1:{port} (data in var/redis) ...", flush=True)
+        print(
+            f"Starting the embedded Redis on 127.0.0.1:{port} (data in var/redis) ...", flush=True
+        )
         self._redis = subprocess.Popen(
             [
                 REDIS_SERVER_PATH,
@@ -285,7 +287,8 @@ def check(args: argparse.Namespace) -> int:
 
 def manage_command(args: argparse.Namespace) -> int:
     """``dev.py manage COMMAND ...``: a management command on the servers ``start`` uses."""
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args.rest], cwd=ROOT).returncode
+    command = [sys.executable, str(ROOT / "manage.py"), *args.rest]
+    return subprocess.run(command, cwd=ROOT).returncode
 
 
 BENCHMARKS = {
