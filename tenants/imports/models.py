@@ -19,6 +19,7 @@ def job_upload_path(job: ImportJob, filename: str) -> str:
 class ImportJob(models.Model):
     class Kind(models.TextChoices):
         INVENTORY = "inventory", _("inventory")
+        STRUCTURE = "structure", _("structure")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -42,6 +42,14 @@ class FileRefused(Exception):
         self.problem = Problem(line, column, reason)
 
 
+class ImportRefused(Exception):
+    """An import that changed nothing, with every problem found (line and column named)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s); nothing was changed")
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class Table:
     header: list[str]  # normalised column names, the keys of each row's values

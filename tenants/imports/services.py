@@ -8,7 +8,6 @@ transaction is still open, so it cannot live in the job row) and is read by the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -18,18 +17,11 @@ from django.utils import timezone
 
 from tenants.accounts.models import User
 from tenants.imports.models import ImportJob
-from tenants.imports.reader import Problem
+from tenants.imports.reader import ImportRefused, Problem
+from tenants.imports.registry import importer_for
 
 logger = logging.getLogger(__name__)
 PROBLEMS_KEPT = 1000
-
-
-def _importer(kind: str) -> tuple[Callable[..., Any], type[Exception]]:
-    if kind == ImportJob.Kind.INVENTORY:
-        from tenants.inventory.imports import ImportRefused, import_inventory
-
-        return import_inventory, ImportRefused
-    raise ValueError(f"no importer for imports of kind {kind!r}")
 
 
 def start_import(
@@ -76,7 +68,7 @@ def run_import(job_id: int) -> ImportJob:
         job.save(update_fields=["state"])
     applied = False
     try:
-        importer, refused = _importer(job.kind)
+        importer = importer_for(job.kind).run
 
         def progress(phase: str, done: int, total: int) -> None:
             cache.set(progress_key(job.pk), {"phase": phase, "done": done, "total": total}, 3600)
@@ -88,8 +80,8 @@ def run_import(job_id: int) -> ImportJob:
                 data, job.filename, mapping=job.mapping, dry_run=job.dry_run, progress=progress
             )
             applied = not job.dry_run
-        except refused as exc:
-            problems: list[Problem] = exc.problems  # type: ignore[attr-defined]
+        except ImportRefused as exc:
+            problems: list[Problem] = exc.problems
             job.state = ImportJob.State.REFUSED
             job.problem_count = len(problems)
             job.problems = [[p.line, p.column, p.reason] for p in problems[:PROBLEMS_KEPT]]

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from tenants.imports.reader import (
     FileRefused,
+    ImportRefused,
     Problem,
     Row,
     coverage,
@@ -57,12 +58,6 @@ STATUS_WORDS = {
 }
 
 Progress = Callable[[str, int, int], None]
-
-
-class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was changed")
-        self.problems = problems
 
 
 @dataclass

@@ -8,8 +8,10 @@ deleted, since requests and devices point at them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils import timezone
 from saas.tenancy.validators import finess_key_is_valid, normalise_finess
 from tenants.imports.reader import (
     FileRefused,
+    ImportRefused,
     Problem,
     Row,
     coverage,
@@ -50,12 +53,6 @@ REQUIRED = (
 )
 
 
-class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was changed")
-        self.problems = problems
-
-
 @dataclass
 class StructureReport:
     dry_run: bool
@@ -66,6 +63,9 @@ class StructureReport:
     reopened_ufs: list[str] = field(default_factory=list)
     empty_fields: list[str] = field(default_factory=list)  # expected, not in the file
     ignored_columns: list[str] = field(default_factory=list)  # in the file, read by no field
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     def __str__(self) -> str:
         c, u = self.created, self.updated
@@ -102,9 +102,17 @@ class CleanRow:
 
 
 def import_structure(
-    data: bytes, filename: str, *, mapping: dict[str, str] | None = None, dry_run: bool = False
+    data: bytes,
+    filename: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> StructureReport:
-    """Check the whole file, then apply it in one transaction (rolled back for a dry run)."""
+    """Check the whole file, then apply it in one transaction (rolled back for a dry run).
+
+    ``progress`` (phase, done, total) is told when each phase ends: a structure file holds a
+    few thousand rows at most, checked and written in seconds."""
     columns = {**DEFAULT_MAPPING, **(mapping or {})}
     try:
         table = read_table(data, filename, list(columns.values()))
@@ -128,6 +136,8 @@ def import_structure(
         empty_fields=covered.empty_fields,
         ignored_columns=covered.unmapped_columns,
     )
+    if progress is not None:
+        progress("check", len(clean), len(clean))
     try:
         with transaction.atomic():
             _apply(clean, report)
@@ -135,6 +145,8 @@ def import_structure(
                 raise _DryRunDone
     except _DryRunDone:
         pass
+    if progress is not None:
+        progress("write", len(clean), len(clean))
     return report
 
 

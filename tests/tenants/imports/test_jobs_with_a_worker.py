@@ -135,3 +135,19 @@ def test_a_job_failing_in_the_worker_ends_failed_with_its_reason(
         [[_line, _column, reason]] = job.problems
         assert "no importer for imports of kind 'retired-kind'" in reason
         assert "nothing was changed" in reason
+
+
+def test_a_structure_import_runs_as_a_job_in_the_worker(celery_worker_process, committed_alpha):
+    alpha, user = committed_alpha
+    data = (
+        "FINESS;Code pôle;Pôle;Code service;Service;Code UF;UF\n"
+        "800000259;P1;Pôle;S1;Réa;1101;UF 1101\n"
+        "800000259;P1;Pôle;S1;Réa;1103;Soins continus\n"
+    ).encode()
+    with tenant_context(alpha):
+        upload = SimpleUploadedFile("structure.csv", data)
+        job = start_import("structure", upload, mapping={}, dry_run=False, by=user)
+        job = wait_until_finished(ImportJob, job.pk)
+        assert job.state == "done", job.problems
+        assert job.report["created"]["uf"] == 1 and job.report["closed_ufs"] == ["1102"]
+        assert FunctionalUnit.objects.get(code="1103").name == "Soins continus"
