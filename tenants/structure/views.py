@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from tenants.access.permissions import Action, permission_required
 from tenants.accounts.models import User
-from tenants.imports.models import ImportJob
+from tenants.imports.models import ImportJob, ImportMapping
 from tenants.imports.services import job_progress, start_import
 from tenants.structure.filters import FunctionalUnitFilter
 from tenants.structure.forms import StructureImportForm
-from tenants.structure.models import Establishment, ImportMapping
+from tenants.structure.models import Establishment
 from tenants.structure.selectors import active_establishments, units_for
 from tenants.structure.tables import DEFAULT_COLUMNS, FunctionalUnitTable
 from tenants.tables.listing import ListPage, register

@@ -8,10 +8,9 @@ from django_tenants.utils import tenant_context
 
 from tenants.access.models import Role, ScopeKind
 from tenants.access.services import grant_role
-from tenants.imports.models import ImportJob
+from tenants.imports.models import ImportJob, ImportMapping
 from tenants.imports.services import run_import
 from tenants.inventory.models import Device, MatchState, ModelMatch
-from tenants.structure.models import ImportMapping
 from tests.conftest import client_for, host_of
 from tests.tenants.inventory.factories import catalogue, structure
 

@@ -7,9 +7,9 @@ from django_tenants.utils import tenant_context
 
 from tenants.access.models import Role, ScopeKind
 from tenants.access.services import grant_role
-from tenants.imports.models import ImportJob
+from tenants.imports.models import ImportJob, ImportMapping
 from tenants.imports.services import run_import
-from tenants.structure.models import FunctionalUnit, ImportMapping
+from tenants.structure.models import FunctionalUnit
 from tests.conftest import client_for, host_of
 
 GOOD = (
