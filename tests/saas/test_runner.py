@@ -23,13 +23,14 @@ def test_a_command_uses_the_embedded_redis_a_running_start_owns(tmp_path, monkey
     monkeypatch.setattr(runner, "VAR", tmp_path)
     started = runner.EmbeddedServers()
     port = started._embedded_redis()
+    command = runner.EmbeddedServers()
     try:
-        command = runner.EmbeddedServers()
         assert command._embedded_redis() == port  # the same server, so the same queues
         assert command._redis is None
         command.stop()  # a command leaves the server it did not start running
         assert runner._answers_redis(port)
     finally:
+        command.stop()  # a no-op unless it started its own (the test failed)
         started.stop()
     assert not runner._answers_redis(port)
     assert not (tmp_path / "redis" / "port").exists()
