@@ -137,11 +137,15 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 MIDDLEWARE = [
+    # First: a request the database cannot take answers 503 rather than failing further in.
+    "saas.middleware.DatabaseUnavailableMiddleware",
     "saas.tenancy.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (its message is translated), before anything reads parameters.
+    "saas.middleware.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -291,6 +295,12 @@ REST_FRAMEWORK = {
         "reference_api_key": os.environ.get("REFERENCE_API_RATE", "1200/min")
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The JSON parser refuses with a 400 what PostgreSQL or json.loads would make a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Reference sync API",
