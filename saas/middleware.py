@@ -16,10 +16,14 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 
 
-def refusal(request: HttpRequest, message: str, status: int, **extra: str) -> HttpResponse:
-    """A short answer that says why, in JSON for the APIs and as text for the pages."""
+def refusal(
+    request: HttpRequest, message: str, status: int, field: str = "detail", **extra: str
+) -> HttpResponse:
+    """A short answer that says why, in JSON for the APIs (keyed by the field at fault, as the
+    APIs' own refusals are) and as text for the pages."""
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+        body = {"detail": message, field: message}
+        response: HttpResponse = JsonResponse(body, status=status)
     else:
         response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     for header, value in extra.items():
@@ -67,7 +71,7 @@ class RefuseNulBytesMiddleware:
             message = _("The parameter “%(name)s” contains a NUL character (U+0000).") % {
                 "name": culprit[:80].replace("\x00", "\\0")
             }
-            return refusal(request, message, 400)
+            return refusal(request, message, 400, field=culprit[:80])
         return self.get_response(request)
 
     @staticmethod

@@ -37,7 +37,7 @@ def test_a_nul_byte_in_the_terms_search_is_a_400_naming_q(client, published):  #
     system = NomenclatureSystem.objects.order_by("code")[0]
     response = client.get(f"{API}/nomenclatures/{system.uuid}/terms/", {"q": "A\x00"})
     assert response.status_code == 400
-    assert "q" in response.json()["detail"]
+    assert "q" in response.json()
 
 
 def test_a_nul_byte_in_the_device_model_search_is_a_400(client):
