@@ -1,0 +1,259 @@
+"""Parameter fuzz over every URL of both URLconfs: no input makes a page or an API answer 5xx.
+
+Routes come from the resolver (as in tests/isolation/test_every_url.py), so a new view joins
+without anyone listing it. The parameters come from the code: the fields of the forms each page
+renders (its GET page's HTML), every filterset's filters, and common names. Each request sends
+all of them with one class of bad value (NUL byte, overlong text, 5,000 digits, non-ASCII
+digits, impossible dates...): one request per route, value class and method keeps the run
+within the CI budget while every class reaches every parameter. Values are fixed: the run is
+deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from html.parser import HTMLParser
+from typing import Any
+
+import django_filters
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import converters, get_resolver, reverse
+from django_tenants.utils import schema_context, tenant_context
+
+from shared_reference.fhir import parse_codesystem
+from shared_reference.models import Contribution, DeviceModel, Manufacturer, Subscriber
+from shared_reference.services import import_codesystem, publish_release
+from tenants.access.models import ExpertiseDomain, Role, ScopeKind
+from tenants.access.services import grant_role
+from tests.conftest import client_for, host_of
+from tests.isolation.test_every_url import PUBLIC_URLCONF, TENANT_URLCONF, Route, walk
+
+# One value per class of input that once made a view fail (issue 13).
+VALUE_CLASSES: dict[str, str] = {
+    "nul": "a\x00b",
+    "overlong": "é" * 256,
+    "huge": "x" * 5000,
+    "digits": "9" * 5000,
+    "unicode-digits": "²٣",
+    "impossible-date": "2026-02-30",
+    "french-date": "31/13/2026",
+    "negative": "-1",
+}
+# Anonymous visitors mostly meet the sign-in page: fewer classes keep the run short.
+ANONYMOUS_CLASSES = ("nul", "huge", "digits", "impossible-date")
+
+COMMON_PARAMETERS = (
+    "q",
+    "page",
+    "sort",
+    "order",
+    "since",
+    "limit",
+    "per_page",
+    "year",
+    "date",
+    "from",
+    "to",
+    "status",
+    "state",
+    "uf",
+    "establishment",
+    "pole",
+    "service",
+    "campaign",
+    "source",
+    "kind",
+    "next",
+    "view",
+    "columns",
+    "export",
+    "format",
+    "topic",
+    "manufacturer",
+    "code",
+    "id",
+)
+SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
+
+
+def filterset_parameters() -> set[str]:
+    """Every filter of every filterset in the project, with their range suffixes."""
+    import tenants.campaigns.filters
+    import tenants.inventory.filters
+    import tenants.plan.filters
+    import tenants.structure.filters  # noqa: F401 -- imported so their filtersets exist
+
+    found: set[str] = set()
+    pending = list(django_filters.FilterSet.__subclasses__())
+    while pending:
+        filterset = pending.pop()
+        pending.extend(filterset.__subclasses__())
+        for name, declared in filterset.base_filters.items():
+            found.add(name)
+            if isinstance(declared, django_filters.RangeFilter | django_filters.DateFromToRangeFilter):
+                found.update({f"{name}_min", f"{name}_max", f"{name}_after", f"{name}_before"})
+    return found
+
+
+class FormFields(HTMLParser):
+    """The names of the fields of every form of a page (file inputs excepted: H2's suite)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        name = values.get("name")
+        if tag in {"input", "select", "textarea"} and name and values.get("type") != "file":
+            self.names.add(name)
+
+
+def form_fields(response: Any) -> set[str]:
+    if "html" not in response.get("Content-Type", ""):
+        return set()
+    parser = FormFields()
+    parser.feed(response.content.decode(errors="replace"))
+    return parser.names - SKIPPED_FIELDS
+
+
+def url_for(route: Route, urlconf: str, object_id: int) -> str:
+    kwargs: dict[str, object] = {}
+    for name, converter in route.converters.items():
+        if isinstance(converter, converters.IntConverter):
+            kwargs[name] = object_id
+        elif isinstance(converter, converters.UUIDConverter):
+            kwargs[name] = uuid.UUID(int=object_id)
+        else:
+            kwargs[name] = "nomenclature"
+    return reverse(route.name, kwargs=kwargs, urlconf=urlconf)
+
+
+def routes(urlconf: str) -> list[Route]:
+    return sorted({r.name: r for r in walk(get_resolver(urlconf))}.values(), key=str)
+
+
+def request(client: Client, method: str, url: str, params: dict[str, str]) -> tuple[int, str]:
+    """One request in its own savepoint: a database error rolls back only this request."""
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(url, params)
+    except Exception as exc:  # the view raised: what the test client turns into an exception
+        return 500, f"{type(exc).__name__}: {str(exc)[:160]}"
+    return response.status_code, ""
+
+
+def reachable_url(client: Client, route: Route, urlconf: str, ids: list[int]) -> str:
+    """The route's URL, on an object that exists when the route takes one."""
+    if not route.converters:
+        return reverse(route.name, urlconf=urlconf)
+    url = url_for(route, urlconf, ids[0])
+    for object_id in ids:
+        candidate = url_for(route, urlconf, object_id)
+        if request(client, "get", candidate, {})[0] == 200:
+            return candidate
+    return url
+
+
+def fuzz(client: Client, url: str, parameters: set[str], classes: tuple[str, ...]) -> list[str]:
+    failures = []
+    for value_class in classes:
+        params = dict.fromkeys(sorted(parameters), VALUE_CLASSES[value_class])
+        for method in ("get", "post"):
+            status, error = request(client, method, url, params)
+            if status >= 500:
+                failures.append(f"{method.upper()} {url} [{value_class}] -> {status} {error}")
+    return failures
+
+
+def fuzz_route(client: Client, route: Route, urlconf: str, ids: list[int], classes=None) -> None:
+    url = reachable_url(client, route, urlconf, ids)
+    try:
+        with transaction.atomic():
+            page = client.get(url)
+        fields = form_fields(page)
+    except Exception:  # a page failing without parameters fails the walk in test_every_url
+        fields = set()
+    parameters = fields | set(COMMON_PARAMETERS) | FILTER_PARAMETERS
+    failures = fuzz(client, url, parameters, classes or tuple(VALUE_CLASSES))
+    assert not failures, "\n".join(failures)
+
+
+FILTER_PARAMETERS = filterset_parameters()
+TENANT_ROUTES = routes(TENANT_URLCONF)
+PUBLIC_ROUTES = routes(PUBLIC_URLCONF)
+
+
+def test_the_fuzz_knows_the_filters_and_both_urlconfs():
+    assert {"q"} <= set(COMMON_PARAMETERS)
+    assert len(FILTER_PARAMETERS) >= 5
+    assert {"home", "tenant_api_v1:me"} <= {r.name for r in TENANT_ROUTES}
+    assert {"reference:home", "reference_api_v1:changes"} <= {r.name for r in PUBLIC_ROUTES}
+
+
+@pytest.fixture
+def everyone(other_tenant, make_user):
+    """A user holding every role on the whole tenant (and every expertise domain)."""
+    user = make_user(other_tenant)
+    with tenant_context(other_tenant):
+        for role in Role.values:
+            grant_role(user, role, ScopeKind.TENANT, by="fuzz")
+        for domain in ExpertiseDomain.objects.all():
+            grant_role(user, Role.EXPERT, ScopeKind.DOMAIN, domain, by="fuzz")
+    return client_for(host_of(other_tenant), user, other_tenant)
+
+
+@pytest.fixture
+def reference_data(db) -> list[int]:
+    """Something behind each curator page: a nomenclature, a model, a contribution, a release."""
+    with schema_context("public"):
+        import_codesystem(
+            parse_codesystem(
+                json.dumps(
+                    {
+                        "resourceType": "CodeSystem",
+                        "url": "http://example.org/cs/fuzz",
+                        "name": "fuzz",
+                        "content": "complete",
+                        "concept": [{"code": "A1", "display": "One"}],
+                    }
+                )
+            )
+        )
+        model = DeviceModel.objects.create(
+            manufacturer=Manufacturer.objects.create(name="Fuzz maker"), commercial_name="Fuzz"
+        )
+        release = publish_release(notes="fuzz", by="test")
+        contribution = Contribution.objects.create(
+            subscriber=Subscriber.objects.create(name="fuzz"),
+            kind="correction",
+            target=model,
+            proposal={"commercial_name": "Fuzz 2"},
+            source="fuzz",
+        )
+        ids = {1, model.pk, getattr(release, "pk", 1), contribution.pk}
+    return sorted(ids)
+
+
+@pytest.mark.parametrize("route", TENANT_ROUTES, ids=str)
+def test_no_parameter_makes_a_tenant_page_fail(route, everyone):
+    fuzz_route(everyone, route, TENANT_URLCONF, [1, 2, 3])
+
+
+@pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=str)
+def test_no_parameter_makes_a_public_page_fail(route, reference_data, make_user):
+    staff = make_user(None, is_staff=True, is_superuser=True)
+    fuzz_route(client_for("localhost", staff), route, PUBLIC_URLCONF, reference_data)
+
+
+@pytest.mark.parametrize(
+    ("urlconf", "route"),
+    [(TENANT_URLCONF, r) for r in TENANT_ROUTES] + [(PUBLIC_URLCONF, r) for r in PUBLIC_ROUTES],
+    ids=lambda value: str(value).rsplit(".", 1)[-1],
+)
+def test_no_parameter_makes_a_page_fail_for_an_anonymous_visitor(urlconf, route, other_tenant):
+    host = host_of(other_tenant) if urlconf == TENANT_URLCONF else "localhost"
+    fuzz_route(Client(HTTP_HOST=host), route, urlconf, [1], ANONYMOUS_CLASSES)
