@@ -11,7 +11,7 @@ from tenants.access.forms import scope_choices
 from tenants.access.models import Role
 from tenants.access.permissions import ROLE_SCOPES
 from tenants.access.services import GrantRefused, parse_scope
-from tenants.core.forms import BootstrapModelForm
+from tenants.core.forms import BootstrapModelForm, SafeJSONField
 from tenants.sso.models import ClaimRoleMapping, IdentityProvider
 
 
@@ -43,6 +43,7 @@ class ProviderForm(BootstrapModelForm):
             "link_existing_by_email",
             "is_enabled",
         ]
+        field_classes = {"extra_parameters": SafeJSONField}
 
     def clean_extra_parameters(self) -> dict[str, Any]:
         value = self.cleaned_data["extra_parameters"] or {}

@@ -20,7 +20,7 @@ import django_filters
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import converters, get_resolver, reverse
+from django.urls import NoReverseMatch, converters, get_resolver, reverse
 from django_tenants.utils import schema_context, tenant_context
 
 from shared_reference.fhir import parse_codesystem
@@ -77,6 +77,9 @@ COMMON_PARAMETERS = (
     "id",
 )
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
+# Routes taking a key (suggestion source, list page) are fuzzed on this many of the keys
+# they know: enough to reach different code, few enough for the CI budget.
+MAX_KEYS_PER_ROUTE = 4
 
 
 def filterset_parameters() -> set[str]:
@@ -93,7 +96,8 @@ def filterset_parameters() -> set[str]:
         pending.extend(filterset.__subclasses__())
         for name, declared in filterset.base_filters.items():
             found.add(name)
-            if isinstance(declared, django_filters.RangeFilter | django_filters.DateFromToRangeFilter):
+            ranges = django_filters.RangeFilter | django_filters.DateFromToRangeFilter
+            if isinstance(declared, ranges):
                 found.update({f"{name}_min", f"{name}_max", f"{name}_after", f"{name}_before"})
     return found
 
@@ -120,7 +124,16 @@ def form_fields(response: Any) -> set[str]:
     return parser.names - SKIPPED_FIELDS
 
 
-def url_for(route: Route, urlconf: str, object_id: int) -> str:
+def known_keys() -> list[str]:
+    """What string segments of URLs name: suggestion sources, list pages, attachable objects."""
+    from tenants.core.suggest import SOURCES
+    from tenants.documents.registry import ATTACHABLE
+    from tenants.tables.listing import PAGES
+
+    return sorted({*SOURCES, *PAGES, *ATTACHABLE, "fuzz", "nomenclature"})
+
+
+def url_for(route: Route, urlconf: str, object_id: int, key: str = "fuzz") -> str:
     kwargs: dict[str, object] = {}
     for name, converter in route.converters.items():
         if isinstance(converter, converters.IntConverter):
@@ -128,7 +141,7 @@ def url_for(route: Route, urlconf: str, object_id: int) -> str:
         elif isinstance(converter, converters.UUIDConverter):
             kwargs[name] = uuid.UUID(int=object_id)
         else:
-            kwargs[name] = "nomenclature"
+            kwargs[name] = key
     return reverse(route.name, kwargs=kwargs, urlconf=urlconf)
 
 
@@ -146,16 +159,36 @@ def request(client: Client, method: str, url: str, params: dict[str, str]) -> tu
     return response.status_code, ""
 
 
-def reachable_url(client: Client, route: Route, urlconf: str, ids: list[int]) -> str:
-    """The route's URL, on an object that exists when the route takes one."""
+def reachable_urls(
+    client: Client, route: Route, urlconf: str, ids: list[int], explore_keys: bool
+) -> list[str]:
+    """The route's URLs to fuzz: on an object that exists when the route takes an id, and on
+    each known key (suggestion source, list page...) it knows when it takes a string."""
     if not route.converters:
-        return reverse(route.name, urlconf=urlconf)
-    url = url_for(route, urlconf, ids[0])
+        return [reverse(route.name, urlconf=urlconf)]
+    takes_key = any(
+        not isinstance(c, converters.IntConverter | converters.UUIDConverter)
+        for c in route.converters.values()
+    )
+    if takes_key:
+        urls = []
+        for key in known_keys():
+            try:
+                urls.append(url_for(route, urlconf, ids[0], key))
+            except NoReverseMatch:  # a key the converter does not accept (a dot in a slug)
+                continue
+        if not explore_keys:
+            return urls[:1]
+        statuses = {url: request(client, "get", url, {})[0] for url in urls}
+        known = [url for url, status in statuses.items() if status != 404]
+        if len(known) == len(urls):  # the route takes any text (a token): one is enough
+            return urls[:1]
+        return known[:MAX_KEYS_PER_ROUTE] or urls[:1]
     for object_id in ids:
         candidate = url_for(route, urlconf, object_id)
         if request(client, "get", candidate, {})[0] == 200:
-            return candidate
-    return url
+            return [candidate]
+    return [url_for(route, urlconf, ids[0])]
 
 
 def fuzz(client: Client, url: str, parameters: set[str], classes: tuple[str, ...]) -> list[str]:
@@ -169,16 +202,24 @@ def fuzz(client: Client, url: str, parameters: set[str], classes: tuple[str, ...
     return failures
 
 
-def fuzz_route(client: Client, route: Route, urlconf: str, ids: list[int], classes=None) -> None:
-    url = reachable_url(client, route, urlconf, ids)
-    try:
-        with transaction.atomic():
-            page = client.get(url)
-        fields = form_fields(page)
-    except Exception:  # a page failing without parameters fails the walk in test_every_url
-        fields = set()
-    parameters = fields | set(COMMON_PARAMETERS) | FILTER_PARAMETERS
-    failures = fuzz(client, url, parameters, classes or tuple(VALUE_CLASSES))
+def fuzz_route(
+    client: Client,
+    route: Route,
+    urlconf: str,
+    ids: list[int],
+    classes: tuple[str, ...] = tuple(VALUE_CLASSES),
+    explore_keys: bool = True,
+) -> None:
+    failures = []
+    for url in reachable_urls(client, route, urlconf, ids, explore_keys):
+        try:
+            with transaction.atomic():
+                page = client.get(url)
+            fields = form_fields(page)
+        except Exception:  # a page failing without parameters fails the walk in test_every_url
+            fields = set()
+        parameters = fields | set(COMMON_PARAMETERS) | FILTER_PARAMETERS
+        failures += fuzz(client, url, parameters, classes)
     assert not failures, "\n".join(failures)
 
 
@@ -256,4 +297,4 @@ def test_no_parameter_makes_a_public_page_fail(route, reference_data, make_user)
 )
 def test_no_parameter_makes_a_page_fail_for_an_anonymous_visitor(urlconf, route, other_tenant):
     host = host_of(other_tenant) if urlconf == TENANT_URLCONF else "localhost"
-    fuzz_route(Client(HTTP_HOST=host), route, urlconf, [1], ANONYMOUS_CLASSES)
+    fuzz_route(Client(HTTP_HOST=host), route, urlconf, [1], ANONYMOUS_CLASSES, explore_keys=False)
