@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -174,8 +175,14 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "saas.wsgi.application"
 
+# runserver serves each request on a thread of its own and never closes its connection: with
+# persistent connections each one stays open, idle, after its thread ends, and a burst of
+# requests exhausts PostgreSQL. gunicorn's workers (deploy/) reuse theirs, checked first.
+_RUNSERVER = sys.argv[1:2] == ["runserver"]
 _database = dj_database_url.parse(
-    env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/equipment_plan"), conn_max_age=60
+    env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/equipment_plan"),
+    conn_max_age=0 if _RUNSERVER else 60,
+    conn_health_checks=True,
 )
 _database["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES = {"default": _database}
