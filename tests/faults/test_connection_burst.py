@@ -49,7 +49,8 @@ def limited_role(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: 
 def limited_server(limited_role: str, mail_dir: Path) -> Iterator[int]:
     """``manage.py runserver`` on the test database, connecting as the limited role."""
     port = free_port()
-    url = conftest.test_database_url().replace("postgres://postgres@", f"postgres://{limited_role}@", 1)
+    url = conftest.test_database_url()
+    url = url.replace("postgres://postgres@", f"postgres://{limited_role}@", 1)
     assert limited_role in url, url
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
