@@ -96,6 +96,7 @@ BAD_VALUES: dict[str, str] = {
     "overlong": "é" * 600,
     "huge": "x" * 5000,
     "digits": "9" * 5000,
+    "out-of-range": "9" * 20,
     "unicode-digits": "²",
     "arabic-digits": "٣",
     "impossible-date": "2026-02-30",

@@ -43,6 +43,7 @@ VALUE_CLASSES: dict[str, str] = {
     "overlong": "é" * 256,
     "huge": "x" * 5000,
     "digits": "9" * 5000,
+    "out-of-range": "9" * 20,  # a Python int, too big for any PostgreSQL integer column
     "unicode-digits": "²٣",
     "impossible-date": "2026-02-30",
     "french-date": "31/13/2026",
