@@ -167,9 +167,9 @@ def scope_filter(
         match grant.scope:
             case ScopeKind.TENANT:
                 return Q()
-            case ScopeKind.DOMAIN if domain_path is None:
-                return Q()
             case ScopeKind.DOMAIN:
+                if domain_path is None:
+                    return Q()
                 keep |= Q(**{domain_path: grant.domain_id})
             case ScopeKind.ESTABLISHMENT:
                 keep |= Q(**{f"{uf_path}__service__pole__establishment_id": grant.establishment_id})
