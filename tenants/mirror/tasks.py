@@ -12,7 +12,7 @@ import logging
 from celery import shared_task
 from django_tenants.utils import schema_context
 
-from saas.celery import TenantOnlyTask, app
+from saas.celery import PlatformTask, TenantOnlyTask, app
 from saas.tenancy.models import TenantStatus
 from saas.tenancy.selectors import customer_tenants
 from tenants.mirror import linking, sync
@@ -61,7 +61,7 @@ def queue_sync(schema_name: str) -> bool:
     return True
 
 
-@shared_task(name="tenants.mirror.tasks.fan_out_release")
+@shared_task(base=PlatformTask, name="tenants.mirror.tasks.fan_out_release")
 def fan_out_release(topics: list[str]) -> int:
     """After a release: queue a sync for every tenant subscribed to one of its topics."""
     schemas = _active(linking.linked_schema_names(set(topics)))
@@ -70,7 +70,7 @@ def fan_out_release(topics: list[str]) -> int:
     return len(schemas)
 
 
-@shared_task(name="tenants.mirror.tasks.sync_all_tenants")
+@shared_task(base=PlatformTask, name="tenants.mirror.tasks.sync_all_tenants")
 def sync_all_tenants() -> int:
     """The safety net: link active tenants that are not yet, and queue a sync for each."""
     linked = set(linking.linked_schema_names())
