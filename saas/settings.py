@@ -60,6 +60,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "django_tables2",
     "django_filters",
     "rest_framework",
@@ -150,7 +151,33 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.accounts.middleware.HtmxLoginRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "saas.headers.SecurityHeadersMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# (page behaviour lives in app static files such as tenants/core/static/core/page.js) and
+# never eval'd. Styles may still be inline: templates size forms with style attributes and
+# the Swagger page has a <style> block; a style cannot run code, a script can.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features no page of the product uses: a page that got injected cannot ask for them either.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 TEMPLATES = [
     {
@@ -330,6 +357,14 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only: plain HTTP is redirected (except the health probe, which the orchestrator
+    # calls inside the network) and browsers are told to stay on HTTPS for a year, on every
+    # tenant's sub-domain too.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 if not PRODUCTION:
     # Development serves static files through the finders; whitenoise still wants the folder.
