@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
+from saas.audit import track
+
 
 class TermStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -514,3 +516,20 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(
+    NomenclatureSystem,
+    NomenclatureTerm,
+    Manufacturer,
+    DeviceModel,
+    PurchasingBody,
+    Supplier,
+    Market,
+    Lot,
+    SafetyNotice,
+    Release,
+    Contribution,
+    Subscriber,
+)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
+
 
 class MirroredEntity(models.Model):
     uuid = models.UUIDField(unique=True, editable=False)
@@ -183,3 +185,7 @@ class SentContribution(models.Model):
 
     def __str__(self) -> str:
         return f"contribution {self.central_id}"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(ModelOverlay, ReferenceManufacturer, ReferenceDeviceModel, ReferenceTerm, ReferenceEntity)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from saas.tenancy.validators import validate_finess
 
 
@@ -105,3 +106,7 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} mapping"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(Establishment, Pole, Service, FunctionalUnit, ImportMapping)
