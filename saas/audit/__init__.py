@@ -36,9 +36,11 @@ def track(*tracked: type[models.Model], exclude: Iterable[str] = ()) -> None:
         skipped = set(exclude) | NEVER_RECORDED
         names = {f.name for f in model._meta.concrete_fields}
         pghistory.track(
-            pghistory.InsertEvent(),
-            pghistory.UpdateEvent(),
-            pghistory.DeleteEvent(),
+            # Statement-level triggers read the changed rows from transition tables: a bulk
+            # upsert of 20,000 devices attaches its context once, not once per row.
+            pghistory.InsertEvent(level=pghistory.Statement),
+            pghistory.UpdateEvent(level=pghistory.Statement),
+            pghistory.DeleteEvent(level=pghistory.Statement),
             exclude=sorted(skipped & names) or None,
             # pghistory's defaults copy foreign keys without constraints: deleting a service
             # neither deletes nor blocks the history of what pointed at it.
