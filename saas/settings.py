@@ -34,6 +34,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 PRODUCTION = env_bool("PRODUCTION", False)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
+# With DEBUG on, the product's 404/403/500 pages still show (the demo runs with DEBUG); a
+# developer who wants Django's technical pages sets DEBUG_ERROR_PAGES=1.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
 SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-never-use-in-production")
 # Fernet key(s) for secrets kept in the database (see saas/crypto.py); empty: derived from
 # SECRET_KEY, which production refuses.
@@ -140,6 +143,7 @@ MIDDLEWARE = [
     "saas.tenancy.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "saas.error_pages.ProductErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

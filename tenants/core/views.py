@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from saas.tenancy.context import current_tenant
@@ -37,3 +38,8 @@ def suggest(request: HttpRequest, source: str) -> HttpResponse:
         "core/_suggestions.html",
         {"suggestions": suggestions, "typed": typed, "nothing": _("Nothing matches.")},
     )
+
+
+def favicon_redirect(request: HttpRequest) -> HttpResponse:
+    """Browsers fetch /favicon.ico on their own; send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))
