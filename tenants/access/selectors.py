@@ -9,7 +9,9 @@ from tenants.accounts.models import User
 
 
 def users_with_grants(search: str = "") -> QuerySet[User]:
-    grants = RoleGrant.objects.select_related("establishment", "pole", "uf", "domain")
+    grants = RoleGrant.objects.select_related(
+        "establishment", "pole__establishment", "uf__service__pole__establishment", "domain"
+    )
     users = User.objects.prefetch_related(
         Prefetch("grants", queryset=grants), "external_identities"
     ).order_by("email")
@@ -20,7 +22,7 @@ def users_with_grants(search: str = "") -> QuerySet[User]:
 
 def grants_of_user(user: User) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(user=user).select_related(
-        "establishment", "pole", "uf", "domain"
+        "establishment", "pole__establishment", "uf__service__pole__establishment", "domain"
     )
 
 

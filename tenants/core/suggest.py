@@ -63,7 +63,7 @@ def _nomenclature_codes(text: str) -> list[tuple[str, str]]:
 
 
 def _scopes(text: str) -> list[tuple[str, str]]:
-    from tenants.access.forms import SCOPE_MODELS
+    from tenants.access.forms import SCOPE_MODELS, scope_target_label
     from tenants.access.models import ScopeKind
 
     found: list[tuple[str, str]] = []
@@ -75,7 +75,7 @@ def _scopes(text: str) -> list[tuple[str, str]]:
         for name in fields:
             query |= Q(**{f"{name}__icontains": text})
         for obj in model._default_manager.filter(query)[:LIMIT]:
-            found.append((f"{kind}:{obj.pk}", f"{ScopeKind(kind).label} — {obj}"))
+            found.append((f"{kind}:{obj.pk}", scope_target_label(obj)))
     return found[:LIMIT]
 
 
