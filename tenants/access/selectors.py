@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tenants.access.models import AccessEvent, RoleGrant
+from tenants.access.models import AccessEvent, Role, RoleGrant
 from tenants.accounts.models import User
 
 
@@ -28,3 +28,16 @@ def grants_of_user(user: User) -> QuerySet[RoleGrant]:
 
 def recent_access_events(limit: int = 200) -> QuerySet[AccessEvent]:
     return AccessEvent.objects.all()[:limit]
+
+
+def has_any_role(user: User) -> bool:
+    return RoleGrant.objects.filter(user=user).exists()
+
+
+def tenant_administrators() -> QuerySet[User]:
+    """Whom a person without any role should ask: the tenant's active administrators."""
+    return (
+        User.objects.filter(is_active=True, grants__role=Role.TENANT_ADMIN)
+        .distinct()
+        .order_by("full_name", "email")
+    )

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from saas.tenancy.context import current_tenant
+from tenants.access.selectors import has_any_role, tenant_administrators
 from tenants.accounts.models import User
 from tenants.core.suggest import SOURCES
 from tenants.structure.selectors import active_establishments
@@ -18,6 +19,10 @@ from tenants.structure.selectors import active_establishments
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    if not has_any_role(user):
+        # Nothing here is theirs to see yet: say so, and whom to ask.
+        return render(request, "core/no_role.html", {"administrators": tenant_administrators()})
     return render(
         request,
         "core/home.html",
