@@ -295,6 +295,8 @@ REST_FRAMEWORK = {
         "reference_api_key": os.environ.get("REFERENCE_API_RATE", "1200/min")
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Errors people cause (tenants.core.errors.UserError) answer 4xx naming the field.
+    "EXCEPTION_HANDLER": "tenants.core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Reference sync API",

@@ -155,6 +155,14 @@ class SuggestSelect(forms.Select):
         self.source = source
         self.known_labels: dict[str, str] = {}  # set by a view that already holds the objects
 
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        label = data.get(f"{name}__label")
+        if value and label:
+            # A refused submit shows again what the person picked, not an empty field.
+            self.known_labels.setdefault(str(value), str(label)[:300])
+        return value
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         current = str(value[0] if isinstance(value, list | tuple) and value else value or "")
