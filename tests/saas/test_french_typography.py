@@ -1,0 +1,31 @@
+"""French typography in the translations: a non-breaking space before : ; ? ! and inside « »."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PO = Path(__file__).resolve().parents[2] / "saas" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def french_texts() -> list[str]:
+    """Every msgstr, its continuation lines joined."""
+    texts: list[str] = []
+    current: list[str] | None = None
+    for line in PO.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgstr"):
+            current = [line.partition('"')[2].rstrip('"')]
+            texts.append("")
+        elif current is not None and line.startswith('"'):
+            current.append(line[1:].rstrip('"'))
+        else:
+            current = None
+        if current is not None:
+            texts[-1] = "".join(current)
+    return texts
+
+
+def test_a_non_breaking_space_comes_before_high_punctuation():
+    # A plain space there lets the line break before the colon ("Refusé" / ": ...").
+    wrong = [t for t in french_texts() if re.search(r" [:;?!]|« | »", t)]
+    assert wrong == []
