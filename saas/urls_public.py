@@ -12,5 +12,5 @@ urlpatterns = [
     path("accounts/", include("tenants.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico whatever the page says; point them at the static icon.
-    path("favicon.ico", favicon_redirect),
+    path("favicon.ico", favicon_redirect, name="favicon"),
 ]
