@@ -25,6 +25,7 @@ from shared_reference.models import (
     Release,
 )
 from shared_reference.services import NothingToPublish, export_codesystem, publish_release
+from shared_reference.templatetags.reference_words import field_label
 from tenants.accounts.models import User
 
 CURATORS = "curators"
@@ -202,7 +203,11 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except json.JSONDecodeError:
             error = _("The proposal is not valid JSON.")
         except contributions.ContributionRefused as exc:
-            error = f"{exc.field}: {exc.reason}"
+            # The proposal's field by its label ("Fin de support : ..."), never its key.
+            error = _("%(label)s: %(value)s") % {
+                "label": field_label(exc.field),
+                "value": exc.reason,
+            }
         else:
             messages.success(request, _("Decision recorded; the hospital can see it."))
             return redirect("reference:contributions")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from tenants.access.models import (
 )
 from tenants.access.permissions import ROLE_SCOPES
 from tenants.accounts.models import User
+from tenants.core.errors import UserError
 from tenants.structure.labels import place_label
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
@@ -30,15 +29,8 @@ SCOPE_TARGETS: dict[ScopeKind, tuple[str, type[Model]] | None] = {
 }
 
 
-@dataclass
-class GrantRefused(Exception):
+class GrantRefused(UserError):
     """A grant that cannot be made; ``field`` names the form field at fault."""
-
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 def parse_scope(value: str) -> tuple[str, Model | None]:
