@@ -92,3 +92,11 @@ def test_refusals_share_one_base_with_their_status():
     assert Refused("by", "no").status == 403
     assert Refused("version", "reload").status == 409
     assert Refused("title", "required").status == 400
+
+
+def test_the_api_answers_a_user_error_with_its_status_and_field():
+    from tenants.core.errors import api_exception_handler
+
+    answer = api_exception_handler(Refused("by", "not yours"), {})
+    assert answer is not None and answer.status_code == 403
+    assert answer.data == {"errors": {"by": ["not yours"]}}
