@@ -29,3 +29,25 @@ def test_a_non_breaking_space_comes_before_high_punctuation():
     # A plain space there lets the line break before the colon ("Refusé" / ": ...").
     wrong = [t for t in french_texts() if re.search(r" [:;?!]|« | »", t)]
     assert wrong == []
+
+
+def test_a_colon_after_a_label_follows_the_language():
+    from django.template import engines
+    from django.utils import translation
+
+    label = engines["django"].from_string("{% load typography %}Étapes{% colon %}")
+    with translation.override("fr"):
+        assert label.render() == "Étapes\u00a0:"
+    with translation.override("en"):
+        assert label.render() == "Étapes:"
+
+
+def test_templates_put_no_bare_colon_after_a_translated_label():
+    root = PO.parents[3]
+    bare = [
+        str(path.relative_to(root))
+        for folder in ("saas", "tenants", "shared_reference")
+        for path in (root / folder).rglob("*.html")
+        if "%}:" in path.read_text(encoding="utf-8")
+    ]
+    assert bare == []  # write {% colon %} (tenants/core/templatetags/typography.py)
