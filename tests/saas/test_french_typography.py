@@ -51,3 +51,16 @@ def test_templates_put_no_bare_colon_after_a_translated_label():
         if "%}:" in path.read_text(encoding="utf-8")
     ]
     assert bare == []  # write {% colon %} (tenants/core/templatetags/typography.py)
+
+
+def test_dates_read_dd_mm_yyyy_and_numbers_group_thousands_in_french():
+    import datetime
+    from decimal import Decimal
+
+    from django.template import engines
+    from django.utils import translation
+
+    page = engines["django"].from_string("{{ d }} {{ n|floatformat:'2g' }}")
+    with translation.override("fr"):
+        text = page.render({"d": datetime.date(2027, 3, 31), "n": Decimal("1234567.50")})
+    assert text == "31/03/2027 1\u202f234\u202f567,50"
