@@ -81,6 +81,7 @@ def _scopes(text: str) -> list[tuple[str, str]]:
 
 def _envelope_scopes(text: str) -> list[tuple[str, str]]:
     """Establishments, pôles and services by code or name (values: ``kind:id``)."""
+    from tenants.structure.labels import place_label
     from tenants.structure.models import Establishment, Pole, Service
 
     found: list[tuple[str, str]] = []
@@ -89,7 +90,14 @@ def _envelope_scopes(text: str) -> list[tuple[str, str]]:
             Q(name__icontains=text) | Q(**{f"{_code_field(model)}__istartswith": text}),
             is_active=True,
         )
-        found += [(f"{kind}:{obj.pk}", f"{model._meta.verbose_name} — {obj}") for obj in rows[:5]]
+        # Labels may name the establishment (in a GHT): fetch it with the row.
+        related: tuple[str, ...] = {
+            "pole": ("establishment",),
+            "service": ("pole__establishment",),
+        }.get(kind, ())
+        found += [
+            (f"{kind}:{obj.pk}", place_label(obj)) for obj in rows.select_related(*related)[:5]
+        ]
     return found[:LIMIT]
 
 

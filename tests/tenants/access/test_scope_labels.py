@@ -55,3 +55,12 @@ def test_the_user_list_shows_scope_names(tenant, make_user, places):
         grant_role(make_user(tenant), Role.POLE_HEAD, ScopeKind.POLE, places["pole"], by="t")
     body = client_for(host_of(tenant), admin, tenant).get("/administration/users/").content
     assert "Pôle réanimation" in body.decode() and "Pôle Pôle" not in body.decode()
+
+
+def test_envelope_scopes_are_suggested_by_name(tenant, make_user, places):
+    manager = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(manager, Role.MANAGEMENT, ScopeKind.TENANT, by="t")
+    client = client_for(host_of(tenant), manager, tenant)
+    body = client.get("/suggest/envelope_scope/", {"field": "q", "q": "réa"}).content.decode()
+    assert "Pôle réanimation" in body and "pôle — " not in body and "Pôle Pôle" not in body
