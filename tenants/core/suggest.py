@@ -66,14 +66,12 @@ def _catalogue_models(text: str, user: User) -> list[tuple[str, str]]:
 
 
 def _nomenclature_codes(text: str, user: User) -> list[tuple[str, str]]:
+    """Mirrored codes whose code or labels hold every word typed (case and accents ignored)."""
+    from shared_reference.labels import matching_words
     from tenants.mirror.models import ReferenceTerm
 
-    terms = ReferenceTerm.objects.exclude(status="deleted").filter(
-        Q(code__istartswith=text) | Q(label_fr__icontains=text) | Q(label_en__icontains=text)
-    )
-    return [
-        (t.code, f"{t.code} {t.label_fr or t.label_en}") for t in terms.order_by("code")[:LIMIT]
-    ]
+    terms = matching_words(ReferenceTerm.objects.exclude(status="deleted"), text)
+    return [(t.code, f"{t.code} {t.label}") for t in terms.order_by("code")[:LIMIT]]
 
 
 def _scopes(text: str, user: User) -> list[tuple[str, str]]:

@@ -134,7 +134,8 @@ def test_nomenclature_codes_are_suggested_and_filter_the_inventory(tenant, make_
     client = client_for(host_of(tenant), make_user(tenant), tenant)
     body = suggest(client, "nomenclature", "z1203", field="nomenclature").content.decode()
     assert 'data-suggestion="Z1203"' in body and 'data-suggestion="Z120302"' in body
-    assert "MONITORS" in suggest(client, "nomenclature", "monit", field="n").content.decode()
+    # Labels read in sentence case, not in EMDN's capitals.
+    assert "Z120302 Monitors" in suggest(client, "nomenclature", "monit", field="n").content.decode()
     page = client.get("/inventory/", {"nomenclature": "Z120302"}).content.decode()
     assert ">D1<" in page and ">D2<" not in page
 
@@ -153,3 +154,40 @@ def campaign_id(tenant) -> int:
             opens=today,
             closes=today + datetime.timedelta(days=30),
         ).pk
+
+
+def test_nomenclature_codes_are_found_by_french_or_english_words_whatever_case_and_accents(
+    tenant, make_user, data
+):
+    from tenants.mirror.services import apply_terms
+
+    with tenant_context(tenant):
+        apply_terms(
+            [
+                (
+                    "8e0b8a47-0000-4000-8000-000000000003",
+                    {
+                        "system": "emdn",
+                        "code": "Z120301",
+                        "label_en": "PULMONARY VENTILATORS",
+                        "label_fr": "Ventilateurs pulmonaires de réanimation",
+                    },
+                    1,
+                ),
+                (
+                    "8e0b8a47-0000-4000-8000-000000000004",
+                    {"system": "emdn", "code": "Z120302", "label_en": "CŒUR MONITORS"},
+                    1,
+                ),
+            ]
+        )
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+
+    def found(typed: str) -> str:
+        return suggest(client, "nomenclature", typed, field="n").content.decode()
+
+    for typed in ("REANIMATION", "réanimation", "Réa ventil", "pulmonary VENT", "z1203"):
+        assert 'data-suggestion="Z120301"' in found(typed), typed
+    assert "Ventilateurs pulmonaires de réanimation" in found("reanimation")
+    assert 'data-suggestion="Z120302"' in found("coeur")
+    assert "data-suggestion" not in found("réanimation monitors")
