@@ -16,7 +16,10 @@ from shared_reference.labels import display_label, fold, search_words, sentence_
         ),
         ("IVD INSTRUMENTS", "IVD instruments"),
         ("ENT DEVICES", "ENT devices"),
-        ("STERILISATION DEVICES (EXCLUDING CAT. D - Z)", "Sterilisation devices (excluding cat. D - Z)"),
+        (
+            "STERILISATION DEVICES (EXCLUDING CAT. D - Z)",
+            "Sterilisation devices (excluding cat. D - Z)",
+        ),
         ("X-RAY FILMS", "X-ray films"),
         (
             "PRODUCTS WITHOUT AN INTENDED MEDICAL PURPOSE (Annex XVI)",
@@ -27,7 +30,7 @@ from shared_reference.labels import display_label, fold, search_words, sentence_
             "Dialysers - UFC < 18 ml/h/mmHg, cellulose membranes",
         ),
         ("HIV 1/2 ANTIBODIES IGG", "HIV 1/2 antibodies IGG"),
-        ("Instruments d’ORL réutilisables", "Instruments d’ORL réutilisables"),
+        ("Instruments d\u2019ORL réutilisables", "Instruments d\u2019ORL réutilisables"),
         ("", ""),
     ],
 )
@@ -41,5 +44,5 @@ def test_the_french_label_wins_and_the_english_one_is_shown_in_sentence_case():
 
 
 def test_searches_fold_case_accents_ligatures_and_apostrophes():
-    assert fold("Défibrillateur CŒUR d’Anesthésie") == "defibrillateur coeur d'anesthesie"
+    assert fold("Défibrillateur CŒUR d\u2019Anesthésie") == "defibrillateur coeur d'anesthesie"
     assert search_words("  Réa\x00VENTIL ") == ["rea", "ventil"]

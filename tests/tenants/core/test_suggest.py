@@ -135,7 +135,8 @@ def test_nomenclature_codes_are_suggested_and_filter_the_inventory(tenant, make_
     body = suggest(client, "nomenclature", "z1203", field="nomenclature").content.decode()
     assert 'data-suggestion="Z1203"' in body and 'data-suggestion="Z120302"' in body
     # Labels read in sentence case, not in EMDN's capitals.
-    assert "Z120302 Monitors" in suggest(client, "nomenclature", "monit", field="n").content.decode()
+    found = suggest(client, "nomenclature", "monit", field="n").content.decode()
+    assert "Z120302 Monitors" in found
     page = client.get("/inventory/", {"nomenclature": "Z120302"}).content.decode()
     assert ">D1<" in page and ">D2<" not in page
 
