@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from shared_reference.models import LabelStatus, NomenclatureSystem, NomenclatureTerm
 
@@ -28,7 +29,11 @@ class LabelProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"ligne {self.line}, {self.column} : {self.reason}"
+        return _("line %(line)s, %(column)s: %(reason)s") % {
+            "line": self.line,
+            "column": self.column,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -38,8 +43,8 @@ class LabelsRefused(Exception):
     problems: list[LabelProblem]
 
     def __str__(self) -> str:
-        shown = " ; ".join(str(p) for p in self.problems[:10])
-        more = f" (et {len(self.problems) - 10} autres)" if len(self.problems) > 10 else ""
+        shown = "; ".join(str(p) for p in self.problems[:10])
+        more = f" (+{len(self.problems) - 10})" if len(self.problems) > 10 else ""
         return f"{shown}{more}"
 
 
@@ -57,7 +62,9 @@ def read_labels(raw: bytes) -> list[tuple[int, str, str]]:
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on French Windows
     if "\x00" in text:
-        raise LabelsRefused([LabelProblem(1, "fichier", "contient un octet nul : pas un CSV")])
+        raise LabelsRefused(
+            [LabelProblem(1, _("the whole file"), _("holds a NUL byte: not a CSV file"))]
+        )
     delimiter = ";" if ";" in text.split("\n", 1)[0] or "," not in text else ","
     rows: list[tuple[int, str, str]] = []
     problems: list[LabelProblem] = []
@@ -67,14 +74,21 @@ def read_labels(raw: bytes) -> list[tuple[int, str, str]]:
         if number == 1 and row[0].strip().lower() == "code":
             continue
         if len(row) < 2:
-            problems.append(LabelProblem(number, "label_fr", "libellé manquant"))
+            problems.append(LabelProblem(number, "label_fr", _("no label")))
             continue
         code, label = row[0].strip(), " ".join(row[1].split())
         if not label:
-            problems.append(LabelProblem(number, "label_fr", f"libellé vide pour {code}"))
+            problems.append(
+                LabelProblem(number, "label_fr", _("empty label for %(code)s") % {"code": code})
+            )
         elif len(label) > MAX_LABEL:
             problems.append(
-                LabelProblem(number, "label_fr", f"plus de {MAX_LABEL} caractères ({code})")
+                LabelProblem(
+                    number,
+                    "label_fr",
+                    _("longer than %(max)s characters (%(code)s)")
+                    % {"max": MAX_LABEL, "code": code},
+                )
             )
         else:
             rows.append((number, code, label))
@@ -93,14 +107,24 @@ def import_french_labels(
     seen: dict[str, int] = {}
     for line, code, _label in rows:
         if code in seen:
-            problems.append(LabelProblem(line, "code", f"{code} déjà à la ligne {seen[code]}"))
+            problems.append(
+                LabelProblem(
+                    line,
+                    "code",
+                    _("%(code)s already on line %(line)s") % {"code": code, "line": seen[code]},
+                )
+            )
         seen.setdefault(code, line)
     terms = {
         t.code: t
         for t in NomenclatureTerm.objects.select_for_update().filter(system=system, code__in=seen)
     }
     problems += [
-        LabelProblem(line, "code", f"aucun terme {code} dans {system.code.upper()}")
+        LabelProblem(
+            line,
+            "code",
+            _("no term %(code)s in %(system)s") % {"code": code, "system": system.code.upper()},
+        )
         for line, code, _label in rows
         if code not in terms
     ]

@@ -127,3 +127,18 @@ def test_the_term_page_shows_the_product_translation_until_a_curator_confirms_it
     assert term.dirty
     page = curator.get(f"/reference/terms/{term.uuid}/").content.decode()
     assert "confirmé par un curateur" in page and 'name="confirm_label_fr"' not in page
+
+
+def test_a_spreadsheets_csv_in_windows_1252_reads_and_a_nul_byte_is_refused(nomenclature):  # noqa: F811
+    system = emdn_like()
+    report = import_french_labels(
+        system,
+        "code;label_fr\r\nZ12;Matériels d'exploration\r\n".encode("cp1252"),
+        status="confirmed",
+        by="c",
+    )
+    assert report.changed == 1
+    assert NomenclatureTerm.objects.get(code="Z12").label_fr == "Matériels d'exploration"
+    with pytest.raises(LabelsRefused) as refused:
+        import_french_labels(system, b"Z12;Mat\x00riels\n", status="confirmed", by="c")
+    assert "octet nul" in str(refused.value)
