@@ -27,6 +27,8 @@ ACRONYMS = frozenset(
         "EPI",
         "IRM",
         "ORL",
+        "NIBP",
+        "NIPB",
         "APD",
         "AST",
         "BMS",
