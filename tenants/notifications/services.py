@@ -69,12 +69,13 @@ def send_mails(recipient_ids: list[int]) -> int:
             "user_id", flat=True
         )
     )
+    # Settled without an e-mail, in one statement: turning e-mails back on sends only what
+    # comes next.
+    Notification.objects.filter(recipient_id__in=quiet, emailed__isnull=True).update(
+        emailed=timezone.now()
+    )
     for person in people:
         if person.pk in quiet:
-            # Settled without an e-mail: turning e-mails back on sends only what comes next.
-            Notification.objects.filter(recipient=person, emailed__isnull=True).update(
-                emailed=timezone.now()
-            )
             continue
         with transaction.atomic():
             pending = list(
