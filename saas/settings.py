@@ -289,8 +289,13 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_RATES": {
-        "reference_api_key": os.environ.get("REFERENCE_API_RATE", "1200/min")
+        "reference_api_key": os.environ.get("REFERENCE_API_RATE", "1200/min"),
+        # Refused API keys per client address (see NUM_PROXIES for what the address is).
+        "reference_api_failed_key": os.environ.get("REFERENCE_API_FAILED_KEY_RATE", "30/min"),
     },
+    # Proxies in front of the web process whose X-Forwarded-For entry is trusted (1 behind
+    # deploy/nginx.conf); 0 takes the peer's address, which a client cannot forge.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from tenants.mirror.models import (
     MirroredEntity,
@@ -19,6 +19,8 @@ from tenants.mirror.models import (
     ReferenceManufacturer,
     ReferenceTerm,
 )
+
+UPSERT_BATCH = 2000  # rows per statement (PostgreSQL allows 65,535 parameters)
 
 
 class PayloadRefused(ValueError):
@@ -43,59 +45,39 @@ def _text(payload: dict[str, Any], field: str, *, required: bool = False) -> str
     return value
 
 
-@transaction.atomic
+Entry = tuple[str, dict[str, Any], int]
+
+
 def apply_entity(entity_type: str, entity_uuid: str, payload: dict[str, Any], seq: int) -> bool:
-    """Upsert one mirrored entity; False when the row already holds this seq or a newer one."""
-    key = uuid.UUID(str(entity_uuid))
-    common = {
-        "status": _text(payload, "status") or "active",
-        "replaced_by": payload.get("replaced_by") or None,
-        "seq": seq,
+    """Upsert one mirrored entity; False when the row already holds this seq or a newer one.
+
+    Through the bulk appliers, so that a payload becomes a row one way only, whether it comes
+    alone or in a page of the feed.
+    """
+    appliers = {
+        "manufacturer": apply_manufacturers,
+        "device_model": apply_models,
+        "nomenclature_term": apply_terms,
     }
-    if entity_type == "manufacturer":
-        current = ReferenceManufacturer.objects.filter(uuid=key).values_list("seq", flat=True)
-        if current and current[0] >= seq:
-            return False
-        aliases = payload.get("aliases") or []
-        if not isinstance(aliases, list):
-            raise PayloadRefused(f"aliases: expected a list, got {aliases!r}")
-        ReferenceManufacturer.objects.update_or_create(
-            uuid=key,
-            defaults={
-                **common,
-                "name": _text(payload, "name", required=True),
-                "aliases": [str(a) for a in aliases],
-                "country": _text(payload, "country"),
-            },
-        )
-        return True
-    if entity_type == "device_model":
-        model_seq = ReferenceDeviceModel.objects.filter(uuid=key).values_list("seq", flat=True)
-        if model_seq and model_seq[0] >= seq:
-            return False
-        manufacturer_uuid = uuid.UUID(str(payload.get("manufacturer")))
-        manufacturer, _created = ReferenceManufacturer.objects.get_or_create(
-            uuid=manufacturer_uuid,
-            defaults={"name": _text(payload, "manufacturer_name", required=True)},
-        )
-        ReferenceDeviceModel.objects.update_or_create(
-            uuid=key,
-            defaults={
-                **common,
-                "manufacturer": manufacturer,
-                "commercial_name": _text(payload, "commercial_name", required=True),
-                "catalogue_reference": _text(payload, "catalogue_reference"),
-                "nomenclature": list(payload.get("nomenclature") or []),
-                "end_of_sale": _date(payload.get("end_of_sale"), "end_of_sale"),
-                "end_of_support": _date(payload.get("end_of_support"), "end_of_support"),
-                "end_of_support_source": _text(payload, "end_of_support_source"),
-                "expected_life_years": payload.get("expected_life_years"),
-            },
-        )
-        return True
-    if entity_type == "nomenclature_term":
-        return apply_terms([(entity_uuid, payload, seq)]) == 1
-    raise PayloadRefused(f"entity type {entity_type!r} is not mirrored")
+    if entity_type not in appliers:
+        raise PayloadRefused(f"entity type {entity_type!r} is not mirrored")
+    return appliers[entity_type]([(entity_uuid, payload, seq)]) == 1
+
+
+def _newest_per_uuid(entries: list[Entry]) -> list[Entry]:
+    """One entry per entity, the one with the highest seq: a page (or a sync after several
+    releases) may carry the same entity more than once, and PostgreSQL refuses to upsert
+    one row twice in a statement ("ON CONFLICT DO UPDATE command cannot affect row a
+    second time")."""
+    newest: dict[uuid.UUID, Entry] = {}
+    for entry in entries:
+        try:
+            key = uuid.UUID(str(entry[0]))
+        except ValueError as exc:
+            raise PayloadRefused(f"entity_uuid: {entry[0]!r} is not a UUID") from exc
+        if key not in newest or entry[2] > newest[key][2]:
+            newest[key] = entry
+    return list(newest.values())
 
 
 def _term(entity_uuid: str, payload: dict[str, Any], seq: int) -> ReferenceTerm:
@@ -119,46 +101,42 @@ def _term(entity_uuid: str, payload: dict[str, Any], seq: int) -> ReferenceTerm:
 
 
 @transaction.atomic
-def apply_terms(entries: list[tuple[str, dict[str, Any], int]]) -> int:
+def apply_terms(entries: list[Entry]) -> int:
     """Upsert nomenclature codes in bulk (a nomenclature holds thousands); returns how many
     were written. Entries not newer than the mirrored row are skipped, as one by one."""
-    terms = [_term(*entry) for entry in entries]
-    known = dict(
-        ReferenceTerm.objects.filter(uuid__in=[t.uuid for t in terms]).values_list("uuid", "seq")
-    )
-    newer = [t for t in terms if known.get(t.uuid, -1) < t.seq]
-    ReferenceTerm.objects.bulk_create(
-        newer,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["uuid"],
-        update_fields=[
-            "status",
-            "seq",
-            "system",
-            "code",
-            "label_en",
-            "label_fr",
-            "parent_code",
-            "level",
-            "replacement",
-            "valid_from",
-            "valid_until",
-        ],
-    )
-    return len(newer)
+    terms = [_term(*entry) for entry in _newest_per_uuid(entries)]
+    return _upsert_newer(ReferenceTerm, terms)
 
 
-def _newer(model: type[MirroredEntity], rows: list[Any]) -> list[Any]:
-    """The rows whose seq is newer than the mirrored one (all of them for unknown uuids)."""
-    known = dict(
-        model._default_manager.filter(uuid__in=[r.uuid for r in rows]).values_list("uuid", "seq")
+def _upsert_newer(model: type[MirroredEntity], rows: list[Any]) -> int:
+    """Insert the rows, or update the mirrored ones whose seq is older; returns how many
+    were written. The seq test is in the statement itself (ON CONFLICT ... WHERE), so that
+    an older payload never overwrites a newer one written meanwhile by another transaction
+    (a page a person's link fetches while the worker applies the feed, say). ``rows`` hold
+    one row per uuid (see _newest_per_uuid)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    updates = ", ".join(
+        f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in fields if f.name != "uuid"
     )
-    latest: dict[uuid.UUID, Any] = {}
-    for row in rows:  # within one batch, the newest payload of an entity wins
-        if row.seq > known.get(row.uuid, -1) and row.seq > getattr(latest.get(row.uuid), "seq", -1):
-            latest[row.uuid] = row
-    return list(latest.values())
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_BATCH):
+            batch = rows[start : start + UPSERT_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))} "
+                f"ON CONFLICT (uuid) DO UPDATE SET {updates} WHERE {table}.seq < EXCLUDED.seq",
+                [
+                    f.get_db_prep_save(getattr(row, f.attname), connection)
+                    for row in batch
+                    for f in fields
+                ],
+            )
+            written += cursor.rowcount
+    return written
 
 
 def _common(payload: dict[str, Any], seq: int) -> dict[str, Any]:
@@ -171,10 +149,10 @@ def _common(payload: dict[str, Any], seq: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def apply_manufacturers(entries: list[tuple[str, dict[str, Any], int]]) -> int:
-    """Upsert manufacturers in bulk, newer seq only (as apply_entity one by one)."""
+def apply_manufacturers(entries: list[Entry]) -> int:
+    """Upsert manufacturers in bulk, newer seq only."""
     rows = []
-    for entity_uuid, payload, seq in entries:
+    for entity_uuid, payload, seq in _newest_per_uuid(entries):
         aliases = payload.get("aliases") or []
         if not isinstance(aliases, list):
             raise PayloadRefused(f"aliases: expected a list, got {aliases!r}")
@@ -187,21 +165,14 @@ def apply_manufacturers(entries: list[tuple[str, dict[str, Any], int]]) -> int:
                 **_common(payload, seq),
             )
         )
-    newer = _newer(ReferenceManufacturer, rows)
-    ReferenceManufacturer.objects.bulk_create(
-        newer,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["uuid"],
-        update_fields=["name", "aliases", "country", "status", "replaced_by", "seq"],
-    )
-    return len(newer)
+    return _upsert_newer(ReferenceManufacturer, rows)
 
 
 @transaction.atomic
-def apply_models(entries: list[tuple[str, dict[str, Any], int]]) -> int:
+def apply_models(entries: list[Entry]) -> int:
     """Upsert device models in bulk, newer seq only; a manufacturer not mirrored yet gets a
     row named from the payload (its own payload, when it comes, fills the rest)."""
+    entries = _newest_per_uuid(entries)
     makers: dict[uuid.UUID, str] = {}
     for _u, payload, _seq in entries:
         try:
@@ -239,24 +210,4 @@ def apply_models(entries: list[tuple[str, dict[str, Any], int]]) -> int:
                 **_common(payload, seq),
             )
         )
-    newer = _newer(ReferenceDeviceModel, rows)
-    ReferenceDeviceModel.objects.bulk_create(
-        newer,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["uuid"],
-        update_fields=[
-            "manufacturer",
-            "commercial_name",
-            "catalogue_reference",
-            "nomenclature",
-            "end_of_sale",
-            "end_of_support",
-            "end_of_support_source",
-            "expected_life_years",
-            "status",
-            "replaced_by",
-            "seq",
-        ],
-    )
-    return len(newer)
+    return _upsert_newer(ReferenceDeviceModel, rows)

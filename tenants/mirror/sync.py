@@ -155,8 +155,8 @@ def _record_failure(exc: Exception) -> None:
 def sync_reference(client: ReferenceClient | None = None) -> SyncReport:
     """Pull every page after the cursor and apply it; on 410, start again from the snapshot.
 
-    Failures are recorded on the sync state (shown on the status page) and raised again, so
-    that the task can retry those worth retrying.
+    Failures, foreseen or not, are recorded on the sync state (shown on the status page) and
+    raised again, so that the task can retry those worth retrying.
     """
     state = SyncState.current()
     report = SyncReport(cursor_from=state.cursor)
@@ -176,6 +176,13 @@ def sync_reference(client: ReferenceClient | None = None) -> SyncReport:
                 _resync_from_snapshot(client, report)
     except SyncFailed as exc:
         logger.warning("reference sync failed: %s", exc)
+        _record_failure(exc)
+        raise
+    except Exception as exc:
+        # A fault nobody foresaw (a database error while applying a page, say) must not leave
+        # the sync stuck in silence: the status page shows it, the error log tells the
+        # platform's staff, with the traceback.
+        logger.exception("reference sync failed unexpectedly")
         _record_failure(exc)
         raise
     SyncState.objects.filter(pk=state.pk).update(

@@ -231,6 +231,21 @@ def test_missing_unknown_and_revoked_keys_are_refused_with_a_reason(published):
     assert response.status_code in (401, 403) and "revoked" in response.json()["detail"]
 
 
+def test_a_key_past_its_expiry_date_is_refused_on_the_feed(published):
+    import datetime
+
+    from django.utils import timezone
+
+    _, key, client = subscriber_client()
+    key.expiry_date = timezone.now() - datetime.timedelta(minutes=1)
+    key.save()
+    response = client.get(f"{API}/changes/")
+    assert response.status_code in (401, 403) and "expired" in response.json()["detail"]
+    key.expiry_date = timezone.now() + datetime.timedelta(days=1)
+    key.save()
+    assert client.get(f"{API}/changes/").status_code == 200
+
+
 def test_keys_are_stored_hashed(published):
     _, key, client = subscriber_client()
     secret = client.defaults["HTTP_AUTHORIZATION"].split(" ", 1)[1]

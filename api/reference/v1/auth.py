@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 from rest_framework_api_key.permissions import KeyParser
@@ -17,6 +19,17 @@ class SubscriberKeyAuthentication(authentication.BaseAuthentication):
         key = KeyParser().get(request._request)
         if not key:
             return None
+        failures = FailedKeyThrottle()
+        # Refused before the key is hashed: checking a key costs a password hash, and an
+        # address that keeps sending wrong ones must not get to try more of them.
+        failures.refuse_if_over(request)
+        try:
+            return AnonymousUser(), self._check(key)
+        except exceptions.AuthenticationFailed:
+            failures.count(request)
+            raise
+
+    def _check(self, key: str) -> SubscriberAPIKey:
         prefix = key.partition(".")[0]
         # Revoked keys too, so that their holder learns why they are refused.
         api_key = (
@@ -28,7 +41,7 @@ class SubscriberKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
         if api_key.has_expired:
             raise exceptions.AuthenticationFailed("This API key has expired.")
-        return AnonymousUser(), api_key
+        return api_key
 
     def authenticate_header(self, request: Request) -> str:
         return "Api-Key"
@@ -48,12 +61,71 @@ def subscriber_of(request: Request) -> Subscriber:
     return key.subscriber
 
 
-class PerKeyThrottle(throttling.SimpleRateThrottle):
-    """Rate limit per API key (not per address: an installation may sit behind a proxy)."""
+def count_in_window(ident: str, duration: int) -> tuple[int, float]:
+    """Add one to ``ident``'s counter of the current fixed window; the new count and the
+    seconds left in the window. The increment is Redis' INCR: requests arriving together
+    each get their own count (a read-then-write history, as DRF keeps it, loses some)."""
+    now = time.time()
+    window = int(now // duration)
+    key = f"throttle:{ident}:{window}"
+    for _attempt in range(2):
+        cache.add(key, 0, timeout=duration + 5)  # SET NX: only the first request creates it
+        try:
+            return cache.incr(key), (window + 1) * duration - now
+        except ValueError:  # expired between the two calls: create it again
+            continue
+    return 1, (window + 1) * duration - now
+
+
+def count_so_far(ident: str, duration: int) -> int:
+    return int(cache.get(f"throttle:{ident}:{int(time.time() // duration)}") or 0)
+
+
+class FixedWindowThrottle(throttling.SimpleRateThrottle):
+    # Set by SimpleRateThrottle.__init__ from the rate (its stubs do not declare them).
+    num_requests: int | None
+    duration: int | None
+
+
+class PerKeyThrottle(FixedWindowThrottle):
+    """Rate limit per API key (not per address: an installation may sit behind a proxy),
+    counted in fixed windows that cannot lose an increment under concurrency."""
 
     scope = "reference_api_key"
+    remaining = 0.0
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not isinstance(request.auth, SubscriberAPIKey):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        ident = self.get_cache_key(request, view)
+        if ident is None or self.num_requests is None or self.duration is None:
+            return True  # no key (refused by the permission) or no rate configured
+        count, self.remaining = count_in_window(ident, self.duration)
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return self.remaining
+
+
+class FailedKeyThrottle(FixedWindowThrottle):
+    """Refused keys (unknown, revoked, expired) per client address: past the rate, the
+    address gets 429 until the window ends, before any key it sends is checked."""
+
+    scope = "reference_api_failed_key"
+
+    def get_cache_key(self, request: Request, view: Any = None) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def refuse_if_over(self, request: Request) -> None:
+        if self.num_requests is None or self.duration is None:
+            return
+        if count_so_far(self.get_cache_key(request), self.duration) >= self.num_requests:
+            wait = self.duration - time.time() % self.duration
+            raise exceptions.Throttled(wait=wait, detail="Too many refused API keys from here.")
+
+    def count(self, request: Request) -> None:
+        if self.duration is not None:
+            count_in_window(self.get_cache_key(request), self.duration)

@@ -22,7 +22,7 @@ from tenants.mirror.models import ReferenceDeviceModel, SyncState
 from tenants.mirror.services import apply_entity
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 from tests.api.test_reference_sync import codesystem
-from tests.conftest import create_tenant
+from tests.conftest import client_for, create_tenant, host_of
 
 
 def wipe_reference_server() -> None:
@@ -132,3 +132,11 @@ def without_fan_out() -> Iterator[None]:
     release_published.disconnect(dispatch_uid="reference_sync.queue_fan_out")
     yield
     release_published.connect(queue_fan_out, dispatch_uid="reference_sync.queue_fan_out")
+
+
+def admin_client(tenant):  # type: ignore[no-untyped-def]
+    from tenants.accounts.models import User
+
+    with tenant_context(tenant):
+        admin = User.objects.get(email__startswith="admin@")
+    return client_for(host_of(tenant), admin, tenant)

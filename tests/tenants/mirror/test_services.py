@@ -161,3 +161,72 @@ def test_the_safety_net_links_customer_tenants_only(tenant):
         linked = set(Subscriber.objects.values_list("tenant_schema", flat=True))
     assert tenant.schema_name in linked and "public" not in linked
     assert queued == len(linked - {""})
+
+
+def change(entity_type: str, entity_uuid: str, seq: int, payload=None, operation="upsert"):
+    return {
+        "seq": seq,
+        "entity_type": entity_type,
+        "entity_uuid": entity_uuid,
+        "operation": operation,
+        "payload": payload or {},
+    }
+
+
+@pytest.mark.parametrize("entity_type", ["market", "lot", "nomenclature_system"])
+def test_an_older_feed_row_never_overwrites_a_newer_mirrored_payload(in_alpha, entity_type):
+    from tenants.mirror.models import ReferenceEntity
+    from tenants.mirror.sync import apply_changes
+
+    key = str(uuid.uuid4())
+    assert apply_changes([change(entity_type, key, 9, {"title": "new"})]) == 1
+    assert apply_changes([change(entity_type, key, 4, {"title": "old"})]) == 0
+    kept = ReferenceEntity.objects.get(uuid=key)
+    assert (kept.payload["title"], kept.seq) == ("new", 9)
+
+
+def test_an_older_tombstone_replayed_after_a_newer_upsert_deletes_nothing(in_alpha):
+    from tenants.mirror.models import ReferenceEntity, ReferenceTerm
+    from tenants.mirror.sync import apply_changes
+
+    market = str(uuid.uuid4())
+    code_uuid, code_payload, _seq = term("Z12", 0)
+    apply_changes(
+        [
+            change("manufacturer", MAKER, 10, {"name": "Dräger"}),
+            change("device_model", MODEL, 10, model_payload()),
+            change("nomenclature_term", code_uuid, 10, code_payload),
+            change("market", market, 10, {"title": "Ventilation"}),
+        ]
+    )
+    replayed = [
+        change(kind, key, 5, operation="tombstone")
+        for kind, key in [
+            ("manufacturer", MAKER),
+            ("device_model", MODEL),
+            ("nomenclature_term", code_uuid),
+            ("market", market),
+        ]
+    ]
+    assert apply_changes(replayed) == 0
+    for model in (ReferenceManufacturer, ReferenceDeviceModel, ReferenceTerm, ReferenceEntity):
+        assert model.objects.get().status == "active"
+    # A newer tombstone marks the row deleted (kept: devices may still point at it).
+    assert apply_changes([change("device_model", MODEL, 11, operation="tombstone")]) == 1
+    assert ReferenceDeviceModel.objects.get().status == "deleted"
+
+
+def test_an_older_manufacturer_payload_is_skipped_one_by_one(in_alpha):
+    assert apply_entity("manufacturer", MAKER, {"name": "Dräger", "country": "DE"}, 8)
+    assert not apply_entity("manufacturer", MAKER, {"name": "Draeger old", "country": "FR"}, 3)
+    maker = ReferenceManufacturer.objects.get()
+    assert (maker.name, maker.country, maker.seq) == ("Dräger", "DE", 8)
+
+
+def test_a_page_carrying_one_code_twice_applies_its_newest_payload(in_alpha):
+    from tenants.mirror.models import ReferenceTerm
+    from tenants.mirror.services import apply_terms
+
+    assert apply_terms([term("Z12", 4, label_en="B"), term("Z12", 6, label_en="C")]) == 1
+    assert apply_terms([term("Z12", 9, label_en="E"), term("Z12", 7, label_en="D")]) == 1
+    assert ReferenceTerm.objects.get().label_en == "E"

@@ -40,9 +40,12 @@ class Command(BaseCommand):
             with schema_context(tenant.schema_name):
                 try:
                     report = sync_reference()
-                except SyncFailed as exc:
+                except Exception as exc:
+                    # Recorded on the tenant's status page by sync_reference; one tenant's
+                    # trouble, foreseen or not, must not stop the others' sync.
                     failed += 1
-                    self.stderr.write(f"{tenant.schema_name}: {exc}")
+                    reason = exc if isinstance(exc, SyncFailed) else f"{type(exc).__name__}: {exc}"
+                    self.stderr.write(f"{tenant.schema_name}: {reason}")
                     continue
             self.stdout.write(f"{tenant.schema_name}: {report}")
         if failed:
