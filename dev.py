@@ -5,6 +5,8 @@
     python3 dev.py test     # the whole test suite
     python3 dev.py check    # ruff and mypy
     python3 dev.py bench    # the benchmarks (figures in docs/benchmarks.md)
+    python3 dev.py manage import_inventory t_ght_somme gmao.csv --dry-run
+                            # any management command, on the same servers as start
 
 Creates .venv/ and installs the project into it (again only when pyproject.toml changed),
 then hands over to ``saas.runner`` inside that environment. Without DATABASE_URL / REDIS_URL

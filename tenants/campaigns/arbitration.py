@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tenants.accounts.models import User
@@ -23,6 +22,7 @@ from tenants.campaigns.models import Campaign, EquipmentRequest, RequestEvent, R
 from tenants.campaigns.selectors import Consumption, envelope_consumption, with_costs
 from tenants.campaigns.services import Refused
 from tenants.campaigns.workflow import DECIDED, STATE_AFTER, arbitrate
+from tenants.tables import xlsx
 from tenants.tables.xlsx import FORMATS
 
 
@@ -174,14 +174,14 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
     """The workbook a commission expects: the ranked requests with opinions, costs and
     decisions, their totals, and the envelopes with what is requested and granted."""
     now = timezone.localtime(now or timezone.now())
-    workbook = Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("Arbitration")[:31]
     bold = Font(bold=True)
-    sheet.append([current.campaign.name])
+    xlsx.append(sheet, [current.campaign.name])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Session of %(date)s") % {"date": now.strftime("%d/%m/%Y %H:%M")}])
+    xlsx.append(sheet, [_("Session of %(date)s") % {"date": now.strftime("%d/%m/%Y %H:%M")}])
     sheet.append([])
     headers = [
         _("Rank"),
@@ -200,7 +200,7 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
         _("Granted"),
         _("Why"),
     ]
-    sheet.append(headers)
+    xlsx.append(sheet, headers)
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = bold
@@ -210,7 +210,8 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
         line += 1
         r = row.request
         pole = r.uf.service.pole
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 row.rank,
                 r.pk,
@@ -227,15 +228,16 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
                 r.get_state_display() if row.decided else "",
                 float(r.granted_amount) if r.granted_amount is not None else None,
                 row.decision_reason,
-            ]
+            ],
         )
         sheet.cell(line, 12).number_format = FORMATS["money"]
         sheet.cell(line, 14).number_format = FORMATS["money"]
     sheet.append([])
-    sheet.append(
+    xlsx.append(
+        sheet,
         [_("Total")]
         + [""] * 10
-        + [float(current.total_requested), "", float(current.total_granted)]
+        + [float(current.total_requested), "", float(current.total_granted)],
     )
     total = line + 2
     for column in (12, 14):
@@ -248,14 +250,16 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
         sheet.column_dimensions[letter].width = width
 
     budget = workbook.create_sheet(_("Envelopes")[:31])
-    budget.append(
-        [_("Envelope"), _("Source"), _("Amount"), _("Requested"), _("Granted"), _("Remaining")]
+    xlsx.append(
+        budget,
+        [_("Envelope"), _("Source"), _("Amount"), _("Requested"), _("Granted"), _("Remaining")],
     )
     for cell in budget[1]:
         cell.font = bold
     for item in current.envelopes:
         envelope = item.envelope
-        budget.append(
+        xlsx.append(
+            budget,
             [
                 str(envelope),
                 envelope.get_source_display(),
@@ -263,7 +267,7 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
                 float(item.requested),
                 float(item.granted),
                 float(envelope.amount - item.granted),
-            ]
+            ],
         )
         for column in range(3, 7):
             budget.cell(budget.max_row, column).number_format = FORMATS["money"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass
 
 import puremagic
@@ -15,20 +17,34 @@ from django.utils.translation import gettext as _
 from tenants.accounts.models import User
 from tenants.documents.models import Comment, Document
 
-# Extension -> the MIME types its first bytes must show. Text kinds have no signature: they
-# must be text (no NUL byte, and not recognised as some binary format).
-ALLOWED = {
+# Extension -> the MIME types its first bytes must show.
+SIGNED = {
     "pdf": {"application/pdf"},
     "png": {"image/png"},
     "jpg": {"image/jpeg"},
     "jpeg": {"image/jpeg"},
-    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    "pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation"},
-    "odt": {"application/vnd.oasis.opendocument.text"},
-    "ods": {"application/vnd.oasis.opendocument.spreadsheet"},
 }
+# Office files are ZIP archives: they are checked by what the archive holds, since any ZIP
+# renamed .docx starts with the same bytes. OOXML: [Content_Types].xml and the folder of the
+# part its extension promises; ODF: a "mimetype" entry naming its kind.
+OOXML = {
+    "docx": ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pptx": ("ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+}
+ODF = {
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+ALLOWED = {
+    **SIGNED,
+    **{extension: {mime} for extension, (_folder, mime) in OOXML.items()},
+    **{extension: {mime} for extension, mime in ODF.items()},
+}
+# Text has no signature: it must decode (UTF-8, else Windows-1252) without control characters
+# other than tabs, line breaks and form feeds.
 TEXT = {"txt": "text/plain", "csv": "text/csv"}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 HEAD_BYTES = 8192
 
 
@@ -68,21 +84,55 @@ def check_upload(upload: UploadedFile) -> Checked:
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
-    found = _signatures(head, name)
     if extension in TEXT:
-        if b"\0" in head or found:
+        if not _is_text(upload, head, name):
             raise DocumentRefused(
                 "file", _("this .%(extension)s file is not text") % {"extension": extension}
             )
         return Checked(extension, TEXT[extension])
-    expected = ALLOWED[extension]
-    if not found & expected:
+    if extension in OOXML or extension in ODF:
+        is_office = _is_office_file(upload, extension)
+        upload.seek(0)
+    else:
+        is_office = bool(_signatures(head, name) & SIGNED[extension])
+    if not is_office:
         raise DocumentRefused(
             "file",
             _("the content of this file is not a .%(extension)s document")
             % {"extension": extension},
         )
-    return Checked(extension, sorted(expected)[0])
+    return Checked(extension, sorted(ALLOWED[extension])[0])
+
+
+def _is_text(upload: UploadedFile, head: bytes, name: str) -> bool:
+    # A binary format some tool recognises (a PDF, an executable renamed .txt) is not text.
+    if any(not mime.startswith("text/") for mime in _signatures(head, name)):
+        return False
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not CONTROL.search(text)
+    return False
+
+
+def _is_office_file(upload: UploadedFile, extension: str) -> bool:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if extension in OOXML:
+                folder = OOXML[extension][0]
+                return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+            if "mimetype" not in names:
+                return False
+            with archive.open("mimetype") as entry:
+                return entry.read(100).strip() == ODF[extension].encode()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return False
 
 
 def _signatures(head: bytes, name: str) -> set[str]:

@@ -9,10 +9,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import schema_context
 
+from tenants.imports.reader import ImportRefused
+
 
 class ImportCommand(BaseCommand):
     default_mapping: dict[str, str] = {}
-    refused: type[Exception] = Exception
 
     def run_import(self, data: bytes, filename: str, **options: Any) -> Any:
         raise NotImplementedError
@@ -53,9 +54,9 @@ class ImportCommand(BaseCommand):
                 report = self.run_import(
                     data, path.name, mapping=mapping, dry_run=dry_run, progress=progress
                 )
-            except self.refused as exc:
+            except ImportRefused as exc:
                 lines = [f"{path}: import refused, nothing changed"]
-                lines += [f"  {p}" for p in exc.problems[:100]]  # type: ignore[attr-defined]
+                lines += [f"  {p}" for p in exc.problems[:100]]
                 raise CommandError("\n".join(lines)) from exc
         self.stdout.write(str(report))
         self.report_details(report)

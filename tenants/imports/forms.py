@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from saas.forms import BootstrapForm
 
 MAX_UPLOAD = 50 * 1024 * 1024
+MAX_NAME = 200  # ImportJob.filename
 
 
 class ImportForm(BootstrapForm):
@@ -39,6 +40,11 @@ class ImportForm(BootstrapForm):
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Give a CSV or an XLSX file."))
+        if len(upload.name) > MAX_NAME:
+            raise forms.ValidationError(
+                _("The file name is longer than %(limit)s characters: rename the file.")
+                % {"limit": MAX_NAME}
+            )
         return upload
 
     def mapping(self) -> dict[str, str]:

@@ -10,6 +10,22 @@ from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
+class ImportMapping(models.Model):
+    """The column headers of a tenant's own export, kept once mapped (one row per kind)."""
+
+    kind = models.CharField(max_length=40, unique=True)
+    mapping = models.JSONField(default=dict)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # Born in the structure app: the table kept its name when every import came to share
+        # it, so moving the model changed nothing in the database (nor its audit triggers).
+        db_table = "structure_importmapping"
+
+    def __str__(self) -> str:
+        return f"{self.kind} mapping"
+
+
 def job_upload_path(job: ImportJob, filename: str) -> str:
     # Uploaded files carry the tenant (DESIGN.md section 3).
     schema = getattr(connection, "schema_name", "unknown")
@@ -19,6 +35,7 @@ def job_upload_path(job: ImportJob, filename: str) -> str:
 class ImportJob(models.Model):
     class Kind(models.TextChoices):
         INVENTORY = "inventory", _("inventory")
+        STRUCTURE = "structure", _("structure")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")

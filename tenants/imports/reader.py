@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -42,6 +42,14 @@ class FileRefused(Exception):
         self.problem = Problem(line, column, reason)
 
 
+class ImportRefused(Exception):
+    """An import that changed nothing, with every problem found (line and column named)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s); nothing was changed")
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class Table:
     header: list[str]  # normalised column names, the keys of each row's values
@@ -55,6 +63,28 @@ class Row:
     values: dict[str, str]  # header -> cell text, stripped
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How the file's columns meet the fields: what a person must see before importing."""
+
+    empty_fields: list[str]  # headers of optional fields the file lacks: empty on every row
+    unmapped_columns: list[str]  # the file's columns no field reads, as the file spells them
+
+
+def coverage(table: Table, columns: dict[str, str], optional: Iterable[str]) -> Coverage:
+    """``columns``: field -> the header expected for it (the mapping in use); ``optional``:
+    the fields an import reads but does without (a missing required one refuses the file)."""
+    mapped = {normalise_header(header) for header in columns.values()}
+    return Coverage(
+        empty_fields=[
+            columns[name]
+            for name in optional
+            if normalise_header(columns[name]) not in table.header
+        ],
+        unmapped_columns=[table.labels.get(h, h) for h in table.header if h and h not in mapped],
+    )
+
+
 def normalise_header(text: str) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().lower()
 
@@ -65,7 +95,9 @@ def read_table(data: bytes, filename: str, expected: list[str]) -> Table:
         raise FileRefused("the file is empty")
     if len(data) > MAX_BYTES:
         raise FileRefused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    rows = _xlsx_rows(data) if filename.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(data)
+    rows = _checked(
+        _xlsx_rows(data) if filename.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(data)
+    )
     wanted = {normalise_header(e) for e in expected}
     buffered: list[tuple[int, list[str]]] = []
     for line, cells in rows:
@@ -92,6 +124,30 @@ def _rows_under(header: list[str], rows: Iterator[tuple[int, list[str]]]) -> Ite
         yield Row(line, values)
 
 
+def _checked(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Refuse control characters PostgreSQL and spreadsheets cannot hold (a NUL byte ends a
+    text in PostgreSQL: it would fail the import deep in the database instead of here)."""
+    for line, cells in rows:
+        for index, text in enumerate(cells):
+            if "\0" in text:
+                raise FileRefused(
+                    "the cell holds a NUL character (\\0): the file is damaged or not text",
+                    line=line,
+                    column=_column_name(index),
+                )
+        yield line, cells
+
+
+def _column_name(index: int) -> str:
+    """0 -> A, 26 -> AA: the column as a spreadsheet names it."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return f"column {name}"
+
+
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -107,7 +163,10 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
-    yield from enumerate(reader, start=1)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise FileRefused(f"not a readable CSV file ({exc})") from exc
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -115,14 +174,24 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileRefused(f"not a readable XLSX file ({exc.__class__.__name__})") from exc
-    sheet = workbook.worksheets[0]
-    for index, row in enumerate(sheet.iter_rows(), start=1):
+        raise _unreadable(exc) from exc
+    # Sheets are parsed as they are read (defusedxml refuses entity declarations then).
+    rows = enumerate(sheet.iter_rows(), start=1)
+    while True:
+        try:
+            index, row = next(rows)
+        except StopIteration:
+            break
+        except Exception as exc:
+            raise _unreadable(exc) from exc
         cells = []
         for cell in row:
             value = cell.value
-            if isinstance(value, str) and value.startswith("="):
+            # A formula is refused: its result is not in the file we read. Text that merely
+            # starts with "=" (a cell typed as text) is text, as the same value in a CSV is.
+            if getattr(cell, "data_type", None) == "f":
                 raise FileRefused(
                     "formulas are not imported: paste the values instead",
                     line=index,
@@ -137,6 +206,24 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
             cells.append(_cell_text(value))
         yield index, cells
     workbook.close()
+
+
+def _unreadable(exc: BaseException) -> FileRefused:
+    from defusedxml import DefusedXmlException
+
+    # openpyxl wraps what the XML parser raised in its own ValueError.
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return FileRefused(ENTITIES_REFUSED)
+        cause = cause.__cause__ or cause.__context__
+    return FileRefused(f"not a readable XLSX file ({exc.__class__.__name__})")
+
+
+ENTITIES_REFUSED = (
+    "the file declares XML entities, which spreadsheets never need: save it again from "
+    "Excel or LibreOffice"
+)
 
 
 def _cell_text(value: Any) -> str:

@@ -8,7 +8,6 @@ transaction is still open, so it cannot live in the job row) and is read by the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -18,18 +17,11 @@ from django.utils import timezone
 
 from tenants.accounts.models import User
 from tenants.imports.models import ImportJob
-from tenants.imports.reader import Problem
+from tenants.imports.reader import ImportRefused, Problem
+from tenants.imports.registry import importer_for
 
 logger = logging.getLogger(__name__)
 PROBLEMS_KEPT = 1000
-
-
-def _importer(kind: str) -> tuple[Callable[..., Any], type[Exception]]:
-    if kind == ImportJob.Kind.INVENTORY:
-        from tenants.inventory.imports import ImportRefused, import_inventory
-
-        return import_inventory, ImportRefused
-    raise ValueError(f"no importer for {kind!r}")
 
 
 def start_import(
@@ -62,38 +54,67 @@ def job_progress(job: ImportJob) -> dict[str, Any] | None:
 
 
 def run_import(job_id: int) -> ImportJob:
-    """Run a queued job once; a job already run (a redelivered task) is left as it is."""
+    """Run a queued job once; a job already run (a redelivered task) is left as it is.
+
+    Whatever happens in between, the job ends finished: an exception anywhere (no importer
+    for its kind, its file gone, a database error while keeping the report) ends it as
+    failed with the reason shown on its page, never "running" for ever.
+    """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.state != ImportJob.State.QUEUED:
             return job
         job.state = ImportJob.State.RUNNING
         job.save(update_fields=["state"])
-    importer, refused = _importer(job.kind)
-
-    def progress(phase: str, done: int, total: int) -> None:
-        cache.set(progress_key(job.pk), {"phase": phase, "done": done, "total": total}, 3600)
-
+    applied = False
     try:
-        with job.file.open("rb") as stored:
-            data = stored.read()
-        report = importer(
-            data, job.filename, mapping=job.mapping, dry_run=job.dry_run, progress=progress
-        )
-    except refused as exc:
-        problems: list[Problem] = exc.problems  # type: ignore[attr-defined]
-        job.state = ImportJob.State.REFUSED
-        job.problem_count = len(problems)
-        job.problems = [[p.line, p.column, p.reason] for p in problems[:PROBLEMS_KEPT]]
-    except Exception:
+        importer = importer_for(job.kind).run
+
+        def progress(phase: str, done: int, total: int) -> None:
+            cache.set(progress_key(job.pk), {"phase": phase, "done": done, "total": total}, 3600)
+
+        try:
+            with job.file.open("rb") as stored:
+                data = stored.read()
+            report = importer(
+                data, job.filename, mapping=job.mapping, dry_run=job.dry_run, progress=progress
+            )
+            applied = not job.dry_run
+        except ImportRefused as exc:
+            problems: list[Problem] = exc.problems
+            job.state = ImportJob.State.REFUSED
+            job.problem_count = len(problems)
+            job.problems = [[p.line, p.column, p.reason] for p in problems[:PROBLEMS_KEPT]]
+        else:
+            job.state = ImportJob.State.DONE
+            job.report = report.as_dict()
+        job.finished = timezone.now()
+        job.save(update_fields=["state", "report", "problems", "problem_count", "finished"])
+    except Exception as exc:
         logger.exception("import job %s failed", job.pk)
-        job.state = ImportJob.State.FAILED
-        job.problems = [[None, None, "unexpected error; the team was told. Nothing was changed."]]
-        job.problem_count = 1
-    else:
-        job.state = ImportJob.State.DONE
-        job.report = report.as_dict()
-    job.finished = timezone.now()
-    job.save(update_fields=["state", "report", "problems", "problem_count", "finished"])
-    cache.delete(progress_key(job.pk))
-    return job
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED,
+            report=None,
+            problems=[[None, None, failure_reason(exc, applied=applied)]],
+            problem_count=1,
+            finished=timezone.now(),
+        )
+    finally:
+        cache.delete(progress_key(job.pk))
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def failure_reason(exc: BaseException, *, applied: bool) -> str:
+    """What the person reads on the job's page: what went wrong, and what it changed."""
+    lines = str(exc).strip().splitlines()
+    # PostgreSQL cannot keep a NUL character, whatever the error's text holds.
+    detail = lines[0][:200].replace("\0", "") if lines else ""
+    cause = f"{exc.__class__.__name__}: {detail}" if detail else exc.__class__.__name__
+    if applied:
+        return (
+            f"the file was imported but its report could not be kept ({cause}); the team was told."
+        )
+    return (
+        f"the import stopped on an unexpected error ({cause}); "
+        "nothing was changed and the team was told."
+    )

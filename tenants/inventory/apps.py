@@ -14,7 +14,11 @@ class InventoryConfig(AppConfig):
     verbose_name = "Inventory"
 
     def ready(self) -> None:
+        from tenants.imports.registry import register
+        from tenants.inventory.imports import DEFAULT_MAPPING, import_inventory
         from tenants.mirror.usage import register_usage
+
+        register("inventory", import_inventory, DEFAULT_MAPPING)
 
         register_usage("device_model", device_models_in_use)
         register_usage("manufacturer", manufacturers_in_use)

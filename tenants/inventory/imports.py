@@ -20,8 +20,10 @@ from django.db import transaction
 
 from tenants.imports.reader import (
     FileRefused,
+    ImportRefused,
     Problem,
     Row,
+    coverage,
     normalise_header,
     parse_date,
     parse_decimal,
@@ -50,17 +52,12 @@ CHANGES_SHOWN = 200
 STATUS_WORDS = {
     DeviceStatus.IN_SERVICE: ("en service", "in service", "actif", "active", "en fonctionnement"),
     DeviceStatus.OUT_OF_ORDER: ("en panne", "hors service", "out of order", "en reparation"),
-    DeviceStatus.IN_STORAGE: ("en stock", "stock", "magasin", "in storage", "en pret"),
+    DeviceStatus.IN_STORAGE: ("en stock", "stock", "magasin", "in storage"),
+    DeviceStatus.ON_LOAN: ("en pret", "prete", "on loan", "loaned"),
     DeviceStatus.RETIRED: ("reforme", "retired", "rebut", "detruit", "cede", "sorti"),
 }
 
 Progress = Callable[[str, int, int], None]
-
-
-class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was changed")
-        self.problems = problems
 
 
 @dataclass
@@ -75,6 +72,11 @@ class InventoryReport:
     proposed: int = 0  # devices whose model is proposed, waiting for a person
     unmatched: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)  # the first CHANGES_SHOWN
+    # Columns named by the mapping but absent from the file: their fields stay empty (a
+    # header "Valeur d'achat (€)" where "Valeur d'achat" is expected loses every value).
+    empty_fields: list[str] = field(default_factory=list)
+    # The file's columns no field reads: kept on each device as its extra attributes.
+    unmapped_columns: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +87,16 @@ class InventoryReport:
             f"{self.updated} updated, {self.unchanged} unchanged, {self.absent} not in the file; "
             f"models: {self.matched} linked, {self.proposed} to confirm, "
             f"{self.unmatched} without a match"
+            + (
+                "; not in the file, left empty: " + ", ".join(self.empty_fields)
+                if self.empty_fields
+                else ""
+            )
+            + (
+                "; columns kept as extra attributes only: " + ", ".join(self.unmapped_columns)
+                if self.unmapped_columns
+                else ""
+            )
         )
 
 
@@ -119,7 +131,9 @@ def parse_status(text: str) -> str:
             return status
     if plain in DeviceStatus.values:
         return plain
-    raise ValueError(f"unknown status {text!r}: use one of en service, en panne, en stock, réformé")
+    raise ValueError(
+        f"unknown status {text!r}: use one of en service, en panne, en stock, en prêt, réformé"
+    )
 
 
 def import_inventory(
@@ -150,7 +164,13 @@ def import_inventory(
     clean, problems = _check_rows(rows, columns, extra, report_progress)
     if problems:
         raise ImportRefused(problems)
-    report = InventoryReport(dry_run=dry_run, rows=len(clean))
+    covered = coverage(table, columns, [f for f in DEFAULT_MAPPING if f not in REQUIRED])
+    report = InventoryReport(
+        dry_run=dry_run,
+        rows=len(clean),
+        empty_fields=covered.empty_fields,
+        unmapped_columns=covered.unmapped_columns,
+    )
     _apply(clean, report, report_progress)
     return report
 

@@ -15,6 +15,8 @@ class DeviceStatus(models.TextChoices):
     IN_SERVICE = "in_service", _("in service")
     OUT_OF_ORDER = "out_of_order", _("out of order")
     IN_STORAGE = "in_storage", _("in storage")
+    # Lent to another service or hospital: in use elsewhere, not available on a shelf.
+    ON_LOAN = "on_loan", _("on loan")
     RETIRED = "retired", _("retired")
 
 

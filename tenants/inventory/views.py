@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
-from tenants.imports.models import ImportJob
+from tenants.imports.models import ImportJob, ImportMapping
 from tenants.imports.services import job_progress, start_import
 from tenants.inventory.filters import DeviceFilter
 from tenants.inventory.forms import InventoryImportForm, MatchForm
@@ -26,7 +26,6 @@ from tenants.inventory.tables import DEFAULT_COLUMNS, DeviceTable
 from tenants.mirror.client import SyncFailed
 from tenants.mirror.models import ReferenceDeviceModel
 from tenants.mirror.sync import mirror_model
-from tenants.structure.models import ImportMapping
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
 

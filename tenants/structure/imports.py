@@ -8,8 +8,10 @@ deleted, since requests and devices point at them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +19,10 @@ from django.utils import timezone
 from saas.tenancy.validators import finess_key_is_valid, normalise_finess
 from tenants.imports.reader import (
     FileRefused,
+    ImportRefused,
     Problem,
     Row,
+    coverage,
     normalise_header,
     parse_date,
     read_table,
@@ -49,12 +53,6 @@ REQUIRED = (
 )
 
 
-class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was changed")
-        self.problems = problems
-
-
 @dataclass
 class StructureReport:
     dry_run: bool
@@ -63,6 +61,11 @@ class StructureReport:
     updated: dict[str, int] = field(default_factory=lambda: {"pole": 0, "service": 0, "uf": 0})
     closed_ufs: list[str] = field(default_factory=list)
     reopened_ufs: list[str] = field(default_factory=list)
+    empty_fields: list[str] = field(default_factory=list)  # expected, not in the file
+    ignored_columns: list[str] = field(default_factory=list)  # in the file, read by no field
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
     def __str__(self) -> str:
         c, u = self.created, self.updated
@@ -71,6 +74,16 @@ class StructureReport:
             f"{c['service']} services, {c['uf']} UF; updated {u['pole']} pôles, {u['service']} "
             f"services, {u['uf']} UF; closed {len(self.closed_ufs)} UF; "
             f"reopened {len(self.reopened_ufs)} UF"
+            + (
+                "; not in the file, left empty: " + ", ".join(self.empty_fields)
+                if self.empty_fields
+                else ""
+            )
+            + (
+                "; columns ignored: " + ", ".join(self.ignored_columns)
+                if self.ignored_columns
+                else ""
+            )
         )
 
 
@@ -89,9 +102,17 @@ class CleanRow:
 
 
 def import_structure(
-    data: bytes, filename: str, *, mapping: dict[str, str] | None = None, dry_run: bool = False
+    data: bytes,
+    filename: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> StructureReport:
-    """Check the whole file, then apply it in one transaction (rolled back for a dry run)."""
+    """Check the whole file, then apply it in one transaction (rolled back for a dry run).
+
+    ``progress`` (phase, done, total) is told when each phase ends: a structure file holds a
+    few thousand rows at most, checked and written in seconds."""
     columns = {**DEFAULT_MAPPING, **(mapping or {})}
     try:
         table = read_table(data, filename, list(columns.values()))
@@ -107,7 +128,16 @@ def import_structure(
         raise ImportRefused(problems)
     if not clean:
         raise ImportRefused([Problem(None, None, "the file has a header but no data row")])
-    report = StructureReport(dry_run=dry_run, rows=len(clean))
+    # The establishment's name is not read (its FINESS says which it is): never "left empty".
+    covered = coverage(table, columns, ["valid_from", "valid_until"])
+    report = StructureReport(
+        dry_run=dry_run,
+        rows=len(clean),
+        empty_fields=covered.empty_fields,
+        ignored_columns=covered.unmapped_columns,
+    )
+    if progress is not None:
+        progress("check", len(clean), len(clean))
     try:
         with transaction.atomic():
             _apply(clean, report)
@@ -115,6 +145,8 @@ def import_structure(
                 raise _DryRunDone
     except _DryRunDone:
         pass
+    if progress is not None:
+        progress("write", len(clean), len(clean))
     return report
 
 

@@ -94,14 +94,3 @@ class FunctionalUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-
-class ImportMapping(models.Model):
-    """The column headers of a tenant's own export, kept once mapped (one row per file kind)."""
-
-    kind = models.CharField(max_length=40, unique=True)
-    mapping = models.JSONField(default=dict)
-    updated = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.kind} mapping"

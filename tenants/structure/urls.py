@@ -8,4 +8,5 @@ urlpatterns = [
     path("establishments/<int:pk>/", views.establishment_detail, name="establishment_detail"),
     path("units/", views.unit_list, name="unit_list"),
     path("import/", views.structure_import, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
 ]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 
 from tenants.access.permissions import Action, permission_required
+from tenants.accounts.models import User
+from tenants.imports.models import ImportJob, ImportMapping
+from tenants.imports.services import job_progress, start_import
 from tenants.structure.filters import FunctionalUnitFilter
 from tenants.structure.forms import StructureImportForm
-from tenants.structure.imports import ImportRefused, import_structure
-from tenants.structure.models import Establishment, ImportMapping
+from tenants.structure.models import Establishment
 from tenants.structure.selectors import active_establishments, units_for
 from tenants.structure.tables import DEFAULT_COLUMNS, FunctionalUnitTable
 from tenants.tables.listing import ListPage, register
@@ -51,30 +55,34 @@ def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(Action.ADMINISTER_TENANT)
 def structure_import(request: HttpRequest) -> HttpResponse:
-    """Upload the structure file; a dry run (the default) shows the report and keeps nothing."""
+    """Upload the structure file; a worker checks and applies it (a dry run, the default,
+    keeps nothing) while the job page shows its report."""
     kept, _created = ImportMapping.objects.get_or_create(kind="structure")
     form = StructureImportForm(request.POST or None, request.FILES or None, mapping=kept.mapping)
-    report, problems = None, []
     if request.method == "POST" and form.is_valid():
-        mapping = form.mapping()
-        kept.mapping = mapping
+        kept.mapping = form.mapping()
         kept.save(update_fields=["mapping", "updated"])
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_structure(
-                upload.read(), upload.name, mapping=mapping, dry_run=form.cleaned_data["dry_run"]
-            )
-        except ImportRefused as exc:
-            problems = exc.problems
-    status = 400 if problems or form.errors else 200
+        job = start_import(
+            ImportJob.Kind.STRUCTURE,
+            form.cleaned_data["file"],
+            mapping=kept.mapping,
+            dry_run=form.cleaned_data["dry_run"],
+            by=cast(User, request.user),
+        )
+        return redirect("structure:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.STRUCTURE)[:10]
     return render(
         request,
         "structure/import.html",
-        {
-            "form": form,
-            "report": report,
-            "problems": problems[:500],
-            "problem_count": len(problems),
-        },
-        status=status,
+        {"form": form, "jobs": jobs},
+        status=400 if form.errors else 200,
     )
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.STRUCTURE)
+    context = {"job": job, "progress": job_progress(job)}
+    htmx = getattr(request, "htmx", None)
+    template = "structure/_import_job.html" if htmx else "structure/import_job.html"
+    return render(request, template, context)

@@ -12,7 +12,7 @@ from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from tenants.documents.models import Comment, Document
-from tenants.documents.services import DocumentRefused, check_upload
+from tenants.documents.services import OOXML, DocumentRefused, check_upload
 from tests.conftest import client_for, host_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -160,3 +160,64 @@ def test_a_document_is_removed_by_who_added_it_only(tenant, chain):
     assert requester.post(f"/documents/file/{document.pk}/remove/").status_code == 302
     with tenant_context(tenant):
         assert not Document.objects.exists()
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+TYPES = b'<?xml version="1.0"?><Types/>'
+DOCX = zip_of({"[Content_Types].xml": TYPES, "word/document.xml": b"<w:document/>"})
+PPTX = zip_of({"[Content_Types].xml": TYPES, "ppt/presentation.xml": b"<p:presentation/>"})
+ODT = zip_of({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [
+        ("notes.txt", "Appareil reçu, à contrôler.\r\n\tFin.\n".encode(), "text/plain"),
+        ("notes.txt", "Appareil reçu, à contrôler.\n".encode("cp1252"), "text/plain"),
+        ("notes.txt", b"Plain ASCII text", "text/plain"),
+        ("devis.docx", DOCX, OOXML["docx"][1]),
+        ("devis.pptx", PPTX, OOXML["pptx"][1]),
+        ("devis.odt", ODT, "application/vnd.oasis.opendocument.text"),
+    ],
+)
+def test_text_and_office_files_are_checked_by_what_they_hold(name, content, mime):
+    assert check_upload(SimpleUploadedFile(name, content)).mime_type == mime
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("devis.docx", zip_of({"devis.exe": PE}), "not a .docx document"),  # a bare ZIP
+        ("devis.docx", xlsx_bytes(), "not a .docx document"),  # a workbook renamed
+        ("devis.xlsx", DOCX, "not a .xlsx document"),
+        ("devis.odt", zip_of({"mimetype": b"application/zip"}), "not a .odt document"),
+        ("devis.docx", PDF, "not a .docx document"),
+        ("notes.txt", b"text then a control \x01 character", "not text"),
+        ("notes.txt", b"\x81\x8d\x8f\x90\x9d", "not text"),  # neither UTF-8 nor Windows-1252
+    ],
+)
+def test_office_and_text_files_that_are_not_what_their_name_says_are_refused(
+    name, content, expected
+):
+    with translation.override("en"), pytest.raises(DocumentRefused) as refused:
+        check_upload(SimpleUploadedFile(name, content))
+    assert expected in refused.value.reason
+
+
+def test_a_file_name_over_200_characters_is_kept_shortened(tenant, chain):
+    requester = client_for(host_of(tenant), chain["users"]["requester"], tenant)
+    name = "devis-" + "x" * 240 + ".pdf"
+    url = f"/documents/request/{chain['request'].pk}/upload/"
+    assert requester.post(url, {"file": SimpleUploadedFile(name, PDF)}).status_code == 302
+    with tenant_context(tenant):
+        kept = Document.objects.get().name
+        assert len(kept) == 200 and kept.endswith("x.pdf")

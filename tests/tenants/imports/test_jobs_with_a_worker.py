@@ -110,3 +110,44 @@ def test_a_large_export_is_built_by_the_worker(celery_worker_process, committed_
         assert len(rows) == expected + 1 and job.rows == expected
         assert rows[1][0] > rows[2][0]  # the screen's order, descending
         assert job.file.name.startswith("t_alpha/exports/")
+
+
+def test_a_job_failing_in_the_worker_ends_failed_with_its_reason(
+    celery_worker_process, committed_alpha
+):
+    """Any exception in the worker ends the job (here: no importer for the job's kind, as
+    after a release that dropped one while jobs were queued); it never stays running."""
+    from django.db import transaction
+
+    from tenants.imports.tasks import run_import_task
+
+    alpha, user = committed_alpha
+    with tenant_context(alpha):
+        job = ImportJob.objects.create(
+            kind="retired-kind",
+            file=SimpleUploadedFile("gmao.csv", big_export(3)),
+            filename="gmao.csv",
+            created_by=user,
+        )
+        transaction.on_commit(lambda: run_import_task.delay(job.pk))
+        job = wait_until_finished(ImportJob, job.pk, timeout=30)
+        assert job.state == "failed" and job.finished is not None
+        [[_line, _column, reason]] = job.problems
+        assert "no importer for imports of kind 'retired-kind'" in reason
+        assert "nothing was changed" in reason
+
+
+def test_a_structure_import_runs_as_a_job_in_the_worker(celery_worker_process, committed_alpha):
+    alpha, user = committed_alpha
+    data = (
+        "FINESS;Code pôle;Pôle;Code service;Service;Code UF;UF\n"
+        "800000259;P1;Pôle;S1;Réa;1101;UF 1101\n"
+        "800000259;P1;Pôle;S1;Réa;1103;Soins continus\n"
+    ).encode()
+    with tenant_context(alpha):
+        upload = SimpleUploadedFile("structure.csv", data)
+        job = start_import("structure", upload, mapping={}, dry_run=False, by=user)
+        job = wait_until_finished(ImportJob, job.pk)
+        assert job.state == "done", job.problems
+        assert job.report["created"]["uf"] == 1 and job.report["closed_ufs"] == ["1102"]
+        assert FunctionalUnit.objects.get(code="1103").name == "Soins continus"

@@ -103,3 +103,62 @@ def test_a_non_date_says_so():
 )
 def test_numbers_with_decimal_commas_and_thousands_separators(text, expected):
     assert parse_decimal(text) == expected
+
+
+HOSTILE = ('=HYPERLINK("http://evil.example","Cliquez")', "+33 6 12", "-5", "@home")
+
+
+def test_text_starting_like_a_formula_is_text_in_a_csv_and_in_an_xlsx_alike():
+    from tenants.tables import xlsx
+
+    book = xlsx.new_workbook()
+    sheet = book.active
+    xlsx.append(sheet, ["Code UF", "UF"])
+    for value in HOSTILE:
+        xlsx.append(sheet, ["1101", value])
+    buffer = BytesIO()
+    book.save(buffer)
+    _, from_xlsx = rows_of(buffer.getvalue(), "s.xlsx")
+    csv = "Code UF;UF\n" + "".join(f'1101;"{v.replace(chr(34), 2 * chr(34))}"\n' for v in HOSTILE)
+    _, from_csv = rows_of(csv.encode())
+    assert [values["uf"] for _line, values in from_xlsx] == list(HOSTILE)
+    assert from_xlsx == from_csv
+
+
+def test_a_nul_byte_in_a_cell_is_refused_with_its_line_and_column():
+    data = "Code UF;UF\n1101;Réa\n1102;Ca\x00rdio\n".encode()
+    with pytest.raises(FileRefused) as refused:
+        list(read_table(data, "gmao.csv", ["Code UF", "UF"]).rows)
+    problem = refused.value.problem
+    assert (problem.line, problem.column) == (3, "column B") and "NUL" in problem.reason
+
+
+def _rewrite_sheet(book, change) -> bytes:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    buffer = BytesIO()
+    book.save(buffer)
+    out = BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_an_xlsx_declaring_xml_entities_is_refused_clearly():
+    book = Workbook()
+    book.active.append(["Code UF", "UF"])
+    book.active.append(["1101", "Réa"])
+
+    def with_entities(xml: bytes) -> bytes:
+        declaration = (
+            b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        )
+        return declaration + xml
+
+    data = _rewrite_sheet(book, with_entities)
+    with pytest.raises(FileRefused, match="entities"):
+        list(read_table(data, "s.xlsx", ["Code UF", "UF"]).rows)

@@ -156,7 +156,11 @@ def test_every_bad_row_is_reported_with_line_and_column_and_nothing_changes(in_a
         (5, "N° inventaire", "inventory number INV001 already on line 4"),
         (6, "Date mise en service", "'31/02/2018' is not a date (dd/mm/yyyy)"),
         (6, "Valeur d'achat", "-5 € is not a purchase value"),
-        (6, "Statut", "unknown status 'Perdu': use one of en service, en panne, en stock, réformé"),
+        (
+            6,
+            "Statut",
+            "unknown status 'Perdu': use one of en service, en panne, en stock, en prêt, réformé",
+        ),
         (7, "N° inventaire", "empty"),
         (8, "Date mise en service", "01/01/1900 is implausible"),
         (8, "Valeur d'achat", "'abc' is not a number"),
@@ -214,3 +218,27 @@ def test_progress_is_reported_while_checking_and_writing(in_alpha):
         ("write", 4000, 4500),
         ("write", 4500, 4500),
     ]
+
+
+def test_a_device_on_loan_is_not_in_stock(in_alpha):
+    import_inventory(
+        export(
+            "INV001;1101;Philips;MX450;SN1;;;En prêt;",
+            "INV002;1101;Philips;MX450;SN2;;;En stock;",
+        ),
+        "export.csv",
+    )
+    statuses = dict(Device.objects.values_list("inventory_number", "status"))
+    assert statuses == {"INV001": "on_loan", "INV002": "in_storage"}
+
+
+def test_the_report_names_the_fields_left_empty_and_the_columns_no_field_reads(in_alpha):
+    header = "N° inventaire;UF;Marque;Modèle;Valeur d'achat (€);Criticité\n"
+    report = import_inventory(
+        export("INV001;1101;Philips;MX450;6 540,50;Haute", header=header), "x.csv", dry_run=True
+    )
+    assert report.empty_fields == ["N° série", "Date mise en service", "Valeur d'achat", "Statut"]
+    assert report.unmapped_columns == ["Valeur d'achat (€)", "Criticité"]
+    assert "left empty: N° série, Date mise en service, Valeur d'achat, Statut" in str(report)
+    complete = import_inventory(FIRST, "x.csv", dry_run=True)
+    assert complete.empty_fields == [] and complete.unmapped_columns == ["Criticité"]

@@ -8,10 +8,9 @@ from django_tenants.utils import tenant_context
 
 from tenants.access.models import Role, ScopeKind
 from tenants.access.services import grant_role
-from tenants.imports.models import ImportJob
+from tenants.imports.models import ImportJob, ImportMapping
 from tenants.imports.services import run_import
 from tenants.inventory.models import Device, MatchState, ModelMatch
-from tenants.structure.models import ImportMapping
 from tests.conftest import client_for, host_of
 from tests.tenants.inventory.factories import catalogue, structure
 
@@ -238,3 +237,29 @@ def test_a_file_over_50_mb_is_refused_by_the_form(admin, models, monkeypatch):
     assert response.status_code == 400
     assert "larger than 50 MB" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_file_name_over_200_characters_is_refused_by_the_form(admin, models):
+    name = "x" * 220 + ".csv"
+    response = admin.post(
+        "/inventory/import/",
+        {"file": SimpleUploadedFile(name, EXPORT), **COLUMNS},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "longer than 200 characters" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_the_job_page_names_the_fields_left_empty_and_the_columns_no_field_reads(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    data = (
+        "Equipement;Unité;Marque;Modèle;Valeur d'achat (€)\nINV001;1101;Philips;MX450;6 540,50\n"
+    ).encode("cp1252")
+    response, _ = upload(admin, data, dry_run=True, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        run_import(ImportJob.objects.get().pk)
+    page = admin.get(response["Location"]).content.decode()
+    warning = page[page.index('data-role="columns"') :]
+    assert "Valeur d&#x27;achat, Statut" in warning and "Valeur d&#x27;achat (€)" in warning

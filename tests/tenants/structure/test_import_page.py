@@ -1,4 +1,5 @@
-"""The structure import page: dry run by default, the report, problems by line, kept mapping."""
+"""The structure import page: a job per upload, dry run by default, the report, problems by
+line, kept mapping."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,7 +7,9 @@ from django_tenants.utils import tenant_context
 
 from tenants.access.models import Role, ScopeKind
 from tenants.access.services import grant_role
-from tenants.structure.models import FunctionalUnit, ImportMapping
+from tenants.imports.models import ImportJob, ImportMapping
+from tenants.imports.services import run_import
+from tenants.structure.models import FunctionalUnit
 from tests.conftest import client_for, host_of
 
 GOOD = (
@@ -42,16 +45,33 @@ def upload(client, data: bytes, **extra):
     )
 
 
+def imported(client, tenant, data: bytes, **extra):
+    """Upload, run the job as the worker does, and return its page."""
+    response = upload(client, data, **extra)
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith("/structure/import/")
+    with tenant_context(tenant):
+        job = run_import(ImportJob.objects.get(kind="structure").pk)
+        assert job.is_finished
+    return client.get(response["Location"])
+
+
 def test_a_dry_run_shows_the_report_and_keeps_nothing(admin_client, tenant):
-    response = upload(admin_client, GOOD, dry_run="on")
+    response = imported(admin_client, tenant, GOOD, dry_run="on")
     assert response.status_code == 200
     assert 'class="alert alert-info"' in response.content.decode()  # the dry-run report
     with tenant_context(tenant):
         assert not FunctionalUnit.objects.exists()
 
 
+def test_an_upload_waits_for_a_worker_on_its_job_page(admin_client, tenant):
+    response = upload(admin_client, GOOD, dry_run="on")
+    page = admin_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-state="queued"' in page and "Waiting for a worker" in page
+
+
 def test_importing_for_real_and_the_mapping_is_kept(admin_client, tenant):
-    assert upload(admin_client, GOOD).status_code == 200  # dry_run unchecked
+    assert imported(admin_client, tenant, GOOD).status_code == 200  # dry_run unchecked
     with tenant_context(tenant):
         assert FunctionalUnit.objects.get(code="1101").name == "Réa médicale"
         assert (
@@ -60,13 +80,13 @@ def test_importing_for_real_and_the_mapping_is_kept(admin_client, tenant):
         )
     page = admin_client.get("/structure/import/").content.decode()
     assert 'value="Code établissement"' in page
+    assert "structure.csv" in page  # the recent imports
 
 
 def test_problems_are_listed_by_line_and_column(admin_client, tenant):
     bad = GOOD + "123;P01;;S011;Réanimation;1102;Réa\n".encode("cp1252")
-    response = upload(admin_client, bad)
-    assert response.status_code == 400
-    body = response.content.decode()
+    body = imported(admin_client, tenant, bad).content.decode()
+    assert 'data-state="refused"' in body
     assert "<td>3</td><td>Pôle</td>" in body and "123" in body
     with tenant_context(tenant):
         assert not FunctionalUnit.objects.exists()
@@ -84,3 +104,13 @@ def test_only_administrators_import(tenant, make_user):
     with tenant_context(tenant):
         grant_role(viewer, Role.VIEWER, ScopeKind.TENANT, by="test")
     assert client_for(host_of(tenant), viewer, tenant).get("/structure/import/").status_code == 403
+
+
+def test_the_dry_run_names_the_fields_left_empty_and_the_columns_ignored(admin_client, tenant):
+    data = (
+        "Code établissement;Code pôle;Pôle;Code service;Service;Code UF;UF;Date d'ouverture\n"
+        "800000259;P01;Pôle Réanimation;S011;Réanimation;1101;Réa médicale;01/01/2020\n"
+    ).encode("cp1252")
+    page = imported(admin_client, tenant, data, dry_run="on").content.decode()
+    columns = page[page.index('data-role="columns"') :]
+    assert "Début, Fin" in columns and "Date d&#x27;ouverture" in columns

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenants.imports.command import ImportCommand
-from tenants.inventory.imports import DEFAULT_MAPPING, ImportRefused, import_inventory
+from tenants.inventory.imports import DEFAULT_MAPPING, import_inventory
 
 
 class Command(ImportCommand):
@@ -17,7 +17,6 @@ class Command(ImportCommand):
         + ", ".join(f"{k}={v!r}" for k, v in DEFAULT_MAPPING.items())
     )
     default_mapping = DEFAULT_MAPPING
-    refused = ImportRefused
 
     def run_import(self, data: bytes, filename: str, **options: Any) -> Any:
         return import_inventory(data, filename, **options)

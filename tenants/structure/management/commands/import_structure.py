@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenants.imports.command import ImportCommand
-from tenants.structure.imports import DEFAULT_MAPPING, ImportRefused, import_structure
+from tenants.structure.imports import DEFAULT_MAPPING, import_structure
 
 
 class Command(ImportCommand):
@@ -16,10 +16,8 @@ class Command(ImportCommand):
         "default to: " + ", ".join(f"{k}={v!r}" for k, v in DEFAULT_MAPPING.items())
     )
     default_mapping = DEFAULT_MAPPING
-    refused = ImportRefused
 
     def run_import(self, data: bytes, filename: str, **options: Any) -> Any:
-        options.pop("progress", None)
         return import_structure(data, filename, **options)
 
     def report_details(self, report: Any) -> None:

@@ -1,0 +1,49 @@
+"""``dev.py manage``: management commands run on the servers ``dev.py start`` uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from saas import runner
+
+
+def test_manage_hands_its_arguments_to_manage_py(capfd):
+    assert runner.main(["manage", "import_inventory", "--help"]) == 0
+    out = capfd.readouterr().out
+    assert "--dry-run" in out and "--column FIELD=HEADER" in out
+
+
+def test_manage_refuses_nothing_that_belongs_to_the_command(capfd):
+    # Options after "manage" are the command's, not dev.py's.
+    assert runner.main(["manage", "help", "--commands"]) == 0
+    assert "import_structure" in capfd.readouterr().out
+
+
+def test_a_command_uses_the_embedded_redis_a_running_start_owns(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "VAR", tmp_path)
+    started = runner.EmbeddedServers()
+    port = started._embedded_redis()
+    command = runner.EmbeddedServers()
+    try:
+        assert command._embedded_redis() == port  # the same server, so the same queues
+        assert command._redis is None
+        command.stop()  # a command leaves the server it did not start running
+        assert runner._answers_redis(port)
+    finally:
+        command.stop()  # a no-op unless it started its own (the test failed)
+        started.stop()
+    assert not runner._answers_redis(port)
+    assert not (tmp_path / "redis" / "port").exists()
+
+
+@pytest.mark.parametrize("port_text", ["", "not a port", "1"])
+def test_a_stale_port_file_starts_a_new_redis(tmp_path, monkeypatch, port_text):
+    monkeypatch.setattr(runner, "VAR", tmp_path)
+    (tmp_path / "redis").mkdir()
+    (tmp_path / "redis" / "port").write_text(port_text)
+    servers = runner.EmbeddedServers()
+    try:
+        port = servers._embedded_redis()
+        assert servers._redis is not None and runner._answers_redis(port)
+    finally:
+        servers.stop()
