@@ -10,6 +10,27 @@ from typing import Any
 from django import forms
 
 
+class SafeJSONField(forms.JSONField):
+    """Django's JSONField, refusing as invalid what json.loads fails on beyond a syntax error:
+    a number of over 4,300 digits (ValueError) or nesting deeper than Python's recursion
+    limit (RecursionError), both of which Django lets through as a 500."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except (ValueError, RecursionError) as exc:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": "…"}
+            ) from exc
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # Re-displaying the refused input parses it again: give it back as typed.
+        try:
+            return super().bound_data(data, initial)
+        except (ValueError, RecursionError):
+            return forms.fields.InvalidJSONInput(data)
+
+
 class BootstrapMixin:
     """Gives widgets Bootstrap's classes, and marks the invalid ones after validation."""
 

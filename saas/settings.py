@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -138,11 +139,15 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 MIDDLEWARE = [
+    # First: a request the database cannot take answers 503 rather than failing further in.
+    "saas.middleware.DatabaseUnavailableMiddleware",
     "saas.tenancy.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (its message is translated), before anything reads parameters.
+    "saas.middleware.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,8 +176,14 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "saas.wsgi.application"
 
+# runserver serves each request on a thread of its own and never closes its connection: with
+# persistent connections each one stays open, idle, after its thread ends, and a burst of
+# requests exhausts PostgreSQL. gunicorn's workers (deploy/) reuse theirs, checked first.
+_RUNSERVER = sys.argv[1:2] == ["runserver"]
 _database = dj_database_url.parse(
-    env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/equipment_plan"), conn_max_age=60
+    env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/equipment_plan"),
+    conn_max_age=0 if _RUNSERVER else 60,
+    conn_health_checks=True,
 )
 _database["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES = {"default": _database}
@@ -297,6 +308,12 @@ REST_FRAMEWORK = {
     # deploy/nginx.conf); 0 takes the peer's address, which a client cannot forge.
     "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The JSON parser refuses with a 400 what PostgreSQL or json.loads would make a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Reference sync API",

@@ -27,6 +27,16 @@ CORRECTABLE: dict[str, Callable[[str], Any]] = {
 }
 
 
+# Longest text each field may carry: the column it ends in once a curator accepts it.
+MAX_LENGTH = {
+    "commercial_name": DeviceModel._meta.get_field("commercial_name").max_length,
+    "catalogue_reference": DeviceModel._meta.get_field("catalogue_reference").max_length,
+    "manufacturer": Manufacturer._meta.get_field("name").max_length,
+    # The source becomes the accepted model's end_of_support_source, the shorter column.
+    "source": DeviceModel._meta.get_field("end_of_support_source").max_length,
+}
+
+
 class ContributionRefused(Exception):
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(reason)
@@ -45,6 +55,7 @@ def clean_proposal(kind: str, proposal: dict[str, Any]) -> dict[str, Any]:
         )
     cleaned: dict[str, Any] = {}
     for field, value in proposal.items():
+        check_length(field, value)
         if field in CORRECTABLE:
             try:
                 parsed = CORRECTABLE[field](str(value)) if value not in (None, "") else None
@@ -75,6 +86,12 @@ def clean_proposal(kind: str, proposal: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def check_length(field: str, value: Any) -> None:
+    limit = MAX_LENGTH.get(field)
+    if limit is not None and isinstance(value, str) and len(value.strip()) > limit:
+        raise ContributionRefused(field, f"at most {limit} characters")
+
+
 def propose(
     subscriber: Subscriber,
     *,
@@ -87,6 +104,7 @@ def propose(
         raise ContributionRefused("kind", f"one of: {', '.join(Contribution.Kind.values)}")
     if not source.strip():
         raise ContributionRefused("source", "say where the information comes from")
+    check_length("source", source.strip())
     target = None
     if kind == Contribution.Kind.CORRECTION:
         target = DeviceModel.objects.filter(uuid=target_uuid).first() if target_uuid else None

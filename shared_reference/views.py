@@ -198,7 +198,9 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     if not isinstance(amended, dict):
                         raise contributions.ContributionRefused("proposal", "a JSON object")
                 contributions.accept(contribution, by=by, amended=amended, note=note)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
+            # Not only JSONDecodeError: json.loads refuses a 5,000-digit number with a
+            # ValueError and 5,000 nested brackets with a RecursionError.
             error = _("The proposal is not valid JSON.")
         except contributions.ContributionRefused as exc:
             error = f"{exc.field}: {exc.reason}"

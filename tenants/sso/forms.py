@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saas.forms import BootstrapModelForm
+from saas.forms import BootstrapModelForm, SafeJSONField
 from tenants.access.forms import scope_choices
 from tenants.access.models import Role
 from tenants.access.permissions import ROLE_SCOPES
@@ -43,6 +43,7 @@ class ProviderForm(BootstrapModelForm):
             "link_existing_by_email",
             "is_enabled",
         ]
+        field_classes = {"extra_parameters": SafeJSONField}
 
     def clean_extra_parameters(self) -> dict[str, Any]:
         value = self.cleaned_data["extra_parameters"] or {}

@@ -7,20 +7,23 @@ import tempfile
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseRedirect,
 )
+from django.http.request import RawPostDataException
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
+from django_tables2 import RequestConfig, Table
 
 from tenants.accounts.models import User
 from tenants.tables import services
@@ -63,7 +66,8 @@ def render_list(
     services.remember_query(prefs, resolved.query)
     if request.GET.get("export") == "xlsx":
         return _export(request, resolved)
-    RequestConfig(request, paginate={"per_page": page.per_page}).configure(resolved.table)
+    RequestConfig(request, paginate=False).configure(resolved.table)
+    paginate(resolved.table, request.GET.get("page"), page.per_page)
     context = {
         "page": page,
         "base_url": base,
@@ -99,7 +103,8 @@ def _export(request: HttpRequest, resolved: Any) -> HttpResponseBase:
 def _back(request: HttpRequest, page: ListPage) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
+        # Not redirect(): it would first try the text as a URL name, and "-1" is no such name.
+        return HttpResponseRedirect(target)
     return redirect(reverse(page.url_name))
 
 
@@ -117,7 +122,9 @@ def save_widths(request: HttpRequest, key: str) -> HttpResponse:
     page = _page(key, _user(request))
     try:
         widths = json.loads(request.body or b"{}")
-    except ValueError:
+    # RecursionError: thousands of nested brackets. RawPostDataException: a form-encoded or
+    # multipart body, already read as a form (by the CSRF check) and no longer readable raw.
+    except (ValueError, RecursionError, RawPostDataException):
         return HttpResponseBadRequest("widths: expected a JSON object of column -> pixels")
     if not isinstance(widths, dict):
         return HttpResponseBadRequest("widths: expected a JSON object of column -> pixels")
@@ -193,3 +200,16 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     response["Content-Type"] = XLSX
     return response
+
+
+def paginate(table: Table, raw_page: str | None, per_page: int) -> None:
+    """The page the URL asks for, else the first or the last: a page number in the URL is
+    typed or edited by hand, and django-tables2 would let ``per_page=-1`` or ``page=-1`` fail.
+    The page size is the page's own, not the URL's (a huge one would load every row)."""
+    number = 1
+    if raw_page and raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 10:
+        number = int(raw_page)
+    try:
+        table.paginate(per_page=per_page, page=max(number, 1))
+    except EmptyPage:
+        table.paginate(per_page=per_page, page=table.paginator.num_pages)

@@ -36,6 +36,8 @@ DEFAULT_LIMIT = 500
 MAX_SNAPSHOT_TOPICS = 200
 TOPIC = re.compile(r"[a-z_]{1,40}:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 MAX_SUBSCRIBE_AT_ONCE = 1000
+# A seq is a bigint: 18 digits always fit.
+MAX_INTEGER_DIGITS = 18
 
 
 class ReferenceAPIView(APIView):
@@ -55,8 +57,12 @@ def integer_param(request: Request, name: str, default: int, low: int, high: int
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit():
-        raise ValidationError({name: "must be a whole number of 0 or more"})
+    # str.isdigit() accepts "²" and other Unicode digits that int() refuses, and int() refuses
+    # more than 4,300 digits: only short ASCII digit strings reach it.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_INTEGER_DIGITS:
+        raise ValidationError(
+            {name: f"must be a whole number of 0 or more, at most {MAX_INTEGER_DIGITS} digits"}
+        )
     value = int(raw)
     if value < low or (high is not None and value > high):
         raise ValidationError(
