@@ -38,3 +38,14 @@ class TenantOnlyTask(TenantTask):
                 f"Task {self.name} needs a tenant but arrived without one; it was not run."
             )
         return super().__call__(*args, **kwargs)
+
+
+class PlatformTask(TenantTask):
+    """Base of the tasks that run in the public schema on purpose: platform work (provisioning,
+    the spare pool) and the fan-outs that visit each tenant with ``schema_context`` themselves.
+
+    Every task of the project names its side, this one or ``TenantOnlyTask``;
+    tests/saas/test_celery_tasks.py walks the registered tasks and holds the line.
+    """
+
+    abstract = True

@@ -274,6 +274,36 @@ def test(args: argparse.Namespace) -> int:
     return subprocess.run([sys.executable, "-m", "pytest", *args.rest], cwd=ROOT).returncode
 
 
+def production_example_env() -> dict[str, str]:
+    """The environment of deploy/env.example, with the secrets an operator must choose (the
+    "change-me" values) drawn at random, as a real deployment would have them."""
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    chosen = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    }
+    example: dict[str, str] = {}
+    for line in (ROOT / "deploy" / "env.example").read_text().splitlines():
+        name, sep, value = line.partition("=")
+        if sep and not line.lstrip().startswith("#"):
+            example[name.strip()] = value.strip()
+    for name, value in example.items():
+        if value.startswith("change-me"):
+            example[name] = chosen.get(name, secrets.token_urlsafe(24))
+    # Nothing of the development environment leaks in (DEBUG, a local DATABASE_URL...).
+    kept = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV")}
+    return {**kept, **example}
+
+
+def deploy_check() -> int:
+    """``manage.py check --deploy`` with the production example environment: any warning fails."""
+    command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    return subprocess.run(command, cwd=ROOT, env=production_example_env()).returncode
+
+
 def check(args: argparse.Namespace) -> int:
     codes = [
         subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT).returncode,
@@ -281,6 +311,7 @@ def check(args: argparse.Namespace) -> int:
             [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT
         ).returncode,
         subprocess.run([sys.executable, "-m", "mypy", "."], cwd=ROOT).returncode,
+        deploy_check(),
     ]
     return max(codes)
 
@@ -324,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         help="run a management command (python manage.py ...) on the embedded servers",
     )
     manage_parser.add_argument("rest", nargs=argparse.REMAINDER)
-    commands.add_parser("check", help="ruff and mypy")
+    commands.add_parser("check", help="ruff, mypy and check --deploy with deploy/env.example")
     # Options after "test", "bench" or "manage" belong to pytest, the benchmark or the command.
     args, extra = parser.parse_known_args(argv)
     if extra:

@@ -248,6 +248,19 @@ def django_db_setup(request, django_test_environment, django_db_blocker):  # typ
 
 
 @pytest.fixture(autouse=True)
+def _fresh_throttle_counters() -> Iterator[None]:
+    """The login and e-mail limits count in Redis, which outlives each test's transaction:
+    forget this test's counts (only theirs: the cache's Redis database may be shared)."""
+    yield
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match="*throttle:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
 def _public_schema_between_tests() -> Iterator[None]:
     """Requests leave the connection on their tenant's schema (as in production); reset it."""
     use_public_schema()

@@ -10,6 +10,7 @@ import logging
 
 from celery import shared_task
 
+from saas.celery import PlatformTask
 from saas.reference_sync import linking
 from saas.tenancy.models import TenantStatus
 from saas.tenancy.selectors import customer_tenants
@@ -18,7 +19,7 @@ from tenants.mirror.tasks import queue_sync
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="saas.reference_sync.tasks.fan_out_release")
+@shared_task(base=PlatformTask, name="saas.reference_sync.tasks.fan_out_release")
 def fan_out_release(topics: list[str]) -> int:
     """After a release: queue a sync for every tenant subscribed to one of its topics."""
     schemas = _active(linking.linked_schema_names(set(topics)))
@@ -27,7 +28,7 @@ def fan_out_release(topics: list[str]) -> int:
     return len(schemas)
 
 
-@shared_task(name="saas.reference_sync.tasks.sync_all_tenants")
+@shared_task(base=PlatformTask, name="saas.reference_sync.tasks.sync_all_tenants")
 def sync_all_tenants() -> int:
     """The safety net: link active tenants that are not yet, and queue a sync for each."""
     linked = set(linking.linked_schema_names())

@@ -7,12 +7,13 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from saas.celery import PlatformTask
 from saas.tenancy import provisioning
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="saas.tenancy.tasks.provision_tenant")
+@shared_task(base=PlatformTask, name="saas.tenancy.tasks.provision_tenant")
 def provision_tenant_task(tenant_id: int, subdomain: str, admin_email: str) -> dict[str, object]:
     try:
         result = provisioning.provision_tenant(
@@ -31,6 +32,6 @@ def provision_tenant_task(tenant_id: int, subdomain: str, admin_email: str) -> d
     }
 
 
-@shared_task(name="saas.tenancy.tasks.refill_spare_pool")
+@shared_task(base=PlatformTask, name="saas.tenancy.tasks.refill_spare_pool")
 def refill_spare_pool() -> int:
     return provisioning.refill_spare_pool(settings.SPARE_SCHEMA_POOL_SIZE)

@@ -20,7 +20,9 @@ from saas.tenancy import selectors, services
 from saas.tenancy.forms import SignupForm, SuspendForm
 from saas.tenancy.models import Tenant, TenantKind
 from saas.tenancy.urls_helpers import public_url
+from tenants.accounts import throttle
 from tenants.accounts.models import User
+from tenants.accounts.views import too_many_requests
 
 ViewFunc = Callable[..., Any]
 
@@ -34,6 +36,17 @@ def landing(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, base_domain=settings.BASE_DOMAIN)
     if request.method == "POST" and form.is_valid():
+        # Each sign-up e-mails its contact: limited per address and per contact address.
+        if not throttle.ADDRESS_SIGNUPS.take(throttle.client_address(request)):
+            return too_many_requests(
+                request, _("Too many sign-ups were sent from your network. Try again in an hour.")
+            )
+        if not throttle.EMAIL_SIGNUPS.take(form.cleaned_data["contact_email"]):
+            form.add_error(
+                "contact_email",
+                _("Too many sign-ups for this address in the last hour: check its mailbox."),
+            )
+            return render(request, "tenancy/signup.html", {"form": form}, status=400)
         try:
             services.request_signup(**form.cleaned_data)
         except services.SignupError as exc:

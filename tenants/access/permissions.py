@@ -145,12 +145,17 @@ def has_permission(user: User | AnonymousUser, action: Action, obj: object | Non
     return any(grant_covers(g, path) for g in grants)
 
 
-def scope_filter(user: User | AnonymousUser, action: Action, uf_path: str) -> Q:
+def scope_filter(
+    user: User | AnonymousUser, action: Action, uf_path: str, *, domain_path: str | None = None
+) -> Q:
     """A filter keeping the rows whose UF (reached by ``uf_path``) the user's grants for
     ``action`` cover: list pages show only what the user's scopes cover.
 
-    A tenant-wide grant keeps every row; a grant on an expertise domain keeps every row too
-    while rows carry no domain (alerts on equipment concern the domain's experts everywhere).
+    A tenant-wide grant keeps every row. A grant on an expertise domain keeps the rows routed
+    to that domain (reached by ``domain_path``), as ``has_permission`` does: a dispatcher or an
+    expert of one domain does not see what went to another, nor what was never routed. Rows
+    that carry no domain at all (``domain_path`` None: alerts on equipment, which concern the
+    domain's experts everywhere) are all kept by a domain grant.
     """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
@@ -160,8 +165,12 @@ def scope_filter(user: User | AnonymousUser, action: Action, uf_path: str) -> Q:
         if grant.role not in allowed:
             continue
         match grant.scope:
-            case ScopeKind.TENANT | ScopeKind.DOMAIN:
+            case ScopeKind.TENANT:
                 return Q()
+            case ScopeKind.DOMAIN:
+                if domain_path is None:
+                    return Q()
+                keep |= Q(**{domain_path: grant.domain_id})
             case ScopeKind.ESTABLISHMENT:
                 keep |= Q(**{f"{uf_path}__service__pole__establishment_id": grant.establishment_id})
             case ScopeKind.POLE:

@@ -25,7 +25,6 @@ from tenants.access.permissions import (
     ALLOWED_ROLES,
     Action,
     grant_covers,
-    grants_of,
     has_permission,
     scope_filter,
 )
@@ -400,11 +399,9 @@ def _step_scope(user: User, step: Step) -> Q | None:
     action = ACTION_OF[step]
     if not has_permission(user, action):
         return None
-    if step == Step.EXPERTISE:
-        # Experts see what reached their domain (or every domain with a tenant-wide role).
-        domains = [g.domain_id for g in grants_of(user) if g.role in ALLOWED_ROLES[action]]
-        return Q() if None in domains else Q(domain_id__in=domains)
-    return scope_filter(user, action, "uf")
+    # A grant on a domain covers what was routed there: a dispatcher of one domain is not
+    # waited for by requests nobody has dispatched yet, an expert only by their domain's.
+    return scope_filter(user, action, "uf", domain_path="domain_id")
 
 
 def available_actions(request: EquipmentRequest, user: User) -> list[str]:

@@ -1,3 +1,4 @@
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -142,3 +143,115 @@ def test_the_same_grant_twice_is_refused(tenant, in_tenant, make_user):
     grant_role(user, Role.VIEWER, ScopeKind.TENANT, by="test")
     with pytest.raises(GrantRefused):
         grant_role(user, Role.VIEWER, ScopeKind.TENANT, by="test")
+
+
+# Who sees a sent request: each role on each kind of scope it may hold, against requests inside
+# and outside that scope, dispatched to the grant's domain (biomedical), to another (IT) or not
+# yet. Requests are named "<place>-<domain>": place "in" is UF P1 of the first establishment
+# (inside every structure scope of the table), "out" an UF of the second establishment.
+EVERY = {"in-none", "in-bio", "in-it", "out-none", "out-bio", "out-it"}
+INSIDE = {"in-none", "in-bio", "in-it"}
+BIOMEDICAL = {"in-bio", "out-bio"}
+NOTHING: set[str] = set()
+VISIBILITY = [
+    (Role.TENANT_ADMIN, ScopeKind.TENANT, EVERY),
+    *[
+        (role, scope, EVERY if scope == ScopeKind.TENANT else INSIDE)
+        for role in (Role.REQUESTER, Role.POLE_HEAD, Role.MANAGEMENT, Role.COMMISSION)
+        for scope in (ScopeKind.TENANT, ScopeKind.ESTABLISHMENT, ScopeKind.POLE, ScopeKind.UF)
+    ],
+    (Role.DISPATCHER, ScopeKind.TENANT, EVERY),
+    (Role.DISPATCHER, ScopeKind.ESTABLISHMENT, INSIDE),
+    # Dispatching is not theirs to do on what nobody routed yet: only their domain's requests.
+    (Role.DISPATCHER, ScopeKind.DOMAIN, BIOMEDICAL),
+    (Role.EXPERT, ScopeKind.TENANT, EVERY),
+    (Role.EXPERT, ScopeKind.DOMAIN, BIOMEDICAL),
+    # Roles outside the request chain read no one's requests.
+    (Role.VIEWER, ScopeKind.TENANT, NOTHING),
+    (Role.VIEWER, ScopeKind.UF, NOTHING),
+    (Role.BUYER, ScopeKind.TENANT, NOTHING),
+    (Role.FINANCE, ScopeKind.ESTABLISHMENT, NOTHING),
+]
+
+
+@pytest.fixture
+def sent_requests(tenant, in_tenant, structure, make_user):
+    """The six requests of the table, sent by someone outside it."""
+    from tenants.campaigns.models import EquipmentRequest, RequestState
+    from tenants.campaigns.services import PartInput, create_campaign, save_draft
+
+    pole = Pole.objects.create(establishment=structure.second, code="P9", name="Pôle 9")
+    service = Service.objects.create(pole=pole, code="S9", name="Service 9")
+    outside = FunctionalUnit.objects.create(service=service, code="U9", name="UF 9")
+    author = make_user(tenant)
+    grant_role(author, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
+    today = datetime.date.today()
+    campaign = create_campaign(
+        name="Recensement",
+        nature="equipment",
+        year=today.year + 1,
+        opens=today - datetime.timedelta(days=1),
+        closes=today + datetime.timedelta(days=30),
+        establishments=[structure.first, structure.second],
+        by=author,
+    )
+    domains = {
+        "none": None,
+        "bio": ExpertiseDomain.objects.get(code="biomedical"),
+        "it": ExpertiseDomain.objects.get(code="it"),
+    }
+    found = {}
+    for place, uf in (("in", structure.units["P1"]), ("out", outside)):
+        for key, domain in domains.items():
+            request = save_draft(
+                by=author,
+                campaign=campaign,
+                uf=uf,
+                title=f"{place}-{key}",
+                parts=[PartInput("investment", 1, "1000")],
+            )
+            # Undispatched: the pôle gave its opinion, the dispatch step is next.
+            state = RequestState.POLE_OPINION if domain is None else RequestState.DISPATCHED
+            EquipmentRequest.objects.filter(pk=request.pk).update(state=state, domain=domain)
+            found[f"{place}-{key}"] = request.pk
+    return found
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "expected"),
+    VISIBILITY,
+    ids=[f"{role.value}-on-{scope.value}" for role, scope, _ in VISIBILITY],
+)
+def test_who_sees_which_sent_request(
+    tenant, in_tenant, structure, sent_requests, make_user, role, scope, expected
+):
+    from tenants.campaigns.selectors import visible_requests
+
+    target = {
+        ScopeKind.ESTABLISHMENT: structure.first,
+        ScopeKind.POLE: structure.p1,
+        ScopeKind.UF: structure.units["P1"],
+        ScopeKind.DOMAIN: ExpertiseDomain.objects.get(code="biomedical"),
+    }.get(scope)
+    user = make_user(tenant)
+    grant_role(user, role, scope, target, by="test")
+    shown = set(visible_requests(user).values_list("pk", flat=True))
+    seen = {name: pk in shown for name, pk in sent_requests.items()}
+    assert seen == {name: name in expected for name in sent_requests}
+
+
+def test_a_dispatcher_of_one_domain_is_not_waited_for_by_undispatched_requests(
+    tenant, in_tenant, sent_requests, make_user
+):
+    from tenants.campaigns.workflow import waiting_for
+
+    dispatcher = make_user(tenant)
+    biomedical = ExpertiseDomain.objects.get(code="biomedical")
+    grant_role(dispatcher, Role.DISPATCHER, ScopeKind.DOMAIN, biomedical, by="test")
+    assert not waiting_for(dispatcher).filter(domain__isnull=True).exists()
+    everywhere = make_user(tenant)
+    grant_role(everywhere, Role.DISPATCHER, ScopeKind.TENANT, by="test")
+    assert set(waiting_for(everywhere).values_list("pk", flat=True)) == {
+        sent_requests["in-none"],
+        sent_requests["out-none"],
+    }

@@ -122,3 +122,16 @@ def test_the_user_list_does_not_query_per_user(
             grant_role(member, Role.VIEWER, ScopeKind.TENANT, by="test")
     with django_assert_max_num_queries(12):
         assert admin_client.get("/administration/users/").status_code == 200
+
+
+def test_an_invitation_sent_from_a_host_with_a_port_names_the_port_once(tenant, admin):
+    # Browsers send "Host: alpha.localhost:8000"; the link must not become ":8000:8000".
+    client = client_for(f"{host_of(tenant)}:8000", admin, tenant)
+    response = client.post(
+        "/administration/users/invite/", {"email": "port@alpha.test", "full_name": "Port"}
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    links = re.findall(r"https?://\S+", message.body)
+    assert links and all(link.count(":") == 2 for link in links), links
+    assert f"http://{host_of(tenant)}:8000/accounts/set-password/" in message.body
