@@ -159,12 +159,15 @@ def load_reference_data() -> bool:
     """The real EMDN on the reference server, published, unless it is there already."""
     from demo.catalogue import load_demo_catalogue
     from shared_reference.fhir import parse_codesystem
+    from shared_reference.french_labels import load_product_labels
     from shared_reference.models import NomenclatureSystem
     from shared_reference.services import import_codesystem, publish_release
 
     if NomenclatureSystem.objects.filter(code="emdn").exists():
         return False
-    import_codesystem(parse_codesystem(EMDN_PATH.read_bytes()))
+    report = import_codesystem(parse_codesystem(EMDN_PATH.read_bytes()))
+    # The product's French labels of the categories and groups, until curators confirm them.
+    load_product_labels(report.system, by=STAFF_EMAIL)
     publish_release(notes="EMDN (HL7 Europe eHDSI package 0.2.0)", by=STAFF_EMAIL)
     load_demo_catalogue()
     publish_release(

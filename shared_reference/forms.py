@@ -8,10 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm, BootstrapModelForm
-from shared_reference.models import DeviceModel, NomenclatureTerm, TermStatus
+from shared_reference.models import DeviceModel, LabelStatus, NomenclatureTerm, TermStatus
 
 
 class TermForm(BootstrapModelForm):
+    confirm_label_fr = forms.BooleanField(
+        label=_("The French label is right: confirm the product's translation"), required=False
+    )
+
     class Meta:
         model = NomenclatureTerm
         fields = ["label_fr", "label_en", "status", "replacement_code", "valid_from", "valid_until"]
@@ -19,6 +23,11 @@ class TermForm(BootstrapModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.label_fr_status != LabelStatus.PRODUCT:
+            del self.fields["confirm_label_fr"]
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -64,3 +73,13 @@ class DeviceModelForm(BootstrapModelForm):
 
 class PublishForm(BootstrapForm):
     notes = forms.CharField(label=_("Release notes"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FrenchLabelsForm(BootstrapForm):
+    file = forms.FileField(
+        label=_("CSV file (code;label_fr)"),
+        help_text=_(
+            "One term a line: its code, a semicolon, its French label. The labels count as "
+            "confirmed by you and are published at once as a release."
+        ),
+    )

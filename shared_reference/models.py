@@ -14,10 +14,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
+from shared_reference.labels import display_label, folded_search_expression
+
 
 class TermStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     RETIRED = "retired", _("Retired")
+
+
+class LabelStatus(models.TextChoices):
+    """Where a French label comes from: shipped with the product until a curator confirms it."""
+
+    NONE = "", _("no French label")
+    PRODUCT = "product", _("product's translation, to be confirmed")
+    CONFIRMED = "confirmed", _("confirmed by a curator")
 
 
 class Hierarchy(models.TextChoices):
@@ -62,6 +72,16 @@ class NomenclatureTerm(models.Model):
     code = models.CharField(_("code"), max_length=40)
     label_en = models.CharField(_("English label"), max_length=500, blank=True)
     label_fr = models.CharField(_("French label"), max_length=500, blank=True)
+    label_fr_status = models.CharField(
+        _("French label status"), max_length=12, choices=LabelStatus.choices, blank=True
+    )
+    label_fr_confirmed_by = models.CharField(_("confirmed by"), max_length=254, blank=True)
+    # Code and both labels, lower case and without accents: what searches match words against.
+    search_text = models.GeneratedField(
+        expression=folded_search_expression("code", "label_en", "label_fr"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -87,7 +107,12 @@ class NomenclatureTerm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.label_fr or self.label_en}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """What a person reads: French, else English in sentence case."""
+        return display_label(self.label_fr, self.label_en)
 
     def payload(self, system_code: str, parent_code: str | None) -> dict[str, Any]:
         return {

@@ -125,13 +125,11 @@ def published_entity(entity_uuid: str) -> PublishedEntity | None:
 
 
 def search_terms(system_uuid: str, query: str, limit: int) -> list[dict[str, Any]]:
-    from django.db.models import Q
-
+    """Published terms whose code or labels hold every word, whatever the case and accents."""
+    from shared_reference.labels import matching_words
     from shared_reference.models import NomenclatureTerm
 
-    terms = NomenclatureTerm.objects.filter(system__uuid=system_uuid).filter(
-        Q(code__istartswith=query) | Q(label_en__icontains=query) | Q(label_fr__icontains=query)
-    )
+    terms = matching_words(NomenclatureTerm.objects.filter(system__uuid=system_uuid), query)
     published = PublishedEntity.objects.filter(
         entity_uuid__in=terms.order_by("code").values("uuid")[:limit]
     ).order_by("payload__code")

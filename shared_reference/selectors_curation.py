@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
+from shared_reference.labels import matching_words
 from shared_reference.models import (
     ChangeLogEntry,
     DeviceModel,
@@ -38,12 +39,11 @@ def children_of(
 
 
 def search_terms(system: NomenclatureSystem, query: str) -> QuerySet[NomenclatureTerm]:
-    query = query.strip()
+    """Terms whose code or labels (French or English) hold every word, whatever the case and
+    the accents."""
     return (
-        NomenclatureTerm.objects.filter(system=system)
-        .filter(
-            Q(code__istartswith=query) | Q(label_en__icontains=query) | Q(label_fr__icontains=query)
-        )
+        matching_words(NomenclatureTerm.objects.filter(system=system), query)
+        .annotate(child_count=Count("children"))
         .order_by("code")[:SEARCH_LIMIT]
     )
 

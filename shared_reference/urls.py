@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("nomenclatures/<slug:code>/", views.nomenclature, name="nomenclature"),
     path("nomenclatures/<slug:code>/fhir/", views.codesystem_fhir, name="codesystem_fhir"),
+    path("nomenclatures/<slug:code>/french-labels/", views.french_labels, name="french_labels"),
     path("terms/<uuid:uuid>/", views.term_edit, name="term_edit"),
     path("device-models/", views.device_model_list, name="device_models"),
     path("device-models/<uuid:uuid>/", views.device_model_edit, name="device_model_edit"),

@@ -9,17 +9,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shared_reference import contributions, curation
 from shared_reference import selectors_curation as selectors
-from shared_reference.forms import DeviceModelForm, PublishForm, TermForm
+from shared_reference.forms import DeviceModelForm, FrenchLabelsForm, PublishForm, TermForm
+from shared_reference.french_labels import LabelsRefused, import_french_labels
 from shared_reference.models import (
     Contribution,
     DeviceModel,
+    LabelStatus,
     NomenclatureSystem,
     NomenclatureTerm,
     Release,
@@ -92,7 +95,10 @@ def nomenclature(request: HttpRequest, code: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     parent = None
     if request.GET.get("parent"):
-        parent = get_object_or_404(NomenclatureTerm, system=system, code=request.GET["parent"])
+        code = request.GET["parent"]
+        if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
+            raise Http404("no such term")
+        parent = get_object_or_404(NomenclatureTerm, system=system, code=code)
     context = {
         "system": system,
         "q": query,
@@ -109,11 +115,58 @@ def nomenclature(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @curator_required
+def french_labels(request: HttpRequest, code: str) -> HttpResponse:
+    """Import French labels from a CSV file (``code;label_fr``), published at once."""
+    system = get_object_or_404(NomenclatureSystem, code=code)
+    form = FrenchLabelsForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        by = cast(User, request.user).email
+        try:
+            with transaction.atomic():
+                report = import_french_labels(
+                    system, form.cleaned_data["file"].read(), status=LabelStatus.CONFIRMED, by=by
+                )
+                release = (
+                    publish_release(
+                        notes=_("French labels imported from %(file)s")
+                        % {"file": form.cleaned_data["file"].name},
+                        by=by,
+                    )
+                    if report.changed
+                    else None
+                )
+        except LabelsRefused as exc:
+            problems = [str(p) for p in exc.problems[:50]]
+        else:
+            if release is None:
+                messages.info(request, _("These labels were already there: nothing to publish."))
+                return redirect("reference:nomenclature", code=system.code)
+            messages.success(
+                request,
+                _("%(count)s French labels imported, published in release %(number)s.")
+                % {"count": report.changed, "number": release.number},
+            )
+            return redirect("reference:release_detail", number=release.number)
+    return render(
+        request,
+        "shared_reference/french_labels.html",
+        {"system": system, "form": form, "problems": problems},
+        status=400 if problems or form.errors else 200,
+    )
+
+
+@curator_required
 def term_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     term = get_object_or_404(NomenclatureTerm.objects.select_related("system", "parent"), uuid=uuid)
     form = TermForm(request.POST or None, instance=term)
     if request.method == "POST" and form.is_valid():
-        curation.save_term(form.instance)
+        curation.save_term(
+            form.instance,
+            by=cast(User, request.user).email,
+            label_fr_changed="label_fr" in form.changed_data,
+            confirm=bool(form.cleaned_data.get("confirm_label_fr")),
+        )
         messages.success(request, _("Saved; it will go out with the next release."))
         return redirect("reference:term_edit", uuid=term.uuid)
     return render(

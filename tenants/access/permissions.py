@@ -160,6 +160,8 @@ def scope_filter(
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     allowed = ALLOWED_ROLES[action]
+    # An empty path filters the UF themselves (suggestions of the UF one may choose).
+    uf_path = f"{uf_path}__" if uf_path else ""
     keep = Q(pk__in=[])
     for grant in grants_of(user):  # type: ignore[arg-type]
         if grant.role not in allowed:
@@ -172,11 +174,11 @@ def scope_filter(
                     return Q()
                 keep |= Q(**{domain_path: grant.domain_id})
             case ScopeKind.ESTABLISHMENT:
-                keep |= Q(**{f"{uf_path}__service__pole__establishment_id": grant.establishment_id})
+                keep |= Q(**{f"{uf_path}service__pole__establishment_id": grant.establishment_id})
             case ScopeKind.POLE:
-                keep |= Q(**{f"{uf_path}__service__pole_id": grant.pole_id})
+                keep |= Q(**{f"{uf_path}service__pole_id": grant.pole_id})
             case ScopeKind.UF:
-                keep |= Q(**{f"{uf_path}__id": grant.uf_id})
+                keep |= Q(**{f"{uf_path}id": grant.uf_id})
     return keep
 
 

@@ -233,7 +233,7 @@ def _retired_codes(owned: dict[uuid.UUID, Owned]) -> list[Wanted]:
                 {
                     "system": term.system,
                     "code": term.code,
-                    "label": term.label_fr or term.label_en,
+                    "label": term.label,
                     "replacement": term.replacement,
                     "models": sorted(str(i.model) for i in items)[:20],
                 },

@@ -58,7 +58,7 @@ class EnvelopeForm(BootstrapForm):
 class RequestForm(BootstrapForm):
     """The request itself; its fields follow the campaign's nature."""
 
-    uf = forms.CharField(label=_("UF"), max_length=20, widget=SuggestInput("uf"))
+    uf = forms.CharField(label=_("UF"), max_length=20, widget=SuggestInput("request_uf"))
     title = forms.CharField(label=_("Title"), max_length=200)
     argument = forms.CharField(
         label=_("Argument"), required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -275,7 +275,7 @@ def save_draft(
     if priority not in (1, 2, 3, 4):
         raise Refused("priority", _("between 1 (critical) and 4 (low)"))
     cleaned = _clean_parts(parts)
-    replaced = _replaced_devices(replaces or [])
+    replaced = _replaced_devices(replaces or [], uf)
     if campaign.nature != Nature.EQUIPMENT:
         reference_model, nomenclature_code = None, ""  # works and software name no device
     fields = {
@@ -322,15 +322,35 @@ def delete_draft(request: EquipmentRequest, *, by: User) -> None:
     request.delete()
 
 
-def _replaced_devices(numbers: list[str]) -> list[Device]:
-    """The inventory's devices by their numbers; an unknown number is refused by name."""
+def _replaced_devices(numbers: list[str], uf: FunctionalUnit) -> list[Device]:
+    """The inventory's devices by their numbers; an unknown number is refused by name, and so
+    is a device of another service: a request replaces what its UF, or its service, owns."""
     wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
-    found = {d.inventory_number: d for d in Device.objects.filter(inventory_number__in=wanted)}
+    found = {
+        d.inventory_number: d
+        for d in Device.objects.filter(inventory_number__in=wanted).select_related("uf__service")
+    }
     missing = [n for n in wanted if n not in found]
     if missing:
         raise Refused(
             "replaces", _("no device numbered %(number)r in the inventory") % {"number": missing[0]}
         )
+    for number in wanted:
+        device = found[number]
+        if device.uf_id != uf.pk and device.uf.service_id != uf.service_id:
+            raise Refused(
+                "replaces",
+                _(
+                    "device %(number)s belongs to UF %(device_uf)s (service %(service)s), "
+                    "not to this request's UF %(uf)s or its service"
+                )
+                % {
+                    "number": number,
+                    "device_uf": device.uf.code,
+                    "service": device.uf.service.name,
+                    "uf": uf.code,
+                },
+            )
     return [found[n] for n in wanted]
 
 

@@ -1,6 +1,7 @@
 """Suggest-as-you-type: sources of suggestions, and the widgets that ask them.
 
-A source turns what the person typed into at most LIMIT (value, label) pairs. The widgets ask
+A source turns what the person typed into at most LIMIT (value, label) pairs, among what that
+person may choose (a requester is offered the UF they may ask for, not every UF). The widgets ask
 /suggest/<source>/ with htmx as the person types and show the answers under the field;
 choosing one fills the field (SuggestInput: the value itself, for codes) or a hidden input
 (SuggestSelect: an id, with the label shown).
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from tenants.accounts.models import User
@@ -23,18 +24,31 @@ LIMIT = 15
 
 @dataclass(frozen=True)
 class Source:
-    find: Callable[[str], list[tuple[str, str]]]
+    find: Callable[[str, User], list[tuple[str, str]]]
     can_use: Callable[[User], bool] = lambda user: True
 
 
-def _ufs(text: str) -> list[tuple[str, str]]:
+def _ufs(text: str, user: User) -> list[tuple[str, str]]:
+    """Any UF (list filters: the lists themselves keep to what the person may see)."""
     from tenants.structure.models import FunctionalUnit
 
-    units = FunctionalUnit.objects.filter(Q(code__istartswith=text) | Q(name__icontains=text))
+    return _units(FunctionalUnit.objects.all(), text)
+
+
+def _request_ufs(text: str, user: User) -> list[tuple[str, str]]:
+    """The UF the person may ask equipment for (the request form's field)."""
+    from tenants.access.permissions import Action, scope_filter
+    from tenants.structure.models import FunctionalUnit
+
+    return _units(FunctionalUnit.objects.filter(scope_filter(user, Action.DRAFT_REQUEST, "")), text)
+
+
+def _units(units: QuerySet[Any], text: str) -> list[tuple[str, str]]:
+    units = units.filter(Q(code__istartswith=text) | Q(name__icontains=text))
     return [(u.code, f"{u.code} {u.name}") for u in units.order_by("code")[:LIMIT]]
 
 
-def _users(text: str) -> list[tuple[str, str]]:
+def _users(text: str, user: User) -> list[tuple[str, str]]:
     users = User.objects.filter(
         Q(email__icontains=text) | Q(full_name__icontains=text), is_active=True
     )
@@ -44,25 +58,23 @@ def _users(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def _catalogue_models(text: str) -> list[tuple[str, str]]:
+def _catalogue_models(text: str, user: User) -> list[tuple[str, str]]:
     """The reference server's whole catalogue, searched live (values: central UUIDs)."""
     from tenants.mirror.sync import search_catalogue
 
     return search_catalogue(text, LIMIT) if len(text.strip()) >= 2 else []
 
 
-def _nomenclature_codes(text: str) -> list[tuple[str, str]]:
+def _nomenclature_codes(text: str, user: User) -> list[tuple[str, str]]:
+    """Mirrored codes whose code or labels hold every word typed (case and accents ignored)."""
+    from shared_reference.labels import matching_words
     from tenants.mirror.models import ReferenceTerm
 
-    terms = ReferenceTerm.objects.exclude(status="deleted").filter(
-        Q(code__istartswith=text) | Q(label_fr__icontains=text) | Q(label_en__icontains=text)
-    )
-    return [
-        (t.code, f"{t.code} {t.label_fr or t.label_en}") for t in terms.order_by("code")[:LIMIT]
-    ]
+    terms = matching_words(ReferenceTerm.objects.exclude(status="deleted"), text)
+    return [(t.code, f"{t.code} {t.label}") for t in terms.order_by("code")[:LIMIT]]
 
 
-def _scopes(text: str) -> list[tuple[str, str]]:
+def _scopes(text: str, user: User) -> list[tuple[str, str]]:
     from tenants.access.forms import SCOPE_MODELS
     from tenants.access.models import ScopeKind
 
@@ -79,7 +91,7 @@ def _scopes(text: str) -> list[tuple[str, str]]:
     return found[:LIMIT]
 
 
-def _envelope_scopes(text: str) -> list[tuple[str, str]]:
+def _envelope_scopes(text: str, user: User) -> list[tuple[str, str]]:
     """Establishments, pôles and services by code or name (values: ``kind:id``)."""
     from tenants.structure.models import Establishment, Pole, Service
 
@@ -111,6 +123,7 @@ def _is_administrator(user: User) -> bool:
 
 SOURCES: dict[str, Source] = {
     "uf": Source(_ufs),
+    "request_uf": Source(_request_ufs),
     "user": Source(_users, can_use=_is_administrator),
     "catalogue_model": Source(_catalogue_models),
     "nomenclature": Source(_nomenclature_codes),

@@ -31,7 +31,7 @@ def suggest(request: HttpRequest, source: str) -> HttpResponse:
     if found is None or not found.can_use(cast(User, request.user)):
         raise Http404("no such suggestion source")
     typed = request.GET.get(request.GET.get("field", "q"), "").strip()[:100]
-    suggestions = found.find(typed) if typed else []
+    suggestions = found.find(typed, cast(User, request.user)) if typed else []
     return render(
         request,
         "core/_suggestions.html",

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shared_reference.labels import display_label, folded_search_expression
+
 
 class MirroredEntity(models.Model):
     uuid = models.UUIDField(unique=True, editable=False)
@@ -75,6 +77,12 @@ class ReferenceTerm(MirroredEntity):
     replacement = models.CharField(_("replaced by"), max_length=40, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Code and both labels, lower case and without accents: what searches match words against.
+    search_text = models.GeneratedField(
+        expression=folded_search_expression("code", "label_en", "label_fr"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["system", "code"]
@@ -83,7 +91,12 @@ class ReferenceTerm(MirroredEntity):
         constraints = [models.UniqueConstraint(fields=["system", "code"], name="mirror_term_code")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.label_fr or self.label_en}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """What a person reads: French, else English in sentence case."""
+        return display_label(self.label_fr, self.label_en)
 
 
 class ReferenceEntity(MirroredEntity):

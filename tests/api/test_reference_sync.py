@@ -278,3 +278,17 @@ def test_the_last_page_moves_the_cursor_to_the_end_of_the_log(published):
     body = client.get(f"{API}/changes/", {"since": 0, "limit": 100}).json()
     assert len(body["changes"]) == 4 and not body["has_more"]
     assert body["next"] == release.last_seq  # beyond its own last row: nothing left to scan
+
+
+def test_the_terms_search_matches_every_word_in_french_or_english_whatever_case_and_accents(
+    published,
+):
+    _, _, client = subscriber_client()
+    term = NomenclatureTerm.objects.get(code="B2")
+    term.label_fr, term.dirty = "Défibrillateurs cardiaques", True
+    term.save()
+    publish_release(notes="fr", by="curator")
+    url = f"{API}/nomenclatures/{published['beta-cs'].uuid}/terms/"
+    for query in ("DEFIBRILLATEUR", "défibrillateurs", "cardiaq defib", "deux", "b2"):
+        assert [t["code"] for t in client.get(url, {"q": query}).json()] == ["B2"], query
+    assert client.get(url, {"q": "deux cardiaques un"}).json() == []

@@ -181,3 +181,28 @@ def test_envelope_consumption_counts_submitted_requests_and_warns_when_exceeded(
     )
     consumption = envelope_consumption(hospital["campaign"])[0]
     assert consumption.granted == Decimal("60000.00") and not consumption.over_granted
+
+
+def test_a_request_replaces_devices_of_its_uf_or_of_its_service(hospital):
+    from tenants.inventory.models import Device
+
+    rea = hospital["rea"]
+    neighbour = FunctionalUnit.objects.create(service=rea.service, code="1102", name="Réa 2")
+    Device.objects.create(inventory_number="INV-REA", uf=rea)
+    Device.objects.create(inventory_number="INV-REA2", uf=neighbour)
+    request = draft(hospital, replaces=["INV-REA", "INV-REA2"])
+    assert sorted(request.replaces.values_list("inventory_number", flat=True)) == [
+        "INV-REA",
+        "INV-REA2",
+    ]
+
+
+def test_a_device_of_another_service_is_refused_by_its_number_on_the_replaces_field(hospital):
+    from tenants.inventory.models import Device
+
+    Device.objects.create(inventory_number="INV-BLOC", uf=hospital["bloc"])
+    with pytest.raises(Refused) as refused:
+        draft(hospital, replaces=["INV-BLOC"])
+    assert refused.value.field == "replaces"
+    assert "INV-BLOC" in refused.value.reason and "2201" in refused.value.reason
+    assert not EquipmentRequest.objects.exists()

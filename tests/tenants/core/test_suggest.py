@@ -20,8 +20,19 @@ def suggest(client, source: str, typed: str, field: str = "uf"):
     return client.get(f"/suggest/{source}/", {"field": field, field: typed})
 
 
+def requester(tenant, make_user, uf=None):
+    """A person who may ask for equipment: for one UF, or tenant-wide."""
+    person = make_user(tenant)
+    with tenant_context(tenant):
+        if uf is not None:
+            grant_role(person, Role.REQUESTER, ScopeKind.UF, uf, by="test")
+        else:
+            grant_role(person, Role.REQUESTER, ScopeKind.TENANT, by="test")
+    return person
+
+
 def test_uf_codes_are_suggested_from_their_first_digits(tenant, make_user, data):
-    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    client = client_for(host_of(tenant), requester(tenant, make_user), tenant)
     body = suggest(client, "uf", "11").content.decode()
     assert 'data-suggestion="1101"' in body and 'data-suggestion="1102"' in body
     assert "2101" not in body
@@ -52,9 +63,25 @@ def test_nothing_typed_nothing_suggested_and_unknown_sources_are_404(tenant, mak
     assert suggest(client, "nope", "1").status_code == 404
 
 
+def test_a_requester_is_offered_only_the_uf_they_may_ask_for(tenant, make_user, data):
+    from tenants.structure.models import FunctionalUnit
+
+    with tenant_context(tenant):
+        unit = FunctionalUnit.objects.get(code="1101")
+    client = client_for(host_of(tenant), requester(tenant, make_user, uf=unit), tenant)
+    body = suggest(client, "request_uf", "1").content.decode()
+    assert 'data-suggestion="1101"' in body
+    assert "1102" not in body and "2101" not in body
+    nobody = client_for(host_of(tenant), make_user(tenant), tenant)
+    assert "data-suggestion" not in suggest(nobody, "request_uf", "1").content.decode()
+    # The request form asks this source, not the list filters' one.
+    page = client.get(f"/campaigns/{campaign_id(tenant)}/requests/new/").content.decode()
+    assert 'hx-get="/suggest/request_uf/"' in page
+
+
 def test_another_tenants_values_are_never_suggested(tenant, make_user, data):
-    client = client_for(host_of(tenant), make_user(tenant), tenant)
-    for source in ("uf", "catalogue_model"):
+    client = client_for(host_of(tenant), requester(tenant, make_user), tenant)
+    for source in ("uf", "request_uf", "catalogue_model"):
         for typed in (B_MARKER, "1101", "Model"):
             assert B_MARKER not in suggest(client, source, typed).content.decode()
 
@@ -107,6 +134,61 @@ def test_nomenclature_codes_are_suggested_and_filter_the_inventory(tenant, make_
     client = client_for(host_of(tenant), make_user(tenant), tenant)
     body = suggest(client, "nomenclature", "z1203", field="nomenclature").content.decode()
     assert 'data-suggestion="Z1203"' in body and 'data-suggestion="Z120302"' in body
-    assert "MONITORS" in suggest(client, "nomenclature", "monit", field="n").content.decode()
+    # Labels read in sentence case, not in EMDN's capitals.
+    found = suggest(client, "nomenclature", "monit", field="n").content.decode()
+    assert "Z120302 Monitors" in found
     page = client.get("/inventory/", {"nomenclature": "Z120302"}).content.decode()
     assert ">D1<" in page and ">D2<" not in page
+
+
+def campaign_id(tenant) -> int:
+    import datetime
+
+    from tenants.campaigns.models import Campaign
+
+    with tenant_context(tenant):
+        today = datetime.date.today()
+        return Campaign.objects.create(
+            name="Recensement",
+            nature="equipment",
+            year=today.year + 1,
+            opens=today,
+            closes=today + datetime.timedelta(days=30),
+        ).pk
+
+
+def test_nomenclature_codes_are_found_by_french_or_english_words_whatever_case_and_accents(
+    tenant, make_user, data
+):
+    from tenants.mirror.services import apply_terms
+
+    with tenant_context(tenant):
+        apply_terms(
+            [
+                (
+                    "8e0b8a47-0000-4000-8000-000000000003",
+                    {
+                        "system": "emdn",
+                        "code": "Z120301",
+                        "label_en": "PULMONARY VENTILATORS",
+                        "label_fr": "Ventilateurs pulmonaires de réanimation",
+                    },
+                    1,
+                ),
+                (
+                    "8e0b8a47-0000-4000-8000-000000000004",
+                    {"system": "emdn", "code": "Z120302", "label_en": "CŒUR MONITORS"},
+                    1,
+                ),
+            ]
+        )
+    client = client_for(host_of(tenant), make_user(tenant), tenant)
+
+    def found(typed: str) -> str:
+        return suggest(client, "nomenclature", typed, field="n").content.decode()
+
+    for typed in ("REANIMATION", "réanimation", "Réa ventil", "pulmonary VENT", "z1203"):
+        assert 'data-suggestion="Z120301"' in found(typed), typed
+    assert "Ventilateurs pulmonaires de réanimation" in found("reanimation")
+    assert 'data-suggestion="Z120302"' in found("coeur")
+    assert "data-suggestion" not in found("réanimation monitors")
