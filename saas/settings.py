@@ -35,6 +35,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 PRODUCTION = env_bool("PRODUCTION", False)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
+# With DEBUG on, the product's 404/403/500 pages still show (the demo runs with DEBUG); a
+# developer who wants Django's technical pages sets DEBUG_ERROR_PAGES=1.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
 SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-never-use-in-production")
 # Fernet key(s) for secrets kept in the database (see saas/crypto.py); empty: derived from
 # SECRET_KEY, which production refuses.
@@ -148,6 +151,7 @@ MIDDLEWARE = [
     "saas.tenancy.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "saas.error_pages.ProductErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the locale (its message is translated), before anything reads parameters.
@@ -344,6 +348,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # Errors people cause (saas.errors.UserError) answer 4xx naming the field.
+    "EXCEPTION_HANDLER": "saas.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Reference sync API",

@@ -22,4 +22,6 @@ urlpatterns = [
     path("sso/", include("tenants.sso.urls")),
     path("api/tenant/v1/", include("api.tenant.v1.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page says; point them at the static icon.
+    path("favicon.ico", core_views.favicon_redirect, name="favicon"),
 ]

@@ -16,6 +16,7 @@ from shared_reference.models import (
     NomenclatureTerm,
     Subscriber,
 )
+from saas.errors import UserError
 
 # Fields a correction may change on a device model, and how to read them.
 CORRECTABLE: dict[str, Callable[[str], Any]] = {
@@ -37,10 +38,9 @@ MAX_LENGTH = {
 }
 
 
-class ContributionRefused(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field, reason
+
+class ContributionRefused(UserError):
+    """A proposal refused; ``field`` names the proposal's field at fault."""
 
 
 def clean_proposal(kind: str, proposal: dict[str, Any]) -> dict[str, Any]:

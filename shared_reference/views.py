@@ -28,6 +28,7 @@ from shared_reference.models import (
     Release,
 )
 from shared_reference.services import NothingToPublish, export_codesystem, publish_release
+from shared_reference.templatetags.reference_words import field_label
 
 CURATORS = "curators"
 
@@ -256,7 +257,11 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
             # ValueError and 5,000 nested brackets with a RecursionError.
             error = _("The proposal is not valid JSON.")
         except contributions.ContributionRefused as exc:
-            error = f"{exc.field}: {exc.reason}"
+            # The proposal's field by its label ("Fin de support : ..."), never its key.
+            error = _("%(label)s: %(value)s") % {
+                "label": field_label(exc.field),
+                "value": exc.reason,
+            }
         else:
             messages.success(request, _("Decision recorded; the hospital can see it."))
             return redirect("reference:contributions")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tenants.structure.labels import place_label
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
 
@@ -135,10 +136,13 @@ class RoleGrant(models.Model):
 
     @property
     def scope_label(self) -> str:
+        """The scope as a name ("UF 1101 Réanimation — CHU Nord"), never its key."""
         target = self.scope_target
         if target is None:
             return str(ScopeKind(self.scope).label)
-        return f"{ScopeKind(self.scope).label} {target}"
+        if self.scope == ScopeKind.DOMAIN:
+            return f"{ScopeKind(self.scope).label} {target}"
+        return place_label(target)
 
 
 class AccessEvent(models.Model):

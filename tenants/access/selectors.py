@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tenants.access.models import AccessEvent, RoleGrant
+from tenants.access.models import AccessEvent, Role, RoleGrant
 from tenants.accounts.models import User
 
 
 def users_with_grants(search: str = "") -> QuerySet[User]:
-    grants = RoleGrant.objects.select_related("establishment", "pole", "uf", "domain")
+    grants = RoleGrant.objects.select_related(
+        "establishment", "pole__establishment", "uf__service__pole__establishment", "domain"
+    )
     users = User.objects.prefetch_related(
         Prefetch("grants", queryset=grants), "external_identities"
     ).order_by("email")
@@ -20,9 +22,22 @@ def users_with_grants(search: str = "") -> QuerySet[User]:
 
 def grants_of_user(user: User) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(user=user).select_related(
-        "establishment", "pole", "uf", "domain"
+        "establishment", "pole__establishment", "uf__service__pole__establishment", "domain"
     )
 
 
 def recent_access_events(limit: int = 200) -> QuerySet[AccessEvent]:
     return AccessEvent.objects.all()[:limit]
+
+
+def has_any_role(user: User) -> bool:
+    return RoleGrant.objects.filter(user=user).exists()
+
+
+def tenant_administrators() -> QuerySet[User]:
+    """Whom a person without any role should ask: the tenant's active administrators."""
+    return (
+        User.objects.filter(is_active=True, grants__role=Role.TENANT_ADMIN)
+        .distinct()
+        .order_by("full_name", "email")
+    )

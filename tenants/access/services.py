@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -18,6 +16,8 @@ from tenants.access.models import (
 )
 from tenants.access.permissions import ROLE_SCOPES
 from tenants.accounts.models import User
+from saas.errors import UserError
+from tenants.structure.labels import place_label
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
 SCOPE_TARGETS: dict[ScopeKind, tuple[str, type[Model]] | None] = {
@@ -29,15 +29,8 @@ SCOPE_TARGETS: dict[ScopeKind, tuple[str, type[Model]] | None] = {
 }
 
 
-@dataclass
-class GrantRefused(Exception):
+class GrantRefused(UserError):
     """A grant that cannot be made; ``field`` names the form field at fault."""
-
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 def parse_scope(value: str) -> tuple[str, Model | None]:
@@ -52,6 +45,19 @@ def parse_scope(value: str) -> tuple[str, Model | None]:
     if target is None:
         raise GrantRefused("scope", _("This scope no longer exists."))
     return kind, target
+
+
+def scope_value_label(value: str) -> str:
+    """A stored scope value (``tenant``, ``pole:3``) as people read it: a name, never the key."""
+    try:
+        kind, target = parse_scope(value)
+    except (GrantRefused, ValueError) as refused:
+        return str(refused) if isinstance(refused, GrantRefused) else _("Unknown scope.")
+    if target is None:
+        return str(ScopeKind(kind).label)
+    if kind == ScopeKind.DOMAIN:
+        return f"{ScopeKind(kind).label} {target}"
+    return place_label(target)
 
 
 def record(actor: str, action: str, user: User, grant: RoleGrant | None = None) -> None:

@@ -17,6 +17,7 @@ from tenants.access.models import RoleGrant
 from tenants.access.permissions import Action, permission_required
 from tenants.accounts.models import User
 from tenants.accounts.services import AccountRefused, invite_user, set_user_active
+from saas.errors import show_on_form
 
 administer = permission_required(Action.ADMINISTER_TENANT)
 
@@ -75,7 +76,7 @@ def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
                 user, form.cleaned_data["role"], scope, target, by=cast(User, request.user).email
             )
         except services.GrantRefused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            show_on_form(exc, form)
         else:
             messages.success(request, _("Role granted."))
             return redirect("access:user_detail", pk=user.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from saas.forms import BootstrapForm
 from tenants.access.models import ExpertiseDomain
 from tenants.campaigns.models import Campaign, Envelope, Nature, Priority, RequestPart, Step
+from tenants.campaigns.services import Refused, money, whole_quantity
 from tenants.core.suggest import SuggestInput, SuggestSelect
 from tenants.structure.models import Establishment
 
@@ -120,6 +122,19 @@ class PartForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm text-end"}),
     )
+
+    # Checked here too, so every part's mistakes show at once next to their fields.
+    def clean_quantity(self) -> int:
+        try:
+            return whole_quantity(self.cleaned_data["quantity"], "quantity")
+        except Refused as refused:
+            raise forms.ValidationError(refused.reason) from refused
+
+    def clean_unit_price(self) -> Decimal:
+        try:
+            return money(self.cleaned_data["unit_price"], "unit_price")
+        except Refused as refused:
+            raise forms.ValidationError(refused.reason) from refused
 
     def has_changed(self) -> bool:
         # A blank row stays blank even though its kind select always sends a value.

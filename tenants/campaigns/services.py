@@ -5,6 +5,7 @@ A refusal names the field at fault (``Refused.field``) and changes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,7 @@ from tenants.campaigns.models import (
     RequestState,
     Step,
 )
+from saas.errors import UserError
 from tenants.documents.services import detach_all
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel
@@ -36,18 +38,39 @@ MAX_AMOUNT = Decimal("100000000")  # 100 M€: above is a typing mistake, not a 
 MAX_QUANTITY = 10_000
 
 
-class Refused(Exception):
+class Refused(UserError):
+    """A request, campaign or envelope refused: who may not (403), someone acted meanwhile
+    (409), or what was typed (400)."""
+
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
+        status = {"by": 403, "version": 409}.get(field, 400)
+        super().__init__(field, reason, status=status)
+
+
+def parse_amount(text: Any) -> Decimal:
+    """An amount as people type it: ``1234.50``, ``1 234,50``, ``1.234,50``, ``1 234 €``.
+
+    Spaces (plain, non-breaking, narrow) group thousands, and so do dots when a comma marks
+    the decimals or when there are several of them; a lone dot marks the decimals.
+    """
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", str(text))
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", cleaned):  # 1.234.567; "12.345" stays decimal
+        cleaned = cleaned.replace(".", "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise InvalidOperation(text)
+    return Decimal(cleaned)
 
 
 def money(value: Any, field: str) -> Decimal:
     """Euros with at most two decimals, 0 or more, below MAX_AMOUNT."""
     try:
-        amount = Decimal(str(value).replace(" ", "").replace("\u202f", "").replace(",", "."))
+        amount = parse_amount(value)
     except (InvalidOperation, ValueError) as exc:
-        raise Refused(field, _("%(value)r is not an amount in euros") % {"value": value}) from exc
+        raise Refused(
+            field, _("“%(value)s” is not an amount in euros (e.g. 1 234,50)") % {"value": value}
+        ) from exc
     if not amount.is_finite() or amount < 0:
         raise Refused(field, _("must be 0 or more"))
     if amount >= MAX_AMOUNT:
@@ -204,6 +227,19 @@ class PartInput:
     description: str = ""
 
 
+def whole_quantity(value: Any, field: str) -> int:
+    """A number of units: a whole number from 1 to MAX_QUANTITY ("1 000" is fine)."""
+    try:
+        quantity = int(re.sub(r"[\s\u00a0\u202f]", "", str(value)))
+    except ValueError as exc:
+        raise Refused(field, _("a whole number")) from exc
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise Refused(
+            field, _("between 1 and %(max)s") % {"max": f"{MAX_QUANTITY:,}".replace(",", "\u00a0")}
+        )
+    return quantity
+
+
 def _clean_parts(parts: list[PartInput]) -> list[RequestPart]:
     if not parts:
         raise Refused("parts", _("a request has at least one part with its cost"))
@@ -214,14 +250,7 @@ def _clean_parts(parts: list[PartInput]) -> list[RequestPart]:
                 f"parts[{i}].kind",
                 _("one of %(values)s") % {"values": ", ".join(RequestPart.Kind.values)},
             )
-        try:
-            quantity = int(str(part.quantity))
-        except ValueError as exc:
-            raise Refused(f"parts[{i}].quantity", _("a whole number")) from exc
-        if not 1 <= quantity <= MAX_QUANTITY:
-            raise Refused(
-                f"parts[{i}].quantity", _("between 1 and %(max)s") % {"max": f"{MAX_QUANTITY:,}"}
-            )
+        quantity = whole_quantity(part.quantity, f"parts[{i}].quantity")
         price = money(part.unit_price, f"parts[{i}].unit_price")
         if price * quantity >= MAX_AMOUNT:
             raise Refused(f"parts[{i}].unit_price", _("the part's total is absurdly large"))

@@ -60,6 +60,7 @@ from tenants.campaigns.tables import (
     CampaignTable,
     RequestTable,
 )
+from saas.errors import show_on_form
 from tenants.mirror.client import SyncFailed
 from tenants.mirror.sync import mirror_model
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
@@ -203,7 +204,7 @@ def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpRespo
                 saved = update_campaign(campaign, **fields)
                 message = _("Campaign “%(name)s” changed.")
         except Refused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.reason)
+            show_on_form(refused, form)
         else:
             messages.success(request, message % {"name": saved.name})
             return redirect(saved)
@@ -253,9 +254,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                 )
             except Refused as refused:
-                form.add_error(
-                    refused.field if refused.field in form.fields else None, refused.reason
-                )
+                show_on_form(refused, form)
             else:
                 messages.success(request, _("Envelope added."))
                 return redirect(campaign)
@@ -332,7 +331,9 @@ def _edit(
     form = RequestForm(data, initial=initial, nature=campaign.nature)
     if existing is not None and existing.reference_model and "reference_model" in form.fields:
         widget = form.fields["reference_model"].widget
-        widget.known_labels = {str(existing.reference_model.uuid): str(existing.reference_model)}  # type: ignore[attr-defined]
+        widget.known_labels.setdefault(  # type: ignore[attr-defined]
+            str(existing.reference_model.uuid), str(existing.reference_model)
+        )
     parts = part_formset(data, nature=campaign.nature, initial=parts_initial)
     if data is not None and form.is_valid() and parts.is_valid():
         cleaned = form.cleaned_data
@@ -367,10 +368,7 @@ def _edit(
                 expected_version=_int(request.POST.get("version")),
             )
         except Refused as refused:
-            if refused.field in form.fields:
-                form.add_error(refused.field, refused.reason)
-            else:
-                form.add_error(None, f"{refused.field}: {refused.reason}")
+            show_on_form(refused, form, {"parts": parts})
         else:
             messages.success(request, _("Draft saved: send it when it is complete."))
             return redirect(saved)
@@ -499,7 +497,7 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
         item.refresh_from_db()
         context = _detail_context(request, item)
         context["refusal"] = refused
-        status = 409 if refused.field == "version" else 403 if refused.field == "by" else 400
+        status = refused.status
         return render(request, "campaigns/request_detail.html", context, status=status)
     messages.success(request, _("Done."))
     return redirect(item)

@@ -43,7 +43,7 @@ from tenants.campaigns.services import (
     campaigns_to_carry_into,
     money,
 )
-from tenants.notifications.services import notify
+from tenants.notifications.services import notify, settle_notifications
 
 # The state a request is in once each step is done, and the action that does each step.
 STATE_AFTER = {
@@ -134,6 +134,8 @@ def _notify(request: EquipmentRequest, *, reason: str) -> None:
     """Tell the next actors (in the app, and by e-mail after commit); tell the author the
     commission's decision."""
     url = reverse("requests:request_detail", args=[request.pk])
+    # What was said about the request before this step no longer applies.
+    settle_notifications(url)
     with translation.override(settings.LANGUAGE_CODE):
         if request.state in DECIDED:
             subject = _("Your request “%(title)s”: %(decision)s") % {

@@ -75,7 +75,7 @@ def _nomenclature_codes(text: str, user: User) -> list[tuple[str, str]]:
 
 
 def _scopes(text: str, user: User) -> list[tuple[str, str]]:
-    from tenants.access.forms import SCOPE_MODELS
+    from tenants.access.forms import SCOPE_MODELS, scope_target_label
     from tenants.access.models import ScopeKind
 
     found: list[tuple[str, str]] = []
@@ -87,12 +87,13 @@ def _scopes(text: str, user: User) -> list[tuple[str, str]]:
         for name in fields:
             query |= Q(**{f"{name}__icontains": text})
         for obj in model._default_manager.filter(query)[:LIMIT]:
-            found.append((f"{kind}:{obj.pk}", f"{ScopeKind(kind).label} — {obj}"))
+            found.append((f"{kind}:{obj.pk}", scope_target_label(obj)))
     return found[:LIMIT]
 
 
 def _envelope_scopes(text: str, user: User) -> list[tuple[str, str]]:
     """Establishments, pôles and services by code or name (values: ``kind:id``)."""
+    from tenants.structure.labels import place_label
     from tenants.structure.models import Establishment, Pole, Service
 
     found: list[tuple[str, str]] = []
@@ -101,7 +102,14 @@ def _envelope_scopes(text: str, user: User) -> list[tuple[str, str]]:
             Q(name__icontains=text) | Q(**{f"{_code_field(model)}__istartswith": text}),
             is_active=True,
         )
-        found += [(f"{kind}:{obj.pk}", f"{model._meta.verbose_name} — {obj}") for obj in rows[:5]]
+        # Labels may name the establishment (in a GHT): fetch it with the row.
+        related: tuple[str, ...] = {
+            "pole": ("establishment",),
+            "service": ("pole__establishment",),
+        }.get(kind, ())
+        found += [
+            (f"{kind}:{obj.pk}", place_label(obj)) for obj in rows.select_related(*related)[:5]
+        ]
     return found[:LIMIT]
 
 
@@ -167,6 +175,14 @@ class SuggestSelect(forms.Select):
         super().__init__(attrs)
         self.source = source
         self.known_labels: dict[str, str] = {}  # set by a view that already holds the objects
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        label = data.get(f"{name}__label")
+        if value and label:
+            # A refused submit shows again what the person picked, not an empty field.
+            self.known_labels.setdefault(str(value), str(label)[:300])
+        return value
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

@@ -18,6 +18,8 @@ class Notification(models.Model):
     read = models.DateTimeField(_("read"), null=True, blank=True)
     # When the e-mail went, or when it was settled without one (the person wants none).
     emailed = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # When it stopped applying: the request it spoke of moved on before the person acted.
+    settled = models.DateTimeField(_("no longer applies since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]

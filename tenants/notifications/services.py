@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,6 +39,17 @@ def notify(recipients: Iterable[User], *, subject: str, url: str, body: str = ""
             lambda: send_notification_mails.apply_async(args=[people], countdown=delay)
         )
     return len(rows)
+
+
+def settle_notifications(url: str) -> int:
+    """Mark done what was said about ``url`` (a request's page) now that it moved on: it
+    leaves the unread count, and an e-mail not sent yet will not carry it."""
+    now = timezone.now()
+    return Notification.objects.filter(url=url, settled__isnull=True).update(
+        settled=now,
+        read=Coalesce("read", Value(now)),
+        emailed=Coalesce("emailed", Value(now)),
+    )
 
 
 def set_email_preference(user: User, by_email: bool) -> None:

@@ -73,7 +73,13 @@ class ClaimRoleMapping(models.Model):
         ordering = ["claim_path", "value"]
 
     def __str__(self) -> str:
-        return f"{self.claim_path} = {self.value} → {self.role} ({self.scope})"
+        return f"{self.claim_path} = {self.value} → {self.role} ({self.scope_label})"
+
+    @property
+    def scope_label(self) -> str:
+        from tenants.access.services import scope_value_label
+
+        return scope_value_label(self.scope)
 
 
 class ExternalIdentity(models.Model):

@@ -33,6 +33,7 @@ OPEN_TO_ANONYMOUS = {
     "accounts:password_reset",
     "accounts:password_reset_sent",
     "set_language",
+    "favicon",  # a redirect to the static icon
     "sso:login",
     "sso:callback",
 }

@@ -109,6 +109,17 @@ def test_a_rejection_needs_a_note_and_the_hospital_sees_it(world):
         f"/reference/contributions/{contribution.pk}/", {"decision": "reject", "note": ""}
     )
     assert refused.status_code == 400
+    assert "note:" not in refused.content.decode()  # the field's label, not its key
+    amended = {"end_of_support": "31/02/2030"}
+    wrong = (
+        world["curator"]
+        .post(
+            f"/reference/contributions/{contribution.pk}/",
+            {"decision": "accept", "proposal": json.dumps(amended), "note": ""},
+        )
+        .content.decode()
+    )
+    assert "end_of_support" not in wrong.split("<textarea")[0] and "Fin de support" in wrong
     world["curator"].post(
         f"/reference/contributions/{contribution.pk}/",
         {"decision": "reject", "note": "Source insuffisante"},

@@ -135,10 +135,11 @@ def test_two_releases_compare_field_by_field(nomenclature, curator):
     NomenclatureTerm.objects.filter(code="Z1204").update(status="retired", dirty=True)
     publish_release(notes="v3", by="c")
     body = curator.get("/reference/releases/compare/", {"from": 1, "to": 3}).content.decode()
-    assert "Z1204" in body and "label_fr" in body and "SURVEILLANCE" in body and "retired" in body
+    assert "Z1204" in body and "Libellé (français)" in body and "SURVEILLANCE" in body
+    assert "Retiré" in body and "label_fr" not in body  # the field's name, the status' label
     assert "Z1203" not in body  # unchanged since release 1
     only_last = curator.get("/reference/releases/compare/", {"from": 2, "to": 3}).content.decode()
-    assert "label_fr" not in only_last and "retired" in only_last
+    assert "Libellé (français)" not in only_last and "Retiré" in only_last
 
 
 def test_comparing_with_nonsense_parameters_is_not_an_error(nomenclature, curator):

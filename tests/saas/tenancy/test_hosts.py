@@ -1,7 +1,10 @@
 import json
 
 from django.test import Client
+from django_tenants.utils import tenant_context
 
+from tenants.access.models import Role, ScopeKind
+from tenants.access.services import grant_role
 from tests.conftest import B_MARKER, client_for, host_of
 
 
@@ -21,6 +24,9 @@ def test_health_reports_database_and_cache(public_client, db):
 
 def test_each_tenant_is_reached_on_its_own_host(other_tenant, make_user):
     user = make_user(other_tenant)
+    with tenant_context(other_tenant):
+        # The home page lists establishments to people who hold a role.
+        grant_role(user, Role.VIEWER, ScopeKind.TENANT, by="test")
     response = client_for(host_of(other_tenant), user, other_tenant).get("/")
     assert response.status_code == 200
     assert B_MARKER in response.content.decode()

@@ -94,7 +94,9 @@ def test_a_negative_or_absurd_price_is_refused_with_the_field_named(tenant, chai
         )
         assert response.status_code == 400
         body = response.content.decode()
-        assert "parts[0].unit_price" in body and expected in body
+        # Next to the part's price, by its label, never by the internal name.
+        assert 'data-field="parts-0-unit_price"' in body and expected in body
+        assert "parts[0]" not in body and "Prix unitaire" in body
     with tenant_context(tenant):
         assert not EquipmentRequest.objects.filter(title="X").exists()
 

@@ -13,6 +13,7 @@ from saas.tenancy.models import Tenant
 from tenants.campaigns import workflow
 from tenants.notifications.models import Notification
 from tenants.notifications.services import notify, send_mails
+from tests.conftest import client_for, host_of
 from tests.tenants.conftest import build_chain
 
 
@@ -94,3 +95,32 @@ def test_a_person_who_wants_no_email_gets_none_and_only_new_ones_after(tenant, m
         notify([person], subject="Après", url="/requests/2/")
         assert send_mails([person.pk]) == 1
     assert [m.subject for m in mail.outbox] == ["Après"]  # nothing from the pause
+
+
+def test_notifications_of_a_request_that_moved_on_are_marked_done(chain, tenant):
+    u, request = chain["users"], chain["request"]
+    workflow.submit(request, by=u["requester"])
+    waiting = Notification.objects.get(recipient=u["pole_head"])
+    assert waiting.read is None and waiting.settled is None
+    # The head of pôle acts; then another step happens: what they were told no longer applies,
+    # nor does anything sent to others about an earlier step of the same request.
+    workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    waiting.refresh_from_db()
+    assert waiting.settled is not None and waiting.read is not None
+    assert Notification.objects.filter(recipient=u["pole_head"], read__isnull=True).count() == 0
+    # The dispatcher's notification is the one that applies now.
+    assert Notification.objects.filter(
+        recipient=u["dispatcher"], settled__isnull=True, read__isnull=True
+    ).exists()
+    client = client_for(host_of(tenant), u["pole_head"], tenant)  # leaves the tenant's schema
+    page = client.get("/notifications/").content.decode()
+    assert "data-settled" in page and "actualité" in page
+
+
+def test_a_settled_notification_is_not_emailed_afterwards(chain):
+    u, request = chain["users"], chain["request"]
+    workflow.submit(request, by=u["requester"])
+    workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    mail.outbox.clear()
+    send_mails([u["pole_head"].pk])
+    assert mail.outbox == []

@@ -1,0 +1,122 @@
+"""The curation pages in the curators' words: kinds, field names and values, never Python."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from shared_reference.models import EntityStatus, TermStatus
+
+register = template.Library()
+
+ENTITY_KINDS = {
+    "nomenclature_system": _("Nomenclature"),
+    "nomenclature_term": _("Nomenclature term"),
+    "manufacturer": _("Manufacturer"),
+    "device_model": _("Device model"),
+    "purchasing_body": _("Purchasing body"),
+    "market": _("Market"),
+    "lot": _("Lot"),
+    "safety_notice": _("Safety notice"),
+}
+
+FIELDS = {
+    "aliases": _("Other names"),
+    "canonical_url": _("Canonical address"),
+    "catalogue_reference": _("Catalogue reference"),
+    "code": _("Code"),
+    "commercial_name": _("Commercial name"),
+    "country": _("Country"),
+    "date": _("Date"),
+    "description": _("Description"),
+    "device_model": _("Device model"),
+    "device_models": _("Device models"),
+    "end_of_sale": _("End of sale"),
+    "end_of_support": _("End of support"),
+    "end_of_support_source": _("Source of the end of support"),
+    "ends": _("Ends"),
+    "expected_life_years": _("Expected life (years)"),
+    "issuer": _("Issuer"),
+    "label_en": _("Label (English)"),
+    "label_fr": _("Label (French)"),
+    "level": _("Level"),
+    "link": _("Link"),
+    "manufacturer": _("Manufacturer"),
+    "manufacturer_name": _("Manufacturer"),
+    "market": _("Market"),
+    "name": _("Name"),
+    "nomenclature": _("Nomenclature"),
+    "notice": _("Notice"),
+    "number": _("Number"),
+    "parent": _("Parent"),
+    "photo": _("Photo"),
+    "publisher": _("Publisher"),
+    "purchasing_body": _("Purchasing body"),
+    "reference": _("Reference"),
+    "replaced_by": _("Replaced by"),
+    "replacement": _("Replacement"),
+    "starts": _("Starts"),
+    "status": _("Status"),
+    "suppliers": _("Suppliers"),
+    "system": _("Nomenclature"),
+    "title": _("Title"),
+    "uuid": _("Identifier"),
+    "valid_from": _("Valid from"),
+    "valid_until": _("Valid until"),
+    "version": _("Version"),
+}
+
+OPERATIONS = {"upsert": _("created or changed"), "tombstone": _("deleted")}
+STATUSES = {**dict(TermStatus.choices), **dict(EntityStatus.choices)}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@register.filter
+def entity_kind(value: str) -> str:
+    """``device_model`` → "Modèle d'appareil"."""
+    return str(ENTITY_KINDS.get(value, value.replace("_", " ").capitalize()))
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """``end_of_support`` → "Fin de support"."""
+    return str(FIELDS.get(name, name.replace("_", " ").capitalize()))
+
+
+@register.filter
+def operation_label(value: str) -> str:
+    return str(OPERATIONS.get(value, value))
+
+
+@register.filter
+def readable(value: Any) -> str:
+    """A payload value as people read it: dates dd/mm/yyyy, lists joined, no braces."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return date_format(datetime.date.fromisoformat(value), "d/m/Y")
+    if isinstance(value, str):
+        return str(STATUSES.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(readable(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            _("%(label)s: %(value)s") % {"label": field_label(k), "value": readable(v)}
+            for k, v in value.items()
+        )
+    return str(value)
+
+
+@register.filter
+def payload_rows(payload: Any) -> list[tuple[str, str]]:
+    """A published payload as (label, value) rows, the identifier left out."""
+    if not isinstance(payload, dict):
+        return [("", readable(payload))]
+    return [(field_label(k), readable(v)) for k, v in payload.items() if k != "uuid"]
