@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from saas.errors import UserError
 from shared_reference.models import (
     Contribution,
     DeviceModel,
@@ -16,7 +17,6 @@ from shared_reference.models import (
     NomenclatureTerm,
     Subscriber,
 )
-from saas.errors import UserError
 
 # Fields a correction may change on a device model, and how to read them.
 CORRECTABLE: dict[str, Callable[[str], Any]] = {
@@ -36,7 +36,6 @@ MAX_LENGTH = {
     # The source becomes the accepted model's end_of_support_source, the shorter column.
     "source": DeviceModel._meta.get_field("end_of_support_source").max_length,
 }
-
 
 
 class ContributionRefused(UserError):

@@ -122,7 +122,7 @@ def french_labels(request: HttpRequest, code: str) -> HttpResponse:
     form = FrenchLabelsForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        by = cast(User, request.user).email
+        by = request.user.get_username()
         try:
             with transaction.atomic():
                 report = import_french_labels(
@@ -164,7 +164,7 @@ def term_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         curation.save_term(
             form.instance,
-            by=cast(User, request.user).email,
+            by=request.user.get_username(),
             label_fr_changed="label_fr" in form.changed_data,
             confirm=bool(form.cleaned_data.get("confirm_label_fr")),
         )

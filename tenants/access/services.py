@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from tenants.access.models import (
     AccessEvent,
     ExpertiseDomain,
@@ -16,7 +17,6 @@ from tenants.access.models import (
 )
 from tenants.access.permissions import ROLE_SCOPES
 from tenants.accounts.models import User
-from saas.errors import UserError
 from tenants.structure.labels import place_label
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saas.errors import show_on_form
 from saas.tenancy.context import current_tenant
 from tenants.access import selectors, services
 from tenants.access.forms import GrantForm, InviteForm
@@ -17,7 +18,6 @@ from tenants.access.models import RoleGrant
 from tenants.access.permissions import Action, permission_required
 from tenants.accounts.models import User
 from tenants.accounts.services import AccountRefused, invite_user, set_user_active
-from saas.errors import show_on_form
 
 administer = permission_required(Action.ADMINISTER_TENANT)
 

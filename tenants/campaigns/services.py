@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
 from tenants.campaigns.models import (
@@ -28,7 +29,6 @@ from tenants.campaigns.models import (
     RequestState,
     Step,
 )
-from saas.errors import UserError
 from tenants.documents.services import detach_all
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel

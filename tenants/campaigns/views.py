@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from saas.errors import show_on_form
 from tenants.access.models import ExpertiseDomain
 from tenants.access.permissions import (
     Action,
@@ -60,7 +61,6 @@ from tenants.campaigns.tables import (
     CampaignTable,
     RequestTable,
 )
-from saas.errors import show_on_form
 from tenants.mirror.client import SyncFailed
 from tenants.mirror.sync import mirror_model
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django_tenants.utils import tenant_context
 
+from saas.errors import UserError
 from tenants.campaigns.models import EquipmentRequest
 from tenants.campaigns.services import Refused, money
-from saas.errors import UserError
 from tests.tenants.campaigns.test_pages import parts_data, web  # noqa: F401 (fixture)
 
 MODEL = "0b9f2c4e-5d1a-4c3b-9e8f-7a6b5c4d3e2f"
