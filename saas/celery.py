@@ -15,6 +15,8 @@ app = CeleryApp("saas")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+import saas.audit.celery_context  # noqa: E402,F401  (who/where of changes made by tasks)
+
 
 class TaskWithoutTenant(RuntimeError):
     """A tenant task arrived without its tenant header: running it would touch the public schema."""

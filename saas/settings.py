@@ -73,6 +73,10 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by us, not from a CDN
     "axes",  # lock-out of platform staff accounts
+    # The audit trail (saas/audit): triggers, and a change-context table in every schema.
+    "pgtrigger",
+    "pghistory",
+    "saas.audit",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -93,6 +97,7 @@ TENANT_APPS = [
     "tenants.access",
     "tenants.sso",
     "tenants.core",
+    "pghistory",  # each tenant's change contexts (who, from where) stay in its schema
 ]
 if os.environ.get("BENCH_SYNTHETIC_APP"):
     # A generated app of ~40 tables, for the provisioning benchmark only (bench/synthetic.py).
@@ -159,6 +164,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "saas.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

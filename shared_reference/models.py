@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
+from saas.audit import track
 from shared_reference.labels import display_label, folded_search_expression
 
 
@@ -539,3 +540,20 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(
+    NomenclatureSystem,
+    NomenclatureTerm,
+    Manufacturer,
+    DeviceModel,
+    PurchasingBody,
+    Supplier,
+    Market,
+    Lot,
+    SafetyNotice,
+    Release,
+    Contribution,
+    Subscriber,
+)

@@ -67,12 +67,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def put_behind(schema_name: str) -> None:
-    """Make a schema look like it predates the latest migration (a data migration, undone)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{schema_name}".access_expertisedomain')
+    """Make a schema look like it predates the latest migration: the plan's audit trail (a leaf
+    of the migration graph), undone."""
+    # Inside the schema: the audit triggers write to the event table of the search_path's schema.
+    with schema_context(schema_name), connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE "{schema_name}".plan_planlineaudit')
         cursor.execute(
             f'DELETE FROM "{schema_name}".django_migrations '
-            "WHERE app = 'access' AND name = '0002_default_expertise_domains'"
+            "WHERE app = 'plan' AND name = '0002_audit_trail'"
         )
 
 

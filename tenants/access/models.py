@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from tenants.structure.labels import place_label
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
@@ -170,3 +171,7 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.user_email} {self.role} {self.scope}".strip()
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(ExpertiseDomain, RoleGrant)

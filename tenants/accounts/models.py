@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -58,3 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(User)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from tenants.structure.models import FunctionalUnit
 
 
@@ -83,3 +84,7 @@ class AlertReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.alert}"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(AlertSettings, Alert)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from tenants.access.models import ExpertiseDomain
 from tenants.access.permissions import ScopePath
 from tenants.inventory.models import Device
@@ -296,3 +297,7 @@ class RequestPart(models.Model):
     @property
     def total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(Campaign, Envelope, EquipmentRequest, RequestPart)

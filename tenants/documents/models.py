@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
+
 
 def document_upload_path(document: Document, filename: str) -> str:
     # Each tenant's files under its own folder; the stored name is random, never the user's.
@@ -56,3 +58,7 @@ class Comment(Attached):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(Document, Comment)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
+
 
 class ImportMapping(models.Model):
     """The column headers of a tenant's own export, kept once mapped (one row per kind)."""
@@ -68,3 +70,7 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.REFUSED, self.State.FAILED)
+
+
+# The audit trail (saas/audit): a tenant's column mapping changes with who and when.
+track(ImportMapping)

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from saas.audit import annotate
 from tenants.accounts.models import User
 from tenants.imports.models import ImportJob
 from tenants.imports.reader import ImportRefused, Problem
@@ -67,6 +68,13 @@ def run_import(job_id: int) -> ImportJob:
         job.state = ImportJob.State.RUNNING
         job.save(update_fields=["state"])
     applied = False
+    # The rows the import writes are the work of whoever started it, from an import.
+    annotate(
+        source="import",
+        user=job.created_by_id,
+        user_label=str(job.created_by) if job.created_by_id else None,
+        import_job=job.pk,
+    )
     try:
         importer = importer_for(job.kind).run
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from tenants.mirror.models import ReferenceDeviceModel
 from tenants.structure.models import FunctionalUnit
 
@@ -113,3 +114,7 @@ class ModelMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manufacturer_name} {self.model_name}"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(Device, ModelMatch)

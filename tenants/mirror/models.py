@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from shared_reference.labels import display_label, folded_search_expression
 
 
@@ -196,3 +197,7 @@ class SentContribution(models.Model):
 
     def __str__(self) -> str:
         return f"contribution {self.central_id}"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(ModelOverlay, ReferenceManufacturer, ReferenceDeviceModel, ReferenceTerm, ReferenceEntity)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
@@ -39,3 +41,7 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'e-mail' if self.by_email else 'app only'}"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(NotificationPreference)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from tenants.access.permissions import ScopePath, scope_path_of
 from tenants.campaigns.models import Campaign, EquipmentRequest, Nature
 from tenants.structure.models import FunctionalUnit
@@ -59,3 +60,7 @@ class PlanLine(models.Model):
 
     def scope_path(self) -> ScopePath:
         return scope_path_of(self.uf)
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(PlanLine)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from saas.crypto import decrypt, encrypt
 from tenants.access.models import Role
 
@@ -103,3 +104,7 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.issuer}"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(IdentityProvider, ClaimRoleMapping, ExternalIdentity)

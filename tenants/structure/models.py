@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from saas.tenancy.validators import validate_finess
 
 
@@ -94,3 +95,7 @@ class FunctionalUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# The audit trail (saas/audit): every change to these tables is recorded with who and where.
+track(Establishment, Pole, Service, FunctionalUnit)

@@ -11,6 +11,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 from rest_framework_api_key.permissions import KeyParser
 
+from saas.audit import annotate
 from shared_reference.models import Subscriber, SubscriberAPIKey
 
 
@@ -41,6 +42,8 @@ class SubscriberKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
         if api_key.has_expired:
             raise exceptions.AuthenticationFailed("This API key has expired.")
+        # The audit trail names the subscriber behind what this call changes.
+        annotate(user_label=str(api_key.subscriber), subscriber=api_key.subscriber_id, source="api")
         return api_key
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,0 +1,215 @@
+"""Reads the audit trail of one object (and of the rows that belong to it) for its page."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pghistory.models
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import pgettext, pgettext_lazy
+
+SOURCE_LABELS = {
+    "page": pgettext_lazy("audit", "page"),
+    "api": pgettext_lazy("audit", "API"),
+    "task": pgettext_lazy("audit", "background task"),
+    "import": pgettext_lazy("audit", "import"),
+    "sync": pgettext_lazy("audit", "reference sync"),
+    "command": pgettext_lazy("audit", "command"),
+}
+ACTION_LABELS = {
+    "insert": pgettext_lazy("audit", "created"),
+    "update": pgettext_lazy("audit", "changed"),
+    "delete": pgettext_lazy("audit", "deleted"),
+}
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime.datetime
+    who: str
+    source: str
+    action: str
+    subject: str  # what changed when it is not the page's object itself ("Part: monitor")
+    changes: list[Change] = field(default_factory=list)
+
+
+@cache
+def event_model_of(model: type[models.Model]) -> type[Any] | None:
+    """The event model recording ``model``, if it is tracked."""
+    for candidate in apps.get_models():
+        if (
+            issubclass(candidate, pghistory.models.Event)
+            and getattr(candidate, "pgh_tracked_model", None) is model
+        ):
+            return candidate
+    return None
+
+
+def recorded_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The tracked model's fields that its event table copies, in the model's order."""
+    event_model = event_model_of(model)
+    assert event_model is not None, f"{model.__name__} is not tracked"
+    copied = {f.name for f in event_model._meta.concrete_fields}
+    return [f for f in model._meta.concrete_fields if f.name in copied and not f.primary_key]
+
+
+def display(model_field: models.Field[Any, Any], value: Any, related: dict[Any, str]) -> str:
+    """A value as a person reads it: choice labels, names of related rows, French dates."""
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if model_field.is_relation:
+        return related.get(value, f"#{value}")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return pgettext("audit", "yes") if value else pgettext("audit", "no")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "d/m/Y")
+    if isinstance(value, decimal.Decimal | int | float):
+        return str(formats.localize(value, use_l10n=True))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or EMPTY
+    if isinstance(value, dict):
+        return "; ".join(f"{k} : {v}" for k, v in value.items()) or EMPTY
+    return str(value)
+
+
+def _names_of_related(
+    fields: Sequence[models.Field[Any, Any]], events: Sequence[Any]
+) -> dict[str, dict[Any, str]]:
+    """One query per foreign key: the current name of every row the events point at."""
+    names: dict[str, dict[Any, str]] = {}
+    for model_field in fields:
+        if not model_field.is_relation or model_field.related_model is None:
+            continue
+        ids = {getattr(e, model_field.attname) for e in events} - {None}
+        target = model_field.related_model
+        assert isinstance(target, type)
+        names[model_field.name] = {
+            pk: str(row) for pk, row in target._default_manager.in_bulk(ids).items()
+        }
+    return names
+
+
+def _who(context: Any, users: dict[Any, str]) -> str:
+    if context is None:
+        return pgettext("audit", "system")
+    metadata = context.metadata or {}
+    if metadata.get("user") is not None:
+        return users.get(metadata["user"]) or metadata.get("user_label") or f"#{metadata['user']}"
+    return metadata.get("user_label") or pgettext("audit", "system")
+
+
+def _entries(
+    model: type[models.Model], events: list[Any], subject_of: Any = None
+) -> list[HistoryEntry]:
+    fields = recorded_fields(model)
+    related = _names_of_related(fields, events)
+    user_ids = {
+        (e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context is not None
+    } - {None}
+    users = {u.pk: str(u) for u in get_user_model()._default_manager.filter(pk__in=user_ids)}
+    entries = []
+    previous: dict[Any, Any] = {}
+    for event in events:
+        before = previous.get(event.pgh_obj_id)
+        changes = []
+        if event.pgh_label != "delete":
+            for model_field in fields:
+                new = getattr(event, model_field.attname)
+                old = getattr(before, model_field.attname) if before is not None else None
+                if (before is not None and new == old) or (before is None and new in (None, "")):
+                    continue
+                values = related.get(model_field.name, {})
+                changes.append(
+                    Change(
+                        label=str(capfirst(model_field.verbose_name)),
+                        before=display(model_field, old, values) if before is not None else "",
+                        after=display(model_field, new, values),
+                    )
+                )
+        previous[event.pgh_obj_id] = event
+        metadata = (event.pgh_context.metadata or {}) if event.pgh_context is not None else {}
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                who=_who(event.pgh_context, users),
+                source=str(SOURCE_LABELS.get(metadata.get("source", ""), "")),
+                action=str(ACTION_LABELS.get(event.pgh_label, event.pgh_label)),
+                subject=subject_of(event) if subject_of else "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def history_of(
+    obj: models.Model, *, children: Iterable[tuple[type[models.Model], str, str]] = ()
+) -> list[HistoryEntry]:
+    """Every recorded change of ``obj`` and of the rows pointing at it, newest first.
+
+    ``children`` names rows shown on the same page, as (model, field pointing at ``obj``,
+    only this action or ""); their deletions stay visible here after the rows are gone (a
+    campaign shows its deleted drafts). A generic relation is named by its ``object_id``.
+    """
+    model = type(obj)
+    event_model = event_model_of(model)
+    assert event_model is not None, f"{model.__name__} is not tracked"
+    own = list(
+        event_model.objects.filter(pgh_obj_id=obj.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    entries = _entries(model, own)
+    for child, link, only in children:
+        child_events = event_model_of(child)
+        assert child_events is not None, f"{child.__name__} is not tracked"
+        lookup: dict[str, Any] = {link if link == "object_id" else f"{link}_id": obj.pk}
+        if link == "object_id":
+            from django.contrib.contenttypes.models import ContentType
+
+            lookup["content_type_id"] = ContentType.objects.get_for_model(model).pk
+        if only:
+            lookup["pgh_label"] = only
+        rows = list(
+            child_events.objects.filter(**lookup).select_related("pgh_context").order_by("pgh_id")
+        )
+        name = capfirst(child._meta.verbose_name)
+        entries += _entries(child, rows, subject_of=lambda e, name=name: f"{name} « {_label(e)} »")
+    # One transaction stamps all its changes with the same time: keep their order within it.
+    order = {id(entry): n for n, entry in enumerate(entries)}
+    entries.sort(key=lambda e: (e.at, order[id(e)]), reverse=True)
+    return entries
+
+
+def _label(event: Any) -> str:
+    """A child row's name as its own __str__ would say it, from the recorded snapshot."""
+    tracked = event.pgh_tracked_model
+    values = {
+        f.attname: getattr(event, f.attname)
+        for f in tracked._meta.concrete_fields
+        if hasattr(event, f.attname)
+    }
+    try:
+        return str(tracked(**values))
+    except Exception:  # a __str__ reaching a related row that is gone
+        return f"#{event.pgh_obj_id}"

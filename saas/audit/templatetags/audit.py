@@ -1,0 +1,28 @@
+"""``{% history_section obj "app.Model:field" ... %}``: an object page's history section.
+
+The section is rendered inside the object's own page, after that page's permission check:
+whoever may see the object sees its history, and nobody else reaches it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.db import models
+
+from saas.audit.history import history_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("audit/history.html")
+def history_section(obj: models.Model, *children: str) -> dict[str, Any]:
+    """``children``: "app_label.Model:field" for rows listed on the same page, with ":delete"
+    at the end to show only their deletions."""
+    specs = []
+    for spec in children:
+        label, link, *only = spec.split(":")
+        specs.append((apps.get_model(label), link, only[0] if only else ""))
+    return {"history": history_of(obj, children=specs)}
