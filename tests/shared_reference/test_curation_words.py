@@ -6,8 +6,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from shared_reference.demo_catalogue import load_demo_catalogue
 
+from demo.catalogue import load_demo_catalogue
 from shared_reference.models import DeviceModel, Release
 from shared_reference.services import publish_release
 from tests.conftest import client_for
