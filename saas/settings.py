@@ -142,7 +142,7 @@ AXES_VERBOSE = False
 # The login form posts the e-mail address as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tenants.accounts.backends.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "tenants.accounts.throttle.address_of"
+AXES_CLIENT_IP_CALLABLE = "saas.client.address_of"
 # Behind deploy/nginx.conf every request comes from nginx: the client is in X-Real-IP, which
 # nginx sets (and overwrites). Without that proxy the header could be forged: leave it off.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", PRODUCTION)
@@ -341,12 +341,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_RATES": {
         "reference_api_key": os.environ.get("REFERENCE_API_RATE", "1200/min"),
-        # Refused API keys per client address (see NUM_PROXIES for what the address is).
+        # Refused API keys per client address (saas.client.address_of, as for logins).
         "reference_api_failed_key": os.environ.get("REFERENCE_API_FAILED_KEY_RATE", "30/min"),
     },
-    # Proxies in front of the web process whose X-Forwarded-For entry is trusted (1 behind
-    # deploy/nginx.conf); 0 takes the peer's address, which a client cannot forge.
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # The JSON parser refuses with a 400 what PostgreSQL or json.loads would make a 500.
     "DEFAULT_PARSER_CLASSES": [
@@ -402,7 +399,11 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # Preload commits the whole domain for months and is hard to undo: an operator opts in.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # check --deploy's advice to preload, declined on purpose (see above).
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 if not PRODUCTION:
     # Development serves static files through the finders; whitenoise still wants the folder.

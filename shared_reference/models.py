@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
 from saas.audit import track
-from shared_reference.labels import display_label, folded_search_expression
+from saas.labels import display_label, folded_search_expression
 
 
 class TermStatus(models.TextChoices):

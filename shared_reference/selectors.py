@@ -126,7 +126,7 @@ def published_entity(entity_uuid: str) -> PublishedEntity | None:
 
 def search_terms(system_uuid: str, query: str, limit: int) -> list[dict[str, Any]]:
     """Published terms whose code or labels hold every word, whatever the case and accents."""
-    from shared_reference.labels import matching_words
+    from saas.labels import matching_words
     from shared_reference.models import NomenclatureTerm
 
     terms = matching_words(NomenclatureTerm.objects.filter(system__uuid=system_uuid), query)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
-from shared_reference.labels import matching_words
+from saas.labels import matching_words
 from shared_reference.models import (
     ChangeLogEntry,
     DeviceModel,

@@ -162,10 +162,29 @@ def _entries(
     return entries
 
 
+# A page shows the newest changes only: a device synced and edited for years has thousands.
+HISTORY_LIMIT = 50
+
+
+def _newest_entries(
+    model: type[models.Model], events: Any, subject_of: Any = None
+) -> list[HistoryEntry]:
+    """The newest HISTORY_LIMIT + 1 changes of ``events``, oldest first. One more than shown
+    is read so that the oldest shown has what it changed from; a page that holds more than
+    HISTORY_LIMIT says so (history_section)."""
+    rows = list(events.select_related("pgh_context").order_by("-pgh_id")[: HISTORY_LIMIT + 2])
+    rows.reverse()
+    entries = _entries(model, rows, subject_of=subject_of)
+    # The oldest read row is there only for its successor's "before", unless all were read.
+    return entries[1:] if len(rows) > HISTORY_LIMIT + 1 else entries
+
+
 def history_of(
     obj: models.Model, *, children: Iterable[tuple[type[models.Model], str, str]] = ()
 ) -> list[HistoryEntry]:
-    """Every recorded change of ``obj`` and of the rows pointing at it, newest first.
+    """The recorded changes of ``obj`` and of the rows pointing at it, newest first (up to
+    HISTORY_LIMIT + 1 of each: the page shows the newest HISTORY_LIMIT and says when there
+    are more).
 
     ``children`` names rows shown on the same page, as (model, field pointing at ``obj``,
     only this action or ""); their deletions stay visible here after the rows are gone (a
@@ -173,13 +192,13 @@ def history_of(
     """
     model = type(obj)
     event_model = event_model_of(model)
-    assert event_model is not None, f"{model.__name__} is not tracked"
-    own = list(
-        event_model.objects.filter(pgh_obj_id=obj.pk)
-        .select_related("pgh_context")
-        .order_by("pgh_id")
+    # An untracked object (a mirrored copy, whose history the reference server keeps) shows the
+    # history of its tracked rows only.
+    entries = (
+        _newest_entries(model, event_model.objects.filter(pgh_obj_id=obj.pk))
+        if event_model is not None
+        else []
     )
-    entries = _entries(model, own)
     for child, link, only in children:
         child_events = event_model_of(child)
         assert child_events is not None, f"{child.__name__} is not tracked"
@@ -190,11 +209,12 @@ def history_of(
             lookup["content_type_id"] = ContentType.objects.get_for_model(model).pk
         if only:
             lookup["pgh_label"] = only
-        rows = list(
-            child_events.objects.filter(**lookup).select_related("pgh_context").order_by("pgh_id")
-        )
         name = capfirst(child._meta.verbose_name)
-        entries += _entries(child, rows, subject_of=lambda e, name=name: f"{name} « {_label(e)} »")
+        entries += _newest_entries(
+            child,
+            child_events.objects.filter(**lookup),
+            subject_of=lambda e, name=name: f"{name} « {_label(e)} »",
+        )
     # One transaction stamps all its changes with the same time: keep their order within it.
     order = {id(entry): n for n, entry in enumerate(entries)}
     entries.sort(key=lambda e: (e.at, order[id(e)]), reverse=True)

@@ -26,6 +26,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from saas.client import address_of
+
 DEVICE_COOKIE = "known_accounts"
 DEVICE_COOKIE_SALT = "tenants.accounts.known-device"
 DEVICE_COOKIE_AGE = 180 * 24 * 3600
@@ -70,17 +72,6 @@ ADDRESS_PASSWORD_RESETS = Limit("reset-address", 10, 3600)
 ACCOUNT_PASSWORD_RESETS = Limit("reset-account", 3, 3600)
 ADDRESS_SIGNUPS = Limit("signup-address", 5, 3600)
 EMAIL_SIGNUPS = Limit("signup-email", 3, 3600)
-
-
-def address_of(request: HttpRequest | None) -> str | None:
-    """The client's address: nginx's X-Real-IP behind our proxy (every request would otherwise
-    come from the proxy), the socket's address otherwise (where X-Real-IP could be forged).
-    django-axes asks it too (AXES_CLIENT_IP_CALLABLE)."""
-    if request is None:
-        return None
-    if settings.TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
-        return str(request.META["HTTP_X_REAL_IP"]).strip()
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def client_address(request: HttpRequest) -> str:

@@ -67,7 +67,7 @@ def _catalogue_models(text: str, user: User) -> list[tuple[str, str]]:
 
 def _nomenclature_codes(text: str, user: User) -> list[tuple[str, str]]:
     """Mirrored codes whose code or labels hold every word typed (case and accents ignored)."""
-    from shared_reference.labels import matching_words
+    from saas.labels import matching_words
     from tenants.mirror.models import ReferenceTerm
 
     terms = matching_words(ReferenceTerm.objects.exclude(status="deleted"), text)

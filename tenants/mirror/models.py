@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saas.audit import track
-from shared_reference.labels import display_label, folded_search_expression
+from saas.labels import display_label, folded_search_expression
 
 
 class MirroredEntity(models.Model):
@@ -199,5 +199,6 @@ class SentContribution(models.Model):
         return f"contribution {self.central_id}"
 
 
-# The audit trail (saas/audit): every change to these tables is recorded with who and where.
-track(ModelOverlay, ReferenceManufacturer, ReferenceDeviceModel, ReferenceTerm, ReferenceEntity)
+# The audit trail (saas/audit): the hospital's own notes on a model. The mirrored copies are
+# not tracked: only the sync writes them, and the reference server keeps their history.
+track(ModelOverlay)

@@ -114,7 +114,8 @@ def _upsert_newer(model: type[MirroredEntity], rows: list[Any]) -> int:
     an older payload never overwrites a newer one written meanwhile by another transaction
     (a page a person's link fetches while the worker applies the feed, say). ``rows`` hold
     one row per uuid (see _newest_per_uuid)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # A generated column (the accent-blind search text) is computed by PostgreSQL: never written.
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)

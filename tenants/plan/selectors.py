@@ -9,7 +9,9 @@ from tenants.plan.models import PlanLine
 
 
 def plan_lines_for(user: Any) -> QuerySet[PlanLine]:
-    """The plan's lines on the person's scopes (the whole plan for tenant-wide roles)."""
-    return PlanLine.objects.filter(scope_filter(user, Action.VIEW_STRUCTURE, "uf")).select_related(
+    """The plan's lines on the person's scopes (the whole plan for tenant-wide roles); a grant
+    on an expertise domain shows the lines of the requests dispatched to that domain."""
+    keep = scope_filter(user, Action.VIEW_STRUCTURE, "uf", domain_path="request__domain_id")
+    return PlanLine.objects.filter(keep).select_related(
         "campaign", "request", "uf__service__pole__establishment"
     )

@@ -157,6 +157,6 @@ def test_the_device_model_list_does_not_query_per_model(db, curator, django_asse
     assert "Evita XL" in body and "Z12030105" in body
 
 
-def test_a_nul_byte_in_the_tree_or_search_parameters_is_not_an_error(nomenclature, curator):
-    assert curator.get("/reference/nomenclatures/emdn/", {"parent": "Z\x00"}).status_code == 404
-    assert curator.get("/reference/nomenclatures/emdn/", {"q": "moni\x00tor"}).status_code == 200
+def test_a_nul_byte_in_the_tree_or_search_parameters_is_refused_not_an_error(nomenclature, curator):
+    assert curator.get("/reference/nomenclatures/emdn/", {"parent": "Z\x00"}).status_code == 400
+    assert curator.get("/reference/nomenclatures/emdn/", {"q": "moni\x00tor"}).status_code == 400

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework_api_key.permissions import KeyParser
 
 from saas.audit import annotate
+from saas.client import address_of
 from shared_reference.models import Subscriber, SubscriberAPIKey
 
 
@@ -21,22 +22,26 @@ class SubscriberKeyAuthentication(authentication.BaseAuthentication):
         if not key:
             return None
         failures = FailedKeyThrottle()
-        # Refused before the key is hashed: checking a key costs a password hash, and an
-        # address that keeps sending wrong ones must not get to try more of them.
-        failures.refuse_if_over(request)
-        try:
-            return AnonymousUser(), self._check(key)
-        except exceptions.AuthenticationFailed:
-            failures.count(request)
-            raise
-
-    def _check(self, key: str) -> SubscriberAPIKey:
         prefix = key.partition(".")[0]
         # Revoked keys too, so that their holder learns why they are refused.
         api_key = (
             SubscriberAPIKey.objects.select_related("subscriber").filter(prefix=prefix).first()
         )
-        if api_key is None or not api_key.is_valid(key):
+        if api_key is None:
+            # Refused before anything else once the address sent too many wrong keys. A key
+            # whose prefix exists is always checked: a stranger's wrong keys from a shared
+            # address (a proxy, a hospital's NAT) never stop a subscriber's sync.
+            failures.refuse_if_over(request)
+            failures.count(request)
+            raise exceptions.AuthenticationFailed("Unknown API key.")
+        try:
+            return AnonymousUser(), self._check(api_key, key)
+        except exceptions.AuthenticationFailed:
+            failures.count(request)
+            raise
+
+    def _check(self, api_key: SubscriberAPIKey, key: str) -> SubscriberAPIKey:
+        if not api_key.is_valid(key):
             raise exceptions.AuthenticationFailed("Unknown API key.")
         if api_key.revoked:
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
@@ -115,12 +120,14 @@ class PerKeyThrottle(FixedWindowThrottle):
 
 class FailedKeyThrottle(FixedWindowThrottle):
     """Refused keys (unknown, revoked, expired) per client address: past the rate, the
-    address gets 429 until the window ends, before any key it sends is checked."""
+    address gets 429 until the window ends for keys whose prefix is unknown."""
 
     scope = "reference_api_failed_key"
 
     def get_cache_key(self, request: Request, view: Any = None) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The address every limit of the product uses (not DRF's X-Forwarded-For reading).
+        ident = address_of(request._request) or "unknown"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def refuse_if_over(self, request: Request) -> None:
         if self.num_requests is None or self.duration is None:

@@ -12,7 +12,7 @@ from django import template
 from django.apps import apps
 from django.db import models
 
-from saas.audit.history import history_of
+from saas.audit.history import HISTORY_LIMIT, history_of
 
 register = template.Library()
 
@@ -25,4 +25,9 @@ def history_section(obj: models.Model, *children: str) -> dict[str, Any]:
     for spec in children:
         label, link, *only = spec.split(":")
         specs.append((apps.get_model(label), link, only[0] if only else ""))
-    return {"history": history_of(obj, children=specs)}
+    history = history_of(obj, children=specs)
+    return {
+        "history": history[:HISTORY_LIMIT],
+        "more": len(history) > HISTORY_LIMIT,
+        "limit": HISTORY_LIMIT,
+    }

@@ -255,3 +255,42 @@ def test_a_dispatcher_of_one_domain_is_not_waited_for_by_undispatched_requests(
         sent_requests["in-none"],
         sent_requests["out-none"],
     }
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "expected"),
+    [
+        (Role.DISPATCHER, ScopeKind.DOMAIN, BIOMEDICAL),
+        (Role.EXPERT, ScopeKind.DOMAIN, BIOMEDICAL),
+        (Role.EXPERT, ScopeKind.TENANT, EVERY),
+        (Role.VIEWER, ScopeKind.UF, INSIDE),
+    ],
+    ids=["dispatcher-on-domain", "expert-on-domain", "expert-on-tenant", "viewer-on-uf"],
+)
+def test_who_sees_which_plan_line(
+    tenant, in_tenant, structure, sent_requests, make_user, role, scope, expected
+):
+    """The plan is read on the same scopes: a domain grant sees its domain's lines only."""
+    from tenants.campaigns.models import EquipmentRequest
+    from tenants.plan.models import PlanLine
+    from tenants.plan.selectors import plan_lines_for
+
+    for item in EquipmentRequest.objects.filter(pk__in=sent_requests.values()):
+        PlanLine.objects.create(
+            request=item,
+            campaign=item.campaign,
+            year=item.campaign.year,
+            uf=item.uf,
+            nature=item.nature,
+            title=item.title,
+            amount=1000,
+            created_by=item.requested_by,
+        )
+    target = {
+        ScopeKind.UF: structure.units["P1"],
+        ScopeKind.DOMAIN: ExpertiseDomain.objects.get(code="biomedical"),
+    }.get(scope)
+    user = make_user(tenant)
+    grant_role(user, role, scope, target, by="test")
+    shown = set(plan_lines_for(user).values_list("title", flat=True))
+    assert shown == expected

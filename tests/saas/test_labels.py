@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared_reference.labels import display_label, fold, search_words, sentence_case
+from saas.labels import display_label, fold, search_words, sentence_case
 
 
 @pytest.mark.parametrize(
