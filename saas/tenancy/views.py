@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saas.reference_sync.selectors import sync_health
 from saas.tenancy import selectors, services
 from saas.tenancy.forms import SignupForm, SuspendForm
 from saas.tenancy.models import Tenant, TenantKind
@@ -93,10 +94,18 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @staff_required
 def tenant_list(request: HttpRequest) -> HttpResponse:
+    tenants = list(selectors.customer_tenants())
+    health = sync_health(t.schema_name for t in tenants)
+    for tenant in tenants:
+        tenant.sync = health.get(tenant.schema_name)  # type: ignore[attr-defined]
     return render(
         request,
         "tenancy/staff/tenant_list.html",
-        {"tenants": selectors.customer_tenants(), "spares": selectors.spare_schema_count()},
+        {
+            "tenants": tenants,
+            "spares": selectors.spare_schema_count(),
+            "failing": sum(1 for h in health.values() if h.is_failing),
+        },
     )
 
 
@@ -106,7 +115,12 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tenancy/staff/tenant_detail.html",
-        {"tenant": tenant, "events": tenant.events.all()[:50], "suspend_form": SuspendForm()},
+        {
+            "tenant": tenant,
+            "events": tenant.events.all()[:50],
+            "suspend_form": SuspendForm(),
+            "sync": sync_health([tenant.schema_name]).get(tenant.schema_name),
+        },
     )
 
 

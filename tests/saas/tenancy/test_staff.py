@@ -73,3 +73,27 @@ def test_retrying_a_failed_tenant_without_a_sign_up_is_refused_clearly(make_user
     assert response.status_code == 200
     assert "sign-up" in response.content.decode() or "inscription" in response.content.decode()
     assert Tenant.objects.get(pk=tenant.pk).status == TenantStatus.FAILED
+
+
+def test_staff_see_which_tenants_reference_sync_is_failing(make_user, tenant, other_tenant):
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from tenants.mirror.models import SyncState
+
+    with tenant_context(tenant):
+        SyncState.objects.update_or_create(
+            defaults={"failures": 3, "last_error": "Reference server unreachable: timeout"}
+        )
+    with tenant_context(other_tenant):
+        SyncState.objects.update_or_create(
+            defaults={"failures": 0, "last_error": "", "last_success": timezone.now()}
+        )
+    client, _ = staff_client(make_user)
+    listing = client.get("/staff/tenants/").content.decode()
+    assert "La synchronisation des référentiels de 1 client est en échec." in listing
+    assert "en échec (3 tentatives)" in listing and "à jour" in listing
+    detail = client.get(f"/staff/tenants/{tenant.pk}/").content.decode()
+    assert "Reference server unreachable: timeout" in detail
+    healthy = client.get(f"/staff/tenants/{other_tenant.pk}/").content.decode()
+    assert "à jour" in healthy and "unreachable" not in healthy
