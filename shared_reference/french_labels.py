@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shared_reference.models import LabelStatus, NomenclatureSystem, NomenclatureTerm
+from shared_reference.models import LabelStatus, NomenclatureSystem, NomenclatureTerm, Release
 
 PRODUCT_LABELS = Path(__file__).resolve().parent / "fixtures" / "emdn-labels-fr.csv"
 MAX_LABEL = NomenclatureTerm._meta.get_field("label_fr").max_length or 500
@@ -157,6 +157,21 @@ def import_french_labels(
     )
     report.changed = len(changed)
     return report
+
+
+def import_and_publish_french_labels(
+    system: NomenclatureSystem, raw: bytes, *, filename: str, by: str
+) -> tuple[LabelReport, Release | None]:
+    """A curator's CSV of French labels, confirmed and published in one release, or nothing
+    at all (LabelsRefused); no release when every label was already there."""
+    from shared_reference.services import publish_release
+
+    with transaction.atomic():
+        report = import_french_labels(system, raw, status=LabelStatus.CONFIRMED, by=by)
+        if not report.changed:
+            return report, None
+        notes = _("French labels imported from %(file)s") % {"file": filename}
+        return report, publish_release(notes=notes, by=by)
 
 
 def load_product_labels(system: NomenclatureSystem, *, by: str) -> LabelReport:

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,11 +17,10 @@ from django.views.decorators.http import require_GET
 from shared_reference import contributions, curation
 from shared_reference import selectors_curation as selectors
 from shared_reference.forms import DeviceModelForm, FrenchLabelsForm, PublishForm, TermForm
-from shared_reference.french_labels import LabelsRefused, import_french_labels
+from shared_reference.french_labels import LabelsRefused, import_and_publish_french_labels
 from shared_reference.models import (
     Contribution,
     DeviceModel,
-    LabelStatus,
     NomenclatureSystem,
     NomenclatureTerm,
     Release,
@@ -120,21 +118,11 @@ def french_labels(request: HttpRequest, code: str) -> HttpResponse:
     form = FrenchLabelsForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        by = request.user.get_username()
+        upload = form.cleaned_data["file"]
         try:
-            with transaction.atomic():
-                report = import_french_labels(
-                    system, form.cleaned_data["file"].read(), status=LabelStatus.CONFIRMED, by=by
-                )
-                release = (
-                    publish_release(
-                        notes=_("French labels imported from %(file)s")
-                        % {"file": form.cleaned_data["file"].name},
-                        by=by,
-                    )
-                    if report.changed
-                    else None
-                )
+            report, release = import_and_publish_french_labels(
+                system, upload.read(), filename=upload.name, by=request.user.get_username()
+            )
         except LabelsRefused as exc:
             problems = [str(p) for p in exc.problems[:50]]
         else:

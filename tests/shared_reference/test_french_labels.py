@@ -142,3 +142,23 @@ def test_a_spreadsheets_csv_in_windows_1252_reads_and_a_nul_byte_is_refused(nome
     with pytest.raises(LabelsRefused) as refused:
         import_french_labels(system, b"Z12;Mat\x00riels\n", status="confirmed", by="c")
     assert "octet nul" in str(refused.value)
+
+
+def test_labels_are_not_kept_when_their_release_cannot_be_published(nomenclature, monkeypatch):  # noqa: F811
+    from shared_reference import services
+    from shared_reference.french_labels import import_and_publish_french_labels
+
+    def broken_publish(**_kwargs):
+        raise RuntimeError("the publication failed half-way")
+
+    monkeypatch.setattr(services, "publish_release", broken_publish)
+    before = NomenclatureTerm.objects.get(code="Z1203").label_fr
+    with pytest.raises(RuntimeError):
+        import_and_publish_french_labels(
+            emdn_like(),
+            "code;label_fr\nZ1203;Ventilateurs de réanimation\n".encode(),
+            filename="libelles.csv",
+            by="curator@ref.test",
+        )
+    # Labels that no release carries would never reach the hospitals: none is kept.
+    assert NomenclatureTerm.objects.get(code="Z1203").label_fr == before
