@@ -107,7 +107,7 @@ class JournalFilterForm(BootstrapForm):
         label=_("Entity's name contains"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"size": 16}),
+        widget=forms.TextInput(attrs={"size": 14}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -116,6 +116,8 @@ class JournalFilterForm(BootstrapForm):
         self.fields["who"].choices = [("", _("Everyone")), *people_choices()]  # type: ignore[attr-defined]
         for name in ("kind", "who"):
             self.fields[name].widget.attrs["class"] += " form-select-sm"
+        # Filters and buttons on one line at 1280 px, long e-mail addresses notwithstanding.
+        self.fields["who"].widget.attrs["style"] = "max-width: 14rem"
         for name in ("start", "end", "text"):
             self.fields[name].widget.attrs["class"] += " form-control-sm"
 
