@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm, BootstrapModelForm
 from shared_reference.models import DeviceModel, LabelStatus, NomenclatureTerm, TermStatus
+from shared_reference.selectors_journal import JournalFilters, kind_choices, people_choices
 
 
 class TermForm(BootstrapModelForm):
@@ -83,3 +84,57 @@ class FrenchLabelsForm(BootstrapForm):
             "confirmed by you and are published at once as a release."
         ),
     )
+
+
+class JournalFilterForm(BootstrapForm):
+    """The journal's filters, all optional; dates typed dd/mm/yyyy."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    who = forms.ChoiceField(label=_("Who"), required=False)
+    start = forms.DateField(
+        label=_("From (date)"),
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.TextInput(attrs={"placeholder": _("dd/mm/yyyy"), "size": 10}),
+    )
+    end = forms.DateField(
+        label=_("To (date)"),
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.TextInput(attrs={"placeholder": _("dd/mm/yyyy"), "size": 10}),
+    )
+    text = forms.CharField(
+        label=_("Entity's name contains"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 14}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *kind_choices()]  # type: ignore[attr-defined]
+        self.fields["who"].choices = [("", _("Everyone")), *people_choices()]  # type: ignore[attr-defined]
+        for name in ("kind", "who"):
+            self.fields[name].widget.attrs["class"] += " form-select-sm"
+        # Filters and buttons on one line at 1280 px, long e-mail addresses notwithstanding.
+        self.fields["who"].widget.attrs["style"] = "max-width: 14rem"
+        for name in ("start", "end", "text"):
+            self.fields[name].widget.attrs["class"] += " form-control-sm"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date comes before the start date."))
+        return cleaned
+
+    def filters(self) -> JournalFilters:
+        """What to show; only meaningful once the form is valid."""
+        data = self.cleaned_data
+        return JournalFilters(
+            kind=data.get("kind") or "",
+            who=data.get("who") or "",
+            start=data.get("start"),
+            end=data.get("end"),
+            text=data.get("text") or "",
+        )

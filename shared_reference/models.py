@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework_api_key.models import AbstractAPIKey
 
 from saas.audit import track
@@ -38,7 +39,7 @@ class Hierarchy(models.TextChoices):
 
 
 class NomenclatureSystem(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     canonical_url = models.URLField(_("canonical URL"), max_length=300, unique=True)
@@ -46,7 +47,7 @@ class NomenclatureSystem(models.Model):
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     hierarchy = models.CharField(
-        max_length=16, choices=Hierarchy.choices, default=Hierarchy.NESTING
+        _("hierarchy"), max_length=16, choices=Hierarchy.choices, default=Hierarchy.NESTING
     )
     dirty = models.BooleanField(default=True, help_text="changed since the last release")
 
@@ -68,8 +69,13 @@ class NomenclatureSystem(models.Model):
 
 
 class NomenclatureTerm(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    system = models.ForeignKey(NomenclatureSystem, on_delete=models.PROTECT, related_name="terms")
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
+    system = models.ForeignKey(
+        NomenclatureSystem,
+        on_delete=models.PROTECT,
+        related_name="terms",
+        verbose_name=_("nomenclature"),
+    )
     code = models.CharField(_("code"), max_length=40)
     label_en = models.CharField(_("English label"), max_length=500, blank=True)
     label_fr = models.CharField(_("French label"), max_length=500, blank=True)
@@ -84,7 +90,12 @@ class NomenclatureTerm(models.Model):
         db_persist=True,
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     level = models.PositiveSmallIntegerField(_("level"), default=1)
     status = models.CharField(
@@ -135,9 +146,9 @@ class Release(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
     published_by = models.CharField(_("by"), max_length=254)
-    change_count = models.PositiveIntegerField(default=0)
-    first_seq = models.BigIntegerField(null=True, blank=True)
-    last_seq = models.BigIntegerField(null=True, blank=True)
+    change_count = models.PositiveIntegerField(_("changes"), default=0)
+    first_seq = models.BigIntegerField(_("first change no."), null=True, blank=True)
+    last_seq = models.BigIntegerField(_("last change no."), null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -216,14 +227,16 @@ class Subscriber(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    tenant_schema = models.CharField(max_length=63, blank=True, help_text="for our own tenants")
+    tenant_schema = models.CharField(
+        _("tenant's schema"), max_length=63, blank=True, help_text="for our own tenants"
+    )
     mirrors_everything = models.BooleanField(
         _("mirrors everything"),
         default=False,
         help_text=_("On-premises installations that take the whole catalogue."),
     )
     subscriptions_version = models.PositiveIntegerField(default=0)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -273,7 +286,7 @@ class CatalogueEntity(models.Model):
     """Common part of published catalogue entities: stable UUID, status, replacement, dirty."""
 
     ENTITY_TYPE: ClassVar[str]
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=EntityStatus.choices, default=EntityStatus.ACTIVE
     )
@@ -321,7 +334,12 @@ class Manufacturer(CatalogueEntity):
 
 class DeviceModel(CatalogueEntity):
     ENTITY_TYPE = "device_model"
-    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="models")
+    manufacturer = models.ForeignKey(
+        Manufacturer,
+        on_delete=models.PROTECT,
+        related_name="models",
+        verbose_name=pgettext_lazy("reference", "manufacturer"),
+    )
     commercial_name = models.CharField(_("commercial name"), max_length=200)
     catalogue_reference = models.CharField(_("catalogue reference"), max_length=100, blank=True)
     terms = models.ManyToManyField(NomenclatureTerm, blank=True, related_name="device_models")
@@ -381,7 +399,7 @@ class PurchasingBody(CatalogueEntity):
 class Supplier(models.Model):
     """Published inside the lots that name it (no subscription of its own)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     siren = models.CharField("SIREN", max_length=9, blank=True)
 
@@ -395,7 +413,10 @@ class Supplier(models.Model):
 class Market(CatalogueEntity):
     ENTITY_TYPE = "market"
     purchasing_body = models.ForeignKey(
-        PurchasingBody, on_delete=models.PROTECT, related_name="markets"
+        PurchasingBody,
+        on_delete=models.PROTECT,
+        related_name="markets",
+        verbose_name=_("purchasing body"),
     )
     reference = models.CharField(_("reference"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
@@ -432,7 +453,9 @@ class Market(CatalogueEntity):
 
 class Lot(CatalogueEntity):
     ENTITY_TYPE = "lot"
-    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="lots")
+    market = models.ForeignKey(
+        Market, on_delete=models.CASCADE, related_name="lots", verbose_name=_("market")
+    )
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
     suppliers = models.ManyToManyField(Supplier, blank=True, related_name="lots")
@@ -510,11 +533,19 @@ class Contribution(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="contributions"
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("subscriber"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     target = models.ForeignKey(
-        DeviceModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+        DeviceModel,
+        verbose_name=_("device model concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
     )
     proposal = models.JSONField(_("proposal"))
     source = models.CharField(_("source"), max_length=500)
@@ -522,11 +553,12 @@ class Contribution(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     curator_note = models.TextField(_("curator's note"), blank=True)
-    decided_by = models.CharField(max_length=254, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    decided_by = models.CharField(_("decided by"), max_length=254, blank=True)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
     result = models.ForeignKey(
         DeviceModel,
+        verbose_name=_("resulting device model"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -556,4 +588,9 @@ track(
     Release,
     Contribution,
     Subscriber,
+    # Bookkeeping that changes on its own: publishing a release clears ``dirty`` on every
+    # entity it carries (8,453 EMDN terms at once), ``updated`` moves on every save, and a
+    # subscriber's ``subscriptions_version`` on every subscription. Recorded, they would
+    # bury the curators' changes in the journal under rows saying nothing.
+    exclude=("dirty", "updated", "subscriptions_version"),
 )

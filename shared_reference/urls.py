@@ -16,4 +16,5 @@ urlpatterns = [
     path("releases/<int:number>/", views.release_detail, name="release_detail"),
     path("contributions/", views.contribution_queue, name="contributions"),
     path("contributions/<int:pk>/", views.contribution_decide, name="contribution_decide"),
+    path("journal/", views.journal, name="journal"),
 ]

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET
 
 from shared_reference import contributions, curation
 from shared_reference import selectors_curation as selectors
-from shared_reference.forms import DeviceModelForm, FrenchLabelsForm, PublishForm, TermForm
+from shared_reference.forms import (
+    DeviceModelForm,
+    FrenchLabelsForm,
+    JournalFilterForm,
+    PublishForm,
+    TermForm,
+)
 from shared_reference.french_labels import LabelsRefused, import_and_publish_french_labels
 from shared_reference.models import (
     Contribution,
@@ -25,6 +31,7 @@ from shared_reference.models import (
     NomenclatureTerm,
     Release,
 )
+from shared_reference.selectors_journal import journal_page
 from shared_reference.services import NothingToPublish, export_codesystem, publish_release
 from shared_reference.templatetags.reference_words import field_label
 
@@ -292,4 +299,24 @@ def release_compare(request: HttpRequest) -> HttpResponse:
             "last": last,
             "differences": selectors.release_difference(first, last) if last > first else [],
         },
+    )
+
+
+@curator_required
+def journal(request: HttpRequest) -> HttpResponse:
+    """Every recorded change of the reference server's entities, newest first, filtered."""
+    form = JournalFilterForm(request.GET)
+    valid = form.is_valid()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "shared_reference/journal.html",
+        {
+            "form": form,
+            # Filters in error show no rows: a list that ignored them would look filtered.
+            "page": journal_page(form.filters(), request.GET.get("page")) if valid else None,
+            "query": query.urlencode() if valid else "",
+        },
+        status=200 if valid else 400,
     )

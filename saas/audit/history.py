@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -31,6 +31,15 @@ ACTION_LABELS = {
     "delete": pgettext_lazy("audit", "deleted"),
 }
 EMPTY = "—"
+
+# How the values of some fields read, registered by the app that knows their words (a JSON
+# proposal's keys as field labels): (tracked model, field name) -> text.
+_DISPLAYS: dict[tuple[type[models.Model], str], Callable[[Any], str]] = {}
+
+
+def register_display(model: type[models.Model], name: str, show: Callable[[Any], str]) -> None:
+    """Show the values of ``model.name`` in histories as ``show(value)`` says."""
+    _DISPLAYS[(model, name)] = show
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,9 @@ def display(model_field: models.Field[Any, Any], value: Any, related: dict[Any, 
     """A value as a person reads it: choice labels, names of related rows, French dates."""
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
+    show = _DISPLAYS.get((model_field.model, model_field.name))
+    if show is not None:
+        return show(value)
     if model_field.is_relation:
         return related.get(value, f"#{value}")
     if model_field.choices:
@@ -110,18 +122,31 @@ def _names_of_related(
     return names
 
 
+# Changes nobody signed in made: named by what made them ("import", "commande").
+NAMED_BY_SOURCE = ("import", "command")
+
+
 def _who(context: Any, users: dict[Any, str]) -> str:
     if context is None:
         return pgettext("audit", "system")
     metadata = context.metadata or {}
     if metadata.get("user") is not None:
         return users.get(metadata["user"]) or metadata.get("user_label") or f"#{metadata['user']}"
-    return metadata.get("user_label") or pgettext("audit", "system")
+    if metadata.get("user_label"):
+        return str(metadata["user_label"])
+    if metadata.get("source") in NAMED_BY_SOURCE:
+        return str(SOURCE_LABELS[metadata["source"]])
+    return pgettext("audit", "system")
 
 
 def _entries(
-    model: type[models.Model], events: list[Any], subject_of: Any = None
+    model: type[models.Model],
+    events: list[Any],
+    subject_of: Any = None,
+    shown: Callable[[Any], bool] = lambda event: True,
 ) -> list[HistoryEntry]:
+    """The entries of ``events`` (in ``pgh_id`` order) that are ``shown``; the others only
+    give the values the next event of their row changed from."""
     fields = recorded_fields(model)
     related = _names_of_related(fields, events)
     user_ids = {
@@ -132,6 +157,9 @@ def _entries(
     previous: dict[Any, Any] = {}
     for event in events:
         before = previous.get(event.pgh_obj_id)
+        if not shown(event):
+            previous[event.pgh_obj_id] = event
+            continue
         changes = []
         if event.pgh_label != "delete":
             for model_field in fields:
@@ -219,6 +247,21 @@ def history_of(
     order = {id(entry): n for n, entry in enumerate(entries)}
     entries.sort(key=lambda e: (e.at, order[id(e)]), reverse=True)
     return entries
+
+
+def entries_of_events(
+    model: type[models.Model], events: Iterable[Any], earlier: Iterable[Any] = ()
+) -> dict[int, HistoryEntry]:
+    """The entry of each of ``events`` (of ``model``, any order), by ``pgh_id``.
+
+    ``earlier`` holds, for each event whose row had one, the event just before it: what its
+    changes are shown from. A page of a journal across rows and models passes those.
+    """
+    events = list(events)
+    wanted = {event.pgh_id for event in events}
+    together = sorted({e.pgh_id: e for e in [*earlier, *events]}.values(), key=lambda e: e.pgh_id)
+    entries = _entries(model, together, shown=lambda event: event.pgh_id in wanted)
+    return dict(zip((e.pgh_id for e in together if e.pgh_id in wanted), entries, strict=True))
 
 
 def _label(event: Any) -> str:

@@ -23,6 +23,11 @@ ENTITY_KINDS = {
     "market": _("Market"),
     "lot": _("Lot"),
     "safety_notice": _("Safety notice"),
+    # Not published in releases, but changed and shown in the curators' journal.
+    "supplier": _("Supplier"),
+    "release": _("Release"),
+    "contribution": _("Contribution"),
+    "subscriber": _("Subscriber"),
 }
 
 FIELDS = {

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from saas.audit import audit_context
 from shared_reference.models import Subscriber, SubscriberAPIKey
 
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             action="store_true",
             help="receive the whole catalogue (on-premises installations)",
         )
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        # The audit trail records its changes as made by a command, not as nobody's.
+        with audit_context("command", command="create_subscriber"):
+            return super().execute(*args, **options)
 
     def handle(
         self, *args: Any, name: str, email: str, mirror_everything: bool, **options: Any

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from saas.audit import audit_context
 from shared_reference.fhir import ImportRefused, parse_codesystem
 from shared_reference.models import Hierarchy
 from shared_reference.services import NothingToPublish, import_codesystem, publish_release
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="publish a release afterwards")
         parser.add_argument("--notes", default="", help="release notes (with --publish)")
         parser.add_argument("--by", default="import_codesystem", help="who publishes")
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        # The audit trail records its changes as an import, not as nobody's.
+        with audit_context("import", command="import_codesystem"):
+            return super().execute(*args, **options)
 
     def handle(
         self,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from saas.audit import audit_context
 from shared_reference.french_labels import PRODUCT_LABELS, LabelsRefused, import_french_labels
 from shared_reference.models import LabelStatus, NomenclatureSystem
 from shared_reference.services import NothingToPublish, publish_release
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--publish", action="store_true", help="publish a release afterwards")
         parser.add_argument("--by", default="import_french_labels", help="who imports")
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        # The audit trail records its changes as an import, not as nobody's.
+        with audit_context("import", command="import_french_labels"):
+            return super().execute(*args, **options)
 
     def handle(
         self,

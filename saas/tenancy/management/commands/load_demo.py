@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from demo.tenants import demo_api_key, load_demo
+from saas.audit import audit_context
 from saas.tenancy.tasks import refill_spare_pool
 from saas.tenancy.urls_helpers import public_url
 
@@ -17,6 +18,11 @@ class Command(BaseCommand):
         "tenant with three establishments and one hospital tenant, each with an administrator. "
         "Running it again changes nothing."
     )
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        # The audit trail records its changes as made by a command, not as nobody's.
+        with audit_context("command", command="load_demo"):
+            return super().execute(*args, **options)
 
     def handle(self, *args: Any, **options: Any) -> None:
         done = load_demo()
