@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas.audit.history import Change, entries_of_events, event_model_of
-from shared_reference.labels import display_label, folded_search_expression, search_words
+from saas.labels import display_label, folded_search_expression, search_words
 from shared_reference.models import (
     Contribution,
     DeviceModel,
