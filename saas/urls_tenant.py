@@ -3,9 +3,10 @@
 from django.urls import include, path
 
 from tenants.core import views as core_views
+from tenants.structure import views as structure_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", structure_views.home, name="home"),
     path("accounts/", include("tenants.accounts.urls")),
     path("suggest/<str:source>/", core_views.suggest, name="suggest"),
     path("structure/", include("tenants.structure.urls")),

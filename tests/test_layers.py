@@ -48,3 +48,13 @@ def test_tenants_reach_the_reference_server_only_through_its_api(path):
     """A tenant reads its own mirror, never the public schema's reference tables."""
     wrong = sorted(m for m in imports_of(path) if m.split(".")[0] == "shared_reference")
     assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
+
+
+@pytest.mark.parametrize("path", sources("tenants/core"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_tenants_core_imports_no_other_tenant_app(path):
+    """The shared pieces of every page sit below the apps: each app registers its suggestion
+    sources with tenants.core, never the other way round."""
+    wrong = sorted(
+        m for m in imports_of(path) if m.startswith("tenants.") and not m.startswith("tenants.core")
+    )
+    assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"

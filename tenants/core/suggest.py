@@ -1,7 +1,8 @@
 """Suggest-as-you-type: sources of suggestions, and the widgets that ask them.
 
 A source turns what the person typed into at most LIMIT (value, label) pairs, among what that
-person may choose (a requester is offered the UF they may ask for, not every UF). The widgets ask
+person may choose (a requester is offered the UF they may ask for, not every UF). Each app
+registers its sources with ``register_source`` in its AppConfig.ready. The widgets ask
 /suggest/<source>/ with htmx as the person types and show the answers under the field;
 choosing one fills the field (SuggestInput: the value itself, for codes) or a hidden input
 (SuggestSelect: an id, with the label shown).
@@ -14,130 +15,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from tenants.accounts.models import User
-
 LIMIT = 15
+
+# (what the person typed, the person) -> at most LIMIT (value, label) pairs
+Find = Callable[[str, Any], list[tuple[str, str]]]
+
+
+def anyone(user: Any) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
 class Source:
-    find: Callable[[str, User], list[tuple[str, str]]]
-    can_use: Callable[[User], bool] = lambda user: True
+    find: Find
+    can_use: Callable[[Any], bool] = anyone  # the person -> may they ask this source
 
 
-def _ufs(text: str, user: User) -> list[tuple[str, str]]:
-    """Any UF (list filters: the lists themselves keep to what the person may see)."""
-    from tenants.structure.models import FunctionalUnit
-
-    return _units(FunctionalUnit.objects.all(), text)
+# Each app registers its own sources in AppConfig.ready: this module knows none of them.
+SOURCES: dict[str, Source] = {}
 
 
-def _request_ufs(text: str, user: User) -> list[tuple[str, str]]:
-    """The UF the person may ask equipment for (the request form's field)."""
-    from tenants.access.permissions import Action, scope_filter
-    from tenants.structure.models import FunctionalUnit
-
-    return _units(FunctionalUnit.objects.filter(scope_filter(user, Action.DRAFT_REQUEST, "")), text)
-
-
-def _units(units: QuerySet[Any], text: str) -> list[tuple[str, str]]:
-    units = units.filter(Q(code__istartswith=text) | Q(name__icontains=text))
-    return [(u.code, f"{u.code} {u.name}") for u in units.order_by("code")[:LIMIT]]
-
-
-def _users(text: str, user: User) -> list[tuple[str, str]]:
-    users = User.objects.filter(
-        Q(email__icontains=text) | Q(full_name__icontains=text), is_active=True
-    )
-    return [
-        (str(u.pk), f"{u.full_name} <{u.email}>" if u.full_name else u.email)
-        for u in users.order_by("full_name", "email")[:LIMIT]
-    ]
-
-
-def _catalogue_models(text: str, user: User) -> list[tuple[str, str]]:
-    """The reference server's whole catalogue, searched live (values: central UUIDs)."""
-    from tenants.mirror.sync import search_catalogue
-
-    return search_catalogue(text, LIMIT) if len(text.strip()) >= 2 else []
-
-
-def _nomenclature_codes(text: str, user: User) -> list[tuple[str, str]]:
-    """Mirrored codes whose code or labels hold every word typed (case and accents ignored)."""
-    from saas.labels import matching_words
-    from tenants.mirror.models import ReferenceTerm
-
-    terms = matching_words(ReferenceTerm.objects.exclude(status="deleted"), text)
-    return [(t.code, f"{t.code} {t.label}") for t in terms.order_by("code")[:LIMIT]]
-
-
-def _scopes(text: str, user: User) -> list[tuple[str, str]]:
-    from tenants.access.forms import SCOPE_MODELS, scope_target_label
-    from tenants.access.models import ScopeKind
-
-    found: list[tuple[str, str]] = []
-    if str(ScopeKind.TENANT.label).lower().startswith(text.lower()):
-        found.append((ScopeKind.TENANT.value, str(ScopeKind.TENANT.label)))
-    for kind, model in SCOPE_MODELS.items():
-        fields = [f.name for f in model._meta.get_fields() if f.name in ("name", "code")]
-        query = Q()
-        for name in fields:
-            query |= Q(**{f"{name}__icontains": text})
-        for obj in model._default_manager.filter(query)[:LIMIT]:
-            found.append((f"{kind}:{obj.pk}", scope_target_label(obj)))
-    return found[:LIMIT]
-
-
-def _envelope_scopes(text: str, user: User) -> list[tuple[str, str]]:
-    """Establishments, pôles and services by code or name (values: ``kind:id``)."""
-    from tenants.structure.labels import place_label
-    from tenants.structure.models import Establishment, Pole, Service
-
-    found: list[tuple[str, str]] = []
-    for kind, model in (("establishment", Establishment), ("pole", Pole), ("service", Service)):
-        rows = model._default_manager.filter(
-            Q(name__icontains=text) | Q(**{f"{_code_field(model)}__istartswith": text}),
-            is_active=True,
-        )
-        # Labels may name the establishment (in a GHT): fetch it with the row.
-        related: tuple[str, ...] = {
-            "pole": ("establishment",),
-            "service": ("pole__establishment",),
-        }.get(kind, ())
-        found += [
-            (f"{kind}:{obj.pk}", place_label(obj)) for obj in rows.select_related(*related)[:5]
-        ]
-    return found[:LIMIT]
-
-
-def _code_field(model: Any) -> str:
-    return "code" if any(f.name == "code" for f in model._meta.get_fields()) else "finess"
-
-
-def _may_manage_campaigns(user: User) -> bool:
-    from tenants.access.permissions import Action, has_permission
-
-    return has_permission(user, Action.MANAGE_CAMPAIGNS)
-
-
-def _is_administrator(user: User) -> bool:
-    from tenants.access.permissions import Action, has_permission
-
-    return has_permission(user, Action.ADMINISTER_TENANT)
-
-
-SOURCES: dict[str, Source] = {
-    "uf": Source(_ufs),
-    "request_uf": Source(_request_ufs),
-    "user": Source(_users, can_use=_is_administrator),
-    "catalogue_model": Source(_catalogue_models),
-    "nomenclature": Source(_nomenclature_codes),
-    "scope": Source(_scopes, can_use=_is_administrator),
-    "envelope_scope": Source(_envelope_scopes, can_use=_may_manage_campaigns),
-}
+def register_source(name: str, find: Find, *, can_use: Callable[[Any], bool] = anyone) -> None:
+    """Serve ``find`` at /suggest/<name>/, to the people ``can_use`` lets in."""
+    SOURCES[name] = Source(find, can_use)
 
 
 def _flat(choices: Any) -> list[tuple[str, str]]:

@@ -9,3 +9,10 @@ class MirrorConfig(AppConfig):
     name = "tenants.mirror"
     label = "mirror"
     verbose_name = "Reference mirror"
+
+    def ready(self) -> None:
+        from tenants.core.suggest import register_source
+        from tenants.mirror.suggestions import catalogue_models, nomenclature_codes
+
+        register_source("catalogue_model", catalogue_models)
+        register_source("nomenclature", nomenclature_codes)

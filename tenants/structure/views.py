@@ -10,7 +10,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 
+from saas.tenancy.context import current_tenant
 from tenants.access.permissions import Action, permission_required
+from tenants.access.selectors import has_any_role, tenant_administrators
 from tenants.accounts.models import User
 from tenants.imports.models import ImportJob, ImportMapping
 from tenants.imports.services import job_progress, start_import
@@ -33,6 +35,22 @@ UNITS = register(
         default_columns=DEFAULT_COLUMNS,
     )
 )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The tenant's home page: its establishments, or whom to ask for a first role."""
+    user = cast(User, request.user)
+    if not has_any_role(user):
+        # Nothing here is theirs to see yet: say so, and whom to ask.
+        return render(
+            request, "structure/no_role.html", {"administrators": tenant_administrators()}
+        )
+    return render(
+        request,
+        "structure/home.html",
+        {"tenant": current_tenant(), "establishments": active_establishments()},
+    )
 
 
 @login_required
