@@ -9,39 +9,20 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm
-from tenants.access.models import ExpertiseDomain, Role, ScopeKind
+from tenants.access.models import Role, ScopeKind
+from tenants.access.scopes import GRANT_TARGETS, target_label
 from tenants.access.services import parse_scope
 from tenants.core.suggest import SuggestSelect
-from tenants.structure.labels import place_label
-from tenants.structure.models import Establishment, FunctionalUnit, Pole
-
-SCOPE_MODELS: dict[str, type[Model]] = {
-    ScopeKind.ESTABLISHMENT: Establishment,
-    ScopeKind.POLE: Pole,
-    ScopeKind.UF: FunctionalUnit,
-    ScopeKind.DOMAIN: ExpertiseDomain,
-}
-
-
-# Each label may name the establishment (in a GHT): fetch it with the row.
-_PATH_TO_ESTABLISHMENT: dict[str, tuple[str, ...]] = {
-    ScopeKind.POLE: ("establishment",),
-    ScopeKind.UF: ("service__pole__establishment",),
-}
-
-
-def scope_target_label(obj: Model) -> str:
-    if isinstance(obj, ExpertiseDomain):
-        return f"{ScopeKind.DOMAIN.label} {obj}"
-    return place_label(obj)
 
 
 def scope_choices() -> list[tuple[Any, Any]]:
     """One list of every scope, grouped by kind: ``tenant`` or ``<kind>:<id>``."""
     choices: list[tuple[Any, Any]] = [(ScopeKind.TENANT.value, ScopeKind.TENANT.label)]
-    for kind, model in SCOPE_MODELS.items():
-        rows = model._default_manager.select_related(*_PATH_TO_ESTABLISHMENT.get(kind, ()))
-        options = [(f"{kind}:{obj.pk}", scope_target_label(obj)) for obj in rows]
+    for kind, target in GRANT_TARGETS.items():
+        # Each label may name the establishment (in a GHT): fetch it with the row.
+        paths = [target.label_path] if target.label_path else []
+        rows = target.model._default_manager.select_related(*paths)
+        options = [(f"{kind}:{obj.pk}", target_label(obj)) for obj in rows]
         if options:
             choices.append((ScopeKind(kind).label, options))
     return choices

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from saas.audit import track
-from tenants.structure.labels import place_label
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
 
@@ -138,12 +137,9 @@ class RoleGrant(models.Model):
     @property
     def scope_label(self) -> str:
         """The scope as a name ("UF 1101 Réanimation — CHU Nord"), never its key."""
-        target = self.scope_target
-        if target is None:
-            return str(ScopeKind(self.scope).label)
-        if self.scope == ScopeKind.DOMAIN:
-            return f"{ScopeKind(self.scope).label} {target}"
-        return place_label(target)
+        from tenants.access.scopes import scope_label  # the map reads this module's models
+
+        return scope_label(self.scope, self.scope_target)
 
 
 class AccessEvent(models.Model):

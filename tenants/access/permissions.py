@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
 from tenants.access.models import Role, RoleGrant, ScopeKind
+from tenants.access.scopes import GRANT_TARGETS
 from tenants.accounts.models import User
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 
@@ -103,21 +104,13 @@ def scope_path_of(obj: object) -> ScopePath:
 
 
 def grant_covers(grant: RoleGrant, path: ScopePath) -> bool:
-    match grant.scope:
-        case ScopeKind.TENANT:
-            return True
-        case ScopeKind.ESTABLISHMENT:
-            return (
-                path.establishment_id is not None
-                and path.establishment_id == grant.establishment_id
-            )
-        case ScopeKind.POLE:
-            return path.pole_id is not None and path.pole_id == grant.pole_id
-        case ScopeKind.UF:
-            return path.uf_id is not None and path.uf_id == grant.uf_id
-        case ScopeKind.DOMAIN:
-            return path.domain_id is not None and path.domain_id == grant.domain_id
-    return False
+    if grant.scope == ScopeKind.TENANT:
+        return True
+    if grant.scope not in GRANT_TARGETS:
+        return False
+    # The grant's target and the object's place of that kind: RoleGrant.pole_id, path.pole_id.
+    within = getattr(path, f"{grant.scope}_id")
+    return within is not None and within == getattr(grant, f"{grant.scope}_id")
 
 
 def grants_of(user: User) -> list[RoleGrant]:
@@ -166,19 +159,14 @@ def scope_filter(
     for grant in grants_of(user):  # type: ignore[arg-type]
         if grant.role not in allowed:
             continue
-        match grant.scope:
-            case ScopeKind.TENANT:
+        if grant.scope == ScopeKind.TENANT:
+            return Q()
+        if grant.scope == ScopeKind.DOMAIN:
+            if domain_path is None:
                 return Q()
-            case ScopeKind.DOMAIN:
-                if domain_path is None:
-                    return Q()
-                keep |= Q(**{domain_path: grant.domain_id})
-            case ScopeKind.ESTABLISHMENT:
-                keep |= Q(**{f"{uf_path}service__pole__establishment_id": grant.establishment_id})
-            case ScopeKind.POLE:
-                keep |= Q(**{f"{uf_path}service__pole_id": grant.pole_id})
-            case ScopeKind.UF:
-                keep |= Q(**{f"{uf_path}id": grant.uf_id})
+            keep |= Q(**{domain_path: grant.domain_id})
+        elif (from_uf := GRANT_TARGETS[grant.scope].from_uf) is not None:
+            keep |= Q(**{f"{uf_path}{from_uf}": getattr(grant, f"{grant.scope}_id")})
     return keep
 
 

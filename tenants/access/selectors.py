@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from tenants.access.models import AccessEvent, Role, RoleGrant
+from tenants.access.scopes import GRANT_TARGETS, held_paths
 from tenants.accounts.models import User
 
 
 def users_with_grants(search: str = "") -> QuerySet[User]:
-    grants = RoleGrant.objects.select_related(
-        "establishment", "pole__establishment", "uf__service__pole__establishment", "domain"
-    )
+    grants = RoleGrant.objects.select_related(*held_paths(GRANT_TARGETS.values()))
     users = User.objects.prefetch_related(
         Prefetch("grants", queryset=grants), "external_identities"
     ).order_by("email")
@@ -21,9 +20,7 @@ def users_with_grants(search: str = "") -> QuerySet[User]:
 
 
 def grants_of_user(user: User) -> QuerySet[RoleGrant]:
-    return RoleGrant.objects.filter(user=user).select_related(
-        "establishment", "pole__establishment", "uf__service__pole__establishment", "domain"
-    )
+    return RoleGrant.objects.filter(user=user).select_related(*held_paths(GRANT_TARGETS.values()))
 
 
 def recent_access_events(limit: int = 200) -> QuerySet[AccessEvent]:

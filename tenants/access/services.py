@@ -7,26 +7,10 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from saas.errors import UserError
-from tenants.access.models import (
-    AccessEvent,
-    ExpertiseDomain,
-    GrantSource,
-    Role,
-    RoleGrant,
-    ScopeKind,
-)
+from tenants.access.models import AccessEvent, GrantSource, Role, RoleGrant, ScopeKind
 from tenants.access.permissions import ROLE_SCOPES
+from tenants.access.scopes import GRANT_TARGETS, parse_target, scope_label
 from tenants.accounts.models import User
-from tenants.structure.labels import place_label
-from tenants.structure.models import Establishment, FunctionalUnit, Pole
-
-SCOPE_TARGETS: dict[ScopeKind, tuple[str, type[Model]] | None] = {
-    ScopeKind.TENANT: None,
-    ScopeKind.ESTABLISHMENT: ("establishment", Establishment),
-    ScopeKind.POLE: ("pole", Pole),
-    ScopeKind.UF: ("uf", FunctionalUnit),
-    ScopeKind.DOMAIN: ("domain", ExpertiseDomain),
-}
 
 
 class GrantRefused(UserError):
@@ -37,11 +21,10 @@ def parse_scope(value: str) -> tuple[str, Model | None]:
     """``tenant`` or ``<kind>:<id>`` (the grant form's values) into a scope kind and its target."""
     if value == ScopeKind.TENANT:
         return value, None
-    kind, _sep, pk = value.partition(":")
-    expected = SCOPE_TARGETS.get(ScopeKind(kind)) if kind in ScopeKind.values else None
-    if expected is None or not pk.isdigit():
-        raise GrantRefused("scope", _("Unknown scope."))
-    target = expected[1]._default_manager.filter(pk=int(pk)).first()
+    try:
+        kind, target = parse_target(value, GRANT_TARGETS)
+    except ValueError as exc:
+        raise GrantRefused("scope", _("Unknown scope.")) from exc
     if target is None:
         raise GrantRefused("scope", _("This scope no longer exists."))
     return kind, target
@@ -51,13 +34,9 @@ def scope_value_label(value: str) -> str:
     """A stored scope value (``tenant``, ``pole:3``) as people read it: a name, never the key."""
     try:
         kind, target = parse_scope(value)
-    except (GrantRefused, ValueError) as refused:
-        return str(refused) if isinstance(refused, GrantRefused) else _("Unknown scope.")
-    if target is None:
-        return str(ScopeKind(kind).label)
-    if kind == ScopeKind.DOMAIN:
-        return f"{ScopeKind(kind).label} {target}"
-    return place_label(target)
+    except GrantRefused as refused:
+        return str(refused)
+    return scope_label(kind, target)
 
 
 def record(actor: str, action: str, user: User, grant: RoleGrant | None = None) -> None:
@@ -94,18 +73,17 @@ def grant_role(
             _("The role %(role)s cannot be granted on this kind of scope.")
             % {"role": Role(role).label},
         )
-    expected = SCOPE_TARGETS[ScopeKind(scope)]
+    expected = GRANT_TARGETS.get(scope)
     fields: dict[str, Model] = {}
     if expected is None:
         if target is not None:
             raise GrantRefused("target", _("The whole tenant takes no target."))
     else:
-        field, model = expected
-        if not isinstance(target, model):
+        if not isinstance(target, expected.model):
             raise GrantRefused(
                 "target", _("Choose the %(kind)s.") % {"kind": ScopeKind(scope).label}
             )
-        fields[field] = target
+        fields[expected.kind] = target
     try:
         with transaction.atomic():
             grant = RoleGrant.objects.create(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from tenants.access.forms import SCOPE_MODELS, scope_target_label
 from tenants.access.models import ScopeKind
 from tenants.access.permissions import Action, has_permission
+from tenants.access.scopes import GRANT_TARGETS, target_label
 from tenants.accounts.models import User
 from tenants.core.suggest import LIMIT
 
@@ -25,13 +25,16 @@ def scopes(text: str, user: User) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if str(ScopeKind.TENANT.label).lower().startswith(text.lower()):
         found.append((ScopeKind.TENANT.value, str(ScopeKind.TENANT.label)))
-    for kind, model in SCOPE_MODELS.items():
-        fields = [f.name for f in model._meta.get_fields() if f.name in ("name", "code")]
+    for kind, target in GRANT_TARGETS.items():
+        fields = [f.name for f in target.model._meta.get_fields() if f.name in ("name", "code")]
         query = Q()
         for name in fields:
             query |= Q(**{f"{name}__icontains": text})
-        for obj in model._default_manager.filter(query)[:LIMIT]:
-            found.append((f"{kind}:{obj.pk}", scope_target_label(obj)))
+        rows = target.model._default_manager.filter(query)
+        if target.label_path:  # labels may name the establishment (in a GHT)
+            rows = rows.select_related(target.label_path)
+        for obj in rows[:LIMIT]:
+            found.append((f"{kind}:{obj.pk}", target_label(obj)))
     return found[:LIMIT]
 
 

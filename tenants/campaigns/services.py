@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from saas.errors import UserError
 from tenants.access.permissions import Action, has_permission
+from tenants.access.scopes import ENVELOPE_TARGETS, kind_of
 from tenants.accounts.models import User
 from tenants.campaigns.models import (
     Campaign,
@@ -197,12 +198,8 @@ def add_envelope(
         raise Refused(
             "source", _("one of %(values)s") % {"values": ", ".join(Envelope.Source.values)}
         )
-    target = {
-        Establishment: "establishment",
-        Pole: "pole",
-        Service: "service",
-    }.get(type(scope))
-    if target is None:
+    target = kind_of(scope)
+    if target not in ENVELOPE_TARGETS:
         raise Refused("scope", _("an establishment, a pôle or a service"))
     return Envelope.objects.create(
         campaign=campaign,

@@ -25,6 +25,7 @@ from tenants.access.permissions import (
     permission_required,
     scope_filter,
 )
+from tenants.access.scopes import ENVELOPE_TARGETS, parse_target
 from tenants.accounts.models import User
 from tenants.campaigns import arbitration, workflow
 from tenants.campaigns.filters import CampaignFilter, RequestFilter
@@ -276,11 +277,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _envelope_scope(value: str) -> Establishment | Pole | Service:
-    kind, _sep, pk = value.partition(":")
-    model = {"establishment": Establishment, "pole": Pole, "service": Service}.get(kind)
-    if model is None or not pk.isdigit():
-        raise Refused("scope", _("choose an establishment, a pôle or a service"))
-    found = model._default_manager.filter(pk=int(pk)).first()
+    try:
+        _kind, found = parse_target(value, ENVELOPE_TARGETS)
+    except ValueError as exc:
+        raise Refused("scope", _("choose an establishment, a pôle or a service")) from exc
     if found is None:
         raise Refused("scope", _("this establishment, pôle or service does not exist"))
     return cast(Establishment | Pole | Service, found)

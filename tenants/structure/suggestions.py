@@ -7,10 +7,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from tenants.access.permissions import Action, has_permission, scope_filter
+from tenants.access.scopes import ENVELOPE_TARGETS, target_label
 from tenants.accounts.models import User
 from tenants.core.suggest import LIMIT
-from tenants.structure.labels import place_label
-from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+from tenants.structure.models import FunctionalUnit
 
 
 def units(text: str, user: User) -> list[tuple[str, str]]:
@@ -32,19 +32,14 @@ def envelope_scopes(text: str, user: User) -> list[tuple[str, str]]:
     """Establishments, pôles and services by code or name, where a budget envelope may sit
     (values: ``kind:id``)."""
     found: list[tuple[str, str]] = []
-    for kind, model in (("establishment", Establishment), ("pole", Pole), ("service", Service)):
-        rows = model._default_manager.filter(
-            Q(name__icontains=text) | Q(**{f"{_code_field(model)}__istartswith": text}),
+    for kind, target in ENVELOPE_TARGETS.items():
+        rows = target.model._default_manager.filter(
+            Q(name__icontains=text) | Q(**{f"{_code_field(target.model)}__istartswith": text}),
             is_active=True,
         )
-        # Labels may name the establishment (in a GHT): fetch it with the row.
-        related: tuple[str, ...] = {
-            "pole": ("establishment",),
-            "service": ("pole__establishment",),
-        }.get(kind, ())
-        found += [
-            (f"{kind}:{obj.pk}", place_label(obj)) for obj in rows.select_related(*related)[:5]
-        ]
+        if target.label_path:  # labels may name the establishment (in a GHT)
+            rows = rows.select_related(target.label_path)
+        found += [(f"{kind}:{obj.pk}", target_label(obj)) for obj in rows[:5]]
     return found[:LIMIT]
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import translation
 from django_tenants.utils import tenant_context
 
-from tenants.access.models import Role, ScopeKind
-from tenants.access.services import grant_role
+from tenants.access.models import ExpertiseDomain, Role, ScopeKind
+from tenants.access.services import GrantRefused, grant_role, parse_scope, scope_value_label
 from tenants.sso.models import ClaimRoleMapping
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 from tests.conftest import client_for, host_of
@@ -64,3 +64,28 @@ def test_envelope_scopes_are_suggested_by_name(tenant, make_user, places):
     client = client_for(host_of(tenant), manager, tenant)
     body = client.get("/suggest/envelope_scope/", {"field": "q", "q": "réa"}).content.decode()
     assert "Pôle réanimation" in body and "pôle — " not in body and "Pôle Pôle" not in body
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["uf:abc", "uf:", "uf:²", "service:1", "tenant:1", "nowhere:1", "pole"],
+    ids=["letters", "no-id", "superscript", "not-granted-on", "tenant-with-id", "no-kind", "bare"],
+)
+def test_a_scope_value_naming_no_grantable_target_is_refused(tenant, places, value):
+    with (
+        tenant_context(tenant),
+        translation.override("en"),
+        pytest.raises(GrantRefused) as refused,
+    ):
+        parse_scope(value.replace(":1", f":{places['unit'].service_id}"))
+    assert (refused.value.field, refused.value.reason) == ("scope", "Unknown scope.")
+
+
+def test_a_scope_whose_target_was_deleted_reads_as_such(tenant, places):
+    with tenant_context(tenant), translation.override("en"):
+        assert scope_value_label(f"pole:{places['pole'].pk + 1000}") == (
+            "This scope no longer exists."
+        )
+        assert scope_value_label(f"domain:{ExpertiseDomain.objects.get(code='biomedical').pk}") == (
+            "Expertise domain Biomédical"
+        )
