@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tenants.access.models import ExpertiseDomain
 from tenants.campaigns.models import Campaign, EquipmentRequest, Nature, Priority, RequestState
 from tenants.core.suggest import SuggestInput
 from tenants.structure.models import Establishment
+from tenants.tables.filters import BaseFilterSet, SearchFilter
 
 SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
 
 
-class RequestFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(attrs={"type": "search", "class": "form-control form-control-sm"}),
-    )
+class RequestFilter(BaseFilterSet):
+    q = SearchFilter(("title__icontains", "argument__icontains"), number="pk")
     campaign = django_filters.ModelChoiceFilter(
         label=_("Campaign"), queryset=Campaign.objects.all(), widget=SELECT
     )
@@ -52,16 +46,8 @@ class RequestFilter(django_filters.FilterSet):
         model = EquipmentRequest
         fields: list[str] = []
 
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        for word in value.split():
-            query = Q(title__icontains=word) | Q(argument__icontains=word)
-            if word.isdigit():
-                query |= Q(pk=int(word))
-            queryset = queryset.filter(query)
-        return queryset
 
-
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(BaseFilterSet):
     year = django_filters.NumberFilter(
         label=_("Year"),
         widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "size": 6}),

@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 
 from tenants.accounts.models import User
+from tenants.tables.filters import BaseFilterSet
 
 # Parameters of the URL that are not filters: they are never saved nor exported.
 TRANSIENT_PARAMS = ("page", "export", "reset", "view")
@@ -60,7 +61,7 @@ class ListPage:
     url_name: str
     title: str | Promise
     table_class: type[ListTable]
-    filterset_class: type[django_filters.FilterSet]
+    filterset_class: type[BaseFilterSet]
     rows: Callable[[User], QuerySet[Any]]  # what this person may see, before filters
     default_columns: tuple[str, ...]
     per_page: int = 50

@@ -263,3 +263,27 @@ def test_the_list_page_query_count_does_not_grow_with_rows(
     )
     with django_assert_max_num_queries(14):
         assert client.get(PAGE).status_code == 200
+
+
+def test_every_filter_gets_bootstrap_small_controls(client, devices):
+    body = client.get(PAGE).content.decode()
+    assert '<select name="status" class="form-select form-select-sm"' in body
+    assert '<input type="search" name="q" class="form-control form-control-sm"' in body
+    assert 'name="commissioned_from" class="form-control form-control-sm"' in body
+    assert 'placeholder="jj/mm/aaaa"' in body
+
+
+def test_search_words_beyond_the_limit_are_ignored(client, devices):
+    from tenants.tables.filters import MAX_SEARCH_WORDS
+
+    typed = " ".join(["philips"] * MAX_SEARCH_WORDS + ["matches-nothing"])
+    assert numbers(client.get(PAGE, {"q": typed})) == ["A-001", "A-004"]
+
+
+def test_a_search_word_of_digits_python_cannot_read_is_no_number(tenant):
+    from tenants.plan.filters import PlanLineFilter
+    from tenants.plan.models import PlanLine
+
+    with tenant_context(tenant):
+        found = PlanLineFilter({"q": "²"}, queryset=PlanLine.objects.all())
+        assert list(found.qs) == []
