@@ -41,7 +41,9 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            # Boxes and radio buttons (one per choice for the multiple ones), not text fields:
+            # drawn as wide empty inputs, a ticked box cannot be told from an unticked one.
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"
             elif getattr(widget, "source", None):  # suggest-as-you-type: a text field
                 css = "form-control"

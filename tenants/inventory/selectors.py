@@ -7,15 +7,19 @@ from typing import Any
 from django.db.models import Case, Count, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
+from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
 from tenants.inventory.models import Device, MatchState, ModelMatch
 
 
 def devices_for(user: User) -> QuerySet[Device]:
-    """Every device, with what its list row shows. The inventory is open to the whole tenant.
+    """Every device, with what its list row shows: the inventory is open to every person of
+    the tenant who holds a role; a person without any (told so on the home page) sees none.
 
     ``effective_end_of_support`` is the hospital's own date for the model where it set one
     (tenants.mirror.overlays), else the reference's."""
+    if not has_permission(user, Action.VIEW_STRUCTURE):
+        return Device.objects.none()
     return Device.objects.select_related(
         "uf__service__pole__establishment", "reference_model__manufacturer"
     ).annotate(

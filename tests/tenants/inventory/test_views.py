@@ -174,7 +174,13 @@ def test_a_device_page_shows_its_extra_columns(tenant, make_user, models):
         ).encode("cp1252")
         import_inventory(data, "x.csv")
         device = Device.objects.get()
-    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    member = make_user(tenant)
+    client = client_for(host_of(tenant), member, tenant)
+    # A person without any role is told so on the home page, and sees no device either.
+    assert client.get(f"/inventory/devices/{device.pk}/").status_code == 404
+    assert "INV9" not in client.get("/inventory/devices/").content.decode()
+    with tenant_context(tenant):
+        grant_role(member, Role.VIEWER, ScopeKind.TENANT, by="test")
     page = client.get(f"/inventory/devices/{device.pk}/").content.decode()
     assert "Contrat" in page and "Philips IntelliVue MX450" in page
     assert re.search(r"Oui", page)
