@@ -1,4 +1,4 @@
-"""Filters of the request and campaign lists (their values live in the URL)."""
+"""Filters of the request lists (their values live in the URL)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tenants.access.models import ExpertiseDomain
-from tenants.campaigns.models import Campaign, EquipmentRequest, Nature, Priority, RequestState
+from tenants.campaigns.models import Campaign, Nature
 from tenants.core.suggest import SuggestInput
+from tenants.requests.models import EquipmentRequest, Priority, RequestState
 from tenants.structure.models import Establishment
 from tenants.tables.filters import BaseFilterSet, SearchFilter
 
@@ -44,19 +45,4 @@ class RequestFilter(BaseFilterSet):
 
     class Meta:
         model = EquipmentRequest
-        fields: list[str] = []
-
-
-class CampaignFilter(BaseFilterSet):
-    year = django_filters.NumberFilter(
-        label=_("Year"),
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "size": 6}),
-    )
-    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Nature.choices, widget=SELECT)
-    kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Campaign.Kind.choices, widget=SELECT
-    )
-
-    class Meta:
-        model = Campaign
         fields: list[str] = []

@@ -1,4 +1,4 @@
-"""Forms of the campaign pages. They only parse what was typed: the services decide."""
+"""Forms of the request pages. They only parse what was typed: the services decide."""
 
 from __future__ import annotations
 
@@ -11,50 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm
 from tenants.access.models import ExpertiseDomain
-from tenants.campaigns.models import Campaign, Envelope, Nature, Priority, RequestPart, Step
-from tenants.campaigns.services import Refused, money, whole_quantity
+from tenants.campaigns.models import Nature
+from tenants.campaigns.services import Refused, money
 from tenants.core.suggest import SuggestInput, SuggestSelect
-from tenants.structure.models import Establishment
+from tenants.requests.models import Priority, RequestPart
+from tenants.requests.services import whole_quantity
 
-DATE_INPUT = forms.DateInput(attrs={"placeholder": "jj/mm/aaaa"}, format="%d/%m/%Y")
 # The part a request of each nature starts with.
 FIRST_PART: dict[str, str] = {
     Nature.EQUIPMENT: RequestPart.Kind.INVESTMENT,
     Nature.WORKS: RequestPart.Kind.WORKS,
     Nature.SOFTWARE: RequestPart.Kind.IT,
 }
-
-
-class CampaignForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.Kind.choices)
-    nature = forms.ChoiceField(label=_("Nature"), choices=Nature.choices)
-    year = forms.IntegerField(label=_("Plan year"), min_value=2000, max_value=2100)
-    opens = forms.DateField(label=_("Opens"), widget=DATE_INPUT)
-    closes = forms.DateField(label=_("Closes"), widget=DATE_INPUT)
-    establishments = forms.ModelMultipleChoiceField(
-        label=_("Establishments"),
-        queryset=Establishment.objects.filter(is_active=True).order_by("name"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    steps = forms.MultipleChoiceField(
-        label=_("Steps"),
-        choices=Step.choices,
-        initial=list(Step.values),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("A small hospital may skip the dispatch; the commission cannot be skipped."),
-    )
-
-
-class EnvelopeForm(BootstrapForm):
-    scope = forms.CharField(
-        label=_("Establishment, pôle or service"),
-        widget=SuggestSelect("envelope_scope"),
-        help_text=_("Type a code or a name."),
-    )
-    amount = forms.CharField(label=_("Amount (€)"), max_length=30)
-    source = forms.ChoiceField(label=_("Source"), choices=Envelope.Source.choices)
-    label = forms.CharField(label=_("Label"), max_length=200, required=False)
 
 
 class RequestForm(BootstrapForm):

@@ -1,7 +1,10 @@
-"""Campaigns (a yearly census or a special programme), envelopes, requests and their parts.
+"""Equipment requests (*demandes*), their parts and the events of their workflow.
 
 Amounts are euros with two decimals (``Decimal``); database checks refuse negative amounts
 and quantities whatever the path that writes them.
+
+These models came from the campaigns app and kept their tables (``Meta.db_table``): moving
+code between apps moves no data. Their audit tables keep their names too (saas/audit).
 """
 
 from __future__ import annotations
@@ -17,113 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from saas.audit import track
 from tenants.access.models import ExpertiseDomain
 from tenants.access.permissions import ScopePath
+from tenants.campaigns.models import Campaign, Nature
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel
-from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
-
-
-class Nature(models.TextChoices):
-    EQUIPMENT = "equipment", _("Equipment")
-    WORKS = "works", _("Works")
-    SOFTWARE = "software", _("Software")
-
-
-class Step(models.TextChoices):
-    """The workflow's steps a campaign may use, in their order."""
-
-    POLE_OPINION = "pole_opinion", _("Head of pôle opinion")
-    DISPATCH = "dispatch", _("Dispatch to an expertise domain")
-    EXPERTISE = "expertise", _("Expert analysis")
-    MANAGEMENT = "management", _("Management validation")
-    ARBITRATION = "arbitration", _("Commission arbitration")
-
-
-def all_steps() -> list[str]:
-    return list(Step.values)
-
-
-class Campaign(models.Model):
-    class Kind(models.TextChoices):
-        CENSUS = "census", _("Yearly census")
-        PROGRAMME = "programme", _("Special programme")
-
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CENSUS)
-    nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
-    opens = models.DateField(_("opens"))
-    closes = models.DateField(_("closes"))
-    establishments = models.ManyToManyField(
-        Establishment, related_name="campaigns", verbose_name=_("establishments")
-    )
-    steps = models.JSONField(
-        _("workflow steps"),
-        default=all_steps,
-        help_text=_("The steps this campaign uses, in order (a small hospital skips dispatch)."),
-    )
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-year", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(closes__gte=models.F("opens")), name="campaign_closes_after_opening"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:campaign_detail", args=[self.pk])
-
-
-class Envelope(models.Model):
-    """A budget for the campaign's requests of an establishment, a pôle or a service."""
-
-    class Source(models.TextChoices):
-        OWN_FUNDS = "own_funds", _("Own funds")
-        SUBSIDY = "subsidy", _("Subsidy")
-        RESEARCH = "research", _("Research programme")
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="envelopes")
-    establishment = models.ForeignKey(
-        Establishment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    pole = models.ForeignKey(
-        Pole, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    amount = models.DecimalField(_("amount (€)"), max_digits=14, decimal_places=2)
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
-    label = models.CharField(_("label"), max_length=200, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="envelope_amount_positive"),
-            # Exactly one of establishment, pôle, service.
-            models.CheckConstraint(
-                name="envelope_one_scope",
-                condition=(
-                    Q(establishment__isnull=False, pole__isnull=True, service__isnull=True)
-                    | Q(establishment__isnull=True, pole__isnull=False, service__isnull=True)
-                    | Q(establishment__isnull=True, pole__isnull=True, service__isnull=False)
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.label or str(self.establishment or self.pole or self.service)
-
-    def covers(self) -> Q:
-        """Requests (by their UF) that draw on this envelope."""
-        if self.service_id:
-            return Q(uf__service_id=self.service_id)
-        if self.pole_id:
-            return Q(uf__service__pole_id=self.pole_id)
-        return Q(uf__service__pole__establishment_id=self.establishment_id)
+from tenants.structure.models import FunctionalUnit
 
 
 class RequestState(models.TextChoices):
@@ -205,6 +105,7 @@ class EquipmentRequest(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        db_table = "campaigns_equipmentrequest"
         ordering = ["-created"]
         indexes = [models.Index(fields=["campaign", "state"], name="request_campaign_state")]
         constraints = [
@@ -255,6 +156,7 @@ class RequestEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        db_table = "campaigns_requestevent"
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -285,6 +187,7 @@ class RequestPart(models.Model):
     opinion = models.TextField(_("expert opinion"), blank=True)
 
     class Meta:
+        db_table = "campaigns_requestpart"
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="part_quantity_positive"),
@@ -300,4 +203,4 @@ class RequestPart(models.Model):
 
 
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.
-track(Campaign, Envelope, EquipmentRequest, RequestPart)
+track(EquipmentRequest, RequestPart, moved_from="campaigns")

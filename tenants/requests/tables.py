@@ -1,11 +1,11 @@
-"""List tables of campaigns and requests."""
+"""List table of requests."""
 
 from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from tenants.campaigns.models import Campaign, EquipmentRequest
+from tenants.requests.models import EquipmentRequest
 from tenants.tables.columns import FrenchDateColumn, MoneyColumn
 from tenants.tables.listing import ListTable
 
@@ -49,23 +49,3 @@ REQUEST_COLUMNS = (
     "granted_amount",
     "updated",
 )
-
-
-class CampaignTable(ListTable):
-    name = tables.Column(linkify=True, verbose_name=_("name"))
-    kind = tables.Column(verbose_name=_("kind"))
-    nature = tables.Column(verbose_name=_("nature"))
-    year = tables.Column(verbose_name=_("year"))
-    opens = FrenchDateColumn(verbose_name=_("opens"))
-    closes = FrenchDateColumn(verbose_name=_("closes"))
-    request_count = tables.Column(verbose_name=_("requests"), attrs={"td": {"class": "text-end"}})
-
-    export_kinds = {"request_count": "number"}
-
-    class Meta(ListTable.Meta):
-        model = Campaign
-        fields = ()
-        empty_text = _("No campaign yet.")
-
-
-CAMPAIGN_COLUMNS = ("name", "kind", "nature", "year", "opens", "closes", "request_count")

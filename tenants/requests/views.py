@@ -1,4 +1,4 @@
-"""Pages of campaigns, requests and the commission's session. Views parse and render; the
+"""Pages of requests and of the commission's session. Views parse and render; the
 services (services.py, workflow.py, arbitration.py) decide."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,52 +18,27 @@ from django.views.decorators.http import require_POST
 
 from saas.errors import show_on_form
 from tenants.access.models import ExpertiseDomain
-from tenants.access.permissions import (
-    Action,
-    has_permission,
-    permission_required,
-    scope_filter,
-)
-from tenants.access.scopes import ENVELOPE_TARGETS, parse_target
+from tenants.access.permissions import Action, has_permission, scope_filter
 from tenants.accounts.models import User
-from tenants.campaigns import arbitration, workflow
-from tenants.campaigns.filters import CampaignFilter, RequestFilter
-from tenants.campaigns.forms import (
-    CampaignForm,
-    DomainChoice,
-    EnvelopeForm,
-    RequestForm,
-    part_formset,
-)
-from tenants.campaigns.models import Campaign, Envelope, EquipmentRequest, RequestState, Step
-from tenants.campaigns.selectors import (
-    envelope_consumption,
-    envelopes_of,
-    visible_requests,
-    with_costs,
-)
-from tenants.campaigns.services import (
-    PartInput,
-    Refused,
-    add_envelope,
-    campaign_is_open,
-    campaigns_to_carry_into,
-    carry_over,
-    create_campaign,
-    delete_draft,
-    remove_envelope,
-    save_draft,
-    update_campaign,
-)
-from tenants.campaigns.tables import (
-    CAMPAIGN_COLUMNS,
-    REQUEST_COLUMNS,
-    CampaignTable,
-    RequestTable,
-)
+from tenants.campaigns.models import Campaign, Step
+from tenants.campaigns.selectors import envelopes_of
+from tenants.campaigns.services import Refused
 from tenants.mirror.client import SyncFailed
 from tenants.mirror.sync import mirror_model
-from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+from tenants.requests import arbitration, workflow
+from tenants.requests.filters import RequestFilter
+from tenants.requests.forms import DomainChoice, RequestForm, part_formset
+from tenants.requests.models import EquipmentRequest, RequestState
+from tenants.requests.selectors import visible_requests, with_costs
+from tenants.requests.services import (
+    PartInput,
+    campaigns_to_carry_into,
+    carry_over,
+    delete_draft,
+    save_draft,
+)
+from tenants.requests.tables import REQUEST_COLUMNS, RequestTable
+from tenants.structure.models import FunctionalUnit
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import XLSX, render_list
 
@@ -85,10 +59,8 @@ def _waiting_requests(user: User) -> Any:
     return with_costs(workflow.waiting_for(user))
 
 
-def _campaigns(user: User) -> Any:
-    return Campaign.objects.annotate(request_count=Count("requests"))
-
-
+# The pages' keys name the people's saved views and column choices: they keep the names
+# they had when these pages belonged to the campaigns app.
 REQUESTS = register(
     ListPage(
         key="campaigns.requests",
@@ -122,17 +94,6 @@ WAITING = register(
         default_columns=REQUEST_COLUMNS,
     )
 )
-CAMPAIGNS = register(
-    ListPage(
-        key="campaigns.campaigns",
-        url_name="campaigns:campaign_list",
-        title=gettext_lazy("Campaigns"),
-        table_class=CampaignTable,
-        filterset_class=CampaignFilter,
-        rows=_campaigns,
-        default_columns=CAMPAIGN_COLUMNS,
-    )
-)
 
 
 def _list_extra(request: HttpRequest) -> dict[str, Any]:
@@ -145,148 +106,22 @@ def _list_extra(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def request_list(request: HttpRequest) -> HttpResponseBase:
     return render_list(
-        request, REQUESTS, template="campaigns/request_list.html", extra=_list_extra(request)
+        request, REQUESTS, template="requests/request_list.html", extra=_list_extra(request)
     )
 
 
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponseBase:
     return render_list(
-        request, MY_REQUESTS, template="campaigns/request_list.html", extra=_list_extra(request)
+        request, MY_REQUESTS, template="requests/request_list.html", extra=_list_extra(request)
     )
 
 
 @login_required
 def waiting(request: HttpRequest) -> HttpResponseBase:
     return render_list(
-        request, WAITING, template="campaigns/request_list.html", extra=_list_extra(request)
+        request, WAITING, template="requests/request_list.html", extra=_list_extra(request)
     )
-
-
-@login_required
-def campaign_list(request: HttpRequest) -> HttpResponseBase:
-    return render_list(
-        request, CAMPAIGNS, template="campaigns/campaign_list.html", extra=_list_extra(request)
-    )
-
-
-def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
-    initial = {}
-    if campaign is not None:
-        initial = {
-            "name": campaign.name,
-            "kind": campaign.kind,
-            "nature": campaign.nature,
-            "year": campaign.year,
-            "opens": campaign.opens,
-            "closes": campaign.closes,
-            "establishments": list(campaign.establishments.all()),
-            "steps": list(campaign.steps),
-        }
-    form = CampaignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {
-            "name": data["name"],
-            "kind": data["kind"],
-            "nature": data["nature"],
-            "year": data["year"],
-            "opens": data["opens"],
-            "closes": data["closes"],
-            "establishments": list(data["establishments"]),
-            "steps": data["steps"],
-            "by": _user(request),
-        }
-        try:
-            if campaign is None:
-                saved = create_campaign(**fields)
-                message = _("Campaign “%(name)s” created.")
-            else:
-                saved = update_campaign(campaign, **fields)
-                message = _("Campaign “%(name)s” changed.")
-        except Refused as refused:
-            show_on_form(refused, form)
-        else:
-            messages.success(request, message % {"name": saved.name})
-            return redirect(saved)
-    context = {"form": form, "campaign": campaign}
-    return render(
-        request, "campaigns/campaign_form.html", context, status=400 if form.errors else 200
-    )
-
-
-@permission_required(Action.MANAGE_CAMPAIGNS)
-def campaign_new(request: HttpRequest) -> HttpResponse:
-    return _campaign_form(request, None)
-
-
-@permission_required(Action.MANAGE_CAMPAIGNS)
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _campaign_form(request, get_object_or_404(Campaign, pk=pk))
-
-
-@permission_required(Action.MANAGE_CAMPAIGNS)
-@require_POST
-def envelope_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    envelope = get_object_or_404(Envelope, pk=pk)
-    remove_envelope(envelope, by=_user(request))
-    messages.success(request, _("Envelope removed."))
-    return redirect(envelope.campaign)
-
-
-@login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(Campaign.objects.prefetch_related("establishments"), pk=pk)
-    user = _user(request)
-    can_manage = has_permission(user, Action.MANAGE_CAMPAIGNS)
-    form = EnvelopeForm(request.POST or None) if can_manage else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            raise Http404("no such form")
-        if form.is_valid():
-            try:
-                add_envelope(
-                    campaign,
-                    _envelope_scope(form.cleaned_data["scope"]),
-                    form.cleaned_data["amount"],
-                    form.cleaned_data["source"],
-                    label=form.cleaned_data["label"],
-                    by=user,
-                )
-            except Refused as refused:
-                show_on_form(refused, form)
-            else:
-                messages.success(request, _("Envelope added."))
-                return redirect(campaign)
-        status = 400
-    mine = visible_requests(user).filter(campaign=campaign)
-    counts = dict(mine.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    context = {
-        "campaign": campaign,
-        "consumption": envelope_consumption(campaign),
-        "is_open": campaign_is_open(campaign),
-        "can_draft": has_permission(user, Action.DRAFT_REQUEST),
-        "can_manage": can_manage,
-        "can_arbitrate": has_permission(user, Action.ARBITRATE_REQUEST) or can_manage,
-        "states": [(label, counts.get(value, 0), value) for value, label in RequestState.choices],
-        "steps": [Step(s).label for s in campaign.steps],
-        "form": form,
-    }
-    return render(request, "campaigns/campaign_detail.html", context, status=status)
-
-
-def _envelope_scope(value: str) -> Establishment | Pole | Service:
-    try:
-        _kind, found = parse_target(value, ENVELOPE_TARGETS)
-    except ValueError as exc:
-        raise Refused("scope", _("choose an establishment, a pôle or a service")) from exc
-    if found is None:
-        raise Refused("scope", _("this establishment, pôle or service does not exist"))
-    return cast(Establishment | Pole | Service, found)
-
-
-# Requests ----------------------------------------------------------------------------------
 
 
 def _parts(formset: Any) -> list[PartInput]:
@@ -374,7 +209,7 @@ def _edit(
             return redirect(saved)
     context = {"form": form, "parts": parts, "campaign": campaign, "existing": existing}
     status = 400 if data is not None else 200
-    return render(request, "campaigns/request_form.html", context, status=status)
+    return render(request, "requests/request_form.html", context, status=status)
 
 
 def _int(value: Any) -> int | None:
@@ -430,7 +265,7 @@ def _detail_context(request: HttpRequest, item: EquipmentRequest) -> dict[str, A
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(visible_requests(_user(request)), pk=pk)
-    return render(request, "campaigns/request_detail.html", _detail_context(request, item))
+    return render(request, "requests/request_detail.html", _detail_context(request, item))
 
 
 @login_required
@@ -498,7 +333,7 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
         context = _detail_context(request, item)
         context["refusal"] = refused
         status = refused.status
-        return render(request, "campaigns/request_detail.html", context, status=status)
+        return render(request, "requests/request_detail.html", context, status=status)
     messages.success(request, _("Done."))
     return redirect(item)
 
@@ -538,7 +373,7 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
         decisions = _decisions(request)
         if not decisions:
             messages.info(request, _("No decision was chosen."))
-            return redirect("campaigns:arbitration", pk=campaign.pk)
+            return redirect("requests:arbitration", pk=campaign.pk)
         try:
             count = arbitration.decide_many(campaign, decisions, by=_user(request))
         except arbitration.DecisionsRefused as refused:
@@ -546,7 +381,7 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
             messages.error(request, _("Nothing was decided: correct the rows marked below."))
         else:
             messages.success(request, _("%(count)d decision(s) recorded.") % {"count": count})
-            return redirect("campaigns:arbitration", pk=campaign.pk)
+            return redirect("requests:arbitration", pk=campaign.pk)
     current = arbitration.session(campaign, within)
     for row in current.rows:
         row.problem = problems.get(row.request.pk)  # type: ignore[attr-defined]
@@ -556,7 +391,7 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
         "may_decide": may_decide,
         "posted": request.POST if problems else None,
     }
-    return render(request, "campaigns/arbitration.html", context, status=status)
+    return render(request, "requests/arbitration.html", context, status=status)
 
 
 def _decisions(request: HttpRequest) -> list[arbitration.Decision]:

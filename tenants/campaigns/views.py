@@ -1,0 +1,192 @@
+"""Pages of campaigns and their envelopes. Views parse and render; the services decide.
+
+A campaign's requests and its commission's session are the requests app's pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from saas.errors import show_on_form
+from tenants.access.permissions import Action, has_permission, permission_required
+from tenants.access.scopes import ENVELOPE_TARGETS, parse_target
+from tenants.accounts.models import User
+from tenants.campaigns.filters import CampaignFilter
+from tenants.campaigns.forms import CampaignForm, EnvelopeForm
+from tenants.campaigns.models import Campaign, Envelope, Step
+from tenants.campaigns.selectors import envelope_consumption
+from tenants.campaigns.services import (
+    Refused,
+    add_envelope,
+    campaign_is_open,
+    create_campaign,
+    remove_envelope,
+    update_campaign,
+)
+from tenants.campaigns.tables import CAMPAIGN_COLUMNS, CampaignTable
+from tenants.requests.models import RequestState
+from tenants.requests.selectors import visible_requests
+from tenants.structure.models import Establishment, Pole, Service
+from tenants.tables.listing import ListPage, register
+from tenants.tables.views import render_list
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _campaigns(user: User) -> Any:
+    return Campaign.objects.annotate(request_count=Count("requests"))
+
+
+CAMPAIGNS = register(
+    ListPage(
+        key="campaigns.campaigns",
+        url_name="campaigns:campaign_list",
+        title=gettext_lazy("Campaigns"),
+        table_class=CampaignTable,
+        filterset_class=CampaignFilter,
+        rows=_campaigns,
+        default_columns=CAMPAIGN_COLUMNS,
+    )
+)
+
+
+def _list_extra(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "request_tabs": True,
+        "can_manage": has_permission(_user(request), Action.MANAGE_CAMPAIGNS),
+    }
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponseBase:
+    return render_list(
+        request, CAMPAIGNS, template="campaigns/campaign_list.html", extra=_list_extra(request)
+    )
+
+
+def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+    initial = {}
+    if campaign is not None:
+        initial = {
+            "name": campaign.name,
+            "kind": campaign.kind,
+            "nature": campaign.nature,
+            "year": campaign.year,
+            "opens": campaign.opens,
+            "closes": campaign.closes,
+            "establishments": list(campaign.establishments.all()),
+            "steps": list(campaign.steps),
+        }
+    form = CampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "nature": data["nature"],
+            "year": data["year"],
+            "opens": data["opens"],
+            "closes": data["closes"],
+            "establishments": list(data["establishments"]),
+            "steps": data["steps"],
+            "by": _user(request),
+        }
+        try:
+            if campaign is None:
+                saved = create_campaign(**fields)
+                message = _("Campaign “%(name)s” created.")
+            else:
+                saved = update_campaign(campaign, **fields)
+                message = _("Campaign “%(name)s” changed.")
+        except Refused as refused:
+            show_on_form(refused, form)
+        else:
+            messages.success(request, message % {"name": saved.name})
+            return redirect(saved)
+    context = {"form": form, "campaign": campaign}
+    return render(
+        request, "campaigns/campaign_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@permission_required(Action.MANAGE_CAMPAIGNS)
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    return _campaign_form(request, None)
+
+
+@permission_required(Action.MANAGE_CAMPAIGNS)
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _campaign_form(request, get_object_or_404(Campaign, pk=pk))
+
+
+@permission_required(Action.MANAGE_CAMPAIGNS)
+@require_POST
+def envelope_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    envelope = get_object_or_404(Envelope, pk=pk)
+    remove_envelope(envelope, by=_user(request))
+    messages.success(request, _("Envelope removed."))
+    return redirect(envelope.campaign)
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("establishments"), pk=pk)
+    user = _user(request)
+    can_manage = has_permission(user, Action.MANAGE_CAMPAIGNS)
+    form = EnvelopeForm(request.POST or None) if can_manage else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise Http404("no such form")
+        if form.is_valid():
+            try:
+                add_envelope(
+                    campaign,
+                    _envelope_scope(form.cleaned_data["scope"]),
+                    form.cleaned_data["amount"],
+                    form.cleaned_data["source"],
+                    label=form.cleaned_data["label"],
+                    by=user,
+                )
+            except Refused as refused:
+                show_on_form(refused, form)
+            else:
+                messages.success(request, _("Envelope added."))
+                return redirect(campaign)
+        status = 400
+    mine = visible_requests(user).filter(campaign=campaign)
+    counts = dict(mine.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    context = {
+        "campaign": campaign,
+        "consumption": envelope_consumption(campaign),
+        "is_open": campaign_is_open(campaign),
+        "can_draft": has_permission(user, Action.DRAFT_REQUEST),
+        "can_manage": can_manage,
+        "can_arbitrate": has_permission(user, Action.ARBITRATE_REQUEST) or can_manage,
+        "states": [(label, counts.get(value, 0), value) for value, label in RequestState.choices],
+        "steps": [Step(s).label for s in campaign.steps],
+        "form": form,
+    }
+    return render(request, "campaigns/campaign_detail.html", context, status=status)
+
+
+def _envelope_scope(value: str) -> Establishment | Pole | Service:
+    try:
+        _kind, found = parse_target(value, ENVELOPE_TARGETS)
+    except ValueError as exc:
+        raise Refused("scope", _("choose an establishment, a pôle or a service")) from exc
+    if found is None:
+        raise Refused("scope", _("this establishment, pôle or service does not exist"))
+    return cast(Establishment | Pole | Service, found)
