@@ -178,6 +178,16 @@ def test_saying_there_is_no_reference_model_is_remembered(admin, tenant, models)
     )
 
 
+def test_a_decision_on_a_spelling_no_device_has_says_so_on_the_page(admin, models):
+    response = admin.post(
+        "/inventory/matches/decide/", {"match_key": "gone|spelling", "no_model": "1"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Plus aucun appareil n\u2019est écrit ainsi\u00a0: rechargez la page" in body
+    assert "match_key" not in body
+
+
 def test_a_device_page_shows_its_extra_columns(tenant, make_user, models):
     with tenant_context(tenant):
         from tenants.inventory.imports import import_inventory
