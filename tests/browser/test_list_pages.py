@@ -12,6 +12,8 @@ from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
 from saas.tenancy.models import Tenant
+from tenants.access.models import Role, ScopeKind
+from tenants.access.services import grant_role
 from tenants.accounts.models import User
 from tenants.inventory.models import Device
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
@@ -38,9 +40,10 @@ def inventory(live_db):  # type: ignore[no-untyped-def]
                 purchase_value=Decimal(1000 + 100 * i),
                 status="retired" if i % 5 == 0 else "in_service",
             )
-        User.objects.create(
+        lea = User.objects.create(
             email="lea@browser.test", password=make_password(PASSWORD, hasher="pbkdf2_sha256")
         )
+        grant_role(lea, Role.VIEWER, ScopeKind.TENANT, by="test")
     yield alpha
     with tenant_context(alpha):
         Device.objects.all().delete()

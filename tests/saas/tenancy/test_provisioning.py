@@ -4,7 +4,7 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from saas.tenancy import provisioning
 from saas.tenancy.models import Domain, Tenant, TenantKind, TenantStatus
-from saas.tenancy.schemas import pending_migrations, schema_signature
+from saas.tenancy.schemas import drop_schema, pending_migrations, schema_signature
 from tenants.access.models import RoleGrant
 from tenants.accounts.models import User
 from tests.conftest import put_behind
@@ -20,28 +20,34 @@ def new_tenant(subdomain="gamma"):
     )
 
 
-def freshly_migrated(schema_name="t_reference"):
-    provisioning._create_and_migrate(schema_name)
-    return schema_signature(schema_name)
+@pytest.fixture(scope="module")
+def fresh_signature(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The shape of a schema migrated from scratch, read once for the module (seconds each)."""
+    with django_db_blocker.unblock():
+        provisioning._create_and_migrate("t_reference")
+        try:
+            return schema_signature("t_reference")
+        finally:
+            drop_schema("t_reference")
 
 
-def test_a_claimed_spare_schema_equals_a_freshly_migrated_one(db):
+def test_a_claimed_spare_schema_equals_a_freshly_migrated_one(db, fresh_signature):
     provisioning.create_spare_schema()
     tenant = new_tenant()
     result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
     assert result.used_spare
     provisioned = schema_signature("t_gamma")
-    reference = freshly_migrated()
+    reference = fresh_signature
     for part in ("columns", "indexes", "constraints", "sequences", "migrations"):
         assert provisioned[part] == reference[part], part
     assert len(provisioned["columns"]) > 20 and provisioned["indexes"]
 
 
-def test_without_a_spare_the_schema_is_migrated_and_equal_too(db):
+def test_without_a_spare_the_schema_is_migrated_and_equal_too(db, fresh_signature):
     tenant = new_tenant()
     result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
     assert not result.used_spare
-    assert schema_signature("t_gamma") == freshly_migrated()
+    assert schema_signature("t_gamma") == fresh_signature
 
 
 def test_provisioning_activates_the_tenant_on_its_host_with_an_invited_administrator(db):
@@ -67,7 +73,9 @@ def test_provisioning_activates_the_tenant_on_its_host_with_an_invited_administr
     )
 
 
-def test_a_spare_that_lags_behind_migrations_is_brought_up_to_date_when_claimed(db):
+def test_a_spare_that_lags_behind_migrations_is_brought_up_to_date_when_claimed(
+    db, fresh_signature
+):
     spare = provisioning.create_spare_schema()
     put_behind(spare.schema_name)  # the spare predates the latest migration
     assert pending_migrations(spare.schema_name)
@@ -75,7 +83,7 @@ def test_a_spare_that_lags_behind_migrations_is_brought_up_to_date_when_claimed(
     result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
     assert result.used_spare
     assert not pending_migrations("t_gamma")
-    assert schema_signature("t_gamma") == freshly_migrated()
+    assert schema_signature("t_gamma") == fresh_signature
 
 
 def test_a_failed_provisioning_leaves_nothing_behind_and_can_be_retried(db):
@@ -114,8 +122,8 @@ def test_provisioning_an_active_tenant_again_is_refused(db, tenant):
 
 
 def test_refilling_the_pool_creates_only_what_is_missing(db):
-    assert provisioning.refill_spare_pool(2) == 2
-    assert provisioning.refill_spare_pool(2) == 0
-    assert provisioning.spare_count() == 2
+    assert provisioning.refill_spare_pool(1) == 1
+    assert provisioning.refill_spare_pool(1) == 0
+    assert provisioning.spare_count() == 1
     spares = Tenant.objects.filter(status=TenantStatus.SPARE)
     assert all(not pending_migrations(s.schema_name) for s in spares)

@@ -131,7 +131,7 @@ def test_nomenclature_codes_are_suggested_and_filter_the_inventory(tenant, make_
         unit = FunctionalUnit.objects.get(code="1101")
         Device.objects.create(inventory_number="D1", uf=unit, reference_model=data["mx450"])
         Device.objects.create(inventory_number="D2", uf=unit, reference_model=data["v500"])
-    client = client_for(host_of(tenant), make_user(tenant), tenant)
+    client = client_for(host_of(tenant), requester(tenant, make_user), tenant)
     body = suggest(client, "nomenclature", "z1203", field="nomenclature").content.decode()
     assert 'data-suggestion="Z1203"' in body and 'data-suggestion="Z120302"' in body
     # Labels read in sentence case, not in EMDN's capitals.

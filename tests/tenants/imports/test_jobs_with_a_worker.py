@@ -9,6 +9,8 @@ from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
 from saas.tenancy.models import Tenant
+from tenants.access.models import Role, ScopeKind
+from tenants.access.services import grant_role
 from tenants.imports.models import ImportJob
 from tenants.imports.services import start_import
 from tenants.inventory.models import Device
@@ -38,6 +40,7 @@ def committed_alpha(live_db, make_user):
     user = make_user(alpha)
     with tenant_context(alpha):
         structure(("1101", "1102"))
+        grant_role(user, Role.VIEWER, ScopeKind.TENANT, by="test")
     yield alpha, user
     with tenant_context(alpha):
         Device.objects.all().delete()

@@ -1,7 +1,7 @@
 """A reference server in a real web server process, and a tenant linked to it.
 
 The reference server's data is committed (the server is another process) and wiped after each
-test; the tenant is created for the test and dropped after it.
+test; the tenant is created for the test and emptied after it, for the next one (recycled_schemas).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from tenants.mirror.services import apply_entity
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 from tests.api.test_reference_sync import codesystem
 from tests.conftest import client_for, create_tenant, host_of
+from tests.recycled_schemas import provision_from_recycled, recycle
 
 
 def wipe_reference_server() -> None:
@@ -83,10 +84,11 @@ def hospital(live_db, reference_server, settings):  # type: ignore[no-untyped-de
 
     before_task_publish.connect(remember)
     try:
-        tenant = create_tenant(f"sync-{uuid.uuid4().hex[:6]}", "CH Sync")
+        tenant = provision_from_recycled(
+            lambda: create_tenant(f"sync-{uuid.uuid4().hex[:6]}", "CH Sync")
+        )
     finally:
         before_task_publish.disconnect(remember)
-    live_db.append(tenant)
     for task_id in queued:
         app.control.revoke(task_id)
     link_tenant(tenant)
@@ -95,7 +97,8 @@ def hospital(live_db, reference_server, settings):  # type: ignore[no-untyped-de
             failures=0, last_error="", last_attempt=None
         )
     settings.REFERENCE_API_URL = reference_server
-    return tenant
+    yield tenant
+    recycle(tenant)  # emptied as freshly migrated, for the next test's tenant
 
 
 def reachable_by_workers(tenant, reference_server: str) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,8 @@ import pytest
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
+from tenants.access.models import Role, ScopeKind
+from tenants.access.services import grant_role
 from tenants.inventory.models import Device
 from tenants.tables import services
 from tenants.tables.models import ExportJob, SavedView, TablePreference
@@ -44,7 +46,11 @@ def devices(tenant):
 
 @pytest.fixture
 def person(tenant, make_user):
-    return make_user(tenant)
+    """A person who may see the inventory (a viewer of the whole tenant)."""
+    viewer = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(viewer, Role.VIEWER, ScopeKind.TENANT, by="test")
+    return viewer
 
 
 @pytest.fixture
