@@ -1,4 +1,8 @@
-"""Subscribers' proposals and the curators' decisions on them."""
+"""Subscribers' proposals and the curators' decisions on them.
+
+A refusal names the proposal's field (its key in the API, its label on the curators' page) and
+says why in the language of the moment: the hospital's person reads it on the correction form.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from saas.errors import UserError
 from shared_reference.models import (
@@ -38,6 +43,9 @@ MAX_LENGTH = {
 }
 
 
+EXAMPLE_CODES = '["emdn:Z12030105"]'
+
+
 class ContributionRefused(UserError):
     """A proposal refused; ``field`` names the proposal's field at fault."""
 
@@ -50,7 +58,9 @@ def clean_proposal(kind: str, proposal: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(proposal) - allowed)
     if unknown:
         raise ContributionRefused(
-            unknown[0], f"cannot be proposed; allowed: {', '.join(sorted(allowed))}"
+            unknown[0],
+            _("cannot be proposed; the fields that can: %(allowed)s")
+            % {"allowed": ", ".join(sorted(allowed))},
         )
     cleaned: dict[str, Any] = {}
     for field, value in proposal.items():
@@ -60,35 +70,37 @@ def clean_proposal(kind: str, proposal: dict[str, Any]) -> dict[str, Any]:
                 parsed = CORRECTABLE[field](str(value)) if value not in (None, "") else None
             except ValueError as exc:
                 raise ContributionRefused(
-                    field, "dates as YYYY-MM-DD, years as a whole number"
+                    field, _("a date as YYYY-MM-DD, or a number of years as a whole number")
                 ) from exc
             if field == "expected_life_years" and parsed is not None and not 0 < parsed <= 50:
-                raise ContributionRefused(field, "between 1 and 50 years")
+                raise ContributionRefused(field, _("between 1 and 50 years"))
             cleaned[field] = parsed.isoformat() if isinstance(parsed, date) else parsed
         elif field == "nomenclature":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ContributionRefused(field, 'a list of codes, such as ["emdn:Z12030105"]')
+                raise ContributionRefused(
+                    field, _("a list of codes, such as %(example)s") % {"example": EXAMPLE_CODES}
+                )
             cleaned[field] = value
         else:
             if not isinstance(value, str):
-                raise ContributionRefused(field, "a text")
+                raise ContributionRefused(field, _("a text"))
             cleaned[field] = value.strip()
     if kind == Contribution.Kind.NEW_MODEL:
         for required in ("manufacturer", "commercial_name"):
             if not cleaned.get(required):
-                raise ContributionRefused(required, "required for a new device model")
+                raise ContributionRefused(required, _("required for a new device model"))
     elif not cleaned:
-        raise ContributionRefused("proposal", "propose at least one change")
+        raise ContributionRefused("proposal", _("propose at least one change"))
     sale, support = cleaned.get("end_of_sale"), cleaned.get("end_of_support")
     if sale and support and support < sale:
-        raise ContributionRefused("end_of_support", "cannot come before the end of sale")
+        raise ContributionRefused("end_of_support", _("cannot come before the end of sale"))
     return cleaned
 
 
 def check_length(field: str, value: Any) -> None:
     limit = MAX_LENGTH.get(field)
     if limit is not None and isinstance(value, str) and len(value.strip()) > limit:
-        raise ContributionRefused(field, f"at most {limit} characters")
+        raise ContributionRefused(field, _("at most %(limit)s characters") % {"limit": limit})
 
 
 def propose(
@@ -100,15 +112,19 @@ def propose(
     source: str,
 ) -> Contribution:
     if kind not in Contribution.Kind.values:
-        raise ContributionRefused("kind", f"one of: {', '.join(Contribution.Kind.values)}")
+        raise ContributionRefused(
+            "kind", _("one of: %(kinds)s") % {"kinds": ", ".join(Contribution.Kind.values)}
+        )
     if not source.strip():
-        raise ContributionRefused("source", "say where the information comes from")
+        raise ContributionRefused("source", _("say where the information comes from"))
     check_length("source", source.strip())
     target = None
     if kind == Contribution.Kind.CORRECTION:
         target = DeviceModel.objects.filter(uuid=target_uuid).first() if target_uuid else None
         if target is None:
-            raise ContributionRefused("target", "the UUID of an existing device model is required")
+            raise ContributionRefused(
+                "target", _("the UUID of an existing device model is required")
+            )
     cleaned = clean_proposal(kind, proposal)
     return Contribution.objects.create(
         subscriber=subscriber, kind=kind, target=target, proposal=cleaned, source=source.strip()
@@ -122,19 +138,19 @@ def accept(
     """Apply the proposal (or the curator's amended version); it goes out with the next release."""
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.status != Contribution.Status.PENDING:
-        raise ContributionRefused("status", "this contribution has already been decided")
+        raise ContributionRefused("status", _("this contribution has already been decided"))
     values = clean_proposal(
         contribution.kind, amended if amended is not None else contribution.proposal
     )
     model: DeviceModel
     codes: list[str] = []
     if contribution.kind == Contribution.Kind.NEW_MODEL:
-        maker, _ = Manufacturer.objects.get_or_create(name=values.pop("manufacturer"))
+        maker, _created = Manufacturer.objects.get_or_create(name=values.pop("manufacturer"))
         codes = list(values.pop("nomenclature", None) or [])
         model = DeviceModel(manufacturer=maker, end_of_support_source=contribution.source)
     else:
         if contribution.target is None:
-            raise ContributionRefused("target", "the device model no longer exists")
+            raise ContributionRefused("target", _("the device model no longer exists"))
         model = contribution.target
         if "end_of_support" in values or "end_of_sale" in values:
             model.end_of_support_source = contribution.source
@@ -149,7 +165,9 @@ def accept(
             system__code=system_code or "emdn", code=term_code
         ).first()
         if term is None:
-            raise ContributionRefused("nomenclature", f"unknown code {code}")
+            raise ContributionRefused(
+                "nomenclature", _("no term has the code %(code)s") % {"code": code}
+            )
         model.terms.add(term)
     contribution.status = (
         Contribution.Status.AMENDED if amended is not None else Contribution.Status.ACCEPTED
@@ -163,10 +181,10 @@ def accept(
 @transaction.atomic
 def reject(contribution: Contribution, *, by: str, note: str) -> Contribution:
     if not note.strip():
-        raise ContributionRefused("note", "say why, for the hospital that proposed it")
+        raise ContributionRefused("note", _("say why, for the hospital that proposed it"))
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.status != Contribution.Status.PENDING:
-        raise ContributionRefused("status", "this contribution has already been decided")
+        raise ContributionRefused("status", _("this contribution has already been decided"))
     contribution.status, contribution.curator_note = Contribution.Status.REJECTED, note.strip()
     contribution.decided_by, contribution.decided_at = by, timezone.now()
     contribution.save()

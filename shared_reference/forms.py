@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saas.forms import BootstrapForm, BootstrapModelForm
+from saas.forms import BootstrapForm, BootstrapModelForm, SafeJSONField
 from shared_reference.models import DeviceModel, LabelStatus, NomenclatureTerm, TermStatus
 from shared_reference.selectors_journal import JournalFilters, kind_choices, people_choices
 
@@ -138,3 +139,33 @@ class JournalFilterForm(BootstrapForm):
             end=data.get("end"),
             text=data.get("text") or "",
         )
+
+
+class ProposalField(SafeJSONField):
+    """A proposal as JSON, laid out to be read and edited."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return super().prepare_value(value)
+
+
+class ContributionDecisionForm(BootstrapForm):
+    """A curator's decision: the proposal as sent or amended, and a note for the hospital."""
+
+    proposal = ProposalField(
+        label=_("Proposal (edit it to accept with changes)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
+    )
+    note = forms.CharField(
+        label=_("Note for the hospital"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_proposal(self) -> dict[str, Any] | None:
+        proposal = self.cleaned_data.get("proposal")
+        if proposal is not None and not isinstance(proposal, dict):
+            raise forms.ValidationError(_("A JSON object of the proposed values, in braces."))
+        return proposal

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from shared_reference.models import LabelStatus, NomenclatureSystem, NomenclatureTerm, Release
 
 PRODUCT_LABELS = Path(__file__).resolve().parent / "fixtures" / "emdn-labels-fr.csv"
@@ -36,16 +37,26 @@ class LabelProblem:
         }
 
 
-@dataclass
-class LabelsRefused(Exception):
+class LabelsRefused(UserError):
     """Nothing was changed; ``problems`` names each faulty line."""
 
-    problems: list[LabelProblem]
+    def __init__(self, problems: list[LabelProblem]) -> None:
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" (+{len(problems) - 10})" if len(problems) > 10 else ""
+        super().__init__("file", f"{shown}{more}")
+        self.problems = problems
 
-    def __str__(self) -> str:
-        shown = "; ".join(str(p) for p in self.problems[:10])
-        more = f" (+{len(self.problems) - 10})" if len(self.problems) > 10 else ""
-        return f"{shown}{more}"
+    def errors(self) -> list[tuple[str, str]]:
+        return [("file", str(p)) for p in self.problems]
+
+
+# The file's two columns, as the person who made it knows them (not our field names).
+def code_column() -> str:
+    return _("code (1st column)")
+
+
+def label_column() -> str:
+    return _("French label (2nd column)")
 
 
 @dataclass
@@ -74,18 +85,18 @@ def read_labels(raw: bytes) -> list[tuple[int, str, str]]:
         if number == 1 and row[0].strip().lower() == "code":
             continue
         if len(row) < 2:
-            problems.append(LabelProblem(number, "label_fr", _("no label")))
+            problems.append(LabelProblem(number, label_column(), _("no label")))
             continue
         code, label = row[0].strip(), " ".join(row[1].split())
         if not label:
             problems.append(
-                LabelProblem(number, "label_fr", _("empty label for %(code)s") % {"code": code})
+                LabelProblem(number, label_column(), _("empty label for %(code)s") % {"code": code})
             )
         elif len(label) > MAX_LABEL:
             problems.append(
                 LabelProblem(
                     number,
-                    "label_fr",
+                    label_column(),
                     _("longer than %(max)s characters (%(code)s)")
                     % {"max": MAX_LABEL, "code": code},
                 )
@@ -110,7 +121,7 @@ def import_french_labels(
             problems.append(
                 LabelProblem(
                     line,
-                    "code",
+                    code_column(),
                     _("%(code)s already on line %(line)s") % {"code": code, "line": seen[code]},
                 )
             )
@@ -122,7 +133,7 @@ def import_french_labels(
     problems += [
         LabelProblem(
             line,
-            "code",
+            code_column(),
             _("no term %(code)s in %(system)s") % {"code": code, "system": system.code.upper()},
         )
         for line, code, _label in rows

@@ -11,7 +11,9 @@ from django.db import connection, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from shared_reference.fhir import ParsedCodeSystem
 from shared_reference.models import (
     CatalogueEntity,
@@ -378,12 +380,15 @@ def export_codesystem(system: NomenclatureSystem) -> dict[str, Any]:
     }
 
 
-class SubscriptionRefused(Exception):
+class SubscriptionRefused(UserError):
     """A subscription that cannot be made; ``field`` names the request field at fault."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field, reason
+
+def _unknown_type(entity_type: str) -> str:
+    return _("cannot subscribe to “%(type)s”; known types: %(known)s") % {
+        "type": entity_type,
+        "known": ", ".join(SUBSCRIBABLE),
+    }
 
 
 SUBSCRIBABLE: dict[str, type[models.Model]] = {
@@ -398,14 +403,16 @@ def topic_for(entity_type: str, entity_uuid: str) -> str:
     """The topic of a subscribable entity, checked to exist."""
     model = SUBSCRIBABLE.get(entity_type)
     if model is None:
-        known = ", ".join(SUBSCRIBABLE)
-        raise SubscriptionRefused("type", f"cannot subscribe to {entity_type!r}; known: {known}")
+        raise SubscriptionRefused("type", _unknown_type(entity_type))
     try:
         uuid.UUID(str(entity_uuid))
     except ValueError as exc:
-        raise SubscriptionRefused("uuid", "not a UUID") from exc
+        raise SubscriptionRefused("uuid", _("not a UUID")) from exc
     if not model._default_manager.filter(uuid=entity_uuid).exists():
-        raise SubscriptionRefused("uuid", f"no {entity_type} {entity_uuid}")
+        raise SubscriptionRefused(
+            "uuid",
+            _("no %(type)s %(uuid)s on this server") % {"type": entity_type, "uuid": entity_uuid},
+        )
     if model is NomenclatureSystem:
         return nomenclature_topic(entity_uuid)
     return f"{entity_type}:{entity_uuid}"
@@ -432,14 +439,11 @@ def subscribe_many(subscriber: Subscriber, wanted: list[tuple[str, str]]) -> lis
     parsed: list[tuple[str, uuid.UUID]] = []
     for index, (entity_type, entity_uuid) in enumerate(wanted):
         if entity_type not in SUBSCRIBABLE:
-            known = ", ".join(SUBSCRIBABLE)
-            raise SubscriptionRefused(
-                f"[{index}].type", f"cannot subscribe to {entity_type!r}; known: {known}"
-            )
+            raise SubscriptionRefused(f"[{index}].type", _unknown_type(entity_type))
         try:
             key = uuid.UUID(entity_uuid)
         except ValueError as exc:
-            raise SubscriptionRefused(f"[{index}].uuid", "not a UUID") from exc
+            raise SubscriptionRefused(f"[{index}].uuid", _("not a UUID")) from exc
         by_type[entity_type].add(key)
         parsed.append((entity_type, key))
     found = {
@@ -472,7 +476,10 @@ def subscribe_many(subscriber: Subscriber, wanted: list[tuple[str, str]]) -> lis
 
 
 def unsubscribe(subscriber: Subscriber, entity_type: str, entity_uuid: str) -> bool:
-    topic = topic_for(entity_type, entity_uuid)
+    try:
+        topic = topic_for(entity_type, entity_uuid)
+    except SubscriptionRefused as refused:  # the address names nothing to unsubscribe from
+        raise SubscriptionRefused(refused.field, refused.reason, status=404) from refused
     with transaction.atomic():
         deleted, _ = Subscription.objects.filter(subscriber=subscriber, topic=topic).delete()
         if deleted:

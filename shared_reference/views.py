@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,9 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from saas.errors import show_on_form
 from shared_reference import contributions, curation
 from shared_reference import selectors_curation as selectors
 from shared_reference.forms import (
+    ContributionDecisionForm,
     DeviceModelForm,
     FrenchLabelsForm,
     JournalFilterForm,
@@ -33,7 +34,7 @@ from shared_reference.models import (
 )
 from shared_reference.selectors_journal import journal_page
 from shared_reference.services import NothingToPublish, export_codesystem, publish_release
-from shared_reference.templatetags.reference_words import field_label
+from shared_reference.templatetags.reference_words import FIELDS
 
 CURATORS = "curators"
 
@@ -130,8 +131,8 @@ def french_labels(request: HttpRequest, code: str) -> HttpResponse:
             report, release = import_and_publish_french_labels(
                 system, upload.read(), filename=upload.name, by=request.user.get_username()
             )
-        except LabelsRefused as exc:
-            problems = [str(p) for p in exc.problems[:50]]
+        except LabelsRefused as refused:
+            problems = [reason for _field, reason in refused.errors()[:50]]
         else:
             if release is None:
                 messages.info(request, _("These labels were already there: nothing to publish."))
@@ -230,43 +231,31 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(
         Contribution.objects.select_related("subscriber", "target"), pk=pk
     )
-    error = ""
-    if request.method == "POST":
+    # What the curator typed survives a refusal: the form gives it back as sent.
+    form = ContributionDecisionForm(
+        request.POST or None, initial={"proposal": contribution.proposal}
+    )
+    if request.method == "POST" and form.is_valid():
         by = request.user.get_username()
-        note = request.POST.get("note", "")
+        note = form.cleaned_data["note"]
         try:
             if request.POST.get("decision") == "reject":
                 contributions.reject(contribution, by=by, note=note)
             else:
-                amended = None
-                edited = request.POST.get("proposal", "").strip()
-                if edited and json.loads(edited) != contribution.proposal:
-                    amended = json.loads(edited)
-                    if not isinstance(amended, dict):
-                        raise contributions.ContributionRefused("proposal", "a JSON object")
+                edited = form.cleaned_data["proposal"]
+                amended = edited if edited and edited != contribution.proposal else None
                 contributions.accept(contribution, by=by, amended=amended, note=note)
-        except (ValueError, RecursionError):
-            # Not only JSONDecodeError: json.loads refuses a 5,000-digit number with a
-            # ValueError and 5,000 nested brackets with a RecursionError.
-            error = _("The proposal is not valid JSON.")
-        except contributions.ContributionRefused as exc:
-            # The proposal's field by its label ("Fin de support : ..."), never its key.
-            error = _("%(label)s: %(value)s") % {
-                "label": field_label(exc.field),
-                "value": exc.reason,
-            }
+        except contributions.ContributionRefused as refused:
+            # The proposal's fields by their labels ("Fin de support : ..."), never their keys.
+            show_on_form(refused, form, labels=FIELDS)
         else:
             messages.success(request, _("Decision recorded; the hospital can see it."))
             return redirect("reference:contributions")
     return render(
         request,
         "shared_reference/contribution_decide.html",
-        {
-            "contribution": contribution,
-            "error": error,
-            "proposal_json": json.dumps(contribution.proposal, ensure_ascii=False, indent=2),
-        },
-        status=400 if error else 200,
+        {"contribution": contribution, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

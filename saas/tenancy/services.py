@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from saas.errors import UserError
 from saas.tenancy.models import Domain, SignupRequest, Tenant, TenantEvent, TenantKind, TenantStatus
 from saas.tenancy.provisioning import schema_name_for
 from saas.tenancy.urls_helpers import public_url, tenant_host
@@ -24,12 +25,16 @@ SIGNUP_TOKEN_SALT = "saas.tenancy.signup"
 SIGNUP_CONFIRMATION_DAYS = 3
 
 
-class SignupError(Exception):
-    """A sign-up that cannot go on; the message is for the person signing up."""
+class SignupError(UserError):
+    """A sign-up that cannot go on; the reason is for the person signing up (``field``: the
+    sub-domain taken, or the confirmation link)."""
 
 
-class TenantActionRefused(Exception):
-    """A staff action that does not apply to the tenant in its current state."""
+class TenantActionRefused(UserError):
+    """A staff action that does not apply to the tenant in its current state (409), or a
+    suspension without its reason (400)."""
+
+    status = 409
 
 
 def subdomain_is_taken(subdomain: str) -> bool:
@@ -49,7 +54,7 @@ def request_signup(
 ) -> SignupRequest:
     """Record a sign-up and e-mail its contact the confirmation link."""
     if subdomain_is_taken(subdomain):
-        raise SignupError(_("This sub-domain is already taken."))
+        raise SignupError("subdomain", _("This sub-domain is already taken."))
     signup = SignupRequest.objects.create(
         name=name,
         kind=kind,
@@ -79,15 +84,17 @@ def confirm_signup(token: str) -> SignupRequest:
             token, salt=SIGNUP_TOKEN_SALT, max_age=timedelta(days=SIGNUP_CONFIRMATION_DAYS)
         )
     except signing.SignatureExpired as exc:
-        raise SignupError(_("This confirmation link has expired; please sign up again.")) from exc
+        raise SignupError(
+            "token", _("This confirmation link has expired; please sign up again.")
+        ) from exc
     except signing.BadSignature as exc:
-        raise SignupError(_("This confirmation link is not valid.")) from exc
+        raise SignupError("token", _("This confirmation link is not valid.")) from exc
 
     try:
         return _confirm(signup_id)
     except IntegrityError as exc:  # another sign-up took the name between check and insert
         raise SignupError(
-            _("This sub-domain has been taken in the meantime; please sign up again.")
+            "subdomain", _("This sub-domain has been taken in the meantime; please sign up again.")
         ) from exc
 
 
@@ -95,7 +102,7 @@ def _confirm(signup_id: int) -> SignupRequest:
     with transaction.atomic():
         signup = SignupRequest.objects.select_for_update().filter(pk=signup_id).first()
         if signup is None:
-            raise SignupError(_("This confirmation link is not valid."))
+            raise SignupError("token", _("This confirmation link is not valid."))
         if signup.confirmed is not None:
             return signup  # a second click changes nothing
         schema_name = schema_name_for(signup.subdomain)
@@ -104,7 +111,8 @@ def _confirm(signup_id: int) -> SignupRequest:
             or Tenant.objects.filter(schema_name=schema_name).exists()
         ):
             raise SignupError(
-                _("This sub-domain has been taken in the meantime; please sign up again.")
+                "subdomain",
+                _("This sub-domain has been taken in the meantime; please sign up again."),
             )
         tenant = Tenant.objects.create(
             schema_name=schema_name,
@@ -143,9 +151,9 @@ def _set_status(tenant: Tenant, status: str, *, by: User, action: str, reason: s
 
 def suspend_tenant(tenant: Tenant, *, by: User, reason: str) -> Tenant:
     if tenant.status != TenantStatus.ACTIVE:
-        raise TenantActionRefused(_("Only an active tenant can be suspended."))
+        raise TenantActionRefused("status", _("Only an active tenant can be suspended."))
     if not reason.strip():
-        raise TenantActionRefused(_("Say why the tenant is suspended."))
+        raise TenantActionRefused("reason", _("Say why the tenant is suspended."), status=400)
     return _set_status(
         tenant, TenantStatus.SUSPENDED, by=by, action=TenantEvent.Action.SUSPENDED, reason=reason
     )
@@ -153,7 +161,7 @@ def suspend_tenant(tenant: Tenant, *, by: User, reason: str) -> Tenant:
 
 def reactivate_tenant(tenant: Tenant, *, by: User) -> Tenant:
     if tenant.status != TenantStatus.SUSPENDED:
-        raise TenantActionRefused(_("Only a suspended tenant can be reactivated."))
+        raise TenantActionRefused("status", _("Only a suspended tenant can be reactivated."))
     return _set_status(
         tenant, TenantStatus.ACTIVE, by=by, action=TenantEvent.Action.REACTIVATED, reason=""
     )
@@ -161,10 +169,12 @@ def reactivate_tenant(tenant: Tenant, *, by: User) -> Tenant:
 
 def retry_provisioning(tenant: Tenant, *, by: User) -> Tenant:
     if tenant.status != TenantStatus.FAILED:
-        raise TenantActionRefused(_("Only a tenant whose provisioning failed can be retried."))
+        raise TenantActionRefused(
+            "status", _("Only a tenant whose provisioning failed can be retried.")
+        )
     if not SignupRequest.objects.filter(tenant=tenant).exists():
         # Its sub-domain and contact come from the sign-up (tenants made by a command have none).
-        raise TenantActionRefused(_("This tenant has no sign-up to provision it from."))
+        raise TenantActionRefused("tenant", _("This tenant has no sign-up to provision it from."))
     tenant = _set_status(
         tenant,
         TenantStatus.PROVISIONING,
@@ -181,10 +191,12 @@ def resend_invitation(tenant: Tenant, *, by: User) -> None:
     from tenants.accounts.tasks import send_invitation_task  # tasks import this module's app
 
     if tenant.status != TenantStatus.ACTIVE:
-        raise TenantActionRefused(_("Only an active tenant's administrator can be invited again."))
+        raise TenantActionRefused(
+            "status", _("Only an active tenant's administrator can be invited again.")
+        )
     domain = tenant.get_primary_domain()
     if domain is None:
-        raise TenantActionRefused(_("This tenant has no host name to invite to."))
+        raise TenantActionRefused("tenant", _("This tenant has no host name to invite to."))
     with tenant_context(tenant):
         admin = (
             User.objects.filter(grants__role=Role.TENANT_ADMIN, is_active=True)
@@ -192,7 +204,7 @@ def resend_invitation(tenant: Tenant, *, by: User) -> None:
             .first()
         )
         if admin is None:
-            raise TenantActionRefused(_("This tenant has no administrator to invite."))
+            raise TenantActionRefused("tenant", _("This tenant has no administrator to invite."))
         send_invitation_task.delay(admin.pk, domain.domain)
     TenantEvent.objects.create(
         tenant=tenant, action=TenantEvent.Action.INVITATION_RESENT, by=by.email

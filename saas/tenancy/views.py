@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saas.errors import show_on_form
 from saas.reference_sync.selectors import sync_health
 from saas.tenancy import selectors, services
 from saas.tenancy.forms import SignupForm, SuspendForm
@@ -50,8 +51,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             return render(request, "tenancy/signup.html", {"form": form}, status=400)
         try:
             services.request_signup(**form.cleaned_data)
-        except services.SignupError as exc:
-            form.add_error("subdomain", str(exc))
+        except services.SignupError as refused:
+            show_on_form(refused, form)
         else:
             return redirect("tenancy:signup_sent")
     return render(
@@ -66,8 +67,9 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signup_request = services.confirm_signup(token)
-    except services.SignupError as exc:
-        return render(request, "tenancy/signup_confirm.html", {"error": str(exc)}, status=400)
+    except services.SignupError as refused:
+        context = {"error": refused.reason}
+        return render(request, "tenancy/signup_confirm.html", context, status=refused.status)
     return render(request, "tenancy/signup_confirm.html", {"signup": signup_request})
 
 
@@ -133,7 +135,9 @@ def tenant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "suspend":
             form = SuspendForm(request.POST)
             if not form.is_valid():
-                raise services.TenantActionRefused(_("Say why the tenant is suspended."))
+                raise services.TenantActionRefused(
+                    "reason", _("Say why the tenant is suspended."), status=400
+                )
             services.suspend_tenant(tenant, by=user, reason=form.cleaned_data["reason"])
         elif action == "reactivate":
             services.reactivate_tenant(tenant, by=user)
@@ -143,8 +147,8 @@ def tenant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.resend_invitation(tenant, by=user)
         else:
             return HttpResponse(_("Unknown action."), status=404)
-    except services.TenantActionRefused as exc:
-        messages.error(request, str(exc))
+    except services.TenantActionRefused as refused:
+        messages.error(request, refused.reason)
     else:
         messages.success(request, _("Done."))
     return redirect("tenancy:tenant_detail", pk=tenant.pk)

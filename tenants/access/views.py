@@ -44,8 +44,8 @@ def user_invite(request: HttpRequest) -> HttpResponse:
                 host=request.get_host(),
                 tenant_name=current_tenant().name,
             )
-        except AccountRefused as exc:
-            form.add_error("email", str(exc))
+        except AccountRefused as refused:
+            show_on_form(refused, form)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("access:user_detail", pk=user.pk)
@@ -103,8 +103,8 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     try:
         set_user_active(user, request.POST.get("active") == "1", by=cast(User, request.user))
-    except AccountRefused as exc:
-        messages.error(request, str(exc))
+    except AccountRefused as refused:
+        messages.error(request, refused.reason)
     return redirect("access:user_detail", pk=user.pk)
 
 

@@ -11,12 +11,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from saas.tenancy.urls_helpers import host_url
 from tenants.accounts.models import User
 
 
-class AccountRefused(Exception):
-    """An account change that cannot be made; the message is for the administrator."""
+class AccountRefused(UserError):
+    """An account change that cannot be made; the reason is for the administrator."""
 
 
 def invite_first_administrator(email: str) -> User:
@@ -39,7 +40,7 @@ def invite_user(email: str, *, full_name: str, by: User, host: str, tenant_name:
 
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise AccountRefused(_("A user with this e-mail address already exists."))
+        raise AccountRefused("email", _("A user with this e-mail address already exists."))
     with transaction.atomic():
         user = User.objects.create_user(email, full_name=full_name)
         record(by.email, AccessEvent.Action.INVITED, user)
@@ -53,7 +54,7 @@ def set_user_active(user: User, active: bool, *, by: User) -> User:
     from tenants.access.services import record
 
     if user.pk == by.pk and not active:
-        raise AccountRefused(_("You cannot deactivate yourself."))
+        raise AccountRefused("active", _("You cannot deactivate yourself."))
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
+from saas.errors import UserError
 from tenants.accounts.models import User
 from tenants.campaigns.models import Campaign, EquipmentRequest, RequestEvent, RequestState, Step
 from tenants.campaigns.selectors import Consumption, envelope_consumption, with_costs
@@ -132,10 +133,15 @@ class Decision:
     expected_version: int | None = None
 
 
-class DecisionsRefused(Exception):
+class DecisionsRefused(UserError):
+    """No decision was recorded: ``problems`` holds each refused request's refusal."""
+
     def __init__(self, problems: dict[int, Refused]) -> None:
-        super().__init__("; ".join(f"#{pk} {p}" for pk, p in problems.items()))
+        super().__init__("decisions", _("nothing was decided: correct the rows marked"))
         self.problems = problems
+
+    def errors(self) -> list[tuple[str, str]]:
+        return [(f"requests[{pk}].{p.field}", p.reason) for pk, p in self.problems.items()]
 
 
 def decide_many(campaign: Campaign, decisions: list[Decision], *, by: User) -> int:

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from tenants.accounts.models import User
 from tenants.documents.models import Comment, Document
 
@@ -48,10 +49,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 HEAD_BYTES = 8192
 
 
-class DocumentRefused(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
+class DocumentRefused(UserError):
+    """A file or comment refused (``field``: file, text), or a removal not allowed (by, 403)."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ def may_remove(document: Document, user: User) -> bool:
 def remove_document(document: Document, *, by: User) -> None:
     """Whoever added a document (or an administrator) takes it back, file included."""
     if not may_remove(document, by):
-        raise DocumentRefused("by", _("only who added this document may remove it"))
+        raise DocumentRefused("by", _("only who added this document may remove it"), status=403)
     document.file.delete(save=False)
     document.delete()
 

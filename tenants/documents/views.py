@@ -41,7 +41,7 @@ def upload(request: HttpRequest, key: str, pk: int) -> HttpResponse:
         attach(target, upload, by=cast(User, request.user))
     except DocumentRefused as refused:
         context = {"target": target, "name": upload.name, "refusal": refused}
-        return render(request, "documents/refused.html", context, status=400)
+        return render(request, "documents/refused.html", context, status=refused.status)
     messages.success(request, f"{upload.name} ✓")
     return _back(target)
 
@@ -54,7 +54,7 @@ def add_comment(request: HttpRequest, key: str, pk: int) -> HttpResponse:
         comment(target, request.POST.get("text", ""), by=cast(User, request.user))
     except DocumentRefused as refused:
         context = {"target": target, "name": "", "refusal": refused}
-        return render(request, "documents/refused.html", context, status=400)
+        return render(request, "documents/refused.html", context, status=refused.status)
     return _back(target)
 
 
@@ -84,5 +84,5 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
         remove_document(document, by=cast(User, request.user))
     except DocumentRefused as refused:
         context = {"target": target, "name": document.name, "refusal": refused}
-        return render(request, "documents/refused.html", context, status=403)
+        return render(request, "documents/refused.html", context, status=refused.status)
     return _back(target)

@@ -3,7 +3,8 @@
 Real exports are messy: a title row or merged header rows above the real header, blank lines,
 dates as dd/mm/yyyy, decimal commas and thousands separators. The reader finds the header row
 by the columns it is told to expect, and yields each data row with its line number in the file
-so that every problem can be reported where a person will find it.
+so that every problem can be reported where a person will find it. Every reason is written
+for that person (gettext: French by default), naming the column as the file spells it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from saas.errors import UserError
+
 MAX_BYTES = 60 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20
 
@@ -28,26 +34,56 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = ", ".join(
-            p for p in (f"line {self.line}" if self.line else "", self.column or "") if p
-        )
-        return f"{where}: {self.reason}" if where else self.reason
+        line = _("line %(line)s") % {"line": self.line} if self.line else ""
+        where = ", ".join(p for p in (line, self.column or "") if p)
+        if not where:
+            return self.reason
+        return _("%(where)s: %(reason)s") % {"where": where, "reason": self.reason}
 
 
-class FileRefused(Exception):
+class FileRefused(UserError):
     """The file cannot be read at all (empty, too big, no header...); nothing was changed."""
 
     def __init__(self, reason: str, line: int | None = None, column: str | None = None) -> None:
-        super().__init__(reason)
-        self.problem = Problem(line, column, reason)
+        super().__init__("file", reason)
+        self.problem = Problem(line, column, self.reason)
+
+    def errors(self) -> list[tuple[str, str]]:
+        return [("file", str(self.problem))]
 
 
-class ImportRefused(Exception):
+class ImportRefused(UserError):
     """An import that changed nothing, with every problem found (line and column named)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was changed")
+        count = len(problems)
+        super().__init__(
+            "file",
+            ngettext(
+                "%(count)s problem: nothing was changed",
+                "%(count)s problems: nothing was changed",
+                count,
+            )
+            % {"count": count},
+        )
         self.problems = problems
+
+    def errors(self) -> list[tuple[str, str]]:
+        return [("file", str(p)) for p in self.problems]
+
+
+# What every importer says of a file's columns and cells (functions: each call speaks the
+# language of the moment, the worker's being the person's who started the job).
+def missing_column() -> str:
+    return _("column missing from the header row")
+
+
+def no_data_row() -> str:
+    return _("the file has a header row but no data under it")
+
+
+def required_but_empty() -> str:
+    return _("required, but empty on this line")
 
 
 @dataclass(frozen=True)
@@ -92,9 +128,11 @@ def normalise_header(text: str) -> str:
 def read_table(data: bytes, filename: str, expected: list[str]) -> Table:
     """The header row (the first with at least two expected columns) and the rows under it."""
     if not data.strip():
-        raise FileRefused("the file is empty")
+        raise FileRefused(_("the file is empty"))
     if len(data) > MAX_BYTES:
-        raise FileRefused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise FileRefused(
+            _("the file is larger than %(size)s MB") % {"size": MAX_BYTES // (1024 * 1024)}
+        )
     rows = _checked(
         _xlsx_rows(data) if filename.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(data)
     )
@@ -110,7 +148,8 @@ def read_table(data: bytes, filename: str, expected: list[str]) -> Table:
         if len(buffered) >= HEADER_SEARCH_ROWS:
             break
     raise FileRefused(
-        "no header row found: expected columns such as " + ", ".join(sorted(expected)[:6])
+        _("no header row found in the first %(rows)s lines: expected columns such as %(columns)s")
+        % {"rows": HEADER_SEARCH_ROWS, "columns": ", ".join(sorted(expected)[:6])}
     )
 
 
@@ -131,7 +170,7 @@ def _checked(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[
         for index, text in enumerate(cells):
             if "\0" in text:
                 raise FileRefused(
-                    "the cell holds a NUL character (\\0): the file is damaged or not text",
+                    _("the cell holds a NUL character: the file is damaged or is not text"),
                     line=line,
                     column=_column_name(index),
                 )
@@ -139,13 +178,19 @@ def _checked(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[
 
 
 def _column_name(index: int) -> str:
-    """0 -> A, 26 -> AA: the column as a spreadsheet names it."""
+    """0 -> "column A", 26 -> "column AA": the column as a spreadsheet names it."""
     name = ""
     index += 1
     while index:
         index, rest = divmod(index - 1, 26)
         name = chr(ord("A") + rest) + name
-    return f"column {name}"
+    return _("column %(letter)s") % {"letter": name}
+
+
+def _cell_column(cell: Any) -> str | None:
+    """The column of an XLSX cell, named as for a CSV (its line is given apart)."""
+    column = getattr(cell, "column", None)
+    return _column_name(column - 1) if isinstance(column, int) else None
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -156,7 +201,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1252 decodes almost anything
-        raise FileRefused("the file is neither UTF-8 nor Windows-1252 text")
+        raise FileRefused(_("the file is neither UTF-8 nor Windows-1252 text"))
     sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
@@ -166,7 +211,11 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
-        raise FileRefused(f"not a readable CSV file ({exc})") from exc
+        # csv's own words ("field larger than field limit") are for programmers.
+        raise FileRefused(
+            _("not a readable CSV file: a cell is far too long, or a quote is never closed"),
+            line=reader.line_num or None,
+        ) from exc
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -193,15 +242,15 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
             # starts with "=" (a cell typed as text) is text, as the same value in a CSV is.
             if getattr(cell, "data_type", None) == "f":
                 raise FileRefused(
-                    "formulas are not imported: paste the values instead",
+                    _("the cell holds a formula, which is not imported: paste its value instead"),
                     line=index,
-                    column=getattr(cell, "coordinate", None),
+                    column=_cell_column(cell),
                 )
             if getattr(cell, "data_type", None) == "e":
                 raise FileRefused(
-                    f"the cell holds an error ({value})",
+                    _("the cell holds a spreadsheet error (%(error)s)") % {"error": value},
                     line=index,
-                    column=getattr(cell, "coordinate", None),
+                    column=_cell_column(cell),
                 )
             cells.append(_cell_text(value))
         yield index, cells
@@ -215,15 +264,14 @@ def _unreadable(exc: BaseException) -> FileRefused:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, DefusedXmlException):
-            return FileRefused(ENTITIES_REFUSED)
+            return FileRefused(
+                _(
+                    "the file declares XML entities, which spreadsheets never need: save it "
+                    "again from Excel or LibreOffice"
+                )
+            )
         cause = cause.__cause__ or cause.__context__
-    return FileRefused(f"not a readable XLSX file ({exc.__class__.__name__})")
-
-
-ENTITIES_REFUSED = (
-    "the file declares XML entities, which spreadsheets never need: save it again from "
-    "Excel or LibreOffice"
-)
+    return FileRefused(_("not a readable XLSX file: save it again from Excel or LibreOffice"))
 
 
 def _cell_text(value: Any) -> str:
@@ -248,7 +296,9 @@ def parse_date(text: str) -> date | None:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date (dd/mm/yyyy)")
+    raise ValueError(
+        _("“%(text)s” is not a date: write it dd/mm/yyyy, e.g. 31/01/2027") % {"text": text}
+    )
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -265,4 +315,4 @@ def parse_decimal(text: str) -> Decimal | None:
     try:
         return Decimal(cleaned)
     except InvalidOperation as exc:
-        raise ValueError(f"{text!r} is not a number") from exc
+        raise ValueError(_("“%(text)s” is not a number") % {"text": text}) from exc

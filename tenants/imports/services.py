@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from saas.audit import annotate
 from tenants.accounts.models import User
@@ -38,6 +40,7 @@ def start_import(
         mapping=mapping,
         dry_run=dry_run,
         created_by=by,
+        language=translation.get_language() or "",
     )
     transaction.on_commit(lambda: run_import_task.delay(job.pk))
     return job
@@ -60,6 +63,8 @@ def run_import(job_id: int) -> ImportJob:
     Whatever happens in between, the job ends finished: an exception anywhere (no importer
     for its kind, its file gone, a database error while keeping the report) ends it as
     failed with the reason shown on its page, never "running" for ever.
+
+    The problems are written in the language of the person who started the job.
     """
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
@@ -75,6 +80,7 @@ def run_import(job_id: int) -> ImportJob:
         user_label=str(job.created_by) if job.created_by_id else None,
         import_job=job.pk,
     )
+    language = job.language or settings.LANGUAGE_CODE
     try:
         importer = importer_for(job.kind).run
 
@@ -84,9 +90,10 @@ def run_import(job_id: int) -> ImportJob:
         try:
             with job.file.open("rb") as stored:
                 data = stored.read()
-            report = importer(
-                data, job.filename, mapping=job.mapping, dry_run=job.dry_run, progress=progress
-            )
+            with translation.override(language):
+                report = importer(
+                    data, job.filename, mapping=job.mapping, dry_run=job.dry_run, progress=progress
+                )
             applied = not job.dry_run
         except ImportRefused as exc:
             problems: list[Problem] = exc.problems
@@ -98,12 +105,14 @@ def run_import(job_id: int) -> ImportJob:
             job.report = report.as_dict()
         job.finished = timezone.now()
         job.save(update_fields=["state", "report", "problems", "problem_count", "finished"])
-    except Exception as exc:
+    except Exception:
         logger.exception("import job %s failed", job.pk)
+        with translation.override(language):
+            reason = failure_reason(applied=applied)
         ImportJob.objects.filter(pk=job.pk).update(
             state=ImportJob.State.FAILED,
             report=None,
-            problems=[[None, None, failure_reason(exc, applied=applied)]],
+            problems=[[None, None, reason]],
             problem_count=1,
             finished=timezone.now(),
         )
@@ -112,17 +121,12 @@ def run_import(job_id: int) -> ImportJob:
     return ImportJob.objects.get(pk=job.pk)
 
 
-def failure_reason(exc: BaseException, *, applied: bool) -> str:
-    """What the person reads on the job's page: what went wrong, and what it changed."""
-    lines = str(exc).strip().splitlines()
-    # PostgreSQL cannot keep a NUL character, whatever the error's text holds.
-    detail = lines[0][:200].replace("\0", "") if lines else ""
-    cause = f"{exc.__class__.__name__}: {detail}" if detail else exc.__class__.__name__
+def failure_reason(*, applied: bool) -> str:
+    """What the person reads on the job's page: that it failed, and what it changed. The
+    exception itself (its class, an SQL statement...) goes to the log only."""
     if applied:
-        return (
-            f"the file was imported but its report could not be kept ({cause}); the team was told."
-        )
-    return (
-        f"the import stopped on an unexpected error ({cause}); "
-        "nothing was changed and the team was told."
+        return _("The file was imported, but its report could not be kept. The team has been told.")
+    return _(
+        "The import stopped on an unexpected error: nothing was changed. "
+        "The team has been told; you may try again later."
     )

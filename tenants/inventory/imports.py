@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from tenants.imports.reader import (
     FileRefused,
@@ -24,10 +26,13 @@ from tenants.imports.reader import (
     Problem,
     Row,
     coverage,
+    missing_column,
+    no_data_row,
     normalise_header,
     parse_date,
     parse_decimal,
     read_table,
+    required_but_empty,
 )
 from tenants.inventory.matching import Matcher, match_key
 from tenants.inventory.models import Device, DeviceStatus, MatchState
@@ -132,7 +137,8 @@ def parse_status(text: str) -> str:
     if plain in DeviceStatus.values:
         return plain
     raise ValueError(
-        f"unknown status {text!r}: use one of en service, en panne, en stock, en prêt, réformé"
+        _("unknown status “%(text)s”: write en service, en panne, en stock, en prêt or réformé")
+        % {"text": text}
     )
 
 
@@ -151,14 +157,12 @@ def import_inventory(
         table = read_table(data, filename, list(columns.values()))
         missing = [columns[f] for f in REQUIRED if normalise_header(columns[f]) not in table.header]
         if missing:
-            raise ImportRefused(
-                [Problem(None, name, "column missing from the header") for name in missing]
-            )
+            raise ImportRefused([Problem(None, name, missing_column()) for name in missing])
         rows = list(table.rows)
     except FileRefused as exc:
         raise ImportRefused([exc.problem]) from exc
     if not rows:
-        raise ImportRefused([Problem(None, None, "the file has a header but no data row")])
+        raise ImportRefused([Problem(None, None, no_data_row())])
     mapped = {normalise_header(h) for h in columns.values()}
     extra = [(h, table.labels.get(h, h)) for h in table.header if h and h not in mapped]
     clean, problems = _check_rows(rows, columns, extra, report_progress)
@@ -198,21 +202,30 @@ def _check_rows(
         def value(name: str, values: dict[str, str] = values) -> str:
             return values.get(headers[name], "")
 
-        row_problems = [Problem(row.line, columns[f], "empty") for f in REQUIRED if not value(f)]
+        row_problems = [
+            Problem(row.line, columns[f], required_but_empty()) for f in REQUIRED if not value(f)
+        ]
         number = value("inventory_number")
         if number in seen:
             row_problems.append(
                 Problem(
                     row.line,
                     columns["inventory_number"],
-                    f"inventory number {number} already on line {seen[number]}",
+                    _("inventory number %(number)s already on line %(line)s")
+                    % {"number": number, "line": seen[number]},
                 )
             )
         elif number:
             seen[number] = row.line
         uf_code = value("uf_code")
         if uf_code and uf_code not in units:
-            row_problems.append(Problem(row.line, columns["uf_code"], f"unknown UF {uf_code}"))
+            row_problems.append(
+                Problem(
+                    row.line,
+                    columns["uf_code"],
+                    _("no UF has the code %(code)s") % {"code": uf_code},
+                )
+            )
         try:
             commissioning = parse_date(value("commissioning_date"))
         except ValueError as exc:
@@ -223,7 +236,8 @@ def _check_rows(
                 Problem(
                     row.line,
                     columns["commissioning_date"],
-                    f"{commissioning:%d/%m/%Y} is implausible",
+                    _("%(date)s is not a plausible commissioning date")
+                    % {"date": f"{commissioning:%d/%m/%Y}"},
                 )
             )
         try:
@@ -233,7 +247,12 @@ def _check_rows(
             amount = None
         if amount is not None and not Decimal(0) <= amount < MAX_PURCHASE_VALUE:
             row_problems.append(
-                Problem(row.line, columns["purchase_value"], f"{amount} € is not a purchase value")
+                Problem(
+                    row.line,
+                    columns["purchase_value"],
+                    _("%(amount)s € is not a plausible purchase value")
+                    % {"amount": number_format(amount, force_grouping=True)},
+                )
             )
         try:
             status = parse_status(value("status"))
@@ -244,7 +263,11 @@ def _check_rows(
             limit = MAX_LENGTHS[name]
             if len(value(name)) > limit:
                 row_problems.append(
-                    Problem(row.line, columns[name], f"longer than {limit} characters")
+                    Problem(
+                        row.line,
+                        columns[name],
+                        _("longer than %(limit)s characters") % {"limit": limit},
+                    )
                 )
         if row_problems:
             problems += row_problems
@@ -296,10 +319,11 @@ def _apply(rows: list[dict[str, Any]], report: InventoryReport, progress: Progre
             _note_change(report, row["inventory_number"], "created", [])
         elif before != after:
             report.updated += 1
+            # By their labels, for the person reading the report (the match key is bookkeeping).
             changed = [
-                f.removesuffix("_id")
+                _field_label(f.removesuffix("_id"))
                 for f, b, a in zip(WRITTEN, before, after, strict=True)
-                if b != a
+                if b != a and f != "match_key"
             ]
             _note_change(report, row["inventory_number"], "updated", changed)
         else:
@@ -322,6 +346,10 @@ def _upsert(devices: Iterable[Device]) -> None:
         unique_fields=["inventory_number"],
         update_fields=[f.removesuffix("_id") for f in WRITTEN] + ["updated"],
     )
+
+
+def _field_label(name: str) -> str:
+    return str(getattr(Device._meta.get_field(name), "verbose_name", name))
 
 
 def _note_change(report: InventoryReport, number: str, kind: str, fields: list[str]) -> None:

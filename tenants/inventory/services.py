@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from tenants.accounts.models import User
 from tenants.inventory.models import Device, MatchState, ModelMatch
 from tenants.mirror.models import ReferenceDeviceModel
 
 
-class MatchRefused(ValueError):
-    pass
+class MatchRefused(UserError):
+    """A decision on a spelling no device has (any more)."""
 
 
 @transaction.atomic
@@ -24,7 +26,8 @@ def decide_match(match_key: str, reference_model: ReferenceDeviceModel | None, *
         Device.objects.filter(match_key=match_key).values("manufacturer_name", "model_name").first()
     )
     if sample is None:
-        raise MatchRefused(f"match_key: no device is spelled {match_key!r}")
+        # No field of the page is at fault: the spelling comes with the page, out of date.
+        raise MatchRefused("", _("no device is spelled this way any more: reload the page"))
     ModelMatch.objects.update_or_create(
         match_key=match_key,
         defaults={

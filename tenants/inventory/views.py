@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from saas.errors import show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.imports.models import ImportJob, ImportMapping
@@ -138,8 +139,9 @@ def decide(request: HttpRequest) -> HttpResponse:
         if not form.cleaned_data["no_model"]:
             model = mirror_model(str(form.cleaned_data["reference_model"]))
         count = decide_match(form.cleaned_data["match_key"], model, by=_user(request))
-    except MatchRefused as exc:
-        return HttpResponse(str(exc), status=400)
+    except MatchRefused as refused:
+        show_on_form(refused, form)
+        return render(request, "inventory/_match_refused.html", {"form": form}, status=400)
     except SyncFailed as exc:
         form.add_error("reference_model", _("This model could not be fetched: %s") % exc)
         return render(request, "inventory/_match_refused.html", {"form": form}, status=400)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from saas.errors import UserError
 from tenants.accounts.models import User
 from tenants.mirror.client import ReferenceClient, ReferenceRefused
 from tenants.mirror.models import ModelOverlay, ReferenceDeviceModel, SentContribution, SyncState
@@ -65,12 +66,17 @@ def set_overlay(
     return overlay
 
 
-class CorrectionRefused(Exception):
-    """The reference server refused the correction; ``errors`` maps a field to its reason."""
+class CorrectionRefused(UserError):
+    """The reference server refused the correction, with its reason for each field (its
+    fields are the correction form's: each reason lands next to its field)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+    def __init__(self, reasons: dict[str, str]) -> None:
+        self.reasons = reasons or {"": ""}
+        field, reason = next(iter(self.reasons.items()))
+        super().__init__(field, reason)
+
+    def errors(self) -> list[tuple[str, str]]:
+        return list(self.reasons.items())
 
 
 def send_correction(
@@ -89,7 +95,10 @@ def send_correction(
         sent = client.propose_correction(str(model.uuid), proposal, source)
     except ReferenceRefused as exc:
         body = exc.body if isinstance(exc.body, dict) else {"detail": str(exc)}
-        raise CorrectionRefused({str(k): _reason(v) for k, v in body.items()}) from exc
+        # "detail" is the API's key for a reason that names no field.
+        raise CorrectionRefused(
+            {("" if k == "detail" else str(k)): _reason(v) for k, v in body.items()}
+        ) from exc
     return SentContribution.objects.create(
         central_id=sent["id"],
         model=model,

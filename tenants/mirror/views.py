@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saas.errors import show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required, require
 from tenants.accounts.models import User
 from tenants.mirror import overlays, sync
@@ -98,10 +99,8 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         correction_form.cleaned_data["source"],
                         by=user,
                     )
-                except overlays.CorrectionRefused as exc:
-                    for field, reason in exc.errors.items():
-                        target = field if field in correction_form.fields else None
-                        correction_form.add_error(target, reason)
+                except overlays.CorrectionRefused as refused:
+                    show_on_form(refused, correction_form)
                 except SyncFailed as exc:
                     correction_form.add_error(
                         None, _("The reference server could not be reached: %s") % exc

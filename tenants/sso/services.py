@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from tenants.access.models import AccessEvent, GrantSource, RoleGrant
 from tenants.access.services import GrantRefused, grant_role, parse_scope, record
 from tenants.accounts.models import User
@@ -29,8 +30,15 @@ class ProviderUnavailable(Exception):
     """The provider cannot be reached or answers something unusable (the reason is logged)."""
 
 
-class LoginRefused(Exception):
-    """The provider vouched for someone this tenant will not let in; the message is for them."""
+class LoginRefused(UserError):
+    """The provider vouched for someone this tenant will not let in; the reason is for them.
+
+    Always 403, about the identity the provider gave (there is no form to correct)."""
+
+    status = 403
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("identity", reason)
 
 
 def note_provider_error(provider: IdentityProvider, reason: str) -> None:

@@ -99,9 +99,9 @@ def callback(request: HttpRequest) -> HttpResponse:
         )
     except services.ProviderUnavailable:
         return failure(request, unavailable_message(provider), 502)
-    except services.LoginRefused as exc:
-        services.note_provider_error(provider, f"login refused: {exc}")
-        return failure(request, str(exc), 403)
+    except services.LoginRefused as refused:
+        services.note_provider_error(provider, f"login refused: {refused.reason}")
+        return failure(request, refused.reason, refused.status)
     except (requests.RequestException, SuspiciousOperation, KeyError, ValueError) as exc:
         services.note_provider_error(provider, f"sign-in failed: {exc}")
         return failure(

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from saas.tenancy.validators import finess_key_is_valid, normalise_finess
 from tenants.imports.reader import (
@@ -23,9 +24,12 @@ from tenants.imports.reader import (
     Problem,
     Row,
     coverage,
+    missing_column,
+    no_data_row,
     normalise_header,
     parse_date,
     read_table,
+    required_but_empty,
 )
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 
@@ -62,7 +66,7 @@ class StructureReport:
     closed_ufs: list[str] = field(default_factory=list)
     reopened_ufs: list[str] = field(default_factory=list)
     empty_fields: list[str] = field(default_factory=list)  # expected, not in the file
-    ignored_columns: list[str] = field(default_factory=list)  # in the file, read by no field
+    unmapped_columns: list[str] = field(default_factory=list)  # in the file, read by no field
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,8 +84,8 @@ class StructureReport:
                 else ""
             )
             + (
-                "; columns ignored: " + ", ".join(self.ignored_columns)
-                if self.ignored_columns
+                "; columns ignored: " + ", ".join(self.unmapped_columns)
+                if self.unmapped_columns
                 else ""
             )
         )
@@ -118,23 +122,21 @@ def import_structure(
         table = read_table(data, filename, list(columns.values()))
         missing = [columns[f] for f in REQUIRED if normalise_header(columns[f]) not in table.header]
         if missing:
-            raise ImportRefused(
-                [Problem(None, name, "column missing from the header") for name in missing]
-            )
+            raise ImportRefused([Problem(None, name, missing_column()) for name in missing])
         clean, problems = _check_rows(table.rows, columns)
     except FileRefused as exc:
         raise ImportRefused([exc.problem]) from exc
     if problems:
         raise ImportRefused(problems)
     if not clean:
-        raise ImportRefused([Problem(None, None, "the file has a header but no data row")])
+        raise ImportRefused([Problem(None, None, no_data_row())])
     # The establishment's name is not read (its FINESS says which it is): never "left empty".
     covered = coverage(table, columns, ["valid_from", "valid_until"])
     report = StructureReport(
         dry_run=dry_run,
         rows=len(clean),
         empty_fields=covered.empty_fields,
-        ignored_columns=covered.unmapped_columns,
+        unmapped_columns=covered.unmapped_columns,
     )
     if progress is not None:
         progress("check", len(clean), len(clean))
@@ -165,12 +167,16 @@ def _check_rows(rows: object, columns: dict[str, str]) -> tuple[list[CleanRow], 
         def value(name: str, row: Row = row) -> str:
             return row.values.get(normalise_header(columns[name]), "")
 
-        row_problems = [Problem(row.line, columns[f], "empty") for f in REQUIRED if not value(f)]
+        row_problems = [
+            Problem(row.line, columns[f], required_but_empty()) for f in REQUIRED if not value(f)
+        ]
         finess = normalise_finess(value("establishment_finess"))
         if finess and (len(finess) != 9 or not finess_key_is_valid(finess)):
             row_problems.append(
                 Problem(
-                    row.line, columns["establishment_finess"], f"{finess} is not a valid FINESS"
+                    row.line,
+                    columns["establishment_finess"],
+                    _("%(finess)s is not a valid FINESS number") % {"finess": finess},
                 )
             )
         elif finess and finess not in known:
@@ -178,7 +184,7 @@ def _check_rows(rows: object, columns: dict[str, str]) -> tuple[list[CleanRow], 
                 Problem(
                     row.line,
                     columns["establishment_finess"],
-                    f"no establishment with FINESS {finess}",
+                    _("no establishment has the FINESS %(finess)s") % {"finess": finess},
                 )
             )
         dates: dict[str, date | None] = {}
@@ -191,14 +197,19 @@ def _check_rows(rows: object, columns: dict[str, str]) -> tuple[list[CleanRow], 
         if uf_code in seen_uf:
             row_problems.append(
                 Problem(
-                    row.line, columns["uf_code"], f"UF {uf_code} already on line {seen_uf[uf_code]}"
+                    row.line,
+                    columns["uf_code"],
+                    _("UF %(code)s already on line %(line)s")
+                    % {"code": uf_code, "line": seen_uf[uf_code]},
                 )
             )
         elif uf_code:
             seen_uf[uf_code] = row.line
         start, end = dates.get("valid_from"), dates.get("valid_until")
         if start is not None and end is not None and end < start:
-            row_problems.append(Problem(row.line, columns["valid_until"], "ends before it starts"))
+            row_problems.append(
+                Problem(row.line, columns["valid_until"], _("ends before it starts"))
+            )
         if row_problems:
             problems += row_problems
             continue

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from tenants.accounts.models import User
 from tenants.tables.listing import (
     PAGES,
@@ -33,8 +35,8 @@ INLINE_EXPORT_ROWS = 3000
 MAX_WIDTH = 1200
 
 
-class ViewRefused(ValueError):
-    pass
+class ViewRefused(UserError):
+    """A saved view that cannot be saved (no name) or deleted (another person's, 403)."""
 
 
 def preference(user: User, page: ListPage) -> TablePreference:
@@ -75,7 +77,7 @@ def save_widths(user: User, page: ListPage, widths: dict[str, Any]) -> TablePref
 def save_view(user: User, page: ListPage, *, name: str, query: str, is_shared: bool) -> SavedView:
     name = name.strip()
     if not name:
-        raise ViewRefused("name: give the view a name")
+        raise ViewRefused("name", _("give the view a name"))
     prefs = preference(user, page)
     params = clean_params(QueryDict(query))
     view, _created = SavedView.objects.update_or_create(
@@ -113,7 +115,7 @@ def apply_view(user: User, view: SavedView) -> str:
 
 def delete_view(user: User, view: SavedView) -> None:
     if view.owner_id != user.pk:
-        raise ViewRefused("only the person who saved a view can delete it")
+        raise ViewRefused("by", _("only the person who saved a view can delete it"), status=403)
     view.delete()
 
 

@@ -6,6 +6,7 @@ import json
 import tempfile
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage
 from django.http import (
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig, Table
 
+from saas.errors import sentence
 from tenants.accounts.models import User
 from tenants.tables import services
 from tenants.tables.listing import PAGES, ListPage, all_columns, resolve
@@ -144,8 +146,10 @@ def save_view(request: HttpRequest, key: str) -> HttpResponse:
             query=request.POST.get("query", ""),
             is_shared=bool(request.POST.get("is_shared")),
         )
-    except services.ViewRefused as exc:
-        return HttpResponseBadRequest(str(exc))
+    except services.ViewRefused as refused:
+        # Said on the list page the form was sent from, with what was chosen there kept.
+        messages.error(request, _("The view was not saved: %(reason)s") % {"reason": refused})
+        return _back(request, page)
     return redirect("tables:view", pk=view.pk)
 
 
@@ -171,8 +175,8 @@ def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     view = _visible_view(request, pk)
     try:
         services.delete_view(_user(request), view)
-    except services.ViewRefused as exc:
-        return HttpResponse(str(exc), status=403)
+    except services.ViewRefused as refused:
+        return HttpResponse(sentence(refused.reason), status=refused.status)
     return redirect(reverse(PAGES[view.page].url_name))
 
 

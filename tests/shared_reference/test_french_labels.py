@@ -96,7 +96,13 @@ def test_a_faulty_file_is_refused_whole_naming_each_line(nomenclature, curator):
     assert "ligne 2" in body and "Z1204" in body
     with pytest.raises(LabelsRefused) as refused:
         import_french_labels(emdn_like(), b"Z1203;A\nQ99;B\nZ1203;C\n", status="confirmed", by="c")
-    assert [(p.line, p.column) for p in refused.value.problems] == [(2, "code"), (3, "code")]
+    # The column as the person who made the file knows it, never our field name.
+    assert [(p.line, p.column) for p in refused.value.problems] == [
+        (2, "code (1re colonne)"),
+        (3, "code (1re colonne)"),
+    ]
+    problems = body.split('class="alert alert-danger"')[1].split("</div>")[0]
+    assert "label_fr" not in problems and "libellé français (2e colonne)" in problems
     assert not NomenclatureTerm.objects.exclude(label_fr="").exists()
     assert Release.objects.count() == 1
 

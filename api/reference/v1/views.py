@@ -221,10 +221,8 @@ class SubscriptionsView(ReferenceAPIView):
                     {"detail": f"at most {MAX_SUBSCRIBE_AT_ONCE} subscriptions per call"}
                 )
             wanted = [subscription_request(item, f"[{i}].") for i, item in enumerate(items)]
-            try:
-                topics = services.subscribe_many(subscriber, wanted)
-            except services.SubscriptionRefused as exc:
-                raise ValidationError({exc.field: exc.reason}) from exc
+            # A SubscriptionRefused answers 400 naming its field (saas.errors).
+            topics = services.subscribe_many(subscriber, wanted)
             return Response(
                 [
                     {"topic": t}
@@ -234,10 +232,7 @@ class SubscriptionsView(ReferenceAPIView):
                 ]
             )
         entity_type, entity_uuid = subscription_request(request.data, "")
-        try:
-            subscription = services.subscribe(subscriber, entity_type, entity_uuid)
-        except services.SubscriptionRefused as exc:
-            raise ValidationError({exc.field: exc.reason}) from exc
+        subscription = services.subscribe(subscriber, entity_type, entity_uuid)
         return Response({"topic": subscription.topic}, status=status.HTTP_201_CREATED)
 
 
@@ -253,10 +248,8 @@ def subscription_request(data: Any, where: str) -> tuple[str, str]:
 class SubscriptionDetailView(ReferenceAPIView):
     @extend_schema(responses={204: None, 404: s.ErrorSerializer})
     def delete(self, request: Request, entity_type: str, entity_uuid: str) -> Response:
-        try:
-            removed = services.unsubscribe(subscriber_of(request), entity_type, entity_uuid)
-        except services.SubscriptionRefused as exc:
-            return Response({exc.field: exc.reason}, status=status.HTTP_404_NOT_FOUND)
+        # An unknown type or entity answers 404 naming its field (saas.errors).
+        removed = services.unsubscribe(subscriber_of(request), entity_type, entity_uuid)
         if not removed:
             return Response({"detail": "not subscribed"}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -375,6 +368,7 @@ class ContributionsView(ReferenceAPIView):
         proposal = data.get("proposal")
         if not isinstance(proposal, dict):
             raise ValidationError({"proposal": "an object of the proposed values"})
+        # A ContributionRefused answers 400 naming its field (saas.errors).
         try:
             contribution = contributions.propose(
                 subscriber_of(request),
@@ -383,8 +377,6 @@ class ContributionsView(ReferenceAPIView):
                 proposal=proposal,
                 source=str(data.get("source", "")),
             )
-        except contributions.ContributionRefused as exc:
-            raise ValidationError({exc.field: exc.reason}) from exc
         except DjangoValidationError as exc:  # a target that is not a UUID
             raise ValidationError({"target": "not a UUID"}) from exc
         return Response(contribution_json(contribution), status=status.HTTP_201_CREATED)

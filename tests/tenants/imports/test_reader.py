@@ -55,16 +55,16 @@ def test_a_formula_is_refused_with_its_cell():
     rows = read_table(buffer.getvalue(), "s.xlsx", ["Code UF", "UF"]).rows
     with pytest.raises(FileRefused) as refused:
         list(rows)
-    assert (refused.value.problem.line, refused.value.problem.column) == (2, "A2")
+    assert (refused.value.problem.line, refused.value.problem.column) == (2, "colonne A")
 
 
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"", "empty"),
-        (b"   \n\n", "empty"),
-        (b"a;b;c\n1;2;3\n", "no header row"),
-        (b"PK\x03\x04garbage", "not a readable XLSX"),
+        (b"", "le fichier est vide"),
+        (b"   \n\n", "le fichier est vide"),
+        (b"a;b;c\n1;2;3\n", "aucune ligne d\u2019en-tête"),
+        (b"PK\x03\x04garbage", "fichier XLSX illisible"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(data, reason):
@@ -85,9 +85,13 @@ def test_dates(text, expected):
     assert parse_date(text) == expected
 
 
-def test_a_non_date_says_so():
-    with pytest.raises(ValueError, match="dd/mm/yyyy"):
-        parse_date("31/02/2024")
+def test_a_non_date_says_so_in_french():
+    with pytest.raises(ValueError) as refused:
+        parse_date("31/02/2027")
+    assert str(refused.value) == (
+        "«\u00a031/02/2027\u00a0» n\u2019est pas une date\u00a0: écrivez-la jj/mm/aaaa, "
+        "par exemple 31/01/2027"
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,7 +134,11 @@ def test_a_nul_byte_in_a_cell_is_refused_with_its_line_and_column():
     with pytest.raises(FileRefused) as refused:
         list(read_table(data, "gmao.csv", ["Code UF", "UF"]).rows)
     problem = refused.value.problem
-    assert (problem.line, problem.column) == (3, "column B") and "NUL" in problem.reason
+    assert (problem.line, problem.column) == (3, "colonne B") and "NUL" in problem.reason
+    assert str(problem) == (
+        "ligne 3, colonne B\u00a0: la cellule contient un caractère NUL\u00a0: "
+        "le fichier est abîmé ou n\u2019est pas du texte"
+    )
 
 
 def _rewrite_sheet(book, change) -> bytes:  # type: ignore[no-untyped-def]
@@ -160,5 +168,5 @@ def test_an_xlsx_declaring_xml_entities_is_refused_clearly():
         return declaration + xml
 
     data = _rewrite_sheet(book, with_entities)
-    with pytest.raises(FileRefused, match="entities"):
+    with pytest.raises(FileRefused, match="entités XML"):
         list(read_table(data, "s.xlsx", ["Code UF", "UF"]).rows)

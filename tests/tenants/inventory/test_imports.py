@@ -4,6 +4,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from django_tenants.utils import tenant_context
 from openpyxl import Workbook
 
@@ -75,7 +76,7 @@ def test_reimporting_upserts_by_inventory_number_and_leaves_absent_devices(in_al
     assert report.changes[0] == {
         "inventory_number": "INV001",
         "change": "updated",
-        "fields": ["uf"],
+        "fields": ["UF"],  # by its label: the person reads the report
     }
     assert Device.objects.get(inventory_number="INV001").uf.code == "1102"
     assert Device.objects.filter(inventory_number="INV003").exists()  # absent, not deleted
@@ -151,34 +152,62 @@ def test_every_bad_row_is_reported_with_line_and_column_and_nothing_changes(in_a
         ";1101;;;;;;;",
         "INV007;1101;Philips;MX450;SN7;01/01/1900;abc;;",
     )
+    # In French, as the person reads them, each next to the column as the file names it.
     assert problems_of(bad) == [
-        (4, "UF", "unknown UF 9999"),
-        (5, "N° inventaire", "inventory number INV001 already on line 4"),
-        (6, "Date mise en service", "'31/02/2018' is not a date (dd/mm/yyyy)"),
-        (6, "Valeur d'achat", "-5 € is not a purchase value"),
+        (4, "UF", "aucune UF n\u2019a le code 9999"),
+        (5, "N° inventaire", "le numéro d\u2019inventaire INV001 figure déjà à la ligne 4"),
+        (
+            6,
+            "Date mise en service",
+            "«\u00a031/02/2018\u00a0» n\u2019est pas une date\u00a0: écrivez-la jj/mm/aaaa, "
+            "par exemple 31/01/2027",
+        ),
+        (6, "Valeur d'achat", "-5\u00a0€ n\u2019est pas une valeur d\u2019achat plausible"),
         (
             6,
             "Statut",
-            "unknown status 'Perdu': use one of en service, en panne, en stock, en prêt, réformé",
+            "statut inconnu «\u00a0Perdu\u00a0»\u00a0: écrivez en service, en panne, en stock, "
+            "en prêt ou réformé",
         ),
-        (7, "N° inventaire", "empty"),
-        (8, "Date mise en service", "01/01/1900 is implausible"),
-        (8, "Valeur d'achat", "'abc' is not a number"),
+        (7, "N° inventaire", "obligatoire, mais vide sur cette ligne"),
+        (
+            8,
+            "Date mise en service",
+            "01/01/1900 n\u2019est pas une date de mise en service plausible",
+        ),
+        (8, "Valeur d'achat", "«\u00a0abc\u00a0» n\u2019est pas un nombre"),
     ]
     assert Device.objects.get(inventory_number="INV001").uf.code == "1101"  # unchanged
     assert Device.objects.count() == 3
 
 
+def test_the_reasons_follow_the_language_of_the_moment(in_alpha):
+    bad = export("INV009;9999;Philips;MX450;SN9;31/02/2018;;;")  # line 4
+    with translation.override("en"):
+        assert problems_of(bad) == [
+            (4, "UF", "no UF has the code 9999"),
+            (
+                4,
+                "Date mise en service",
+                "“31/02/2018” is not a date: write it dd/mm/yyyy, e.g. 31/01/2027",
+            ),
+        ]
+
+
 @pytest.mark.parametrize(
     ("data", "name", "expected"),
     [
-        (b"", "empty.csv", [(None, None, "the file is empty")]),
-        (b"a;b;c\n1;2;3\n", "x.csv", "no header row found"),
-        (export(title=False), "x.csv", [(None, None, "the file has a header but no data row")]),
+        (b"", "empty.csv", [(None, None, "le fichier est vide")]),
+        (b"a;b;c\n1;2;3\n", "x.csv", "aucune ligne d\u2019en-tête dans les 20 premières lignes"),
+        (
+            export(title=False),
+            "x.csv",
+            [(None, None, "le fichier a une ligne d\u2019en-tête mais aucune donnée en dessous")],
+        ),
         (
             export("I1;1101", header="N° inventaire;Marque\n"),
             "x.csv",
-            [(None, "UF", "column missing from the header")],
+            [(None, "UF", "colonne absente de la ligne d\u2019en-tête")],
         ),
     ],
 )
@@ -197,7 +226,12 @@ def test_a_formula_in_a_cell_is_refused_with_its_cell(in_alpha):
     buffer = BytesIO()
     book.save(buffer)
     assert problems_of(buffer.getvalue(), "x.xlsx") == [
-        (2, "C2", "formulas are not imported: paste the values instead")
+        (
+            2,
+            "colonne C",
+            "la cellule contient une formule, qui n\u2019est pas importée\u00a0: "
+            "collez sa valeur à la place",
+        )
     ]
 
 
@@ -205,7 +239,7 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(in_alpha, settings
     from tenants.imports import reader
 
     data = HEADER.encode() + b"x" * (reader.MAX_BYTES + 1)
-    assert problems_of(data) == [(None, None, "the file is larger than 60 MB")]
+    assert problems_of(data) == [(None, None, "le fichier dépasse 60 Mo")]
 
 
 def test_progress_is_reported_while_checking_and_writing(in_alpha):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
@@ -101,10 +102,22 @@ def test_a_refused_job_lists_its_problems_by_line_and_column(
     response, _ = upload(admin, bad, dry_run=False, capture=django_capture_on_commit_callbacks)
     with tenant_context(tenant):
         job = run_import(ImportJob.objects.get().pk)
-        assert job.state == "refused" and job.problems == [[5, "Unité", "unknown UF 7777"]]
+        reason = "aucune UF n\u2019a le code 7777"
+        assert job.state == "refused" and job.problems == [[5, "Unité", reason]]
         assert not Device.objects.exists()
     page = admin.get(response["Location"]).content.decode()
-    assert "unknown UF 7777" in page and 'data-role="problems"' in page
+    assert reason in page and 'data-role="problems"' in page
+
+
+def test_a_job_writes_its_problems_in_the_language_of_who_started_it(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    admin.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    bad = EXPORT + b"INV004;7777;X;Y;;;;\n"
+    upload(admin, bad, dry_run=False, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):  # the worker's own language is French
+        job = run_import(ImportJob.objects.get().pk)
+        assert job.problems == [[5, "Unité", "no UF has the code 7777"]]
 
 
 def test_a_job_runs_once_even_if_its_task_is_delivered_twice(
@@ -163,6 +176,16 @@ def test_saying_there_is_no_reference_model_is_remembered(admin, tenant, models)
         ).status_code
         == 400
     )
+
+
+def test_a_decision_on_a_spelling_no_device_has_says_so_on_the_page(admin, models):
+    response = admin.post(
+        "/inventory/matches/decide/", {"match_key": "gone|spelling", "no_model": "1"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Plus aucun appareil n\u2019est écrit ainsi\u00a0: rechargez la page" in body
+    assert "match_key" not in body
 
 
 def test_a_device_page_shows_its_extra_columns(tenant, make_user, models):

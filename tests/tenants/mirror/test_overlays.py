@@ -102,7 +102,10 @@ def test_a_correction_goes_to_the_curators_and_their_decision_comes_back(hospita
         },
     )
     assert refused.status_code == 400
-    assert "cannot come before the end of sale" in refused.content.decode()
+    # The curators' server says why in French; the reason lands next to its field.
+    form = refused.content.decode().split("data-correction-form")[1]
+    said = form.index("ne peut pas précéder la fin de commercialisation")
+    assert form.index('for="id_end_of_support"') < said < form.index('name="end_of_support"')
     assert not Contribution.objects.exists()
     sent = client.post(
         url,

@@ -87,7 +87,8 @@ def test_problems_are_listed_by_line_and_column(admin_client, tenant):
     bad = GOOD + "123;P01;;S011;Réanimation;1102;Réa\n".encode("cp1252")
     body = imported(admin_client, tenant, bad).content.decode()
     assert 'data-state="refused"' in body
-    assert "<td>3</td><td>Pôle</td>" in body and "123" in body
+    assert "<td>3</td><td>Pôle</td><td>obligatoire, mais vide sur cette ligne</td>" in body
+    assert "123 n\u2019est pas un numéro FINESS valide" in body
     with tenant_context(tenant):
         assert not FunctionalUnit.objects.exists()
 
@@ -114,3 +115,6 @@ def test_the_dry_run_names_the_fields_left_empty_and_the_columns_ignored(admin_c
     page = imported(admin_client, tenant, data, dry_run="on").content.decode()
     columns = page[page.index('data-role="columns"') :]
     assert "Début, Fin" in columns and "Date d&#x27;ouverture" in columns
+    with tenant_context(tenant):  # one name for them in every import's report
+        report = ImportJob.objects.get(kind="structure").report
+        assert report["unmapped_columns"] == ["Date d'ouverture"]

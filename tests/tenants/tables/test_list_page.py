@@ -170,7 +170,20 @@ def test_a_shared_view_is_offered_to_everyone_but_only_its_owner_deletes_it(
     assert headers(colleague.get(opened["Location"])) == ["inventory_number", "status"]
     assert colleague.post(f"/lists/views/{view.pk}/delete/").status_code == 403
     assert client.post(f"/lists/views/{view.pk}/delete/").status_code == 302
-    assert client.post("/lists/inventory.devices/views/", {"name": " "}).status_code == 400
+
+
+def test_a_view_without_a_name_is_refused_on_the_list_page_in_french(client, devices, tenant):
+    refused = client.post(
+        "/lists/inventory.devices/views/",
+        {"name": " ", "query": "status=retired", "next": f"{PAGE}?status=retired"},
+        follow=True,
+    )
+    assert refused.redirect_chain[-1][0] == f"{PAGE}?status=retired"  # the list, as it was
+    body = refused.content.decode()
+    assert "La vue n\u2019a pas été enregistrée\u00a0: donnez un nom à la vue" in body
+    assert "give the view a name" not in body
+    with tenant_context(tenant):
+        assert not SavedView.objects.exists()
 
 
 def test_a_private_view_is_not_offered_to_others(client, devices, tenant, make_user):
