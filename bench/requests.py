@@ -56,8 +56,9 @@ def baseline_waiting_for(user: Any) -> list[int]:
     from django.db.models import Q
 
     from tenants.access.permissions import ALLOWED_ROLES, grants_of, scope_filter
-    from tenants.campaigns.models import EquipmentRequest, RequestState, Step
-    from tenants.campaigns.workflow import ACTION_OF, STATE_AFTER, next_step
+    from tenants.campaigns.models import Step
+    from tenants.requests.models import EquipmentRequest, RequestState
+    from tenants.requests.workflow import ACTION_OF, STATE_AFTER, next_step
 
     keep = Q(pk__in=[])
     for step, action in ACTION_OF.items():
@@ -80,9 +81,10 @@ def baseline_waiting_for(user: Any) -> list[int]:
 def baseline_session(campaign: Any) -> int:
     """The first version's reads: every request in flight loaded with its place in the
     structure, the commission's kept in Python; opinions read as model instances."""
-    from tenants.campaigns.models import RequestEvent, RequestState, Step
-    from tenants.campaigns.selectors import with_costs
-    from tenants.campaigns.workflow import DECIDED, next_step
+    from tenants.campaigns.models import Step
+    from tenants.requests.models import RequestEvent, RequestState
+    from tenants.requests.selectors import with_costs
+    from tenants.requests.workflow import DECIDED, next_step
 
     in_flight = [
         RequestState.SUBMITTED,
@@ -130,15 +132,10 @@ def run(args: argparse.Namespace) -> None:
     from saas.tenancy.services import ensure_public_tenant
     from tenants.access.models import ExpertiseDomain, Role, RoleGrant, ScopeKind
     from tenants.accounts.models import User
-    from tenants.campaigns import arbitration
-    from tenants.campaigns.models import (
-        Campaign,
-        Envelope,
-        EquipmentRequest,
-        RequestEvent,
-        RequestPart,
-    )
-    from tenants.campaigns.workflow import waiting_for
+    from tenants.campaigns.models import Campaign, Envelope
+    from tenants.requests import arbitration
+    from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart
+    from tenants.requests.workflow import waiting_for
     from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 
     logging.getLogger("axes").setLevel(logging.WARNING)  # one line per sign-in otherwise

@@ -17,10 +17,12 @@ from demo.people import DEMO_PASSWORD
 from tenants.access.models import ExpertiseDomain, Role, ScopeKind
 from tenants.access.services import grant_role
 from tenants.accounts.models import User
-from tenants.campaigns import workflow
-from tenants.campaigns.models import Campaign, EquipmentRequest
-from tenants.campaigns.services import PartInput, add_envelope, create_campaign, save_draft
+from tenants.campaigns.models import Campaign
+from tenants.campaigns.services import add_envelope, create_campaign
 from tenants.inventory.models import Device
+from tenants.requests import workflow
+from tenants.requests.models import EquipmentRequest
+from tenants.requests.services import PartInput, save_draft
 from tenants.structure.models import Establishment, FunctionalUnit, Pole
 
 CHU_FINESS = "800000259"

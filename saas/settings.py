@@ -89,6 +89,7 @@ TENANT_APPS = [
     "tenants.alerts",
     "tenants.inventory",
     "tenants.campaigns",
+    "tenants.requests",
     "tenants.plan",
     "tenants.notifications",
     "tenants.documents",

@@ -15,7 +15,8 @@ urlpatterns = [
     path("references/", include("tenants.mirror.urls")),
     path("alerts/", include("tenants.alerts.urls")),
     path("campaigns/", include("tenants.campaigns.urls")),
-    path("requests/", include("tenants.campaigns.request_urls")),
+    # Under /requests/, and a campaign's new request and commission session (see the file).
+    path("", include("tenants.requests.urls")),
     path("plan/", include("tenants.plan.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),

@@ -67,14 +67,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def put_behind(schema_name: str) -> None:
-    """Make a schema look like it predates the latest migration: the plan's audit trail (a leaf
-    of the migration graph), undone."""
+    """Make a schema look like it predates the latest migration: the notification preferences'
+    audit trail (a leaf of the migration graph), undone."""
+    from django.db.migrations.loader import MigrationLoader
+
+    leaf = ("notifications", "0004_audit_trail")
+    # Undone alone, a migration others depend on would leave an inconsistent history.
+    assert not MigrationLoader(None).graph.node_map[leaf].children, f"{leaf} is no longer a leaf"
     # Inside the schema: the audit triggers write to the event table of the search_path's schema.
     with schema_context(schema_name), connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE "{schema_name}".plan_planlineaudit')
+        cursor.execute(f'DROP TABLE "{schema_name}".notifications_notificationpreferenceaudit')
         cursor.execute(
-            f'DELETE FROM "{schema_name}".django_migrations '
-            "WHERE app = 'plan' AND name = '0002_audit_trail'"
+            f'DELETE FROM "{schema_name}".django_migrations WHERE app = %s AND name = %s', leaf
         )
 
 
@@ -143,10 +147,11 @@ def fill_bravo_requests(member: User, unit: Any) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.core.files.base import ContentFile
 
-    from tenants.campaigns.models import Campaign, Envelope, EquipmentRequest, RequestEvent
+    from tenants.campaigns.models import Campaign, Envelope
     from tenants.documents.models import Comment, Document
     from tenants.notifications.models import Notification
     from tenants.plan.models import PlanLine
+    from tenants.requests.models import EquipmentRequest, RequestEvent
 
     today = datetime.date.today()
     campaign = Campaign.objects.create(

@@ -26,11 +26,13 @@ NEVER_RECORDED = frozenset({"password", "last_login", "client_secret_encrypted"}
 SOURCES = ("page", "api", "task", "import", "sync", "command")
 
 
-def track(*tracked: type[models.Model], exclude: Iterable[str] = ()) -> None:
+def track(*tracked: type[models.Model], exclude: Iterable[str] = (), moved_from: str = "") -> None:
     """Record inserts, updates (of recorded columns) and deletions of each model.
 
     One call per app, at the end of its ``models.py``; the event model ``<Model>Audit`` is
     created in the same app, so its table lives in the same schemas as the tracked table.
+    ``moved_from`` names the app that models moved from with their tables (Meta.db_table):
+    their event tables keep that app's names too, with the history they already hold.
     """
     for model in tracked:
         names = {f.name for f in model._meta.concrete_fields}
@@ -40,6 +42,7 @@ def track(*tracked: type[models.Model], exclude: Iterable[str] = ()) -> None:
             f.name for f in model._meta.concrete_fields if isinstance(f, models.GeneratedField)
         }
         skipped = set(exclude) | NEVER_RECORDED | generated
+        event_table = f"{moved_from}_{model._meta.model_name}audit" if moved_from else ""
         pghistory.track(
             # Statement-level triggers read the changed rows from transition tables: a bulk
             # upsert of 20,000 devices attaches its context once, not once per row.
@@ -51,6 +54,7 @@ def track(*tracked: type[models.Model], exclude: Iterable[str] = ()) -> None:
             # neither deletes nor blocks the history of what pointed at it.
             model_name=f"{model.__name__}Audit",
             obj_field=pghistory.ObjForeignKey(related_name="audit_events"),
+            meta={"db_table": event_table} if event_table else None,
         )(model)
 
 

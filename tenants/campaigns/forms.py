@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from django import forms
-from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm
-from tenants.access.models import ExpertiseDomain
-from tenants.campaigns.models import Campaign, Envelope, Nature, Priority, RequestPart, Step
-from tenants.campaigns.services import Refused, money, whole_quantity
-from tenants.core.suggest import SuggestInput, SuggestSelect
+from tenants.campaigns.models import Campaign, Envelope, Nature, Step
+from tenants.core.suggest import SuggestSelect
 from tenants.structure.models import Establishment
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "jj/mm/aaaa"}, format="%d/%m/%Y")
-# The part a request of each nature starts with.
-FIRST_PART: dict[str, str] = {
-    Nature.EQUIPMENT: RequestPart.Kind.INVESTMENT,
-    Nature.WORKS: RequestPart.Kind.WORKS,
-    Nature.SOFTWARE: RequestPart.Kind.IT,
-}
 
 
 class CampaignForm(BootstrapForm):
@@ -55,108 +43,3 @@ class EnvelopeForm(BootstrapForm):
     amount = forms.CharField(label=_("Amount (€)"), max_length=30)
     source = forms.ChoiceField(label=_("Source"), choices=Envelope.Source.choices)
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
-
-
-class RequestForm(BootstrapForm):
-    """The request itself; its fields follow the campaign's nature."""
-
-    uf = forms.CharField(label=_("UF"), max_length=20, widget=SuggestInput("request_uf"))
-    title = forms.CharField(label=_("Title"), max_length=200)
-    argument = forms.CharField(
-        label=_("Argument"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    priority = forms.TypedChoiceField(
-        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
-    )
-    nomenclature_code = forms.CharField(
-        label=_("Nomenclature code"),
-        required=False,
-        max_length=200,
-        widget=SuggestInput("nomenclature"),
-    )
-    reference_model = forms.UUIDField(
-        label=_("Reference model"),
-        required=False,
-        widget=SuggestSelect("catalogue_model"),
-        help_text=_("When known: any model of the reference catalogue."),
-    )
-    replaces = forms.CharField(
-        label=_("Replaces (inventory numbers)"),
-        required=False,
-        max_length=2000,
-        help_text=_("The devices this request replaces, separated by spaces or commas."),
-    )
-
-    def __init__(self, *args: Any, nature: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if nature != Nature.EQUIPMENT:
-            # Works and software name no device model.
-            del self.fields["nomenclature_code"]
-            del self.fields["reference_model"]
-        if nature == Nature.WORKS:
-            del self.fields["replaces"]
-
-    def replaced_numbers(self) -> list[str]:
-        return self.cleaned_data.get("replaces", "").replace(",", " ").split()
-
-
-class PartForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Part"),
-        choices=RequestPart.Kind.choices,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-    )
-    quantity = forms.CharField(
-        label=_("Quantity"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm text-end", "size": 4}),
-    )
-    unit_price = forms.CharField(
-        label=_("Estimated unit price (€)"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm text-end"}),
-    )
-
-    # Checked here too, so every part's mistakes show at once next to their fields.
-    def clean_quantity(self) -> int:
-        try:
-            return whole_quantity(self.cleaned_data["quantity"], "quantity")
-        except Refused as refused:
-            raise forms.ValidationError(refused.reason) from refused
-
-    def clean_unit_price(self) -> Decimal:
-        try:
-            return money(self.cleaned_data["unit_price"], "unit_price")
-        except Refused as refused:
-            raise forms.ValidationError(refused.reason) from refused
-
-    def has_changed(self) -> bool:
-        # A blank row stays blank even though its kind select always sends a value.
-        return any(self[name].value() for name in ("description", "quantity", "unit_price"))
-
-
-PartFormSet = formset_factory(PartForm, extra=0, min_num=1, max_num=20, can_delete=True)
-
-
-def part_formset(
-    data: Any = None, *, nature: str, initial: list[dict[str, Any]] | None = None
-) -> Any:
-    if initial is None:
-        initial = [{"kind": FIRST_PART.get(nature, RequestPart.Kind.INVESTMENT), "quantity": 1}]
-    formset = PartFormSet(data, initial=initial, prefix="parts")
-    formset.extra = 0 if data is not None else 2
-    return formset
-
-
-class DomainChoice(forms.Form):
-    domain = forms.ModelChoiceField(
-        label=_("Expertise domain"),
-        queryset=ExpertiseDomain.objects.order_by("name"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )

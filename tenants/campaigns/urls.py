@@ -9,6 +9,4 @@ urlpatterns = [
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("envelopes/<int:pk>/remove/", views.envelope_remove, name="envelope_remove"),
-    path("<int:pk>/arbitration/", views.arbitration_session, name="arbitration"),
-    path("<int:campaign_pk>/requests/new/", views.request_new, name="request_new"),
 ]

@@ -1,127 +1,54 @@
-"""Pages of campaigns, requests and the commission's session. Views parse and render; the
-services (services.py, workflow.py, arbitration.py) decide."""
+"""Pages of campaigns and their envelopes. Views parse and render; the services decide.
+
+A campaign's requests and its commission's session are the requests app's pages.
+"""
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saas.errors import show_on_form
-from tenants.access.models import ExpertiseDomain
-from tenants.access.permissions import (
-    Action,
-    has_permission,
-    permission_required,
-    scope_filter,
-)
+from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.access.scopes import ENVELOPE_TARGETS, parse_target
 from tenants.accounts.models import User
-from tenants.campaigns import arbitration, workflow
-from tenants.campaigns.filters import CampaignFilter, RequestFilter
-from tenants.campaigns.forms import (
-    CampaignForm,
-    DomainChoice,
-    EnvelopeForm,
-    RequestForm,
-    part_formset,
-)
-from tenants.campaigns.models import Campaign, Envelope, EquipmentRequest, RequestState, Step
-from tenants.campaigns.selectors import (
-    envelope_consumption,
-    envelopes_of,
-    visible_requests,
-    with_costs,
-)
+from tenants.campaigns.filters import CampaignFilter
+from tenants.campaigns.forms import CampaignForm, EnvelopeForm
+from tenants.campaigns.models import Campaign, Envelope, Step
+from tenants.campaigns.selectors import envelope_consumption
 from tenants.campaigns.services import (
-    PartInput,
     Refused,
     add_envelope,
     campaign_is_open,
-    campaigns_to_carry_into,
-    carry_over,
     create_campaign,
-    delete_draft,
     remove_envelope,
-    save_draft,
     update_campaign,
 )
-from tenants.campaigns.tables import (
-    CAMPAIGN_COLUMNS,
-    REQUEST_COLUMNS,
-    CampaignTable,
-    RequestTable,
-)
-from tenants.mirror.client import SyncFailed
-from tenants.mirror.sync import mirror_model
-from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+from tenants.campaigns.tables import CAMPAIGN_COLUMNS, CampaignTable
+from tenants.requests.models import RequestState
+from tenants.requests.selectors import visible_requests
+from tenants.structure.models import Establishment, Pole, Service
 from tenants.tables.listing import ListPage, register
-from tenants.tables.views import XLSX, render_list
+from tenants.tables.views import render_list
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _all_requests(user: User) -> Any:
-    return with_costs(visible_requests(user))
-
-
-def _my_requests(user: User) -> Any:
-    return with_costs(visible_requests(user).filter(requested_by=user))
-
-
-def _waiting_requests(user: User) -> Any:
-    return with_costs(workflow.waiting_for(user))
-
-
 def _campaigns(user: User) -> Any:
     return Campaign.objects.annotate(request_count=Count("requests"))
 
 
-REQUESTS = register(
-    ListPage(
-        key="campaigns.requests",
-        url_name="requests:request_list",
-        title=gettext_lazy("Requests"),
-        table_class=RequestTable,
-        filterset_class=RequestFilter,
-        rows=_all_requests,
-        default_columns=REQUEST_COLUMNS,
-    )
-)
-MY_REQUESTS = register(
-    ListPage(
-        key="campaigns.my_requests",
-        url_name="requests:my_requests",
-        title=gettext_lazy("My requests"),
-        table_class=RequestTable,
-        filterset_class=RequestFilter,
-        rows=_my_requests,
-        default_columns=REQUEST_COLUMNS,
-    )
-)
-WAITING = register(
-    ListPage(
-        key="campaigns.waiting",
-        url_name="requests:waiting",
-        title=gettext_lazy("Waiting for me"),
-        table_class=RequestTable,
-        filterset_class=RequestFilter,
-        rows=_waiting_requests,
-        default_columns=REQUEST_COLUMNS,
-    )
-)
 CAMPAIGNS = register(
     ListPage(
         key="campaigns.campaigns",
@@ -140,27 +67,6 @@ def _list_extra(request: HttpRequest) -> dict[str, Any]:
         "request_tabs": True,
         "can_manage": has_permission(_user(request), Action.MANAGE_CAMPAIGNS),
     }
-
-
-@login_required
-def request_list(request: HttpRequest) -> HttpResponseBase:
-    return render_list(
-        request, REQUESTS, template="campaigns/request_list.html", extra=_list_extra(request)
-    )
-
-
-@login_required
-def my_requests(request: HttpRequest) -> HttpResponseBase:
-    return render_list(
-        request, MY_REQUESTS, template="campaigns/request_list.html", extra=_list_extra(request)
-    )
-
-
-@login_required
-def waiting(request: HttpRequest) -> HttpResponseBase:
-    return render_list(
-        request, WAITING, template="campaigns/request_list.html", extra=_list_extra(request)
-    )
 
 
 @login_required
@@ -284,298 +190,3 @@ def _envelope_scope(value: str) -> Establishment | Pole | Service:
     if found is None:
         raise Refused("scope", _("this establishment, pôle or service does not exist"))
     return cast(Establishment | Pole | Service, found)
-
-
-# Requests ----------------------------------------------------------------------------------
-
-
-def _parts(formset: Any) -> list[PartInput]:
-    return [
-        PartInput(
-            kind=f.cleaned_data["kind"],
-            quantity=f.cleaned_data["quantity"],
-            unit_price=f.cleaned_data["unit_price"],
-            description=f.cleaned_data.get("description", ""),
-        )
-        for f in formset.forms
-        if f.cleaned_data and not f.cleaned_data.get("DELETE")
-    ]
-
-
-def _edit(
-    request: HttpRequest, campaign: Campaign, existing: EquipmentRequest | None
-) -> HttpResponse:
-    user = _user(request)
-    initial: dict[str, Any] = {}
-    parts_initial = None
-    if existing is not None:
-        initial = {
-            "uf": existing.uf.code,
-            "title": existing.title,
-            "argument": existing.argument,
-            "priority": existing.priority,
-            "nomenclature_code": existing.nomenclature_code,
-            "reference_model": existing.reference_model.uuid if existing.reference_model else None,
-            "replaces": " ".join(existing.replaces.values_list("inventory_number", flat=True)),
-        }
-        parts_initial = [
-            {
-                "kind": p.kind,
-                "description": p.description,
-                "quantity": p.quantity,
-                "unit_price": p.unit_price,
-            }
-            for p in existing.parts.all()
-        ]
-    data = request.POST if request.method == "POST" else None
-    form = RequestForm(data, initial=initial, nature=campaign.nature)
-    if existing is not None and existing.reference_model and "reference_model" in form.fields:
-        widget = form.fields["reference_model"].widget
-        widget.known_labels.setdefault(  # type: ignore[attr-defined]
-            str(existing.reference_model.uuid), str(existing.reference_model)
-        )
-    parts = part_formset(data, nature=campaign.nature, initial=parts_initial)
-    if data is not None and form.is_valid() and parts.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            uf = (
-                FunctionalUnit.objects.select_related("service__pole")
-                .filter(code=cleaned["uf"].split(" ", 1)[0])
-                .first()
-            )
-            if uf is None:
-                raise Refused("uf", _("no UF with this code"))
-            model = None
-            if cleaned.get("reference_model"):
-                try:
-                    model = mirror_model(str(cleaned["reference_model"]))
-                except SyncFailed as exc:
-                    raise Refused(
-                        "reference_model", _("this model could not be fetched: %s") % exc
-                    ) from exc
-            saved = save_draft(
-                by=user,
-                campaign=campaign,
-                uf=uf,
-                title=cleaned["title"],
-                parts=_parts(parts),
-                argument=cleaned["argument"],
-                priority=cleaned["priority"],
-                nomenclature_code=cleaned.get("nomenclature_code", ""),
-                reference_model=model,
-                replaces=form.replaced_numbers() if "replaces" in form.fields else [],
-                request=existing,
-                expected_version=_int(request.POST.get("version")),
-            )
-        except Refused as refused:
-            show_on_form(refused, form, {"parts": parts})
-        else:
-            messages.success(request, _("Draft saved: send it when it is complete."))
-            return redirect(saved)
-    context = {"form": form, "parts": parts, "campaign": campaign, "existing": existing}
-    status = 400 if data is not None else 200
-    return render(request, "campaigns/request_form.html", context, status=status)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-@login_required
-def request_new(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
-    if not has_permission(_user(request), Action.DRAFT_REQUEST):
-        raise Http404("no such page")
-    return _edit(request, campaign, None)
-
-
-@login_required
-def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    existing = get_object_or_404(visible_requests(_user(request)), pk=pk)
-    if "edit" not in workflow.available_actions(existing, _user(request)):
-        messages.error(request, _("This request cannot be changed now."))
-        return redirect(existing)
-    return _edit(request, existing.campaign, existing)
-
-
-def _detail_context(request: HttpRequest, item: EquipmentRequest) -> dict[str, Any]:
-    user = _user(request)
-    parts = list(item.parts.all())
-    actions = workflow.available_actions(item, user)
-    step = workflow.next_step(item)
-    return {
-        "item": item,
-        "parts": parts,
-        "total": sum((p.total for p in parts), 0),
-        "events": item.events.select_related("actor"),
-        "actions": actions,
-        "step": Step(step).label if step else "",
-        "domain_form": DomainChoice(initial={"domain": item.domain_id})
-        if {"dispatch", "redispatch"} & set(actions)
-        else None,
-        "replaced": item.replaces.all(),
-        "plan_line": getattr(item, "plan_line", None)
-        if item.state == RequestState.GRANTED
-        else None,
-        "decisions": [(s, RequestState(s).label) for s in workflow.DECIDED],
-        "carry_campaigns": campaigns_to_carry_into(item) if "carry_over" in actions else [],
-        "carried_to": EquipmentRequest.objects.filter(carried_from=item).first(),
-        "envelopes": envelopes_of(item),
-    }
-
-
-@login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(visible_requests(_user(request)), pk=pk)
-    return render(request, "campaigns/request_detail.html", _detail_context(request, item))
-
-
-@login_required
-@require_POST
-def request_act(request: HttpRequest, pk: int) -> HttpResponse:
-    """One transition, named by the form's ``action``; a refusal shows the page again with why."""
-    item = get_object_or_404(visible_requests(_user(request)), pk=pk)
-    post = request.POST
-    name = post.get("action", "")
-    common: dict[str, Any] = {"by": _user(request), "expected_version": _int(post.get("version"))}
-    reason = post.get("reason", "")
-    favourable = post.get("favourable") == "1"
-    try:
-        match name:
-            case "submit":
-                workflow.submit(item, **common)
-            case Step.POLE_OPINION:
-                workflow.give_pole_opinion(item, favourable=favourable, reason=reason, **common)
-            case Step.EXPERTISE:
-                part_opinions = {
-                    part.pk: (
-                        post.get(f"part-{part.pk}-favourable", "1") == "1",
-                        post.get(f"part-{part.pk}-opinion", ""),
-                    )
-                    for part in item.parts.all()
-                }
-                workflow.give_expert_opinion(
-                    item, favourable=favourable, reason=reason, parts=part_opinions, **common
-                )
-            case Step.DISPATCH | "redispatch":
-                domain = ExpertiseDomain.objects.filter(pk=_int(post.get("domain")) or 0).first()
-                if domain is None:
-                    raise Refused("domain", _("choose an expertise domain"))
-                workflow.dispatch(item, domain=domain, reason=reason, **common)
-            case Step.MANAGEMENT:
-                workflow.validate(item, reason=reason, **common)
-            case Step.ARBITRATION:
-                workflow.arbitrate(
-                    item,
-                    decision=post.get("decision", ""),
-                    granted_amount=post.get("granted_amount"),
-                    reason=reason,
-                    **common,
-                )
-            case "ask_more_information":
-                workflow.ask_more_information(item, reason=reason, **common)
-            case "delete":
-                delete_draft(item, by=_user(request))
-                messages.success(request, _("Draft deleted."))
-                return redirect("requests:my_requests")
-            case "carry_over":
-                target = Campaign.objects.filter(pk=_int(post.get("campaign")) or 0).first()
-                if target is None:
-                    raise Refused("campaign", _("choose a campaign"))
-                carried = carry_over(item, to=target, by=_user(request))
-                messages.success(
-                    request,
-                    _("Carried over: a new draft in %(campaign)s.") % {"campaign": target.name},
-                )
-                return redirect(carried)
-            case _:
-                raise Refused("action", _("unknown action %(name)r") % {"name": name})
-    except Refused as refused:
-        item.refresh_from_db()
-        context = _detail_context(request, item)
-        context["refusal"] = refused
-        status = refused.status
-        return render(request, "campaigns/request_detail.html", context, status=status)
-    messages.success(request, _("Done."))
-    return redirect(item)
-
-
-# The commission's session --------------------------------------------------------------------
-
-
-def _session_access(request: HttpRequest) -> bool:
-    """Commission members decide; management prepares the session and may read it."""
-    user = _user(request)
-    if has_permission(user, Action.ARBITRATE_REQUEST):
-        return True
-    if has_permission(user, Action.MANAGE_CAMPAIGNS):
-        return False
-    raise Http404("no such page")
-
-
-@login_required
-def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
-    campaign = get_object_or_404(Campaign, pk=pk)
-    may_decide = _session_access(request)
-    action = Action.ARBITRATE_REQUEST if may_decide else Action.MANAGE_CAMPAIGNS
-    within = scope_filter(_user(request), action, "uf")  # its own establishment's, say
-    if request.GET.get("export") == "xlsx":
-        target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-        arbitration.write_session_xlsx(arbitration.session(campaign, within), target)
-        target.seek(0)
-        name = f"arbitrage-{slugify(campaign.name)}.xlsx"
-        response = FileResponse(target, as_attachment=True, filename=name)
-        response["Content-Type"] = XLSX
-        return response
-    problems: dict[int, Refused] = {}
-    status = 200
-    if request.method == "POST":
-        if not may_decide:
-            raise Http404("no such form")
-        decisions = _decisions(request)
-        if not decisions:
-            messages.info(request, _("No decision was chosen."))
-            return redirect("campaigns:arbitration", pk=campaign.pk)
-        try:
-            count = arbitration.decide_many(campaign, decisions, by=_user(request))
-        except arbitration.DecisionsRefused as refused:
-            problems, status = refused.problems, 400
-            messages.error(request, _("Nothing was decided: correct the rows marked below."))
-        else:
-            messages.success(request, _("%(count)d decision(s) recorded.") % {"count": count})
-            return redirect("campaigns:arbitration", pk=campaign.pk)
-    current = arbitration.session(campaign, within)
-    for row in current.rows:
-        row.problem = problems.get(row.request.pk)  # type: ignore[attr-defined]
-    context = {
-        "campaign": campaign,
-        "session": current,
-        "may_decide": may_decide,
-        "posted": request.POST if problems else None,
-    }
-    return render(request, "campaigns/arbitration.html", context, status=status)
-
-
-def _decisions(request: HttpRequest) -> list[arbitration.Decision]:
-    post = request.POST
-    found = []
-    for key in post:
-        if not key.startswith("decision-"):
-            continue
-        pk = _int(key.removeprefix("decision-"))
-        choice = post.get(key, "")
-        if pk is None or not choice:
-            continue
-        found.append(
-            arbitration.Decision(
-                request_id=pk,
-                decision=choice,
-                granted_amount=post.get(f"amount-{pk}", ""),
-                reason=post.get(f"reason-{pk}", ""),
-                expected_version=_int(post.get(f"version-{pk}")),
-            )
-        )
-    return found

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.audit import track
 from tenants.access.permissions import ScopePath, scope_path_of
-from tenants.campaigns.models import Campaign, EquipmentRequest, Nature
+from tenants.campaigns.models import Campaign, Nature
+from tenants.requests.models import EquipmentRequest
 from tenants.structure.models import FunctionalUnit
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tenants.accounts.models import User
-from tenants.campaigns.models import EquipmentRequest, RequestState
 from tenants.plan.models import PlanLine
+from tenants.requests.models import EquipmentRequest, RequestState
 
 
 def add_granted_request(request: EquipmentRequest, *, by: User) -> PlanLine:

@@ -10,8 +10,8 @@ from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
 from tenants.access.models import ExpertiseDomain
-from tenants.campaigns.models import EquipmentRequest
 from tenants.plan.models import PlanLine
+from tenants.requests.models import EquipmentRequest
 from tests.conftest import PASSWORD
 from tests.tenants.conftest import build_chain
 

@@ -94,6 +94,7 @@ def filterset_parameters() -> set[str]:
     import tenants.campaigns.filters
     import tenants.inventory.filters
     import tenants.plan.filters
+    import tenants.requests.filters
     import tenants.structure.filters  # noqa: F401 -- imported so their filtersets exist
 
     found: set[str] = set()

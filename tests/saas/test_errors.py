@@ -14,12 +14,12 @@ from shared_reference.french_labels import LabelProblem, LabelsRefused
 from shared_reference.services import SubscriptionRefused
 from tenants.access.services import GrantRefused
 from tenants.accounts.services import AccountRefused
-from tenants.campaigns.arbitration import DecisionsRefused
 from tenants.campaigns.services import Refused
 from tenants.documents.services import DocumentRefused
 from tenants.imports.reader import FileRefused, ImportRefused, Problem
 from tenants.inventory.services import MatchRefused
 from tenants.mirror.overlays import CorrectionRefused
+from tenants.requests.arbitration import DecisionsRefused
 from tenants.sso.services import LoginRefused
 from tenants.tables.services import ViewRefused
 

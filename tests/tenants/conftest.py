@@ -1,4 +1,5 @@
-"""Shared fixtures of the tenant tests: a user per role of the request chain, a campaign."""
+"""Shared fixtures of the tenant tests: a user per role of the request chain, a campaign, a
+signed-in client per role; a smaller hospital with two UF and their requesters."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from tenants.access.models import ExpertiseDomain, Role, RoleGrant, ScopeKind
-from tenants.campaigns.services import PartInput, create_campaign, save_draft
+from tenants.campaigns.services import create_campaign
+from tenants.requests.services import PartInput, save_draft
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+from tests.conftest import client_for, host_of
 
+TODAY = datetime.date(2026, 11, 24)  # inside the census of ``hospital``
 ROLES = {
     "requester": (Role.REQUESTER, ScopeKind.UF),
     "pole_head": (Role.POLE_HEAD, ScopeKind.POLE),
@@ -80,9 +84,9 @@ def build_chain(tenant, make_user) -> dict:  # type: ignore[no-untyped-def]
     )
 
     def cleanup() -> None:
-        from tenants.campaigns.models import EquipmentRequest
         from tenants.notifications.models import Notification
         from tenants.plan.models import PlanLine
+        from tenants.requests.models import EquipmentRequest
 
         PlanLine.objects.filter(campaign=campaign).delete()
         EquipmentRequest.objects.filter(campaign=campaign).delete()
@@ -109,3 +113,61 @@ def build_chain(tenant, make_user) -> dict:  # type: ignore[no-untyped-def]
         "pole": pole,
         "site": site,
     }
+
+
+@pytest.fixture
+def web(tenant, chain):  # type: ignore[no-untyped-def]
+    """A signed-in client per role (and the administrator)."""
+    users = {**chain["users"], "admin": chain["admin"]}
+    clients = {name: client_for(host_of(tenant), user, tenant) for name, user in users.items()}
+    return clients
+
+
+@pytest.fixture
+def hospital(tenant, make_user):  # type: ignore[no-untyped-def]
+    users = {name: make_user(tenant, full_name=name) for name in ("manager", "rea", "bloc")}
+    with tenant_context(tenant):
+        site = Establishment.objects.get()
+        pole = Pole.objects.create(establishment=site, code="P1", name="Pôle réanimation")
+        service = Service.objects.create(pole=pole, code="S1", name="Réanimation")
+        rea = FunctionalUnit.objects.create(service=service, code="1101", name="Réa")
+        other = Pole.objects.create(establishment=site, code="P2", name="Pôle bloc")
+        bloc = FunctionalUnit.objects.create(
+            service=Service.objects.create(pole=other, code="S2", name="Bloc"),
+            code="2201",
+            name="Bloc",
+        )
+        RoleGrant.objects.create(
+            user=users["manager"], role=Role.MANAGEMENT, scope=ScopeKind.TENANT
+        )
+        RoleGrant.objects.create(user=users["rea"], role=Role.REQUESTER, scope=ScopeKind.UF, uf=rea)
+        RoleGrant.objects.create(
+            user=users["bloc"], role=Role.REQUESTER, scope=ScopeKind.UF, uf=bloc
+        )
+        campaign = create_campaign(
+            name="Recensement 2027",
+            nature="equipment",
+            year=2027,
+            opens=datetime.date(2026, 10, 1),
+            closes=datetime.date(2026, 12, 15),
+            establishments=[site],
+            steps=["arbitration", "pole_opinion", "expertise"],
+            by=users["manager"],
+        )
+        yield {"users": users, "campaign": campaign, "rea": rea, "bloc": bloc, "pole": pole}
+
+
+def draft(hospital, user="rea", uf="rea", **changes):  # type: ignore[no-untyped-def]
+    values = {
+        "by": hospital["users"][user],
+        "campaign": hospital["campaign"],
+        "uf": hospital[uf],
+        "title": "Respirateur de réanimation",
+        "parts": [
+            PartInput("investment", 2, "32 500,00"),
+            PartInput("maintenance", 1, "4000"),
+        ],
+        "today": TODAY,
+        **changes,
+    }
+    return save_draft(**values)

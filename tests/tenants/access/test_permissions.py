@@ -177,8 +177,9 @@ VISIBILITY = [
 @pytest.fixture
 def sent_requests(tenant, in_tenant, structure, make_user):
     """The six requests of the table, sent by someone outside it."""
-    from tenants.campaigns.models import EquipmentRequest, RequestState
-    from tenants.campaigns.services import PartInput, create_campaign, save_draft
+    from tenants.campaigns.services import create_campaign
+    from tenants.requests.models import EquipmentRequest, RequestState
+    from tenants.requests.services import PartInput, save_draft
 
     pole = Pole.objects.create(establishment=structure.second, code="P9", name="Pôle 9")
     service = Service.objects.create(pole=pole, code="S9", name="Service 9")
@@ -225,7 +226,7 @@ def sent_requests(tenant, in_tenant, structure, make_user):
 def test_who_sees_which_sent_request(
     tenant, in_tenant, structure, sent_requests, make_user, role, scope, expected
 ):
-    from tenants.campaigns.selectors import visible_requests
+    from tenants.requests.selectors import visible_requests
 
     target = {
         ScopeKind.ESTABLISHMENT: structure.first,
@@ -243,7 +244,7 @@ def test_who_sees_which_sent_request(
 def test_a_dispatcher_of_one_domain_is_not_waited_for_by_undispatched_requests(
     tenant, in_tenant, sent_requests, make_user
 ):
-    from tenants.campaigns.workflow import waiting_for
+    from tenants.requests.workflow import waiting_for
 
     dispatcher = make_user(tenant)
     biomedical = ExpertiseDomain.objects.get(code="biomedical")
@@ -271,9 +272,9 @@ def test_who_sees_which_plan_line(
     tenant, in_tenant, structure, sent_requests, make_user, role, scope, expected
 ):
     """The plan is read on the same scopes: a domain grant sees its domain's lines only."""
-    from tenants.campaigns.models import EquipmentRequest
     from tenants.plan.models import PlanLine
     from tenants.plan.selectors import plan_lines_for
+    from tenants.requests.models import EquipmentRequest
 
     for item in EquipmentRequest.objects.filter(pk__in=sent_requests.values()):
         PlanLine.objects.create(

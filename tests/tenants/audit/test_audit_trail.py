@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 import pghistory
-import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -22,11 +21,12 @@ from shared_reference.models import (
     Subscriber,
     SubscriberAPIKey,
 )
-from tenants.campaigns.models import Campaign, EquipmentRequest
+from tenants.campaigns.models import Campaign
 from tenants.inventory.imports import import_inventory
 from tenants.inventory.models import Device
+from tenants.requests.models import EquipmentRequest
 from tenants.structure.models import Establishment
-from tests.conftest import B_MARKER, client_for, host_of
+from tests.conftest import B_MARKER, client_for
 from tests.tenants.inventory.factories import catalogue, structure
 
 # Models that are not business data changed by a person, each with why. Every other model of
@@ -34,7 +34,7 @@ from tests.tenants.inventory.factories import catalogue, structure
 NOT_AUDITED = {
     # Logs and journals: they are themselves the record of what happened.
     "access.AccessEvent": "the journal of role grants and revocations",
-    "campaigns.RequestEvent": "the workflow's own journal of transitions, with who and why",
+    "requests.RequestEvent": "the workflow's own journal of transitions, with who and why",
     "shared_reference.ChangeLogEntry": "the published change log, append-only by design",
     "tenancy.TenantEvent": "the platform's journal of tenant life-cycle events",
     # Derived or bookkeeping rows written by the machinery, not by a person.
@@ -84,12 +84,6 @@ def events_of(model: type[Any]) -> Any:
     event_model = event_model_of(model)
     assert event_model is not None
     return event_model.objects
-
-
-@pytest.fixture
-def web(tenant, chain):  # type: ignore[no-untyped-def]
-    users = {**chain["users"], "admin": chain["admin"]}
-    return {name: client_for(host_of(tenant), user, tenant) for name, user in users.items()}
 
 
 def campaign_form(campaign: Campaign, **changes: str) -> dict[str, object]:

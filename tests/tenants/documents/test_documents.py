@@ -131,8 +131,8 @@ def test_deleting_a_draft_takes_its_documents_and_comments_with_it(tenant, chain
 
 
 def test_a_sent_request_is_not_deleted(tenant, chain):
-    from tenants.campaigns import workflow
-    from tenants.campaigns.models import EquipmentRequest
+    from tenants.requests import workflow
+    from tenants.requests.models import EquipmentRequest
 
     u = chain["users"]
     with tenant_context(tenant):

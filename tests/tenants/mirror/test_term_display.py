@@ -6,8 +6,8 @@ import uuid
 
 from django_tenants.utils import tenant_context
 
-from tenants.campaigns.models import EquipmentRequest
 from tenants.mirror.models import ReferenceTerm
+from tenants.requests.models import EquipmentRequest
 from tests.conftest import client_for, host_of
 
 

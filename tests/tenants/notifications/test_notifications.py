@@ -10,9 +10,9 @@ from django.core import mail
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
-from tenants.campaigns import workflow
 from tenants.notifications.models import Notification
 from tenants.notifications.services import notify, send_mails
+from tenants.requests import workflow
 from tests.conftest import client_for, host_of
 from tests.tenants.conftest import build_chain
 

@@ -20,11 +20,12 @@ from django.urls import get_resolver, reverse
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
-from tenants.campaigns import workflow
-from tenants.campaigns.arbitration import Decision, decide_many, session
-from tenants.campaigns.models import Campaign, EquipmentRequest, RequestEvent
-from tenants.campaigns.services import PartInput, save_draft
+from tenants.campaigns.models import Campaign
 from tenants.inventory.models import Device
+from tenants.requests import workflow
+from tenants.requests.arbitration import Decision, decide_many, session
+from tenants.requests.models import EquipmentRequest, RequestEvent
+from tenants.requests.services import PartInput, save_draft
 from tenants.structure.models import Establishment, Pole, Service
 from tenants.tables.listing import PAGES, _field_at, all_columns, export_columns, resolve
 from tests.conftest import client_for, host_of

@@ -9,9 +9,9 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from saas.errors import UserError
-from tenants.campaigns.models import EquipmentRequest
 from tenants.campaigns.services import Refused, money
-from tests.tenants.campaigns.test_pages import parts_data, web  # noqa: F401 (fixture)
+from tenants.requests.models import EquipmentRequest
+from tests.tenants.requests.test_pages import parts_data
 
 MODEL = "0b9f2c4e-5d1a-4c3b-9e8f-7a6b5c4d3e2f"
 
@@ -20,7 +20,7 @@ def new_request(client, campaign, **data):  # type: ignore[no-untyped-def]
     return client.post(f"/campaigns/{campaign.pk}/requests/new/", data)
 
 
-def test_every_mistake_shows_at_once_next_to_its_field(tenant, chain, web):  # noqa: F811
+def test_every_mistake_shows_at_once_next_to_its_field(tenant, chain, web):
     response = new_request(
         web["requester"],
         chain["campaign"],
@@ -41,7 +41,7 @@ def test_every_mistake_shows_at_once_next_to_its_field(tenant, chain, web):  # n
     assert '<option value="maintenance" selected>' in body
 
 
-def test_a_picked_model_survives_a_refused_submit(tenant, chain, web):  # noqa: F811
+def test_a_picked_model_survives_a_refused_submit(tenant, chain, web):
     response = new_request(
         web["requester"],
         chain["campaign"],
@@ -72,7 +72,7 @@ def test_amounts_typed_the_french_way_are_amounts(typed, amount):
     assert money(typed, "amount") == amount
 
 
-def test_a_part_typed_with_thousands_is_saved(tenant, chain, web):  # noqa: F811
+def test_a_part_typed_with_thousands_is_saved(tenant, chain, web):
     response = new_request(
         web["requester"],
         chain["campaign"],

@@ -10,10 +10,10 @@ from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
-from tenants.campaigns import workflow
-from tenants.campaigns.models import EquipmentRequest
 from tenants.campaigns.services import Refused
 from tenants.plan.models import PlanLine
+from tenants.requests import workflow
+from tenants.requests.models import EquipmentRequest
 from tests.tenants.conftest import build_chain
 
 

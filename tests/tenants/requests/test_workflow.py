@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from tenants.campaigns import workflow
-from tenants.campaigns.models import RequestState
 from tenants.campaigns.services import Refused
+from tenants.requests import workflow
+from tenants.requests.models import RequestState
 
 
 def test_a_request_goes_from_draft_to_the_commissions_grant(chain):
@@ -124,7 +124,7 @@ def test_a_closed_campaign_takes_no_submission(chain):
 
 
 def test_a_question_is_answered_after_the_census_closed(chain):
-    from tenants.campaigns.services import PartInput, save_draft
+    from tenants.requests.services import PartInput, save_draft
 
     u, request = chain["users"], chain["request"]
     request = workflow.submit(request, by=u["requester"])
@@ -230,7 +230,7 @@ def test_deferred_and_refused_requests_stay_out_of_the_plan(chain):
 
 
 def test_the_expert_judges_each_part_of_a_composite_request(chain):
-    from tenants.campaigns.services import PartInput, save_draft
+    from tenants.requests.services import PartInput, save_draft
 
     u, request = chain["users"], chain["request"]
     request = save_draft(
@@ -268,8 +268,9 @@ def test_the_expert_judges_each_part_of_a_composite_request(chain):
 def test_a_deferred_request_is_carried_into_a_later_campaign_once(chain):
     import datetime
 
-    from tenants.campaigns.models import Campaign, EquipmentRequest
-    from tenants.campaigns.services import carry_over
+    from tenants.campaigns.models import Campaign
+    from tenants.requests.models import EquipmentRequest
+    from tenants.requests.services import carry_over
 
     u = chain["users"]
     request = _to_arbitration(chain)
@@ -311,7 +312,7 @@ def test_a_deferred_request_is_carried_into_a_later_campaign_once(chain):
 
 def test_a_draft_is_seen_by_who_may_draft_for_its_uf_and_the_rest_once_sent(chain):
     from tenants.access.models import Role, RoleGrant, ScopeKind
-    from tenants.campaigns.selectors import visible_requests
+    from tenants.requests.selectors import visible_requests
 
     u, request = chain["users"], chain["request"]
     colleague = type(u["requester"]).objects.create_user("colleague@example.org", "x" * 20)

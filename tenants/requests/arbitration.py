@@ -19,10 +19,12 @@ from openpyxl.styles import Font
 
 from saas.errors import UserError
 from tenants.accounts.models import User
-from tenants.campaigns.models import Campaign, EquipmentRequest, RequestEvent, RequestState, Step
-from tenants.campaigns.selectors import Consumption, envelope_consumption, with_costs
+from tenants.campaigns.models import Campaign, Step
+from tenants.campaigns.selectors import Consumption, envelope_consumption
 from tenants.campaigns.services import Refused
-from tenants.campaigns.workflow import DECIDED, STATE_AFTER, arbitrate
+from tenants.requests.models import EquipmentRequest, RequestEvent, RequestState
+from tenants.requests.selectors import with_costs
+from tenants.requests.workflow import DECIDED, STATE_AFTER, arbitrate
 from tenants.tables import xlsx
 from tenants.tables.xlsx import FORMATS
 

@@ -29,21 +29,11 @@ from tenants.access.permissions import (
     scope_filter,
 )
 from tenants.accounts.models import User
-from tenants.campaigns.models import (
-    Campaign,
-    EquipmentRequest,
-    RequestEvent,
-    RequestPart,
-    RequestState,
-    Step,
-)
-from tenants.campaigns.services import (
-    Refused,
-    campaign_is_open,
-    campaigns_to_carry_into,
-    money,
-)
+from tenants.campaigns.models import Campaign, Step
+from tenants.campaigns.services import Refused, campaign_is_open, money
 from tenants.notifications.services import notify, settle_notifications
+from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart, RequestState
+from tenants.requests.services import campaigns_to_carry_into
 
 # The state a request is in once each step is done, and the action that does each step.
 STATE_AFTER = {

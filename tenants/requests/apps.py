@@ -1,0 +1,17 @@
+"""Equipment requests, their workflow and the investment commission's session."""
+
+from django.apps import AppConfig
+
+
+class RequestsConfig(AppConfig):
+    name = "tenants.requests"
+    label = "requests"
+    verbose_name = "Requests"
+
+    def ready(self) -> None:
+        from tenants.documents.registry import register
+        from tenants.requests.models import EquipmentRequest
+        from tenants.requests.selectors import visible_requests
+
+        # Documents and comments on a request: seen and added by whoever sees the request.
+        register("request", EquipmentRequest, visible_requests)
