@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views import defaults
 
 logger = logging.getLogger("django.request")
@@ -23,6 +24,12 @@ logger = logging.getLogger("django.request")
 
 def _product_pages_wanted() -> bool:
     return bool(settings.DEBUG) and not getattr(settings, "DEBUG_ERROR_PAGES", False)
+
+
+def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    """The 403 page with why this page is not for this person (a page they may know exists:
+    a link they were sent, say), in their words rather than the generic one's."""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 class ProductErrorPagesMiddleware:

@@ -77,6 +77,7 @@ class SuggestSelect(forms.Select):
         super().__init__(attrs)
         self.source = source
         self.known_labels: dict[str, str] = {}  # set by a view that already holds the objects
+        self.unpicked = ""  # typed, no suggestion chosen: shown again with the refusal
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = super().value_from_datadict(data, files, name)
@@ -84,6 +85,8 @@ class SuggestSelect(forms.Select):
         if value and label:
             # A refused submit shows again what the person picked, not an empty field.
             self.known_labels.setdefault(str(value), str(label)[:300])
+        elif label:
+            self.unpicked = str(label)[:300]
         return value
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -98,5 +101,5 @@ class SuggestSelect(forms.Select):
             label = next((text for value, text in _flat(self.choices) if value == current), "")
         context["suggest_url"] = reverse("suggest", args=[self.source])
         context["current"] = current
-        context["current_label"] = label
+        context["current_label"] = label if current else self.unpicked
         return context

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from tenants.mirror.models import (
     LocalSubscription,
@@ -59,3 +60,15 @@ def notices_of(model: ReferenceDeviceModel) -> list[ReferenceEntity]:
         .exclude(status="deleted")
         .order_by("-seq")
     )
+
+
+def is_known_term(code: str) -> bool:
+    """A code of a mirrored nomenclature, still in use."""
+    return ReferenceTerm.objects.exclude(status="deleted").filter(code=code).exists()
+
+
+def unknown_term_reason(code: str) -> str:
+    return _(
+        "“%(code)s” is not a code of the nomenclatures: choose one among the suggestions"
+        " (or leave the field empty)"
+    ) % {"code": code}

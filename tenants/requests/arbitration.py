@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
-from saas.errors import UserError
+from saas.errors import UserError, labelled, sentence
 from tenants.accounts.models import User
 from tenants.campaigns.models import Campaign, Step
 from tenants.campaigns.selectors import Consumption, envelope_consumption
@@ -144,6 +145,21 @@ class DecisionsRefused(UserError):
 
     def errors(self) -> list[tuple[str, str]]:
         return [(f"requests[{pk}].{p.field}", p.reason) for pk, p in self.problems.items()]
+
+
+# The person's names for the fields of a decision: a refusal shows these, never the internal
+# names ("granted_amount").
+DECISION_LABELS = {
+    "decision": gettext_lazy("Decision"),
+    "granted_amount": gettext_lazy("Granted amount"),
+    "reason": gettext_lazy("Why"),
+}
+
+
+def problem_text(refused: Refused) -> str:
+    """A refusal as the page shows it: the field's label (Montant accordé), then why."""
+    label = DECISION_LABELS.get(refused.field)
+    return labelled(label, refused.reason) if label else sentence(refused.reason)
 
 
 def decide_many(campaign: Campaign, decisions: list[Decision], *, by: User) -> int:

@@ -14,8 +14,10 @@ from tenants.access.models import ExpertiseDomain
 from tenants.campaigns.models import Nature
 from tenants.campaigns.services import Refused, money
 from tenants.core.suggest import SuggestInput, SuggestSelect
+from tenants.mirror.selectors import is_known_term, unknown_term_reason
 from tenants.requests.models import Priority, RequestPart
 from tenants.requests.services import whole_quantity
+from tenants.structure.models import FunctionalUnit
 
 # The part a request of each nature starts with.
 FIRST_PART: dict[str, str] = {
@@ -63,6 +65,37 @@ class RequestForm(BootstrapForm):
             del self.fields["reference_model"]
         if nature == Nature.WORKS:
             del self.fields["replaces"]
+
+    # Each field is checked here, so that every mistake shows in one round: an unknown UF
+    # or code beside an empty title, not one after the other.
+    def clean_uf(self) -> FunctionalUnit:
+        code = self.cleaned_data["uf"].strip().split(" ", 1)[0]
+        uf = FunctionalUnit.objects.select_related("service__pole").filter(code=code).first()
+        if uf is None:
+            raise forms.ValidationError(_("no UF with this code"))
+        return uf
+
+    def clean_nomenclature_code(self) -> str:
+        code = self.cleaned_data["nomenclature_code"].strip().split(" ", 1)[0]
+        # A request keeps the code it has even if its nomenclature dropped it meanwhile.
+        if code and code != self.initial.get("nomenclature_code") and not is_known_term(code):
+            raise forms.ValidationError(unknown_term_reason(code))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        typed = self.data.get("reference_model__label", "").strip()
+        if "reference_model" in self.fields and typed and not cleaned.get("reference_model"):
+            # Typed but not picked: saying nothing would drop it silently.
+            self.add_error(
+                "reference_model",
+                _(
+                    "“%(typed)s” was not chosen among the suggestions: choose the model in the"
+                    " list, or empty the field and describe the model in the argument"
+                )
+                % {"typed": typed[:100]},
+            )
+        return cleaned
 
     def replaced_numbers(self) -> list[str]:
         return self.cleaned_data.get("replaces", "").replace(",", " ").split()

@@ -23,6 +23,7 @@ from tenants.campaigns.services import MAX_AMOUNT, Refused, campaign_is_open, mo
 from tenants.documents.services import detach_all
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel
+from tenants.mirror.selectors import is_known_term, unknown_term_reason
 from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart, RequestState
 from tenants.structure.models import FunctionalUnit
 
@@ -104,14 +105,29 @@ def save_draft(
         raise Refused("uf", _("this UF's establishment is not part of the campaign"))
     if not has_permission(by, Action.DRAFT_REQUEST, uf):
         raise Refused("uf", _("you may not ask for equipment for this UF"))
+    # What was typed: every mistake is reported at once.
+    problems: list[Refused] = []
     if not title.strip():
-        raise Refused("title", _("required"))
+        problems.append(Refused("title", _("required")))
     if priority not in (1, 2, 3, 4):
-        raise Refused("priority", _("between 1 (critical) and 4 (low)"))
-    cleaned = _clean_parts(parts)
-    replaced = _replaced_devices(replaces or [], uf)
+        problems.append(Refused("priority", _("between 1 (critical) and 4 (low)")))
+    cleaned, replaced = [], []
+    try:
+        cleaned = _clean_parts(parts)
+    except Refused as refused:
+        problems.append(refused)
+    try:
+        replaced = replaced_devices(replaces or [], uf)
+    except Refused as refused:
+        problems.append(refused)
     if campaign.nature != Nature.EQUIPMENT:
         reference_model, nomenclature_code = None, ""  # works and software name no device
+    code = nomenclature_code.strip().split(" ", 1)[0][:60]
+    kept = request is not None and code == request.nomenclature_code
+    if code and not kept and not is_known_term(code):
+        problems.append(Refused("nomenclature_code", unknown_term_reason(code)))
+    if problems:
+        raise DraftRefused(problems)
     fields = {
         "campaign": campaign,
         "uf": uf,
@@ -119,7 +135,7 @@ def save_draft(
         "title": title.strip(),
         "argument": argument.strip(),
         "priority": priority,
-        "nomenclature_code": nomenclature_code.strip().split(" ", 1)[0][:60],
+        "nomenclature_code": code,
         "reference_model": reference_model,
     }
     if request is None:
@@ -156,7 +172,18 @@ def delete_draft(request: EquipmentRequest, *, by: User) -> None:
     request.delete()
 
 
-def _replaced_devices(numbers: list[str], uf: FunctionalUnit) -> list[Device]:
+class DraftRefused(Refused):
+    """Every mistake of a draft at once (``problems``), each against its field."""
+
+    def __init__(self, problems: list[Refused]) -> None:
+        super().__init__(problems[0].field, problems[0].reason)
+        self.problems = problems
+
+    def errors(self) -> list[tuple[str, str]]:
+        return [(p.field, p.reason) for p in self.problems]
+
+
+def replaced_devices(numbers: list[str], uf: FunctionalUnit) -> list[Device]:
     """The inventory's devices by their numbers; an unknown number is refused by name, and so
     is a device of another service: a request replaces what its UF, or its service, owns."""
     wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
@@ -167,7 +194,8 @@ def _replaced_devices(numbers: list[str], uf: FunctionalUnit) -> list[Device]:
     missing = [n for n in wanted if n not in found]
     if missing:
         raise Refused(
-            "replaces", _("no device numbered %(number)r in the inventory") % {"number": missing[0]}
+            "replaces",
+            _("no device numbered “%(number)s” in the inventory") % {"number": missing[0]},
         )
     for number in wanted:
         device = found[number]

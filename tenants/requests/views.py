@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from saas.error_pages import forbidden
 from saas.errors import show_on_form
 from tenants.access.models import ExpertiseDomain
 from tenants.access.permissions import Action, has_permission, scope_filter
@@ -35,6 +36,7 @@ from tenants.requests.services import (
     campaigns_to_carry_into,
     carry_over,
     delete_draft,
+    replaced_devices,
     save_draft,
 )
 from tenants.requests.tables import REQUEST_COLUMNS, RequestTable
@@ -170,16 +172,17 @@ def _edit(
             str(existing.reference_model.uuid), str(existing.reference_model)
         )
     parts = part_formset(data, nature=campaign.nature, initial=parts_initial)
-    if data is not None and form.is_valid() and parts.is_valid():
-        cleaned = form.cleaned_data
+    valid = data is not None and all([form.is_valid(), parts.is_valid()])
+    if data is not None and not valid and isinstance(form.cleaned_data.get("uf"), FunctionalUnit):
+        # The inventory's answer too, in the same round as the form's own mistakes.
         try:
-            uf = (
-                FunctionalUnit.objects.select_related("service__pole")
-                .filter(code=cleaned["uf"].split(" ", 1)[0])
-                .first()
-            )
-            if uf is None:
-                raise Refused("uf", _("no UF with this code"))
+            replaced_devices(form.replaced_numbers(), form.cleaned_data["uf"])
+        except Refused as refused:
+            show_on_form(refused, form)
+    if valid:
+        cleaned = form.cleaned_data
+        uf = cleaned["uf"]
+        try:
             model = None
             if cleaned.get("reference_model"):
                 try:
@@ -255,7 +258,7 @@ def _detail_context(request: HttpRequest, item: EquipmentRequest) -> dict[str, A
         "plan_line": getattr(item, "plan_line", None)
         if item.state == RequestState.GRANTED
         else None,
-        "decisions": [(s, RequestState(s).label) for s in workflow.DECIDED],
+        "decisions": [(s, RequestState(s).label) for s in workflow.DECISION_CHOICES],
         "carry_campaigns": campaigns_to_carry_into(item) if "carry_over" in actions else [],
         "carried_to": EquipmentRequest.objects.filter(carried_from=item).first(),
         "envelopes": envelopes_of(item),
@@ -332,6 +335,13 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
         item.refresh_from_db()
         context = _detail_context(request, item)
         context["refusal"] = refused
+        # The form shows again what was chosen and typed (an unfavourable opinion stays so).
+        context["typed"] = {"action": name, **post.dict()}
+        for part in context["parts"]:
+            part.typed = {
+                "favourable": post.get(f"part-{part.pk}-favourable", ""),
+                "opinion": post.get(f"part-{part.pk}-opinion", ""),
+            }
         status = refused.status
         return render(request, "requests/request_detail.html", context, status=status)
     messages.success(request, _("Done."))
@@ -341,20 +351,20 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
 # The commission's session --------------------------------------------------------------------
 
 
-def _session_access(request: HttpRequest) -> bool:
-    """Commission members decide; management prepares the session and may read it."""
-    user = _user(request)
-    if has_permission(user, Action.ARBITRATE_REQUEST):
-        return True
-    if has_permission(user, Action.MANAGE_CAMPAIGNS):
-        return False
-    raise Http404("no such page")
-
-
 @login_required
 def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
     campaign = get_object_or_404(Campaign, pk=pk)
-    may_decide = _session_access(request)
+    # Commission members decide; management prepares the session and may read it.
+    user = _user(request)
+    may_decide = has_permission(user, Action.ARBITRATE_REQUEST)
+    if not may_decide and not has_permission(user, Action.MANAGE_CAMPAIGNS):
+        return forbidden(
+            request,
+            _(
+                "Only the members of the investment commission (and the management that "
+                "prepares its session) may see the arbitration session."
+            ),
+        )
     action = Action.ARBITRATE_REQUEST if may_decide else Action.MANAGE_CAMPAIGNS
     within = scope_filter(_user(request), action, "uf")  # its own establishment's, say
     if request.GET.get("export") == "xlsx":
@@ -369,7 +379,13 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
     status = 200
     if request.method == "POST":
         if not may_decide:
-            raise Http404("no such form")
+            return forbidden(
+                request,
+                _(
+                    "Only the members of the investment commission record its decisions: "
+                    "the management may read the session, not decide."
+                ),
+            )
         decisions = _decisions(request)
         if not decisions:
             messages.info(request, _("No decision was chosen."))
@@ -377,19 +393,35 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             count = arbitration.decide_many(campaign, decisions, by=_user(request))
         except arbitration.DecisionsRefused as refused:
-            problems, status = refused.problems, 400
-            messages.error(request, _("Nothing was decided: correct the rows marked below."))
+            problems, status = refused.problems, 400  # the page lists them on top
         else:
             messages.success(request, _("%(count)d decision(s) recorded.") % {"count": count})
             return redirect("requests:arbitration", pk=campaign.pk)
     current = arbitration.session(campaign, within)
+    post = request.POST if problems else None
+    faulty = []
     for row in current.rows:
-        row.problem = problems.get(row.request.pk)  # type: ignore[attr-defined]
+        pk = row.request.pk
+        problem = problems.get(pk)
+        row.problem = arbitration.problem_text(problem) if problem else ""  # type: ignore[attr-defined]
+        if problem:
+            faulty.append(row)
+        # A refused session shows again every decision typed, not only the faulty ones.
+        row.typed = (  # type: ignore[attr-defined]
+            {
+                "decision": post.get(f"decision-{pk}", ""),
+                "amount": post.get(f"amount-{pk}", ""),
+                "reason": post.get(f"reason-{pk}", ""),
+            }
+            if post is not None
+            else None
+        )
     context = {
         "campaign": campaign,
         "session": current,
         "may_decide": may_decide,
-        "posted": request.POST if problems else None,
+        "faulty": faulty,
+        "choices": [(s, RequestState(s).label) for s in workflow.DECISION_CHOICES],
     }
     return render(request, "requests/arbitration.html", context, status=status)
 

@@ -50,6 +50,8 @@ ACTION_OF = {
     Step.ARBITRATION: Action.ARBITRATE_REQUEST,
 }
 DECIDED = {RequestState.GRANTED, RequestState.DEFERRED, RequestState.REFUSED}
+# The commission's choices in the order it reads them (a set's order changes between runs).
+DECISION_CHOICES = (RequestState.GRANTED, RequestState.DEFERRED, RequestState.REFUSED)
 
 
 def next_step(request: EquipmentRequest) -> str | None:
@@ -325,7 +327,7 @@ def arbitrate(
     _at_step(request, Step.ARBITRATION)
     _require(by, Action.ARBITRATE_REQUEST, request, _("you may not arbitrate this request"))
     if decision not in DECIDED:
-        raise Refused("decision", _("granted, deferred or refused"))
+        raise Refused("decision", _("choose granted, deferred or refused"))
     fields: dict[str, Any] = {}
     if decision == RequestState.GRANTED:
         if granted_amount in (None, ""):

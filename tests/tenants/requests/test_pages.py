@@ -207,7 +207,7 @@ def test_the_session_ranks_requests_and_its_bulk_decisions_are_all_or_nothing(
     tenant, chain, web, session
 ):
     url = f"/campaigns/{chain['campaign'].pk}/arbitration/"
-    assert web["requester"].get(url).status_code == 404
+    assert web["requester"].get(url).status_code == 403
     page = web["commission"].get(url).content.decode()
     # By priority (1, 3, 4); within one priority, favourable opinions first, then the cheaper.
     order = [page.index(f"— {title}</a>") for title in ("Pousse-seringues", "Respirateur", "Lit")]
@@ -232,7 +232,7 @@ def test_the_session_ranks_requests_and_its_bulk_decisions_are_all_or_nothing(
         f"amount-{breathing.pk}": "28000",
         f"version-{breathing.pk}": str(breathing.version),
     }
-    assert web["manager"].post(url, decisions).status_code == 404  # management only reads
+    assert web["manager"].post(url, decisions).status_code == 403  # management only reads
     done = web["commission"].post(url, decisions)
     assert done.status_code == 302
     with tenant_context(tenant):

@@ -21,4 +21,11 @@
     }
     holder.querySelector(".suggestions").innerHTML = "";
   });
+  // Typing again in a picked choice's label un-picks it: the value must be chosen, not
+  // left over from an earlier choice under other words.
+  document.addEventListener("input", function (event) {
+    const holder = event.target.closest(".suggest");
+    const hidden = holder && holder.querySelector("input[data-suggest-value]");
+    if (hidden && event.target.type === "text") hidden.value = "";
+  });
 })();
