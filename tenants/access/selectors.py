@@ -38,3 +38,9 @@ def tenant_administrators() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def people_hold_roles() -> bool:
+    """Whether anyone holds a role besides administrator: the people who ask, give opinions
+    and decide have been invited (the tenant starts with its administrator alone)."""
+    return RoleGrant.objects.exclude(role=Role.TENANT_ADMIN).exists()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from tenants.campaigns.models import Campaign, Envelope
+from tenants.campaigns.models import Campaign, Envelope, Step
 from tenants.requests.models import EquipmentRequest, RequestState
 from tenants.requests.selectors import ZERO, with_costs
 
@@ -64,3 +66,16 @@ def envelopes_of(request: EquipmentRequest) -> list[Consumption]:
         }
         & mine
     ]
+
+
+def open_campaigns(today: date | None = None) -> QuerySet[Campaign]:
+    """The campaigns taking requests today."""
+    today = today or timezone.localdate()
+    return Campaign.objects.filter(opens__lte=today, closes__gte=today).order_by("closes", "name")
+
+
+def arbitration_sessions(limit: int = 3) -> QuerySet[Campaign]:
+    """The latest campaigns whose requests end in the commission's session."""
+    return Campaign.objects.filter(steps__contains=[Step.ARBITRATION.value]).order_by(
+        "-year", "-opens", "name"
+    )[:limit]

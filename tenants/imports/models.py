@@ -49,6 +49,9 @@ class ImportJob(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file = models.FileField(upload_to=job_upload_path, max_length=300)
     filename = models.CharField(max_length=200)
+    # SHA-256 of the file as the worker read it: applying a dry run for real checks that the
+    # stored file is still the one the dry run checked.
+    checksum = models.CharField(max_length=64, blank=True, default="")
     mapping = models.JSONField(default=dict)
     dry_run = models.BooleanField(default=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)

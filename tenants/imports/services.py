@@ -7,6 +7,7 @@ transaction is still open, so it cannot live in the job row) and is read by the 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saas.audit import annotate
+from saas.errors import UserError
 from tenants.accounts.models import User
 from tenants.imports.models import ImportJob
 from tenants.imports.reader import ImportRefused, Problem
@@ -31,8 +33,6 @@ def start_import(
     kind: str, upload: UploadedFile, *, mapping: dict[str, str], dry_run: bool, by: User
 ) -> ImportJob:
     """Store the file and queue its import; the worker picks it up once this commits."""
-    from tenants.imports.tasks import run_import_task
-
     job = ImportJob.objects.create(
         kind=kind,
         file=upload,
@@ -42,8 +42,60 @@ def start_import(
         created_by=by,
         language=translation.get_language() or "",
     )
-    transaction.on_commit(lambda: run_import_task.delay(job.pk))
+    _queue(job)
     return job
+
+
+class ApplyRefused(UserError):
+    """A dry run that cannot be applied as it is."""
+
+
+def file_checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_changed_reason() -> str:
+    return _("The file changed since its dry run: upload it again.")
+
+
+@transaction.atomic
+def apply_dry_run(dry_run: ImportJob, *, by: User) -> ImportJob:
+    """Queue the import of a successful dry run's file for real, with the dry run's mapping.
+
+    Refused when the job is not a successful dry run, when it was applied already, or when
+    the stored file is no longer the one the dry run checked (the worker checks it again
+    before it writes anything)."""
+    # Locked: two clicks on the button queue one import, not two.
+    dry_run = ImportJob.objects.select_for_update().get(pk=dry_run.pk)
+    if not dry_run.dry_run or dry_run.state != ImportJob.State.DONE:
+        raise ApplyRefused("", _("Only a dry run that found no problem can be applied."))
+    if ImportJob.objects.filter(file=dry_run.file.name, dry_run=False).exists():
+        raise ApplyRefused("", _("This dry run was applied already."), status=409)
+    try:
+        with dry_run.file.open("rb") as stored:
+            current = file_checksum(stored.read())
+    except OSError:
+        current = ""
+    if not dry_run.checksum or current != dry_run.checksum:
+        raise ApplyRefused("", file_changed_reason(), status=409)
+    job = ImportJob.objects.create(
+        kind=dry_run.kind,
+        file=dry_run.file.name,  # the same stored file, not a copy
+        filename=dry_run.filename,
+        mapping=dry_run.mapping,
+        dry_run=False,
+        checksum=dry_run.checksum,
+        created_by=by,
+        language=translation.get_language() or "",
+    )
+    _queue(job)
+    return job
+
+
+def _queue(job: ImportJob) -> None:
+    from tenants.imports.tasks import run_import_task
+
+    transaction.on_commit(lambda: run_import_task.delay(job.pk))
 
 
 def progress_key(job_id: int) -> str:
@@ -90,6 +142,11 @@ def run_import(job_id: int) -> ImportJob:
         try:
             with job.file.open("rb") as stored:
                 data = stored.read()
+            checksum = file_checksum(data)
+            if job.checksum and job.checksum != checksum:
+                with translation.override(language):
+                    raise ImportRefused([Problem(None, None, file_changed_reason())])
+            job.checksum = checksum
             with translation.override(language):
                 report = importer(
                     data, job.filename, mapping=job.mapping, dry_run=job.dry_run, progress=progress
@@ -104,7 +161,9 @@ def run_import(job_id: int) -> ImportJob:
             job.state = ImportJob.State.DONE
             job.report = report.as_dict()
         job.finished = timezone.now()
-        job.save(update_fields=["state", "report", "problems", "problem_count", "finished"])
+        job.save(
+            update_fields=["state", "report", "problems", "problem_count", "finished", "checksum"]
+        )
     except Exception:
         logger.exception("import job %s failed", job.pk)
         with translation.override(language):

@@ -44,3 +44,8 @@ def spellings_to_review() -> QuerySet[Device, dict[str, Any]]:
         )
         .order_by("rank", "-devices", "match_key")
     )
+
+
+def has_devices() -> bool:
+    """Whether an inventory import has brought any device in."""
+    return Device.objects.exists()

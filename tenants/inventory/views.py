@@ -17,7 +17,7 @@ from saas.errors import show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.imports.models import ImportJob, ImportMapping
-from tenants.imports.services import job_progress, start_import
+from tenants.imports.services import ApplyRefused, apply_dry_run, job_progress, start_import
 from tenants.inventory.filters import DeviceFilter
 from tenants.inventory.forms import InventoryImportForm, MatchForm
 from tenants.inventory.models import Device
@@ -95,6 +95,19 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     template = "inventory/_import_job.html" if htmx else "inventory/import_job.html"
     return render(request, template, context)
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+@require_POST
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import for real the file a dry run checked."""
+    dry_run = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.INVENTORY)
+    try:
+        job = apply_dry_run(dry_run, by=_user(request))
+    except ApplyRefused as refused:
+        messages.error(request, refused.reason)
+        return redirect("inventory:import_job", pk=dry_run.pk)
+    return redirect("inventory:import_job", pk=job.pk)
 
 
 @permission_required(Action.ADMINISTER_TENANT)

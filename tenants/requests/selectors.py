@@ -65,3 +65,12 @@ def visible_requests(user: Any) -> QuerySet[EquipmentRequest]:
     return EquipmentRequest.objects.filter(keep).select_related(
         "campaign", "uf__service__pole__establishment", "domain", "requested_by"
     )
+
+
+def drafts_of(user: Any) -> QuerySet[EquipmentRequest]:
+    """The user's own requests not sent yet, the last changed first."""
+    return (
+        visible_requests(user)
+        .filter(requested_by=user, state=RequestState.DRAFT)
+        .order_by("-updated")
+    )

@@ -17,3 +17,8 @@ def units_for(user: User) -> QuerySet[FunctionalUnit]:
     return FunctionalUnit.objects.select_related("service__pole__establishment").annotate(
         device_count=Count("devices")
     )
+
+
+def has_units() -> bool:
+    """Whether a structure import (or a hand) has put any UF in place."""
+    return FunctionalUnit.objects.exists()

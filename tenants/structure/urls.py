@@ -9,4 +9,5 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("import/", views.structure_import, name="import"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/<int:pk>/apply/", views.import_apply, name="import_apply"),
 ]

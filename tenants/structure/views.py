@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from saas.tenancy.context import current_tenant
 from tenants.access.permissions import Action, permission_required
 from tenants.access.selectors import has_any_role, tenant_administrators
 from tenants.accounts.models import User
+from tenants.core.home import home_blocks
 from tenants.imports.models import ImportJob, ImportMapping
-from tenants.imports.services import job_progress, start_import
+from tenants.imports.services import ApplyRefused, apply_dry_run, job_progress, start_import
 from tenants.structure.filters import FunctionalUnitFilter
 from tenants.structure.forms import StructureImportForm
 from tenants.structure.models import Establishment
@@ -39,7 +42,8 @@ UNITS = register(
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The tenant's home page: its establishments, or whom to ask for a first role."""
+    """The tenant's home page: what each of the person's roles has to do next, then the
+    establishments; or whom to ask for a first role."""
     user = cast(User, request.user)
     if not has_any_role(user):
         # Nothing here is theirs to see yet: say so, and whom to ask.
@@ -49,7 +53,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "structure/home.html",
-        {"tenant": current_tenant(), "establishments": active_establishments()},
+        {
+            "tenant": current_tenant(),
+            "establishments": active_establishments(),
+            "blocks": home_blocks(user),
+        },
     )
 
 
@@ -104,3 +112,16 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     template = "structure/_import_job.html" if htmx else "structure/import_job.html"
     return render(request, template, context)
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+@require_POST
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import for real the file a dry run checked."""
+    dry_run = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.STRUCTURE)
+    try:
+        job = apply_dry_run(dry_run, by=cast(User, request.user))
+    except ApplyRefused as refused:
+        messages.error(request, refused.reason)
+        return redirect("structure:import_job", pk=dry_run.pk)
+    return redirect("structure:import_job", pk=job.pk)

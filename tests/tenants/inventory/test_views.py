@@ -292,3 +292,34 @@ def test_the_job_page_names_the_fields_left_empty_and_the_columns_no_field_reads
     page = admin.get(response["Location"]).content.decode()
     warning = page[page.index('data-role="columns"') :]
     assert "Valeur d&#x27;achat, Statut" in warning and "Valeur d&#x27;achat (€)" in warning
+
+
+def test_a_dry_run_is_applied_from_its_report_and_the_task_is_queued(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    upload(admin, EXPORT, dry_run=True, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        dry = run_import(ImportJob.objects.get().pk)
+    assert "Appliquer cet import" in admin.get(f"/inventory/import/{dry.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = admin.post(f"/inventory/import/{dry.pk}/apply/")
+    assert response.status_code == 302 and len(queued) == 1
+    with tenant_context(tenant):
+        job = ImportJob.objects.get(dry_run=False)
+        assert response["Location"] == f"/inventory/import/{job.pk}/"
+        run_import(job.pk)
+        assert Device.objects.count() == 3
+
+
+def test_a_refused_apply_says_why_on_the_job_page(
+    admin, tenant, models, django_capture_on_commit_callbacks
+):
+    upload(admin, EXPORT, dry_run=False, capture=django_capture_on_commit_callbacks)
+    with tenant_context(tenant):
+        real = run_import(ImportJob.objects.get().pk)
+    page = admin.get(f"/inventory/import/{real.pk}/").content.decode()
+    assert "Appliquer cet import" not in page
+    response = admin.post(f"/inventory/import/{real.pk}/apply/", follow=True)
+    assert response.redirect_chain == [(f"/inventory/import/{real.pk}/", 302)]
+    assert "Seule une simulation sans problème peut être appliquée." in response.content.decode()
+    assert admin.get(f"/inventory/import/{real.pk}/apply/").status_code == 405

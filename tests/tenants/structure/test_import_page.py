@@ -1,5 +1,5 @@
 """The structure import page: a job per upload, dry run by default, the report, problems by
-line, kept mapping."""
+line, kept mapping, and the dry run applied for real from its report."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -118,3 +118,24 @@ def test_the_dry_run_names_the_fields_left_empty_and_the_columns_ignored(admin_c
     with tenant_context(tenant):  # one name for them in every import's report
         report = ImportJob.objects.get(kind="structure").report
         assert report["unmapped_columns"] == ["Date d'ouverture"]
+
+
+def test_a_dry_run_report_offers_to_apply_the_same_file(admin_client, tenant):
+    page = imported(admin_client, tenant, GOOD, dry_run="on").content.decode()
+    assert "Appliquer cet import" in page
+    with tenant_context(tenant):
+        dry = ImportJob.objects.get(kind="structure")
+    response = admin_client.post(f"/structure/import/{dry.pk}/apply/")
+    assert response.status_code == 302
+    with tenant_context(tenant):
+        job = ImportJob.objects.get(kind="structure", dry_run=False)
+        assert response["Location"] == f"/structure/import/{job.pk}/"
+        run_import(job.pk)
+        assert FunctionalUnit.objects.get(code="1101").name == "Réa médicale"
+    done = admin_client.get(response["Location"]).content.decode()
+    assert "Importé." in done and "Appliquer cet import" not in done
+    # A second click is refused on the dry run's page: one import, not two.
+    again = admin_client.post(f"/structure/import/{dry.pk}/apply/", follow=True)
+    assert "Cette simulation a déjà été appliquée." in again.content.decode()
+    with tenant_context(tenant):
+        assert ImportJob.objects.filter(dry_run=False).count() == 1
