@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -12,11 +13,22 @@ from saas.labels import matching_words
 from shared_reference.models import (
     ChangeLogEntry,
     DeviceModel,
+    Manufacturer,
+    Market,
     NomenclatureSystem,
     NomenclatureTerm,
+    PurchasingBody,
     Release,
     SafetyNotice,
 )
+
+# Payload keys that point at another entity by its uuid, and the model it names.
+REFERENCES: dict[str, type[Any]] = {
+    "manufacturer": Manufacturer,
+    "purchasing_body": PurchasingBody,
+    "market": Market,
+    "device_models": DeviceModel,
+}
 
 SEARCH_LIMIT = 100
 
@@ -69,6 +81,33 @@ def releases() -> QuerySet[Release]:
 
 def changes_of_release(release: Release, limit: int = 500) -> QuerySet[ChangeLogEntry]:
     return release.changes.order_by("seq")[:limit]
+
+
+def names_in(payloads: Iterable[Any]) -> dict[str, str]:
+    """The names of the entities ``payloads`` point at by uuid (a model's manufacturer), by
+    uuid: a page shows "Dräger", never the key. One query per kind of reference."""
+    wanted: dict[str, set[str]] = {key: set() for key in REFERENCES}
+    for payload in payloads:
+        if not isinstance(payload, dict):
+            continue
+        for key in REFERENCES:
+            value = payload.get(key)
+            wanted[key].update(value if isinstance(value, list) else [value] if value else [])
+    names: dict[str, str] = {}
+    for key, uuids in wanted.items():
+        valid = [u for u in uuids if isinstance(u, str) and _is_uuid(u)]
+        if valid:
+            for row in REFERENCES[key].objects.filter(uuid__in=valid):
+                names[str(row.uuid)] = str(row)
+    return names
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def history_of(entity_uuid: UUID | str) -> QuerySet[ChangeLogEntry]:

@@ -171,6 +171,7 @@ def term_edit(request: HttpRequest, uuid: str) -> HttpResponse:
             "term": term,
             "form": form,
             "history": selectors.history_of(term.uuid),
+            "names": {},  # a term's payload points at no other entity
             "trail": selectors.ancestors(term),
         },
         status=400 if form.errors else 200,
@@ -192,10 +193,12 @@ def device_model_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         curation.save_device_model(form.instance)
         messages.success(request, _("Saved; it will go out with the next release."))
         return redirect("reference:device_model_edit", uuid=model.uuid)
+    history = list(selectors.history_of(model.uuid))
+    names = selectors.names_in(e.payload for e in history)
     return render(
         request,
         "shared_reference/device_model_edit.html",
-        {"model": model, "form": form, "history": selectors.history_of(model.uuid)},
+        {"model": model, "form": form, "history": history, "names": names},
         status=400 if form.errors else 200,
     )
 
@@ -203,10 +206,12 @@ def device_model_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 @curator_required
 def release_detail(request: HttpRequest, number: int) -> HttpResponse:
     release = get_object_or_404(Release, number=number)
+    changes = list(selectors.changes_of_release(release))
+    names = selectors.names_in(e.payload for e in changes)
     return render(
         request,
         "shared_reference/release_detail.html",
-        {"release": release, "changes": selectors.changes_of_release(release)},
+        {"release": release, "changes": changes, "names": names},
     )
 
 

@@ -14,15 +14,22 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import pgettext, pgettext_lazy
 
+# The "Via" column: how a change reached the database ("Via la page", "Via l'API").
 SOURCE_LABELS = {
-    "page": pgettext_lazy("audit", "page"),
-    "api": pgettext_lazy("audit", "API"),
-    "task": pgettext_lazy("audit", "background task"),
+    "page": pgettext_lazy("audit source", "the page"),
+    "api": pgettext_lazy("audit source", "the API"),
+    "task": pgettext_lazy("audit source", "a background task"),
+    "import": pgettext_lazy("audit source", "an import"),
+    "sync": pgettext_lazy("audit source", "the reference sync"),
+    "command": pgettext_lazy("audit source", "a command"),
+}
+# Who made a change nobody signed in made (an import, a command).
+SOURCE_NAMES = {
     "import": pgettext_lazy("audit", "import"),
-    "sync": pgettext_lazy("audit", "reference sync"),
     "command": pgettext_lazy("audit", "command"),
 }
 ACTION_LABELS = {
@@ -32,6 +39,60 @@ ACTION_LABELS = {
 }
 EMPTY = "—"
 
+# Names Django derived from the code (a field or model given no verbose_name), as people say
+# them; a verbose_name the model gives wins.
+FIELD_WORDS = {
+    "author": pgettext_lazy("audit field", "author"),
+    "campaign": pgettext_lazy("audit field", "campaign"),
+    "created_by": pgettext_lazy("audit field", "created by"),
+    "data": pgettext_lazy("audit field", "data"),
+    "date": pgettext_lazy("audit field", "date"),
+    "decided_at": pgettext_lazy("audit field", "decided on"),
+    "decided_by": pgettext_lazy("audit field", "decided by"),
+    "domain": pgettext_lazy("audit field", "expertise domain"),
+    "establishment": pgettext_lazy("audit field", "establishment"),
+    "file": pgettext_lazy("audit field", "file"),
+    "granted_at": pgettext_lazy("audit field", "granted on"),
+    "issuer": pgettext_lazy("audit field", "issuer"),
+    "key": pgettext_lazy("audit field", "key"),
+    "kind": pgettext_lazy("audit field", "kind"),
+    "last_claims": pgettext_lazy("audit field", "last claims received"),
+    "last_error": pgettext_lazy("audit field", "last error"),
+    "last_error_at": pgettext_lazy("audit field", "last error on"),
+    "mapping": pgettext_lazy("audit field", "column mapping"),
+    "mime_type": pgettext_lazy("audit field", "file type"),
+    "model": pgettext_lazy("audit field", "model"),
+    "notes": pgettext_lazy("audit field", "notes"),
+    "parent": pgettext_lazy("audit field", "parent"),
+    "pole": pgettext_lazy("audit field", "pôle"),
+    "provider": pgettext_lazy("audit field", "identity provider"),
+    "request": pgettext_lazy("audit field", "request"),
+    "requested_by": pgettext_lazy("audit field", "requested by"),
+    "resume_state": pgettext_lazy("audit field", "state once answered"),
+    "scopes": pgettext_lazy("audit field", "OpenID scopes"),
+    "service": pgettext_lazy("audit field", "service"),
+    "source_provider": pgettext_lazy("audit field", "granted by the provider"),
+    "subject": pgettext_lazy("audit field", "identifier at the provider"),
+    "updated_by": pgettext_lazy("audit field", "changed by"),
+    "uf": pgettext_lazy("audit field", "UF"),
+    "uploaded_by": pgettext_lazy("audit field", "added by"),
+    "user": pgettext_lazy("audit field", "user"),
+}
+MODEL_WORDS = {
+    "campaign": pgettext_lazy("audit model", "campaign"),
+    "claimrolemapping": pgettext_lazy("audit model", "role mapping"),
+    "comment": pgettext_lazy("audit model", "comment"),
+    "document": pgettext_lazy("audit model", "document"),
+    "envelope": pgettext_lazy("audit model", "envelope"),
+    "equipmentrequest": pgettext_lazy("audit model", "request"),
+    "modeloverlay": pgettext_lazy("audit model", "our notes"),
+    "pole": pgettext_lazy("audit model", "pôle"),
+    "requestpart": pgettext_lazy("audit model", "request line"),
+    "rolegrant": pgettext_lazy("audit model", "role"),
+}
+# Bookkeeping that changes with every save and tells a reader nothing.
+HIDDEN_FIELDS = frozenset({"version", "match_key"})
+
 # How the values of some fields read, registered by the app that knows their words (a JSON
 # proposal's keys as field labels): (tracked model, field name) -> text.
 _DISPLAYS: dict[tuple[type[models.Model], str], Callable[[Any], str]] = {}
@@ -40,6 +101,34 @@ _DISPLAYS: dict[tuple[type[models.Model], str], Callable[[Any], str]] = {}
 def register_display(model: type[models.Model], name: str, show: Callable[[Any], str]) -> None:
     """Show the values of ``model.name`` in histories as ``show(value)`` says."""
     _DISPLAYS[(model, name)] = show
+
+
+def field_label(model_field: models.Field[Any, Any]) -> str:
+    """A field's name as people read it: its verbose_name, or our word for its code name."""
+    name = model_field.verbose_name
+    if not isinstance(name, Promise):  # derived by Django from the attribute's name
+        name = FIELD_WORDS.get(model_field.name, name)
+    return str(capfirst(name))
+
+
+def model_label(model: type[models.Model]) -> str:
+    name = model._meta.verbose_name
+    if not isinstance(name, Promise):
+        name = MODEL_WORDS.get(model._meta.model_name or "", name)
+    return str(capfirst(name))
+
+
+def is_shown(model_field: models.Field[Any, Any]) -> bool:
+    """Fields a reader of the history cares about: not the times Django stamps itself."""
+    if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+        return False
+    return model_field.name not in HIDDEN_FIELDS
+
+
+def euros(value: decimal.Decimal) -> str:
+    """12345.5 -> '12 345,50 €' (the house's money format, whatever the language)."""
+    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text}\u00a0€"
 
 
 @dataclass(frozen=True)
@@ -96,6 +185,9 @@ def display(model_field: models.Field[Any, Any], value: Any, related: dict[Any, 
         return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
     if isinstance(value, datetime.date):
         return formats.date_format(value, "d/m/Y")
+    if isinstance(model_field, models.DecimalField) and model_field.decimal_places == 2:
+        # The project's amounts are euros with two decimals (the apps' models say so).
+        return euros(decimal.Decimal(value))
     if isinstance(value, decimal.Decimal | int | float):
         return str(formats.localize(value, use_l10n=True))
     if isinstance(value, list):
@@ -135,7 +227,7 @@ def _who(context: Any, users: dict[Any, str]) -> str:
     if metadata.get("user_label"):
         return str(metadata["user_label"])
     if metadata.get("source") in NAMED_BY_SOURCE:
-        return str(SOURCE_LABELS[metadata["source"]])
+        return str(SOURCE_NAMES[metadata["source"]])
     return pgettext("audit", "system")
 
 
@@ -144,10 +236,14 @@ def _entries(
     events: list[Any],
     subject_of: Any = None,
     shown: Callable[[Any], bool] = lambda event: True,
+    link: str = "",
 ) -> list[HistoryEntry]:
     """The entries of ``events`` (in ``pgh_id`` order) that are ``shown``; the others only
-    give the values the next event of their row changed from."""
-    fields = recorded_fields(model)
+    give the values the next event of their row changed from. ``link``: the field pointing at
+    the page's object, which the page need not repeat."""
+    # A generic relation points with two fields.
+    linking = {link, "content_type"} if link == "object_id" else {link}
+    fields = [f for f in recorded_fields(model) if is_shown(f) and f.name not in linking]
     related = _names_of_related(fields, events)
     user_ids = {
         (e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context is not None
@@ -170,7 +266,7 @@ def _entries(
                 values = related.get(model_field.name, {})
                 changes.append(
                     Change(
-                        label=str(capfirst(model_field.verbose_name)),
+                        label=field_label(model_field),
                         before=display(model_field, old, values) if before is not None else "",
                         after=display(model_field, new, values),
                     )
@@ -195,14 +291,14 @@ HISTORY_LIMIT = 50
 
 
 def _newest_entries(
-    model: type[models.Model], events: Any, subject_of: Any = None
+    model: type[models.Model], events: Any, subject_of: Any = None, link: str = ""
 ) -> list[HistoryEntry]:
     """The newest HISTORY_LIMIT + 1 changes of ``events``, oldest first. One more than shown
     is read so that the oldest shown has what it changed from; a page that holds more than
     HISTORY_LIMIT says so (history_section)."""
     rows = list(events.select_related("pgh_context").order_by("-pgh_id")[: HISTORY_LIMIT + 2])
     rows.reverse()
-    entries = _entries(model, rows, subject_of=subject_of)
+    entries = _entries(model, rows, subject_of=subject_of, link=link)
     # The oldest read row is there only for its successor's "before", unless all were read.
     return entries[1:] if len(rows) > HISTORY_LIMIT + 1 else entries
 
@@ -237,11 +333,12 @@ def history_of(
             lookup["content_type_id"] = ContentType.objects.get_for_model(model).pk
         if only:
             lookup["pgh_label"] = only
-        name = capfirst(child._meta.verbose_name)
+        name = model_label(child)
         entries += _newest_entries(
             child,
             child_events.objects.filter(**lookup),
             subject_of=lambda e, name=name: f"{name} « {_label(e)} »",
+            link=link,
         )
     # One transaction stamps all its changes with the same time: keep their order within it.
     order = {id(entry): n for n, entry in enumerate(entries)}

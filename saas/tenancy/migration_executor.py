@@ -40,7 +40,8 @@ def get_executor(codename: str | None = None) -> type[MigrationExecutor]:
             pending = schemas_with_pending_migrations(schemas)
             skipped = len(schemas) - len(pending)
             if skipped and int(self.options.get("verbosity", 1)) >= 1:
-                self.stdout_notice(f"{skipped} schema(s) already up to date, skipped.")
+                noun = "schema" if skipped == 1 else "schemas"
+                self.stdout_notice(f"{skipped} {noun} already up to date, skipped.")
             return pending
 
         def stdout_notice(self, message: str) -> None:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saas.errors import show_on_form
@@ -126,6 +127,15 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# What each staff action did, said on the tenant's page.
+DONE = {
+    "suspend": gettext_lazy("Tenant suspended."),
+    "reactivate": gettext_lazy("Tenant reactivated."),
+    "retry": gettext_lazy("Provisioning started again."),
+    "resend-invitation": gettext_lazy("Invitation sent again to the administrator."),
+}
+
+
 @staff_required
 @require_POST
 def tenant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -150,7 +160,7 @@ def tenant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except services.TenantActionRefused as refused:
         messages.error(request, refused.reason)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, str(DONE[action]))
     return redirect("tenancy:tenant_detail", pk=tenant.pk)
 
 

@@ -120,8 +120,16 @@ def readable(value: Any) -> str:
 
 
 @register.filter
-def payload_rows(payload: Any) -> list[tuple[str, str]]:
-    """A published payload as (label, value) rows, the identifier left out."""
+def payload_rows(payload: Any, names: Any = None) -> list[tuple[str, str]]:
+    """A published payload as (label, value) rows, the identifier left out; ``names`` (uuid ->
+    name, selectors_curation.names_in) gives the entities it points at by their names."""
     if not isinstance(payload, dict):
         return [("", readable(payload))]
-    return [(field_label(k), readable(v)) for k, v in payload.items() if k != "uuid"]
+    names = names or {}
+
+    def named(value: Any) -> Any:
+        if isinstance(value, list):
+            return [names.get(v, v) if isinstance(v, str) else v for v in value]
+        return names.get(value, value) if isinstance(value, str) else value
+
+    return [(field_label(k), readable(named(v))) for k, v in payload.items() if k != "uuid"]

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas.tenancy.urls_helpers import host_url
 from tenants.accounts.models import User
@@ -41,7 +41,11 @@ def send_digests() -> int:
                     "link": host_url(host, "/alerts/") if host else "",
                 },
             )
-            subject = _("%(count)d new alert(s) on your equipment") % {"count": len(alerts)}
+            subject = ngettext(
+                "%(count)d new alert on your equipment",
+                "%(count)d new alerts on your equipment",
+                len(alerts),
+            ) % {"count": len(alerts)}
         send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
         now = timezone.now()
         for alert in alerts:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tenants.campaigns.models import Campaign, Nature
-from tenants.tables.filters import BaseFilterSet
+from tenants.tables.filters import ALL_FEMININE, BaseFilterSet
 
 SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
 
@@ -17,7 +17,9 @@ class CampaignFilter(BaseFilterSet):
         label=_("Year"),
         widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "size": 6}),
     )
-    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Nature.choices, widget=SELECT)
+    nature = django_filters.ChoiceFilter(
+        empty_label=ALL_FEMININE, label=_("Nature"), choices=Nature.choices, widget=SELECT
+    )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Campaign.Kind.choices, widget=SELECT
     )

@@ -42,7 +42,7 @@ def upload(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     except DocumentRefused as refused:
         context = {"target": target, "name": upload.name, "refusal": refused}
         return render(request, "documents/refused.html", context, status=refused.status)
-    messages.success(request, f"{upload.name} ✓")
+    messages.success(request, _("Document added: %(name)s.") % {"name": upload.name})
     return _back(target)
 
 

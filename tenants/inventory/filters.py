@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.core.suggest import SuggestInput
 from tenants.inventory.models import Device, DeviceStatus, MatchState
 from tenants.structure.models import Establishment
-from tenants.tables.filters import BaseFilterSet, DateFilter, SearchFilter
+from tenants.tables.filters import ALL_FEMININE, BaseFilterSet, DateFilter, SearchFilter
 
 
 class DeviceFilter(BaseFilterSet):
@@ -35,7 +35,9 @@ class DeviceFilter(BaseFilterSet):
         widget=SuggestInput("nomenclature", attrs={"size": 10}),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DeviceStatus.choices)
-    match_state = django_filters.ChoiceFilter(label=_("Match"), choices=MatchState.choices)
+    match_state = django_filters.ChoiceFilter(
+        empty_label=ALL_FEMININE, label=_("Match"), choices=MatchState.choices
+    )
     commissioned_from = DateFilter(
         label=_("Commissioned from"), field_name="commissioning_date", lookup_expr="gte"
     )

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from saas.errors import show_on_form
@@ -159,8 +159,14 @@ def decide(request: HttpRequest) -> HttpResponse:
         form.add_error("reference_model", _("This model could not be fetched: %s") % exc)
         return render(request, "inventory/_match_refused.html", {"form": form}, status=400)
     if model is None:
-        message = _("%(count)d device(s) marked as having no reference model.")
+        message = ngettext(
+            "%(count)d device marked as having no reference model.",
+            "%(count)d devices marked as having no reference model.",
+            count,
+        )
     else:
-        message = _("%(count)d device(s) linked to %(model)s.")
+        message = ngettext(
+            "%(count)d device linked to %(model)s.", "%(count)d devices linked to %(model)s.", count
+        )
     messages.success(request, message % {"count": count, "model": model})
     return redirect("inventory:matches")

@@ -6,8 +6,12 @@ applying the reference server's published payloads (services.apply_entity).
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from saas.audit import track
@@ -173,7 +177,23 @@ class ModelOverlay(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"overlay of {self.model_id}"
+        return str(self.model)
+
+
+# What a hospital may propose to correct (mirror.forms.CorrectionForm), as its page names it.
+PROPOSED_FIELDS = {
+    "commercial_name": _("commercial name"),
+    "end_of_sale": _("end of sale"),
+    "end_of_support": _("end of support"),
+    "expected_life_years": _("expected life (years)"),
+}
+# The curators' decision on a correction (shared_reference's Contribution.Status).
+CONTRIBUTION_STATUSES = {
+    "pending": _("Waiting for a curator"),
+    "accepted": _("Accepted"),
+    "amended": _("Accepted with changes"),
+    "rejected": _("Rejected"),
+}
 
 
 class SentContribution(models.Model):
@@ -197,6 +217,21 @@ class SentContribution(models.Model):
 
     def __str__(self) -> str:
         return f"contribution {self.central_id}"
+
+    @property
+    def proposal_text(self) -> str:
+        """ "Fin de support : 31/12/2031 ; nom commercial : Evita", never the payload's keys."""
+        parts = []
+        for key, value in self.proposal.items():
+            label = capfirst(PROPOSED_FIELDS.get(key, key))
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                value = date.fromisoformat(value).strftime("%d/%m/%Y")
+            parts.append(f"{label}\u00a0: {value}")
+        return "\u00a0; ".join(parts)
+
+    @property
+    def status_label(self) -> str:
+        return str(CONTRIBUTION_STATUSES.get(self.status, self.status))
 
 
 # The audit trail (saas/audit): the hospital's own notes on a model. The mirrored copies are

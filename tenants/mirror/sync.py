@@ -61,10 +61,16 @@ class SyncReport:
     subscribed: int = 0
 
     def __str__(self) -> str:
-        how = "snapshot" if self.from_snapshot else f"{self.pages} page(s)"
+        # Operators' English, not translated: plurals by hand.
+        how = "snapshot" if self.from_snapshot else _count(self.pages, "page")
         moved = f"cursor {self.cursor_from} -> {self.cursor_to}"
-        new = f", {self.subscribed} new subscription(s)" if self.subscribed else ""
-        return f"{how}: {self.applied} change(s) applied{new}, {moved}"
+        new = f", {_count(self.subscribed, 'new subscription')}" if self.subscribed else ""
+        return f"{how}: {_count(self.applied, 'change')} applied{new}, {moved}"
+
+
+def _count(number: int, noun: str) -> str:
+    """``_count(1, "page")`` -> "1 page", ``_count(3, "page")`` -> "3 pages"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def client_for(state: SyncState, *, interactive: bool = False) -> ReferenceClient:

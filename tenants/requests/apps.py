@@ -9,9 +9,18 @@ class RequestsConfig(AppConfig):
     verbose_name = "Requests"
 
     def ready(self) -> None:
+        from saas.audit.history import register_display
         from tenants.documents.registry import register
         from tenants.requests.models import EquipmentRequest
         from tenants.requests.selectors import visible_requests
 
         # Documents and comments on a request: seen and added by whoever sees the request.
         register("request", EquipmentRequest, visible_requests)
+        # The state a request returns to once a question is answered, by its name.
+        register_display(EquipmentRequest, "resume_state", state_label)
+
+
+def state_label(state: str) -> str:
+    from tenants.requests.models import RequestState
+
+    return str(dict(RequestState.choices).get(state, state))

@@ -11,7 +11,7 @@ from tenants.campaigns.models import Campaign, Nature
 from tenants.core.suggest import SuggestInput
 from tenants.requests.models import EquipmentRequest, Priority, RequestState
 from tenants.structure.models import Establishment
-from tenants.tables.filters import BaseFilterSet, SearchFilter
+from tenants.tables.filters import ALL_FEMININE, BaseFilterSet, SearchFilter
 
 SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
 
@@ -19,7 +19,10 @@ SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
 class RequestFilter(BaseFilterSet):
     q = SearchFilter(("title__icontains", "argument__icontains"), number="pk")
     campaign = django_filters.ModelChoiceFilter(
-        label=_("Campaign"), queryset=Campaign.objects.all(), widget=SELECT
+        empty_label=ALL_FEMININE,
+        label=_("Campaign"),
+        queryset=Campaign.objects.all(),
+        widget=SELECT,
     )
     establishment = django_filters.ModelChoiceFilter(
         label=_("Establishment"),
@@ -36,9 +39,11 @@ class RequestFilter(BaseFilterSet):
         label=_("State"), choices=RequestState.choices, widget=SELECT
     )
     priority = django_filters.ChoiceFilter(
-        label=_("Priority"), choices=Priority.choices, widget=SELECT
+        empty_label=ALL_FEMININE, label=_("Priority"), choices=Priority.choices, widget=SELECT
     )
-    nature = django_filters.ChoiceFilter(label=_("Nature"), choices=Nature.choices, widget=SELECT)
+    nature = django_filters.ChoiceFilter(
+        empty_label=ALL_FEMININE, label=_("Nature"), choices=Nature.choices, widget=SELECT
+    )
     domain = django_filters.ModelChoiceFilter(
         label=_("Expertise domain"), queryset=ExpertiseDomain.objects.all(), widget=SELECT
     )

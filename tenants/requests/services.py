@@ -152,12 +152,31 @@ def save_draft(
                 _("this request changed since you opened it (or left the draft state): reload it"),
             )
         request.refresh_from_db()
-        request.parts.all().delete()
-    for part in cleaned:
-        part.request = request
-    RequestPart.objects.bulk_create(cleaned)
+    _replace_parts(request, cleaned)
     request.replaces.set(replaced)
     return request
+
+
+PART_FIELDS = ("kind", "quantity", "unit_price", "description")
+
+
+def _replace_parts(request: EquipmentRequest, cleaned: list[RequestPart]) -> None:
+    """The request's parts become ``cleaned``, line by line: a line that changed is updated in
+    place, so its history reads as one change of that line (not a deletion and a creation),
+    and a line left as it was records nothing."""
+    existing = list(request.parts.order_by("pk"))
+    for current, wanted in zip(existing, cleaned, strict=False):
+        changed = [f for f in PART_FIELDS if getattr(current, f) != getattr(wanted, f)]
+        if changed:
+            for name in changed:
+                setattr(current, name, getattr(wanted, name))
+            current.save(update_fields=changed)
+    if len(existing) > len(cleaned):
+        RequestPart.objects.filter(pk__in=[p.pk for p in existing[len(cleaned) :]]).delete()
+    added = cleaned[len(existing) :]
+    for part in added:
+        part.request = request
+    RequestPart.objects.bulk_create(added)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from saas.error_pages import forbidden
@@ -344,8 +344,28 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
             }
         status = refused.status
         return render(request, "requests/request_detail.html", context, status=status)
-    messages.success(request, _("Done."))
+    item.refresh_from_db()
+    messages.success(request, _done(name, item))
     return redirect(item)
+
+
+def _done(action: str, item: EquipmentRequest) -> str:
+    """What a transition did, said on the next page."""
+    if action == "submit":
+        if item.state != RequestState.SUBMITTED:  # an answer to a question
+            return _("Request sent back with your answer.")
+        if item.campaign.steps[:1] == [Step.POLE_OPINION]:
+            return _("Request sent to the head of pôle.")
+        return _("Request sent.")
+    if action in (Step.DISPATCH, "redispatch") and item.domain is not None:
+        return _("Request dispatched to %(domain)s.") % {"domain": item.domain}
+    return {
+        Step.POLE_OPINION: _("Opinion of the head of pôle recorded."),
+        Step.EXPERTISE: _("Expert opinion recorded."),
+        Step.MANAGEMENT: _("Validation by management recorded."),
+        Step.ARBITRATION: _("Commission decision recorded."),
+        "ask_more_information": _("Question sent to the requester."),
+    }.get(action, _("Request updated."))
 
 
 # The commission's session --------------------------------------------------------------------
@@ -395,7 +415,10 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
         except arbitration.DecisionsRefused as refused:
             problems, status = refused.problems, 400  # the page lists them on top
         else:
-            messages.success(request, _("%(count)d decision(s) recorded.") % {"count": count})
+            recorded = ngettext(
+                "%(count)d decision recorded.", "%(count)d decisions recorded.", count
+            )
+            messages.success(request, recorded % {"count": count})
             return redirect("requests:arbitration", pk=campaign.pk)
     current = arbitration.session(campaign, within)
     post = request.POST if problems else None

@@ -74,7 +74,7 @@ class ClaimRoleMapping(models.Model):
         ordering = ["claim_path", "value"]
 
     def __str__(self) -> str:
-        return f"{self.claim_path} = {self.value} → {self.role} ({self.scope_label})"
+        return f"{self.claim_path} = {self.value} → {self.get_role_display()} ({self.scope_label})"
 
     @property
     def scope_label(self) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.structure.models import Establishment, FunctionalUnit
-from tenants.tables.filters import BaseFilterSet, SearchFilter
+from tenants.tables.filters import ALL_FEMININE, BaseFilterSet, SearchFilter
 
 
 class FunctionalUnitFilter(BaseFilterSet):
@@ -26,6 +26,7 @@ class FunctionalUnitFilter(BaseFilterSet):
         queryset=Establishment.objects.all(),
     )
     state = django_filters.ChoiceFilter(
+        empty_label=ALL_FEMININE,
         label=_("Validity"),
         method="validity",
         choices=[("open", _("open")), ("closed", _("closed"))],

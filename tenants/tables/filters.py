@@ -12,6 +12,14 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# The first choice of a list's select, which filters nothing: "Tous" (a filter named by a
+# feminine word passes ``empty_label=ALL_FEMININE``: "Toutes"), never "---------".
+ALL = pgettext_lazy("filter", "All")
+ALL_FEMININE = pgettext_lazy("filter feminine", "All")
+# django-filter's and Django's own empty label.
+DASHES = "---------"
 
 # Words of a search beyond this many are ignored: each one is a condition of the query.
 MAX_SEARCH_WORDS = 20
@@ -68,6 +76,13 @@ class SmallControls:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField) and getattr(field, "empty_label", "") == DASHES:
+                field.empty_label = ALL  # type: ignore[attr-defined]
+                if not isinstance(field, forms.ModelChoiceField):
+                    # django-filter's ChoiceField made its choices with the old label: made
+                    # again, they start with the new one.
+                    made: Any = field.choices
+                    field.choices = [(v, label) for v, label in made if v != ""]
             widget = field.widget
             if "class" in widget.attrs:
                 continue

@@ -148,7 +148,7 @@ def test_a_curator_reads_who_changed_what_in_the_journal(
         first = rows.nth(0).inner_text()
         assert "CH de Compiègne" in first and "API" in first and "Contribution" in first
         journal = re.sub(r"\s+", " ", page.locator("table[data-journal]").inner_text())
-        assert CURATOR in journal and "page web" in journal and "import" in journal
+        assert CURATOR in journal and "la page" in journal and "import" in journal
         assert "Fin de support : — → 31/12/2031" in journal
         assert "Libellé français : — → Ventilation en réanimation" in journal
         page.screenshot(path=str(SCREENSHOTS / "reference-journal.png"))

@@ -31,6 +31,12 @@ def test_a_non_breaking_space_comes_before_high_punctuation():
     assert wrong == []
 
 
+def test_counts_agree_with_their_number_rather_than_writing_s_in_brackets():
+    # "3 décision(s)": a count is written with ngettext, which picks singular or plural.
+    wrong = [t for t in french_texts() if re.search(r"\w\((s|e|es|x)\)", t)]
+    assert wrong == []
+
+
 def test_a_colon_after_a_label_follows_the_language():
     from django.template import engines
     from django.utils import translation

@@ -160,3 +160,16 @@ def test_the_device_model_list_does_not_query_per_model(db, curator, django_asse
 def test_a_nul_byte_in_the_tree_or_search_parameters_is_refused_not_an_error(nomenclature, curator):
     assert curator.get("/reference/nomenclatures/emdn/", {"parent": "Z\x00"}).status_code == 400
     assert curator.get("/reference/nomenclatures/emdn/", {"q": "moni\x00tor"}).status_code == 400
+
+
+def test_a_release_names_a_models_manufacturer_not_its_key(nomenclature, curator):
+    from shared_reference.models import DeviceModel, Manufacturer
+
+    maker = Manufacturer.objects.create(name="Dräger")
+    model = DeviceModel.objects.create(manufacturer=maker, commercial_name="Evita V500")
+    release = publish_release(notes="Evita", by="c")
+    body = curator.get(f"/reference/releases/{release.number}/").content.decode()
+    assert "Evita V500" in body and "Dräger" in body
+    assert str(maker.uuid) not in body
+    edit = curator.get(f"/reference/device-models/{model.uuid}/").content.decode()
+    assert "Dräger" in edit and str(maker.uuid) not in edit

@@ -148,7 +148,7 @@ def test_the_journal_says_who_changed_what_from_where(changed):
 
     term = row_about(rows, "Z1203")
     assert term["entity"].startswith("Terme de nomenclature")
-    assert (term["who"], term["source"]) == ("curator@ref.test", "page web")
+    assert (term["who"], term["source"]) == ("curator@ref.test", "la page")
     assert term["what"].startswith("Modification")
     assert "Libellé français : — → Ventilation réanimation" in term["what"]
     assert term["links"] == [f"/reference/terms/{changed['term'].uuid}/"]
@@ -156,14 +156,14 @@ def test_the_journal_says_who_changed_what_from_where(changed):
 
     model = row_about(rows, "Dräger Evita V500")
     assert model["entity"].startswith("Modèle de dispositif")
-    assert (model["who"], model["source"]) == ("curator@ref.test", "page web")
+    assert (model["who"], model["source"]) == ("curator@ref.test", "la page")
     assert "Fin de support : — → 31/12/2031" in model["what"]
     assert "Source des dates : — → Courrier Dräger" in model["what"]
     assert model["links"] == [f"/reference/device-models/{changed['model'].uuid}/"]
 
     contribution = row_about(rows, "CH Compiègne")
     assert contribution["entity"].startswith("Contribution")
-    assert (contribution["who"], contribution["source"]) == ("CH Compiègne", "API")
+    assert (contribution["who"], contribution["source"]) == ("CH Compiègne", "l\u2019API")
     assert "Création" in contribution["what"] and "Notice du fabricant" in contribution["what"]
     assert contribution["links"] == [f"/reference/contributions/{Contribution.objects.get().pk}/"]
     # Nothing says "dirty" or a field's name.
@@ -308,7 +308,7 @@ def test_a_deleted_entity_keeps_its_rows_without_a_link(world):
 def test_commands_are_named_as_such(world, capsys):
     call_command("create_subscriber", "Installation sur site")
     row = row_about(rows_of(world["curator"].get(JOURNAL)), "Installation sur site")
-    assert (row["who"], row["source"]) == ("commande", "commande")
+    assert (row["who"], row["source"]) == ("commande", "une commande")
 
 
 def test_a_change_is_shown_from_the_value_before_it_even_on_another_page(world):

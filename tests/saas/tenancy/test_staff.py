@@ -31,6 +31,8 @@ def test_a_suspended_tenant_answers_a_clear_page_and_its_api_refuses(make_user, 
 
     response = client.post(f"/staff/tenants/{tenant.pk}/suspend/", {"reason": "unpaid"})
     assert response.status_code == 302
+    told = client.get(response.url).content.decode()
+    assert "Client suspendu." in told and "C'est fait" not in told
     assert Tenant.objects.get(pk=tenant.pk).status == TenantStatus.SUSPENDED
 
     page = tenant_client.get("/")
@@ -97,3 +99,11 @@ def test_staff_see_which_tenants_reference_sync_is_failing(make_user, tenant, ot
     assert "Reference server unreachable: timeout" in detail
     healthy = client.get(f"/staff/tenants/{other_tenant.pk}/").content.decode()
     assert "à jour" in healthy and "unreachable" not in healthy
+
+
+def test_a_tenant_with_no_event_says_so_under_its_history(make_user, tenant):
+    client, _ = staff_client(make_user)
+    TenantEvent.objects.filter(tenant=tenant).delete()
+    page = client.get(f"/staff/tenants/{tenant.pk}/").content.decode()
+    assert "Historique" in page and "Aucune modification enregistrée." in page
+    assert "<table" not in page.split("Historique")[1]

@@ -186,7 +186,9 @@ def test_the_digest_sends_each_user_the_new_alerts_of_their_scope_once(hospital)
         assert sent == len(mail.outbox) == len(recipients)
         assert {users["rea"].email, users["admin"].email} <= recipients
         assert not {users["bloc"].email, users["nobody"].email} & recipients
-        body = next(m.body for m in mail.outbox if m.to == [users["rea"].email])
+        mine = next(m for m in mail.outbox if m.to == [users["rea"].email])
+        assert mine.subject.startswith("1 nouvelle alerte sur vos équipements")
+        body = mine.body
         assert "Evita V500" in body and "2 " in body
         assert send_digests() == 0
         # Reading an alert in the app keeps it out of later digests too (one receipt each).

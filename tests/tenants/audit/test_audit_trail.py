@@ -124,7 +124,7 @@ def test_a_page_edit_records_who_when_before_after_and_from_the_page(tenant, cha
             ("Clôture", old_closes.strftime("%d/%m/%Y"), new_closes.strftime("%d/%m/%Y"))
         ]
     page = web["admin"].get(f"/campaigns/{campaign.pk}/").content.decode()
-    assert 'id="history"' in page and "Historique" in page and "page web" in page
+    assert 'id="history"' in page and "Historique" in page and "Via" in page and "la page" in page
     old, new = old_closes.strftime("%d/%m/%Y"), new_closes.strftime("%d/%m/%Y")
     assert f"<del>{old}</del> → {new}" in page
 

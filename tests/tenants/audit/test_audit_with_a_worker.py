@@ -61,4 +61,4 @@ def test_an_import_run_by_the_worker_is_recorded_as_an_import_by_who_started_it(
             assert metadata["task"] == "tenants.imports.tasks.run_import"
             assert metadata["import_job"] == job.pk
         entry = history_of(Device.objects.get(inventory_number="W1"))[0]
-        assert entry.who == "Inès Importatrice" and entry.source == "import"
+        assert entry.who == "Inès Importatrice" and entry.source == "un import"

@@ -165,7 +165,12 @@ def test_saying_there_is_no_reference_model_is_remembered(admin, tenant, models)
 
         import_inventory(EXPORT, "x.csv", mapping={k[7:]: v for k, v in COLUMNS.items()})
         key = Device.objects.get(inventory_number="INV002").match_key
-    admin.post("/inventory/matches/decide/", {"match_key": key, "no_model": "1"})
+    done = admin.post("/inventory/matches/decide/", {"match_key": key, "no_model": "1"})
+    told = admin.get(done.url).content.decode()
+    with tenant_context(tenant):
+        count = Device.objects.filter(match_key=key).count()
+    said = "équipement marqué" if count == 1 else "équipements marqués"
+    assert f"{count} {said} sans modèle de référence." in told
     with tenant_context(tenant):
         assert ModelMatch.objects.get(match_key=key).reference_model is None
         assert Device.objects.get(inventory_number="INV002").match_state == MatchState.NONE

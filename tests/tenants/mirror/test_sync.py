@@ -206,3 +206,13 @@ def test_an_installation_that_mirrors_everything_takes_the_whole_catalogue(hospi
     publish_release(notes="label", by="curator")
     with tenant_context(hospital):
         assert sync.sync_reference().applied == 1
+
+
+def test_the_sync_report_counts_in_proper_english():
+    from tenants.mirror.sync import SyncReport
+
+    one = SyncReport(cursor_from=1, cursor_to=2, pages=1, applied=1, subscribed=1)
+    assert str(one) == "1 page: 1 change applied, 1 new subscription, cursor 1 -> 2"
+    many = SyncReport(cursor_from=1, cursor_to=9, pages=2, applied=5)
+    assert str(many) == "2 pages: 5 changes applied, cursor 1 -> 9"
+    assert "(s)" not in str(one) + str(many)

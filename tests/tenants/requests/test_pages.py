@@ -235,6 +235,8 @@ def test_the_session_ranks_requests_and_its_bulk_decisions_are_all_or_nothing(
     assert web["manager"].post(url, decisions).status_code == 403  # management only reads
     done = web["commission"].post(url, decisions)
     assert done.status_code == 302
+    told = web["commission"].get(done.url).content.decode()
+    assert "3 décisions enregistrées." in told and "(s)" not in told
     with tenant_context(tenant):
         assert sorted(PlanLine.objects.values_list("amount", flat=True)) == [
             Decimal("8000.00"),
@@ -344,3 +346,18 @@ def test_an_establishments_commission_sees_its_own_requests_in_the_session(
     page = client.get(url).content.decode()
     assert "Pousse-seringues" not in page and "data-row=" not in page
     assert "Pousse-seringues" in web["commission"].get(url).content.decode()
+
+
+def test_each_transition_says_what_it_did(tenant, chain, web):
+    item = chain["request"]
+    url = f"/requests/{item.pk}/act/"
+    sent = web["requester"].post(url, {"action": "submit", "version": item.version})
+    assert sent.status_code == 302
+    told = web["requester"].get(sent.url).content.decode()
+    assert "Demande envoyée au chef de pôle." in told and "C'est fait" not in told
+    with tenant_context(tenant):
+        item.refresh_from_db()
+    opinion = {"action": "pole_opinion", "favourable": "1", "version": item.version}
+    given = web["pole_head"].post(url, opinion)
+    assert given.status_code == 302
+    assert "Avis du chef de pôle enregistré." in web["pole_head"].get(given.url).content.decode()

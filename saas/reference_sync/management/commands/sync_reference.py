@@ -49,4 +49,5 @@ class Command(BaseCommand):
                     continue
             self.stdout.write(f"{tenant.schema_name}: {report}")
         if failed:
-            raise CommandError(f"{failed} tenant(s) could not be synced")
+            noun = "tenant" if failed == 1 else "tenants"
+            raise CommandError(f"{failed} {noun} could not be synced")

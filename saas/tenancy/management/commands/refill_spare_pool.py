@@ -22,4 +22,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, size: int, **options: Any) -> None:
         created = refill_spare_pool(size)
-        self.stdout.write(f"created {created} spare schema(s); pool holds {spare_count()}")
+        schemas = "schema" if created == 1 else "schemas"
+        self.stdout.write(f"created {created} spare {schemas}; pool holds {spare_count()}")
