@@ -78,7 +78,7 @@ def test_a_document_is_uploaded_and_downloaded_only_by_who_sees_the_request(
     url = f"/documents/request/{request.pk}/upload/"
     response = requester.post(url, {"file": SimpleUploadedFile("devis.pdf", PDF)})
     assert response.status_code == 302
-    told = requester.get(response.url).content.decode()
+    told = requester.get(response["Location"]).content.decode()
     assert "Document ajouté\u00a0: devis.pdf." in told
     refused = requester.post(url, {"file": SimpleUploadedFile("devis.pdf", PE)})
     assert refused.status_code == 400 and "devis.pdf" in refused.content.decode()
