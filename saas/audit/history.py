@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -304,7 +304,10 @@ def _newest_entries(
 
 
 def history_of(
-    obj: models.Model, *, children: Iterable[tuple[type[models.Model], str, str]] = ()
+    obj: models.Model,
+    *,
+    children: Iterable[tuple[type[models.Model], str, str]] = (),
+    within: Mapping[type[models.Model], models.Q] | None = None,
 ) -> list[HistoryEntry]:
     """The recorded changes of ``obj`` and of the rows pointing at it, newest first (up to
     HISTORY_LIMIT + 1 of each: the page shows the newest HISTORY_LIMIT and says when there
@@ -313,6 +316,9 @@ def history_of(
     ``children`` names rows shown on the same page, as (model, field pointing at ``obj``,
     only this action or ""); their deletions stay visible here after the rows are gone (a
     campaign shows its deleted drafts). A generic relation is named by its ``object_id``.
+
+    ``within`` keeps, of a child model's events, those its filter matches: the rows this
+    person may read (a campaign's deleted drafts are their UF's, not everyone's).
     """
     model = type(obj)
     event_model = event_model_of(model)
@@ -333,10 +339,11 @@ def history_of(
             lookup["content_type_id"] = ContentType.objects.get_for_model(model).pk
         if only:
             lookup["pgh_label"] = only
+        kept = (within or {}).get(child, models.Q())
         name = model_label(child)
         entries += _newest_entries(
             child,
-            child_events.objects.filter(**lookup),
+            child_events.objects.filter(kept, **lookup),
             subject_of=lambda e, name=name: f"{name} « {_label(e)} »",
             link=link,
         )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from saas.errors import show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.access.scopes import ENVELOPE_TARGETS, parse_target
+from tenants.access.selectors import has_any_role
 from tenants.accounts.models import User
 from tenants.campaigns.filters import CampaignFilter
 from tenants.campaigns.forms import CampaignForm, EnvelopeForm
@@ -35,7 +36,7 @@ from tenants.campaigns.services import (
 )
 from tenants.campaigns.tables import CAMPAIGN_COLUMNS, CampaignTable
 from tenants.requests.models import RequestState
-from tenants.requests.selectors import visible_requests
+from tenants.requests.selectors import readable_drafts, visible_requests
 from tenants.structure.models import Establishment, Pole, Service
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
@@ -178,6 +179,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "states": [(label, counts.get(value, 0), value) for value, label in RequestState.choices],
         "steps": [Step(s).label for s in campaign.steps],
         "form": form,
+        # Who changed what is not for a person without any role (told they can see nothing);
+        # the history lists deleted drafts: only those this person could read.
+        "shows_history": has_any_role(user),
+        "history_within": {"requests.EquipmentRequest": readable_drafts(user)},
     }
     return render(request, "campaigns/campaign_detail.html", context, status=status)
 

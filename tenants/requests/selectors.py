@@ -55,16 +55,19 @@ def _any_of(user: Any, actions: tuple[Action, ...], extra: Q) -> Q | None:
 def visible_requests(user: Any) -> QuerySet[EquipmentRequest]:
     if not user.is_authenticated or not user.is_active:
         return EquipmentRequest.objects.none()
-    mine = Q(requested_by=user)
-    sent = _any_of(user, SENT_ACTIONS, mine)
-    drafts = _any_of(user, DRAFT_ACTIONS, mine)
+    sent = _any_of(user, SENT_ACTIONS, Q(requested_by=user))
     is_draft = Q(state=RequestState.DRAFT)
-    keep = (~is_draft if sent is None else ~is_draft & sent) | (
-        is_draft if drafts is None else is_draft & drafts
-    )
+    keep = (~is_draft if sent is None else ~is_draft & sent) | (is_draft & readable_drafts(user))
     return EquipmentRequest.objects.filter(keep).select_related(
         "campaign", "uf__service__pole__establishment", "domain", "requested_by"
     )
+
+
+def readable_drafts(user: Any) -> Q:
+    """The drafts this user may read, as a filter: their own, and those of the UF they may
+    draft for. It also filters a campaign's history of deleted drafts (same field names)."""
+    drafts = _any_of(user, DRAFT_ACTIONS, Q(requested_by=user))
+    return Q() if drafts is None else drafts
 
 
 def drafts_of(user: Any) -> QuerySet[EquipmentRequest]:

@@ -76,7 +76,12 @@ def unit_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     establishment = get_object_or_404(Establishment, pk=pk)
-    return render(request, "structure/establishment_detail.html", {"establishment": establishment})
+    # Who changed what is not for a person without any role (told they can see nothing).
+    context = {
+        "establishment": establishment,
+        "shows_history": has_any_role(cast(User, request.user)),
+    }
+    return render(request, "structure/establishment_detail.html", context)
 
 
 @permission_required(Action.ADMINISTER_TENANT)

@@ -23,6 +23,9 @@ DASHES = "---------"
 
 # Words of a search beyond this many are ignored: each one is a condition of the query.
 MAX_SEARCH_WORDS = 20
+# A row's number fits in a bigint (19 digits): a longer word of digits is no row's number, and
+# Python refuses to read one of over 4,300 digits as an integer at all.
+MAX_NUMBER_DIGITS = 19
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -44,7 +47,7 @@ class SearchFilter(django_filters.CharFilter):
             for lookup in self.lookups:
                 query |= Q(**{lookup: word})
             # isdecimal, not isdigit: "²" is a digit that int() refuses.
-            if self.number and word.isdecimal():
+            if self.number and word.isdecimal() and len(word) <= MAX_NUMBER_DIGITS:
                 query |= Q(**{self.number: int(word)})
             qs = qs.filter(query)
         return qs

@@ -109,3 +109,16 @@ def test_a_nul_byte_in_a_form_field_is_a_400_naming_the_field(admin):
     response = admin.post("/lists/structure.units/views/", {"name": "mine\x00", "query": ""})
     assert response.status_code == 400
     assert "«\u00a0name\u00a0»" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/requests/", "/plan/"])
+@pytest.mark.parametrize(
+    "q",
+    ["9" * 4301, "9" * 20, "1" + "0" * 30, " ".join(["9" * 30] * 25)],
+    ids=["4301-digits", "past-bigint", "10^30", "many-long-numbers"],
+)
+def test_a_search_for_a_number_no_row_can_have_shows_no_row(admin, url, q):
+    """A word of digits is also looked up as the row's number: not one Python cannot read
+    (over 4,300 digits) nor one no integer column holds (an attacker's trial, issue 13)."""
+    response = admin.get(url, {"q": q})
+    assert response.status_code == 200

@@ -26,7 +26,7 @@ from tenants.inventory.imports import import_inventory
 from tenants.inventory.models import Device
 from tenants.requests.models import EquipmentRequest
 from tenants.structure.models import Establishment
-from tests.conftest import B_MARKER, client_for
+from tests.conftest import B_MARKER, client_for, host_of
 from tests.tenants.inventory.factories import catalogue, structure
 
 # Models that are not business data changed by a person, each with why. Every other model of
@@ -246,3 +246,29 @@ def test_a_tenant_made_from_a_spare_schema_records_changes_in_its_own_schema(db)
                 "AND NOT t.tgisinternal"
             )
             assert [row[0] for row in cursor.fetchall()] == ["t_gamma"] * 3
+
+
+def test_a_deleted_draft_shows_only_to_those_who_could_read_it(tenant, chain, web):
+    """A draft is read by its UF's requesters until it is sent: its deletion on the campaign's
+    page is not for the management, nor for the head of another pôle."""
+    draft = chain["request"]
+    assert web["requester"].post(f"/requests/{draft.pk}/act/", {"action": "delete"}).status_code
+    url = f"/campaigns/{chain['campaign'].pk}/"
+    for name in ("manager", "other_head", "commission", "dispatcher"):
+        page = web[name].get(url)
+        assert page.status_code == 200
+        assert "Respirateur" not in page.content.decode(), name
+    for name in ("requester", "pole_head", "admin"):
+        assert "Respirateur" in web[name].get(url).content.decode(), name
+
+
+def test_a_person_without_any_role_reads_no_history(tenant, chain, web, make_user):
+    """The home page tells them they can see nothing: nor who changed what, and when."""
+    nobody = client_for(host_of(tenant), make_user(tenant), tenant)
+    with tenant_context(tenant):
+        site = Establishment.objects.get()
+    for url in (f"/structure/establishments/{site.pk}/", f"/campaigns/{chain['campaign'].pk}/"):
+        assert 'id="history"' in web["requester"].get(url).content.decode(), url
+        response = nobody.get(url)
+        assert response.status_code in (200, 403, 404)
+        assert 'id="history"' not in response.content.decode(), url

@@ -119,6 +119,72 @@ def test_management_reads_the_session_and_is_told_it_does_not_decide(tenant, cha
     assert "enregistrent ses décisions" in answer.content.decode()
 
 
+HUGE = "1" + "0" * 30  # past any integer column
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"amount": HUGE},
+        {"amount": "-5"},
+        {"amount": "NaN"},
+        {"amount": "sNaN"},
+        {"amount": "Infinity"},
+        {"amount": "1e999999999"},
+        {"amount": "9" * 100_000},
+        {"decision": "draft"},
+        {"version": HUGE},
+    ],
+    ids=lambda typed: str(typed)[:30],
+)
+def test_a_hostile_decision_is_refused_on_its_row_and_nothing_is_decided(
+    tenant, chain, web, session, typed
+):
+    """An attacker's trial (issue 13): values typed or forged on the session's rows."""
+    url = f"/campaigns/{chain['campaign'].pk}/arbitration/"
+    pumps = session[1]
+    row = {"decision": "granted", "amount": "1000", "version": str(pumps.version), **typed}
+    response = web["commission"].post(url, {f"{k}-{pumps.pk}": v for k, v in row.items()})
+    assert response.status_code in (400, 409)
+    with tenant_context(tenant):
+        assert EquipmentRequest.objects.get(pk=pumps.pk).state == RequestState.VALIDATED
+
+
+@pytest.mark.parametrize("key", [f"decision-{HUGE}", "decision--5", "decision-٣", "decision-x"])
+def test_a_decision_for_a_request_that_is_not_there_decides_nothing(
+    tenant, chain, web, session, key
+):
+    url = f"/campaigns/{chain['campaign'].pk}/arbitration/"
+    response = web["commission"].post(url, {key: "refused", "reason-1": "x"})
+    assert response.status_code in (302, 400)
+    with tenant_context(tenant):
+        states = set(
+            EquipmentRequest.objects.filter(campaign=chain["campaign"]).values_list(
+                "state", flat=True
+            )
+        )
+    assert states == {RequestState.VALIDATED}
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["requester", "pole_head", "expert", "dispatcher", "manager"],
+)
+def test_only_the_commission_decides_even_by_a_forged_post(tenant, chain, web, session, role):
+    pumps = session[1]
+    forged = {"action": "arbitration", "decision": "granted", "granted_amount": "1"}
+    assert web[role].post(f"/requests/{pumps.pk}/act/", forged).status_code == 403
+    url = f"/campaigns/{chain['campaign'].pk}/arbitration/"
+    assert (
+        web[role]
+        .post(url, {f"decision-{pumps.pk}": "granted", f"amount-{pumps.pk}": "1"})
+        .status_code
+        == 403
+    )
+    with tenant_context(tenant):
+        assert EquipmentRequest.objects.get(pk=pumps.pk).state == RequestState.VALIDATED
+
+
 # The request form ---------------------------------------------------------------------------
 
 
