@@ -16,11 +16,11 @@ from saas.tenancy.context import current_tenant
 from tenants.access.permissions import Action, permission_required
 from tenants.access.selectors import has_any_role, tenant_administrators
 from tenants.accounts.models import User
-from tenants.core.home import home_blocks
 from tenants.imports.models import ImportJob, ImportMapping
 from tenants.imports.services import ApplyRefused, apply_dry_run, job_progress, start_import
 from tenants.structure.filters import FunctionalUnitFilter
 from tenants.structure.forms import StructureImportForm
+from tenants.structure.home import home_blocks
 from tenants.structure.models import Establishment
 from tenants.structure.selectors import active_establishments, units_for
 from tenants.structure.tables import DEFAULT_COLUMNS, FunctionalUnitTable
