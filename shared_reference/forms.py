@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saas.forms import BootstrapForm, BootstrapModelForm, SafeJSONField
-from shared_reference.models import DeviceModel, LabelStatus, NomenclatureTerm, TermStatus
+from saas.forms import BootstrapForm, BootstrapModelForm
+from shared_reference.contributions import CORRECTABLE, MAX_LENGTH
+from shared_reference.models import (
+    Contribution,
+    DeviceModel,
+    LabelStatus,
+    NomenclatureTerm,
+    TermStatus,
+)
 from shared_reference.selectors_journal import JournalFilters, kind_choices, people_choices
+from shared_reference.templatetags.reference_words import FIELDS
 
 
 class TermForm(BootstrapModelForm):
@@ -141,31 +151,176 @@ class JournalFilterForm(BootstrapForm):
         )
 
 
-class ProposalField(SafeJSONField):
-    """A proposal as JSON, laid out to be read and edited."""
+class NomenclatureCodesField(forms.CharField):
+    """Nomenclature codes typed on one line ("emdn:Z12030202, emdn:Z12030105"), read as a list."""
+
+    widget = forms.TextInput
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return json.dumps(value, ensure_ascii=False, indent=2)
+        if isinstance(value, list):
+            return ", ".join(str(code) for code in value)
         return super().prepare_value(value)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value)
+        return [code for code in re.split(r"[\s,;]+", text or "") if code]
+
+
+def french_date_field(label: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        error_messages={"invalid": _("A date as dd/mm/yyyy, such as 30/06/2030.")},
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy"), "size": 10}
+        ),
+    )
+
+
+def proposal_fields() -> dict[str, forms.Field]:
+    """A form field for each key a proposal may hold (contributions.clean_proposal's keys)."""
+    return {
+        "manufacturer": forms.CharField(
+            label=FIELDS["manufacturer"], required=False, max_length=MAX_LENGTH["manufacturer"]
+        ),
+        "commercial_name": forms.CharField(
+            label=FIELDS["commercial_name"],
+            required=False,
+            max_length=MAX_LENGTH["commercial_name"],
+        ),
+        "catalogue_reference": forms.CharField(
+            label=FIELDS["catalogue_reference"],
+            required=False,
+            max_length=MAX_LENGTH["catalogue_reference"],
+        ),
+        "nomenclature": NomenclatureCodesField(
+            label=_("Nomenclature codes"),
+            required=False,
+            help_text=_("Separated by commas, such as emdn:Z12030202."),
+        ),
+        "end_of_sale": french_date_field(FIELDS["end_of_sale"]),
+        "end_of_support": french_date_field(FIELDS["end_of_support"]),
+        "expected_life_years": forms.IntegerField(
+            label=FIELDS["expected_life_years"], required=False, min_value=1, max_value=50
+        ),
+    }
+
+
+def shown_value(value: Any) -> str:
+    """A value as the curator reads it: dates dd/mm/yyyy, nothing said so."""
+    if is_empty(value):
+        return str(_("(nothing)"))
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def is_empty(value: Any) -> bool:
+    return value in (None, "", [])
+
+
+def fits(key: str, value: Any) -> bool:
+    """Whether a proposed value can be shown in its form field without losing anything."""
+    if is_empty(value):
+        return True
+    if key == "nomenclature":
+        return isinstance(value, list) and all(isinstance(code, str) for code in value)
+    if key in ("end_of_sale", "end_of_support"):
+        try:
+            date.fromisoformat(str(value))
+        except ValueError:
+            return False
+        return True
+    if key == "expected_life_years":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
 
 
 class ContributionDecisionForm(BootstrapForm):
-    """A curator's decision: the proposal as sent or amended, and a note for the hospital."""
+    """A curator's decision: the proposal as sent or amended field by field, and a note.
 
-    proposal = ProposalField(
-        label=_("Proposal (edit it to accept with changes)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
-    )
+    The proposal's known keys are ordinary fields, pre-filled with the hospital's values; a key
+    the form does not know (or a value it cannot show) is kept as sent, shown read-only. A field
+    the curator changes shows the hospital's value under it; one emptied drops that change.
+    """
+
     note = forms.CharField(
         label=_("Note for the hospital"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean_proposal(self) -> dict[str, Any] | None:
-        proposal = self.cleaned_data.get("proposal")
-        if proposal is not None and not isinstance(proposal, dict):
-            raise forms.ValidationError(_("A JSON object of the proposed values, in braces."))
-        return proposal
+    def __init__(self, *args: Any, contribution: Contribution, **kwargs: Any) -> None:
+        self.original: dict[str, Any] = dict(contribution.proposal or {})
+        allowed = set(CORRECTABLE) | (
+            {"manufacturer", "nomenclature"}
+            if contribution.kind == Contribution.Kind.NEW_MODEL
+            else set()
+        )
+        fields = {key: f for key, f in proposal_fields().items() if key in allowed}
+        # Shown read-only and sent back unchanged: the service judges them.
+        self.unknown = {
+            key: value
+            for key, value in self.original.items()
+            if key not in fields or not fits(key, value)
+        }
+        for key in self.unknown:
+            fields.pop(key, None)
+        initial = {key: self.original.get(key) for key in fields}
+        for key in ("end_of_sale", "end_of_support"):
+            if key in fields and self.original.get(key):
+                initial[key] = date.fromisoformat(str(self.original[key]))
+        super().__init__(*args, initial=initial, **kwargs)
+        for field in fields.values():
+            field.widget.attrs["class"] = "form-control"
+        if contribution.target is not None:  # a correction: what it would change
+            for key, field in fields.items():
+                field.help_text = _("Now in the catalogue: %(value)s") % {
+                    "value": shown_value(getattr(contribution.target, key, None))
+                }
+        self.proposal_keys = list(fields)
+        self.fields = {**fields, **self.fields}
+        if self.is_bound:
+            for key in self.changed_proposal_keys():
+                proposed = _("The hospital proposed: %(value)s") % {
+                    "value": shown_value(self.fields[key].prepare_value(initial[key]))
+                }
+                # The bound field, which copied the field's help text when changed_data made it.
+                self[key].help_text = " · ".join(
+                    str(text) for text in (proposed, self.fields[key].help_text) if text
+                )
+
+    def original_rows(self) -> list[tuple[str, str, bool]]:
+        """The hospital's proposal as sent, to be read: (label, value, kept as sent unread)."""
+        rows = []
+        for key, value in self.original.items():
+            if key in self.unknown:
+                shown = json.dumps(value, ensure_ascii=False)
+            elif key in ("end_of_sale", "end_of_support") and value:
+                shown = date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+            elif isinstance(value, list):
+                shown = ", ".join(value)
+            else:
+                shown = "" if value is None else str(value)
+            rows.append((str(FIELDS.get(key, key)), shown, key in self.unknown))
+        return rows
+
+    def changed_proposal_keys(self) -> list[str]:
+        return [key for key in self.changed_data if key in self.proposal_keys]
+
+    def proposal(self) -> dict[str, Any]:
+        """The proposal as the curator leaves it; equal to the hospital's if nothing changed."""
+        changed = set(self.changed_proposal_keys())
+        result: dict[str, Any] = {}
+        for key, value in self.original.items():
+            if key not in changed:
+                result[key] = value
+        for key in changed:
+            value = self.cleaned_data.get(key)
+            if is_empty(value):
+                continue  # emptied: the curator drops this change
+            result[key] = value.isoformat() if isinstance(value, date) else value
+        return result

@@ -232,14 +232,12 @@ def contribution_queue(request: HttpRequest) -> HttpResponse:
 
 @curator_required
 def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept as proposed, accept with changes (the JSON edited), or reject with a note."""
+    """Accept as proposed, accept with changes (fields edited), or reject with a note."""
     contribution = get_object_or_404(
         Contribution.objects.select_related("subscriber", "target"), pk=pk
     )
     # What the curator typed survives a refusal: the form gives it back as sent.
-    form = ContributionDecisionForm(
-        request.POST or None, initial={"proposal": contribution.proposal}
-    )
+    form = ContributionDecisionForm(request.POST or None, contribution=contribution)
     if request.method == "POST" and form.is_valid():
         by = request.user.get_username()
         note = form.cleaned_data["note"]
@@ -247,8 +245,8 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("decision") == "reject":
                 contributions.reject(contribution, by=by, note=note)
             else:
-                edited = form.cleaned_data["proposal"]
-                amended = edited if edited and edited != contribution.proposal else None
+                edited = form.proposal()
+                amended = edited if edited != contribution.proposal else None
                 contributions.accept(contribution, by=by, amended=amended, note=note)
         except contributions.ContributionRefused as refused:
             # The proposal's fields by their labels ("Fin de support : ..."), never their keys.

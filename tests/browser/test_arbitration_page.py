@@ -10,7 +10,7 @@ from tenants.campaigns.services import add_envelope
 from tenants.requests import workflow
 from tenants.requests.models import EquipmentRequest
 from tenants.requests.services import PartInput, save_draft
-from tests.browser.test_request_chain import chain_in_alpha, signed_in
+from tests.browser.test_request_chain import chain_in_alpha, screenshot, signed_in
 
 __all__ = ["chain_in_alpha"]
 pytestmark = pytest.mark.slow
@@ -64,3 +64,4 @@ def test_a_refused_session_shows_every_decision_again(
     assert page.locator(f'input[name="amount-{breathing.pk}"]').input_value() == "28 000"
     assert page.locator(f'input[name="amount-{pumps.pk}"]').input_value() == "huit mille"
     assert page.locator(f'input[name="reason-{bed.pk}"]').input_value() == "L'an prochain"
+    screenshot(page, "arbitration-session.png")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -16,6 +17,14 @@ from tests.conftest import PASSWORD
 from tests.tenants.conftest import build_chain
 
 pytestmark = pytest.mark.slow
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """The README's picture of this page, at 1280 px wide, kept fresh by the test that sees it."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
 
 @pytest.fixture
@@ -109,6 +118,9 @@ def test_one_person_per_role_takes_a_request_from_draft_to_the_plan(
 
     manager = signed_in(browser, base, u["manager"].email)
     act(manager, base, pk, "management")
+    manager.goto(f"{base}/requests/{pk}/")
+    # Waiting for the commission; its first screen (the history below runs long).
+    screenshot(manager, "request-detail.png", full_page=False)
 
     # The commission decides in its session; the running total follows the decision.
     commission = signed_in(browser, base, u["commission"].email)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_request_chain import chain_in_alpha, signed_in
+from tests.browser.test_request_chain import chain_in_alpha, screenshot, signed_in
 
 __all__ = ["chain_in_alpha"]
 pytestmark = pytest.mark.slow
@@ -35,3 +35,4 @@ def test_one_submit_shows_every_mistake_and_keeps_what_was_typed(
     ):
         assert expected in errors, errors
     assert page.locator("#id_reference_model").input_value() == "Philips MX450"
+    screenshot(page, "request-form-errors.png")

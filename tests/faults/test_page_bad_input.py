@@ -69,8 +69,11 @@ def test_provider_parameters_json_that_python_cannot_read_is_a_form_error(admin,
     assert "is-invalid" in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["9" * 5000, "[" * 5000 + "]" * 5000])
-def test_a_curator_edit_that_python_cannot_read_as_json_is_a_400(db, make_user, value):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("expected_life_years", "9" * 5000), ("end_of_support", "[" * 5000 + "]" * 5000)],
+)
+def test_a_curator_edit_that_python_cannot_read_is_a_400(db, make_user, field, value):
     model = DeviceModel.objects.create(
         manufacturer=Manufacturer.objects.create(name="Acme"), commercial_name="Scope"
     )
@@ -82,7 +85,9 @@ def test_a_curator_edit_that_python_cannot_read_as_json_is_a_400(db, make_user, 
         source="datasheet",
     )
     staff = client_for("localhost", make_user(None, is_staff=True, is_superuser=True))
-    response = staff.post(f"/reference/contributions/{contribution.pk}/", {"proposal": value})
+    response = staff.post(
+        f"/reference/contributions/{contribution.pk}/", {"decision": "accept", field: value}
+    )
     assert response.status_code == 400
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.PENDING
