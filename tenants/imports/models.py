@@ -76,6 +76,16 @@ class ImportJob(models.Model):
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.REFUSED, self.State.FAILED)
 
+    @property
+    def was_applied(self) -> bool:
+        """A dry run whose file a real import is importing or imported. One that was refused or
+        failed changed nothing (imports are all or nothing): the dry run may be applied again."""
+        return ImportJob.objects.filter(
+            file=self.file.name,
+            dry_run=False,
+            state__in=(self.State.QUEUED, self.State.RUNNING, self.State.DONE),
+        ).exists()
+
 
 # The audit trail (saas/audit): a tenant's column mapping changes with who and when.
 track(ImportMapping)

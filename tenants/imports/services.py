@@ -62,14 +62,15 @@ def file_changed_reason() -> str:
 def apply_dry_run(dry_run: ImportJob, *, by: User) -> ImportJob:
     """Queue the import of a successful dry run's file for real, with the dry run's mapping.
 
-    Refused when the job is not a successful dry run, when it was applied already, or when
+    Refused when the job is not a successful dry run, when a real import of its file is
+    running or done (one refused or failed changed nothing: applying again is allowed), or when
     the stored file is no longer the one the dry run checked (the worker checks it again
     before it writes anything)."""
     # Locked: two clicks on the button queue one import, not two.
     dry_run = ImportJob.objects.select_for_update().get(pk=dry_run.pk)
     if not dry_run.dry_run or dry_run.state != ImportJob.State.DONE:
         raise ApplyRefused("", _("Only a dry run that found no problem can be applied."))
-    if ImportJob.objects.filter(file=dry_run.file.name, dry_run=False).exists():
+    if dry_run.was_applied:
         raise ApplyRefused("", _("This dry run was applied already."), status=409)
     try:
         with dry_run.file.open("rb") as stored:

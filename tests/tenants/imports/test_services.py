@@ -129,6 +129,22 @@ def test_only_a_successful_dry_run_is_applied_and_only_once(tenant, make_user):
         assert ImportJob.objects.filter(dry_run=False).count() == 1
 
 
+def test_a_dry_run_whose_real_import_failed_may_be_applied_again(tenant, make_user):
+    admin = make_user(tenant)
+    with tenant_context(tenant):
+        dry = _dry_run(admin)
+        first = apply_dry_run(dry, by=admin)
+        assert dry.was_applied  # queued: a second click is refused
+        with pytest.raises(ApplyRefused, match="déjà été appliquée"):
+            apply_dry_run(dry, by=admin)
+        # The worker failed before writing anything (all or nothing): trying again is allowed.
+        ImportJob.objects.filter(pk=first.pk).update(state=ImportJob.State.FAILED)
+        assert not dry.was_applied
+        again = run_import(apply_dry_run(dry, by=admin).pk)
+        assert again.state == ImportJob.State.DONE and dry.was_applied
+        assert FunctionalUnit.objects.get(code="1101").name == "Réa médicale"
+
+
 def _replace_stored_file(job: ImportJob, data: bytes) -> None:
     storage, name = job.file.storage, job.file.name
     storage.delete(name)

@@ -137,5 +137,8 @@ def test_a_dry_run_report_offers_to_apply_the_same_file(admin_client, tenant):
     # A second click is refused on the dry run's page: one import, not two.
     again = admin_client.post(f"/structure/import/{dry.pk}/apply/", follow=True)
     assert "Cette simulation a déjà été appliquée." in again.content.decode()
+    # Its report no longer offers the button.
+    report = admin_client.get(f"/structure/import/{dry.pk}/").content.decode()
+    assert "Appliquer cet import" not in report
     with tenant_context(tenant):
         assert ImportJob.objects.filter(dry_run=False).count() == 1
