@@ -260,7 +260,8 @@ def _detail_context(request: HttpRequest, item: EquipmentRequest) -> dict[str, A
         else None,
         "decisions": [(s, RequestState(s).label) for s in workflow.DECISION_CHOICES],
         "carry_campaigns": campaigns_to_carry_into(item) if "carry_over" in actions else [],
-        "carried_to": EquipmentRequest.objects.filter(carried_from=item).first(),
+        # The new draft is shown to those who may open it (a draft is its UF's requesters').
+        "carried_to": visible_requests(user).filter(carried_from=item).first(),
         "envelopes": envelopes_of(item),
     }
 

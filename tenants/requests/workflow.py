@@ -33,6 +33,7 @@ from tenants.campaigns.models import Campaign, Step
 from tenants.campaigns.services import Refused, campaign_is_open, money
 from tenants.notifications.services import notify, settle_notifications
 from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart, RequestState
+from tenants.requests.selectors import LISTED
 from tenants.requests.services import campaigns_to_carry_into
 
 # The state a request is in once each step is done, and the action that does each step.
@@ -377,7 +378,7 @@ def waiting_for(user: User) -> QuerySet[EquipmentRequest]:
     keep = Q(requested_by=user, state=RequestState.MORE_INFORMATION)
     scopes = {step: _step_scope(user, step) for step in ACTION_OF}
     if not any(scope is not None for scope in scopes.values()):
-        return EquipmentRequest.objects.filter(keep).select_related("campaign", "uf")
+        return EquipmentRequest.objects.filter(keep).select_related(*LISTED)
     for campaign_id, steps in Campaign.objects.values_list("pk", "steps"):
         previous: str = RequestState.SUBMITTED
         for step in steps:
@@ -385,7 +386,7 @@ def waiting_for(user: User) -> QuerySet[EquipmentRequest]:
             if scope is not None:
                 keep |= Q(campaign_id=campaign_id, state=previous) & scope
             previous = STATE_AFTER.get(Step(step), "")
-    return EquipmentRequest.objects.filter(keep).select_related("campaign", "uf")
+    return EquipmentRequest.objects.filter(keep).select_related(*LISTED)
 
 
 def _step_scope(user: User, step: Step) -> Q | None:

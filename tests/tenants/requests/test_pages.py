@@ -319,6 +319,11 @@ def test_a_deferred_request_is_carried_over_from_its_page(tenant, chain, web, se
     )
     assert again.status_code == 400 and 'data-refusal="state"' in again.content.decode()
     assert "data-carried-to" in web["requester"].get(f"/requests/{breathing.pk}/").content.decode()
+    # The new draft is its UF's requesters' until sent: the commission, which reads the
+    # deferred request, is not sent to a page it may not open.
+    seen = web["commission"].get(f"/requests/{breathing.pk}/").content.decode()
+    assert "data-carried-to" not in seen and f"/requests/{carried.pk}/" not in seen
+    assert web["commission"].get(f"/requests/{carried.pk}/").status_code == 404
 
 
 def test_an_establishments_commission_sees_its_own_requests_in_the_session(
@@ -361,3 +366,39 @@ def test_each_transition_says_what_it_did(tenant, chain, web):
     given = web["pole_head"].post(url, opinion)
     assert given.status_code == 302
     assert "Avis du chef de pôle enregistré." in web["pole_head"].get(given.url).content.decode()
+
+
+def test_the_waiting_page_query_count_does_not_grow_with_rows(tenant, chain, web, session):
+    """Every column of the list, the structure's and the people's included, is read with the
+    rows: not one query per row (the page once read only the campaign and the UF with them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = web["commission"]
+    client.post(
+        "/lists/campaigns.waiting/columns/",
+        {"columns": ["id", "service", "pole", "establishment", "domain", "requested_by"]},
+    )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/requests/waiting/").status_code == 200
+        return len(captured)
+
+    fewer = queries()
+    u = chain["users"]
+    with tenant_context(tenant):
+        for title in ("Moniteur", "Table d'opération"):
+            request = save_draft(
+                by=u["requester"],
+                campaign=chain["campaign"],
+                uf=chain["rea"],
+                title=title,
+                parts=[PartInput("investment", 1, "1000")],
+            )
+            request = workflow.submit(request, by=u["requester"])
+            request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+            request = workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+            request = workflow.give_expert_opinion(request, by=u["expert"], favourable=True)
+            workflow.validate(request, by=u["manager"])
+    assert queries() == fewer

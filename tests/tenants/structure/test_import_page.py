@@ -142,3 +142,19 @@ def test_a_dry_run_report_offers_to_apply_the_same_file(admin_client, tenant):
     assert "Appliquer cet import" not in report
     with tenant_context(tenant):
         assert ImportJob.objects.filter(dry_run=False).count() == 1
+
+
+def test_only_administrators_apply_a_dry_run_and_only_from_its_own_page(
+    admin_client, tenant, make_user
+):
+    imported(admin_client, tenant, GOOD, dry_run="on")
+    viewer = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(viewer, Role.VIEWER, ScopeKind.TENANT, by="test")
+        dry = ImportJob.objects.get(kind="structure")
+    viewer_client = client_for(host_of(tenant), viewer, tenant)
+    assert viewer_client.post(f"/structure/import/{dry.pk}/apply/").status_code == 403
+    # The inventory's page applies the inventory's dry runs, not the structure's.
+    assert admin_client.post(f"/inventory/import/{dry.pk}/apply/").status_code == 404
+    with tenant_context(tenant):
+        assert not ImportJob.objects.filter(dry_run=False).exists()
