@@ -62,35 +62,22 @@ def parse(text: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def hospital(live_db, reference_server, settings):  # type: ignore[no-untyped-def]
+def hospital(live_db, reference_server, settings, monkeypatch):  # type: ignore[no-untyped-def]
     """A tenant linked to the reference server; the test process reaches it at the test's
     web server (settings.REFERENCE_API_URL), a worker only if the test names it in the
     tenant's sync state (``reachable_by_workers``).
 
-    Provisioning queues the new tenant's first sync; that task is revoked (retries keep its
-    id), and a worker running for other tests reaches a closed port for tenants without an
-    address of their own, so that no worker syncs this tenant in the middle of a test that
-    sets its state by hand. Each test drives its own syncs.
+    Provisioning would queue the new tenant's first sync: here it queues nothing, so that no
+    worker running for other tests syncs this tenant (and records a failure) in the middle of
+    a test that sets its state by hand. Each test drives its own syncs.
     """
-    from celery.signals import before_task_publish
+    from tenants.mirror import tasks
 
-    from saas.celery import app
-
-    queued: list[str] = []
-
-    def remember(sender: str | None = None, headers: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
-        if sender == "tenants.mirror.tasks.sync_reference" and headers:
-            queued.append(headers["id"])
-
-    before_task_publish.connect(remember)
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks, "queue_sync", lambda schema_name: True)
         tenant = provision_from_recycled(
             lambda: create_tenant(f"sync-{uuid.uuid4().hex[:6]}", "CH Sync")
         )
-    finally:
-        before_task_publish.disconnect(remember)
-    for task_id in queued:
-        app.control.revoke(task_id)
     link_tenant(tenant)
     with tenant_context(tenant):
         SyncState.objects.filter(pk=SyncState.current().pk).update(
