@@ -100,7 +100,28 @@ def link_demo_tenants() -> list[str]:
         if link.new_key:
             done.append(f"  {demo.subdomain}: linked to the reference server")
         queue_sync(tenant.schema_name)
+    done += propose_demo_contribution()
     return done
+
+
+def propose_demo_contribution() -> list[str]:
+    """A correction proposed by the GHT and waiting for the curators (once)."""
+    from shared_reference.contributions import propose
+    from shared_reference.models import Contribution, DeviceModel, Subscriber
+
+    if Contribution.objects.exists():
+        return []
+    model = DeviceModel.objects.filter(commercial_name="IntelliVue MP50").first()
+    if model is None:
+        return []
+    propose(
+        Subscriber.objects.get(tenant_schema=schema_name_for(OIDC_TENANT)),
+        kind=Contribution.Kind.CORRECTION,
+        target_uuid=str(model.uuid),
+        proposal={"end_of_support": "2026-12-31"},
+        source="Courrier du fabricant au CHU Amiens-Picardie, mars 2026 (démo)",
+    )
+    return [f"  {OIDC_TENANT}: a correction of {model} proposed to the curators"]
 
 
 def mirror_published_catalogue() -> int:

@@ -39,7 +39,7 @@ class EmbeddedServers:
             os.environ["DATABASE_URL"] = f"postgres://postgres@/{DB_NAME}?host={VAR / 'pgdata'}"
         if not os.environ.get("REDIS_URL"):
             os.environ["REDIS_URL"] = f"redis://127.0.0.1:{self._embedded_redis()}/0"
-        _ensure_database(os.environ["DATABASE_URL"])
+        ensure_database(os.environ["DATABASE_URL"])
 
     def _embedded_redis(self) -> int:
         """The port of the embedded Redis: the one a running ``start`` owns (so a command
@@ -151,7 +151,7 @@ def database_name(url: str) -> str:
     return str(dj_database_url.parse(url)["NAME"])
 
 
-def _ensure_database(url: str) -> None:
+def ensure_database(url: str) -> None:
     """Create the database named in the URL when the server does not have it yet."""
     name = database_name(url)
     (exists,) = run_on_server(url, ("SELECT 1 FROM pg_database WHERE datname = %s", [name]))

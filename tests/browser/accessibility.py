@@ -1,0 +1,253 @@
+"""The accessibility walk's parts: sign in, crawl every page a person reaches, run axe-core on it.
+
+The crawl follows links as a person would (plain HTTP, fast); axe-core then runs in Debian's
+chromium on one page per URL pattern and person, so a new page is checked as soon as a link
+leads to it. ``test_accessibility.py`` also fails on a page no link reaches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import requests
+from django.urls import Resolver404, resolve
+
+AXE_JS = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0 and 2.1, levels A and AA: what RGAA 4 follows.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Links a crawl must not follow: they change state on GET or leave the pages.
+NOT_FOLLOWED = re.compile(r"^/(static|media|i18n|api)/|/logout/|/favicon\.ico$")
+# Query strings a crawl must not follow: an export starts a job on each GET.
+NOT_FOLLOWED_QUERY = re.compile(r"(^|&)export=")
+# Each URL pattern is opened at most this many times per person (different objects, filters):
+# enough to reach the links only some states show, few enough to stay fast.
+VISITS_PER_ROUTE = 2
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
+                self.hrefs.append(href)
+
+
+class _Shape(HTMLParser):
+    """The kinds of elements of a page, each with its parent's kind: what axe-core's rules
+    depend on (classes, roles, types, ARIA attributes), not the words or the number of rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: set[str] = set()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        kind = " ".join(
+            [
+                tag,
+                *sorted((found.get("class") or "").split()),
+                f"type={found.get('type', '')}",
+                f"role={found.get('role', '')}",
+                *sorted(name for name in found if name.startswith("aria-") or name == "for"),
+            ]
+        )
+        self.kinds.add(f"{self.stack[-1] if self.stack else ''} > {kind}")
+        if tag not in VOID_ELEMENTS:
+            self.stack.append(kind)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop().split(" ", 1)[0] == tag:
+                break
+
+
+VOID_ELEMENTS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+def shape_of(html: str) -> str:
+    """Two pages of one URL pattern with the same shape get the same verdict from axe-core."""
+    parser = _Shape()
+    parser.feed(html)
+    return hashlib.sha1("\n".join(sorted(parser.kinds)).encode()).hexdigest()
+
+
+def links_in(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def session_for(base: str) -> requests.Session:
+    """A plain HTTP session on ``base`` (http://<host>:<port>), whose host may be a tenant's
+    sub-domain of localhost: connects to 127.0.0.1 and names the host in the Host header."""
+    session = requests.Session()
+    session.headers["Host"] = urlsplit(base).netloc
+    return session
+
+
+def local(base: str) -> str:
+    """The address actually connected to: 127.0.0.1 on ``base``'s port."""
+    return f"http://127.0.0.1:{urlsplit(base).port}"
+
+
+def sign_in(base: str, email: str, password: str) -> requests.Session:
+    """A session signed in through the login form, as a person would."""
+    session = session_for(base)
+    login = f"{local(base)}/accounts/login/"
+    page = session.get(login, timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, f"no CSRF token on {login}"
+    answer = session.post(
+        login,
+        data={"csrfmiddlewaretoken": token.group(1), "username": email, "password": password},
+        headers={"Referer": login},
+        timeout=30,
+    )
+    assert "/accounts/login/" not in answer.url, f"{email} could not sign in on {base}"
+    assert answer.status_code == 200, (email, answer.status_code)
+    return session
+
+
+@dataclass
+class Crawl:
+    """What a person reaches by following links: for each URL pattern, the pages opened."""
+
+    pages: dict[str, list[str]] = field(default_factory=dict)  # route name -> paths
+    shapes: dict[str, str] = field(default_factory=dict)  # route name -> its first page's shape
+    html: dict[str, str] = field(default_factory=dict)  # route name -> its first page
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def first_pages(self) -> dict[str, str]:
+        return {name: paths[0] for name, paths in self.pages.items()}
+
+
+def route_name(path: str, urlconf: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path, urlconf=urlconf)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def crawl(
+    session: requests.Session,
+    base: str,
+    urlconf: str,
+    start: Iterable[str] = ("/",),
+    not_pages: Iterable[str] = (),
+) -> Crawl:
+    """Breadth first over same-host links, from ``start``; HTML answers only. Links to the
+    URL patterns ``not_pages`` names (downloads, redirects) are not followed."""
+    skipped = set(not_pages)
+    host = urlsplit(base).netloc
+    started = time.monotonic()
+    found = Crawl()
+    queue = deque(start)
+    seen: set[str] = set(queue)
+    while queue:
+        path = queue.popleft()
+        name = route_name(path, urlconf)
+        if name is None or name in skipped or len(found.pages.get(name, [])) >= VISITS_PER_ROUTE:
+            continue
+        answer = session.get(local(base) + path, timeout=60, allow_redirects=True)
+        if answer.status_code >= 500:
+            found.errors.append(f"{path} answers {answer.status_code}")
+            continue
+        if "text/html" not in answer.headers.get("Content-Type", ""):
+            continue
+        if answer.history:  # redirected: the page it landed on is counted as that page
+            path = urlunsplit(("", "", urlsplit(answer.url).path, urlsplit(answer.url).query, ""))
+            name = route_name(path, urlconf)
+            if name is None or name in skipped:
+                continue
+            if len(found.pages.get(name, [])) >= VISITS_PER_ROUTE or path in found.pages.get(
+                name, []
+            ):
+                continue
+        found.pages.setdefault(name, []).append(path)
+        if name not in found.html:
+            found.html[name] = answer.text
+            found.shapes[name] = shape_of(answer.text)
+        for href in links_in(answer.text):
+            target = urlsplit(urljoin(path, href))
+            if target.netloc not in {host, ""} and target.netloc != urlsplit(local(base)).netloc:
+                continue
+            if NOT_FOLLOWED.search(target.path) or NOT_FOLLOWED_QUERY.search(target.query):
+                continue
+            relative = urlunsplit(("", "", target.path, target.query, ""))
+            if relative not in seen:
+                seen.add(relative)
+                queue.append(relative)
+    found.seconds = time.monotonic() - started
+    return found
+
+
+def open_as_crawled(page: Any, url: str, html: str) -> None:
+    """Open ``url`` in the browser with the HTML the crawl received for it: the server does
+    not render the page a second time (its styles, scripts and later requests are real)."""
+
+    def fulfil(route: Any) -> None:
+        if route.request.method == "GET" and route.request.is_navigation_request():
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        else:
+            route.fallback()
+
+    page.route(url, fulfil)
+    try:
+        page.goto(url)
+    finally:
+        page.unroute(url, fulfil)
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text())
+    result = page.evaluate(
+        "(tags) => axe.run(document,"
+        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return list(result["violations"])
+
+
+def describe(violations: list[dict[str, Any]], where: str) -> list[str]:
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"][:5]:
+            lines.append(
+                f"{where}: {violation['id']} ({violation['impact']}) {node['target']}: "
+                f"{node.get('failureSummary', '').splitlines()[-1:]}"
+            )
+        if len(violation["nodes"]) > 5:
+            lines.append(f"{where}: {violation['id']}: {len(violation['nodes']) - 5} more")
+    return lines

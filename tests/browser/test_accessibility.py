@@ -1,0 +1,325 @@
+"""Every page, as each person of the demo sees it, passes axe-core's WCAG 2.1 A and AA rules.
+
+The walk signs in as the demo GHT's administrator and as its person of each role, follows every
+link from the home page (tests/browser/accessibility.py), and runs axe-core in Debian's chromium
+on each page it reaches; then the same anonymously on a tenant's host and on the public host,
+and as platform staff on the public host (tenants, reference server). A form with required
+fields is also submitted empty once, and the page that shows its errors is checked too.
+
+A new page joins the walk as soon as a link leads to it. One that no link reaches fails
+``test_every_page_is_reached`` until it is linked, reached by an action below, or named in
+NOT_PAGES with the reason it is not a page.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from demo.people import CAMPAIGN_PEOPLE, DEMO_PASSWORD, STAFF_EMAIL
+from tests.browser.accessibility import (
+    AXE_JS,
+    Crawl,
+    axe_violations,
+    crawl,
+    describe,
+    local,
+    open_as_crawled,
+    route_name,
+    session_for,
+    sign_in,
+)
+from tests.browser.demo_site import DemoSite, built_site
+from tests.conftest import free_port
+from tests.isolation.test_every_url import PUBLIC_URLCONF, TENANT_URLCONF, walk
+
+pytestmark = pytest.mark.slow
+
+GHT = "ght-somme"
+# The administrator and one person per role (the demo's second head of pôle and second expert
+# see the same pages as the first ones).
+PEOPLE = ("admin", *dict((role, key) for key, _, role, *_ in CAMPAIGN_PEOPLE).values())
+DEMO_FILES = Path(__file__).resolve().parent.parent.parent / "demo" / "files"
+
+# URL patterns a GET answers with something other than a page (patterns that refuse a GET
+# with 405 are found as such and need no entry here).
+NOT_PAGES = {
+    TENANT_URLCONF: {
+        "favicon": "a redirect to the static icon",
+        "set_language": "the language switch: a redirect back to the page",
+        "suggest": "the suggestions of a field, inside the page of its form",
+        "documents:download": "the document itself",
+        "tables:export_download": "the exported XLSX file",
+        "tables:view": "a redirect to the list the saved view filters",
+        "notifications:open": "a redirect to the page the notification is about",
+        "tenant_api_v1:me": "JSON of the tenant API",
+        "sso:login": "a redirect to the identity provider",
+        "sso:callback": "the identity provider's way back: a redirect",
+    },
+    PUBLIC_URLCONF: {
+        "favicon": "a redirect to the static icon",
+        "set_language": "the language switch: a redirect back to the page",
+        "tenancy:health": "JSON for the load balancer",
+        "reference:codesystem_fhir": "the FHIR CodeSystem as JSON",
+        **{
+            name: "JSON of the reference API (its documentation page is checked)"
+            for name in (
+                "reference_api_v1:changes",
+                "reference_api_v1:contributions",
+                "reference_api_v1:device_models",
+                "reference_api_v1:entity",
+                "reference_api_v1:nomenclatures",
+                "reference_api_v1:purchasing_bodies",
+                "reference_api_v1:schema",
+                "reference_api_v1:snapshot",
+                "reference_api_v1:subscription_detail",
+                "reference_api_v1:subscriptions",
+                "reference_api_v1:terms",
+            )
+        },
+    },
+}
+
+
+# Pages a person lands on after sending a form (the message that a link was sent, the password
+# changed): opened directly.
+ACCOUNT_PAGES = [
+    reverse("accounts:password_reset_sent", urlconf=TENANT_URLCONF),
+    reverse("accounts:set_password_done", urlconf=TENANT_URLCONF),
+]
+
+
+@dataclass
+class Walk:
+    checked: int = 0
+    crawl_seconds: float = 0.0
+    browser_seconds: float = 0.0
+    skipped_as_alike: int = 0
+    violations: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # 5xx met by the crawl
+    reached: dict[str, set[str]] = field(default_factory=dict)  # urlconf -> route names
+    error_pages: list[str] = field(default_factory=list)  # forms shown with their errors
+    shapes: set[tuple[str, str]] = field(default_factory=set)
+
+    def note(self, urlconf: str, found: Crawl) -> None:
+        self.crawl_seconds += found.seconds
+        self.reached.setdefault(urlconf, set()).update(found.pages)
+        self.errors += found.errors
+
+
+def browser_page(browser: Any, base: str, session: Any) -> Any:
+    """A chromium page carrying ``session``'s cookies (axe is injected: the CSP is bypassed)."""
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 800}, bypass_csp=True
+    )
+    context.add_cookies([{"name": k, "value": v, "url": base} for k, v in session.cookies.items()])
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+# A form to submit empty: its required text fields cleared, the browser's own checks off, so
+# that the server answers with the page showing its errors. False when the page has no such
+# form (or only forms whose required fields are choices, which cannot be emptied).
+EMPTYABLE_FORM = """() => {
+  const text = 'input[required]:not([type=hidden]):not([type=checkbox]):not([type=radio])'
+    + ':not([type=file]):not([type=submit]), textarea[required]';
+  const form = [...document.querySelectorAll('form')].find(
+    (f) => f.method === 'post' && f.querySelector(text));
+  if (!form) return false;
+  form.setAttribute('data-walk-submit', '');
+  form.noValidate = true;
+  form.querySelectorAll(text).forEach((field) => { field.value = ''; });
+  return true;
+}"""
+
+
+def check_pages(
+    result: Walk, browser: Any, base: str, session: Any, found: Crawl, who: str, *, errors: bool
+) -> None:
+    started = time.monotonic()
+    page = browser_page(browser, base, session)
+    try:
+        for name, path in sorted(found.first_pages().items()):
+            shape = found.shapes[name]
+            if (name, shape) in result.shapes:
+                result.skipped_as_alike += 1  # this person sees the same page as another
+                continue
+            result.shapes.add((name, shape))
+            open_as_crawled(page, base + path, found.html[name])
+            result.checked += 1
+            result.violations += describe(axe_violations(page), f"{who} {path}")
+            if errors and f"{name} (errors)" not in result.error_pages:
+                if not page.evaluate(EMPTYABLE_FORM):
+                    continue
+                with page.expect_navigation():
+                    page.evaluate("document.querySelector('[data-walk-submit]').requestSubmit()")
+                result.error_pages.append(f"{name} (errors)")
+                result.violations += describe(
+                    axe_violations(page), f"{who} {path}, submitted empty"
+                )
+    finally:
+        page.context.close()
+        result.browser_seconds += time.monotonic() - started
+
+
+def password_reset_link(site: DemoSite, base: str, address: str) -> str:
+    """Ask for a password reset as a person would; returns the link the e-mail carries."""
+    session = session_for(base)
+    form = f"{local(base)}/accounts/password-reset/"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(form).text)
+    assert token
+    answer = session.post(
+        form,
+        data={"csrfmiddlewaretoken": token.group(1), "email": address},
+        headers={"Referer": form},
+    )
+    assert answer.status_code == 200, answer.status_code
+    for mail in sorted(site.mail_dir.glob("*.log"), key=os.path.getmtime, reverse=True):
+        message = email.message_from_string(mail.read_text())
+        body = message.get_payload(decode=False)
+        found = re.search(r"https?://\S+/accounts/set-password/\S+", str(body))
+        if found and address in mail.read_text():
+            return urlsplit(found.group(0)).path
+    raise AssertionError(f"no password reset e-mail for {address} in {site.mail_dir}")
+
+
+def import_job_path(browser: Any, site: DemoSite, session: Any, kind: str) -> str:
+    """An import's dry run, uploaded through its page: the job page it lands on."""
+    base = site.url(GHT)
+    page = browser_page(browser, base, session)
+    try:
+        page.goto(f"{base}/{kind}/import/")
+        page.locator("input[type=file]").set_input_files(
+            next(DEMO_FILES.glob(f"{GHT}-{kind if kind == 'structure' else 'inventory'}.*"))
+        )
+        with page.expect_navigation():
+            page.locator("form[enctype] button[type=submit], form[enctype] button").last.click()
+        return urlsplit(page.url).path
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser) -> Iterator[DemoSite]:  # type: ignore[no-untyped-def]
+    port = os.environ.get("ACCESSIBILITY_DEMO_PORT")
+    if port:
+        # A demo already running (python3 dev.py start): quicker while fixing pages. Its mail
+        # folder is the product's (var/mail).
+        from django.conf import settings
+
+        yield DemoSite("", Path(settings.EMAIL_FILE_PATH), int(port))
+        return
+    demo = built_site(free_port())
+    yield demo
+    demo.stop()
+
+
+@pytest.fixture(scope="module")
+def walked(site, browser) -> Walk:  # type: ignore[no-untyped-def]
+    result = Walk()
+    tenant = site.url(GHT)
+    for who in PEOPLE:
+        session = sign_in(tenant, f"{who}@{GHT}.localhost", DEMO_PASSWORD)
+        starts = ["/"]
+        if who == "admin":
+            starts += [
+                import_job_path(browser, site, session, k) for k in ("structure", "inventory")
+            ]
+            # An export (the crawl follows no export link: each would start a job).
+            starts.append("/inventory/?export=xlsx")
+        found = crawl(session, tenant, TENANT_URLCONF, starts, NOT_PAGES[TENANT_URLCONF])
+        result.note(TENANT_URLCONF, found)
+        check_pages(result, browser, tenant, session, found, who, errors=who == "admin")
+    # Anonymous on the GHT's host: signing in, and resetting a password through its e-mail.
+    anonymous = session_for(tenant)
+    starts = [
+        "/accounts/login/",
+        *ACCOUNT_PAGES,
+        password_reset_link(site, tenant, f"cadre.chu@{GHT}.localhost"),
+    ]
+    found = crawl(anonymous, tenant, TENANT_URLCONF, starts, NOT_PAGES[TENANT_URLCONF])
+    result.note(TENANT_URLCONF, found)
+    check_pages(result, browser, tenant, anonymous, found, "anonymous", errors=True)
+    # The public host: anonymous, then platform staff (tenants and the reference server).
+    public = site.url()
+    anonymous = session_for(public)
+    starts = [
+        "/",
+        "/accounts/login/",
+        *ACCOUNT_PAGES,
+        password_reset_link(site, public, STAFF_EMAIL),
+        reverse("tenancy:signup_sent", urlconf=PUBLIC_URLCONF),
+        # A link whose token is unknown: the page that says so.
+        reverse("tenancy:signup_confirm", args=["unknown"], urlconf=PUBLIC_URLCONF),
+        reverse("reference_api_v1:docs", urlconf=PUBLIC_URLCONF),
+    ]
+    found = crawl(anonymous, public, PUBLIC_URLCONF, starts, NOT_PAGES[PUBLIC_URLCONF])
+    result.note(PUBLIC_URLCONF, found)
+    check_pages(result, browser, public, anonymous, found, "anonymous (public)", errors=True)
+    staff = sign_in(public, STAFF_EMAIL, DEMO_PASSWORD)
+    found = crawl(staff, public, PUBLIC_URLCONF, ["/", "/reference/"], NOT_PAGES[PUBLIC_URLCONF])
+    result.note(PUBLIC_URLCONF, found)
+    check_pages(result, browser, public, staff, found, "staff", errors=True)
+    print(
+        f"\naccessibility walk: {result.checked} pages checked, {result.skipped_as_alike} alike"
+        f" skipped, {len(result.error_pages)} forms with errors;"
+        f" crawl {result.crawl_seconds:.0f} s, browser {result.browser_seconds:.0f} s"
+    )
+    return result
+
+
+def test_axe_core_is_installed():
+    assert AXE_JS.exists(), "npm ci --prefix tests/browser/axe (dev.py test does it)"
+
+
+def test_every_page_passes_axe_core_wcag_2_1_aa(walked):
+    assert walked.checked > 40
+    assert not walked.violations, "\n".join(walked.violations)
+
+
+def test_no_page_of_the_walk_fails(walked):
+    assert not walked.errors, walked.errors
+
+
+def test_forms_are_checked_with_their_errors_shown(walked):
+    assert len(walked.error_pages) > 5, walked.error_pages
+
+
+@pytest.mark.parametrize("urlconf", [TENANT_URLCONF, PUBLIC_URLCONF])
+def test_every_page_is_reached(walked, site, urlconf):
+    """A GET page of the URLconf that the walk never opened is a page nobody checked."""
+    session = sign_in(site.url(GHT), f"admin@{GHT}.localhost", DEMO_PASSWORD)
+    if urlconf == PUBLIC_URLCONF:
+        session = sign_in(site.url(), STAFF_EMAIL, DEMO_PASSWORD)
+    base = site.url(GHT) if urlconf == TENANT_URLCONF else site.url()
+    unreached = []
+    for route in walk(get_resolver(urlconf)):
+        if route.name in walked.reached.get(urlconf, set()) or route.name in NOT_PAGES[urlconf]:
+            continue
+        kwargs = {n: "1" if "Int" in type(c).__name__ else "x" for n, c in route.converters.items()}
+        try:
+            path = reverse(route.name, kwargs=kwargs or None, urlconf=urlconf)
+        except Exception:
+            path = ""
+        if path and session.get(local(base) + path, allow_redirects=False).status_code == 405:
+            continue  # an action (POST only), not a page
+        unreached.append(route.name)
+    assert not unreached, (
+        f"pages of {urlconf} the accessibility walk never opened: link them from a page, reach "
+        f"them by an action in the walk, or name them in NOT_PAGES: {sorted(set(unreached))}"
+    )
+
+
+def test_route_name_knows_the_tenant_pages():
+    assert route_name("/requests/mine/", TENANT_URLCONF) == "requests:my_requests"
