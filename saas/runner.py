@@ -269,8 +269,28 @@ def ensure_chromium() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
 
 
+AXE_PACKAGE = ROOT / "tests" / "browser" / "axe"
+
+
+def ensure_axe_core() -> None:
+    """The accessibility walk injects axe-core, installed from npm with its lock file."""
+    if (AXE_PACKAGE / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    if not shutil.which("npm"):
+        print(
+            "The accessibility walk needs axe-core: install Node.js, then run"
+            " npm ci --prefix tests/browser/axe"
+        )
+        return
+    print("Installing axe-core for the accessibility walk (npm ci) ...", flush=True)
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(AXE_PACKAGE)], check=True
+    )
+
+
 def test(args: argparse.Namespace) -> int:
     ensure_chromium()
+    ensure_axe_core()
     return subprocess.run([sys.executable, "-m", "pytest", *args.rest], cwd=ROOT).returncode
 
 

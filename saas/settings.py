@@ -336,6 +336,9 @@ EMAIL_BACKEND = env(
 )
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "plan-equipement@localhost")
+# Where people write about the platform itself, the accessibility statement's contact on the
+# public host (a tenant's host gives the tenant's contact e-mail instead, when it has one).
+PLATFORM_CONTACT_EMAIL = os.environ.get("PLATFORM_CONTACT_EMAIL") or DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

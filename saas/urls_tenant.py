@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from saas import accessibility
 from tenants.core import views as core_views
 from tenants.structure import views as structure_views
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("sso/", include("tenants.sso.urls")),
     path("api/tenant/v1/", include("api.tenant.v1.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The RGAA accessibility statement, on every host; the footer of each page links to it.
+    path("accessibility/", accessibility.statement, name="accessibility"),
     # Browsers ask for /favicon.ico whatever the page says; point them at the static icon.
     path("favicon.ico", core_views.favicon_redirect, name="favicon"),
 ]

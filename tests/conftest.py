@@ -66,6 +66,17 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The accessibility walk's demo takes a minute to build: start it now, in the background,
+    so that it is ready when the walk's turn comes."""
+    if os.environ.get("ACCESSIBILITY_DEMO_PORT"):
+        return
+    if any(item.nodeid.startswith("tests/browser/test_accessibility.py") for item in session.items):
+        from tests.browser.demo_site import start_building
+
+        start_building(free_port())
+
+
 def put_behind(schema_name: str) -> None:
     """Make a schema look like it predates the latest migration: the notification preferences'
     audit trail (a leaf of the migration graph), undone."""

@@ -37,7 +37,13 @@ def tenant_unavailable_response(request: HttpRequest, name: str, status: str) ->
         return JsonResponse({"detail": message, "tenant_status": status}, status=403)
     body = render_to_string(
         "tenancy/tenant_unavailable.html",
-        {"message": message, "tenant_status": status, "public_url": public_url("/")},
+        {
+            "message": message,
+            "tenant_status": status,
+            "public_url": public_url("/"),
+            # This host serves nothing while the tenant is unavailable: the public host's.
+            "accessibility_url": public_url("/accessibility/"),
+        },
         request=None,
     )
     return HttpResponse(body, status=403)

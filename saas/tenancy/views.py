@@ -170,6 +170,10 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         body = render_to_string(
             "tenancy/unknown_host.html",
-            {"host": request.get_host().split(":")[0], "public_url": public_url("/")},
+            {
+                "host": request.get_host().split(":")[0],
+                "public_url": public_url("/"),
+                "accessibility_url": public_url("/accessibility/"),
+            },
         )
     return HttpResponse(body, status=404)

@@ -39,6 +39,8 @@ class ListTable(tables.Table):
     """Base of every list table: headers carry their column name and saved width."""
 
     widths: dict[str, Any] = {}
+    # Names the table for screen readers (its <caption>): the list page's title.
+    caption: str | Promise = ""
     # Column name -> ORM path, when the column's accessor is not one (computed columns).
     export_paths: dict[str, str] = {}
     # Column name -> "money", "date", "number": the kind of a computed column in exports.
@@ -121,6 +123,7 @@ def resolve(
         rows, order_by=_valid_sort(page, params.get("sort")), sequence=visible, exclude=hidden
     )
     table.widths = {k: v for k, v in widths.items() if k in visible}
+    table.caption = page.title
     return ResolvedList(page, filterset, table, visible, params.urlencode())
 
 

@@ -18,6 +18,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,52 +226,89 @@ def site(browser) -> Iterator[DemoSite]:  # type: ignore[no-untyped-def]
     demo.stop()
 
 
+@dataclass
+class Visit:
+    """One person's crawl: who, on which host and URLconf, signed in how, from where."""
+
+    who: str
+    base: str
+    urlconf: str
+    email: str = ""  # signs in with the demo password; anonymous when empty
+    starts: tuple[str, ...] = ("/",)
+    submit_forms: bool = False
+
+
+def crawl_for(visit: Visit, site: DemoSite) -> tuple[Any, Crawl]:
+    session = sign_in(visit.base, visit.email, DEMO_PASSWORD) if visit.email else None
+    session = session or session_for(visit.base)
+    starts = [
+        # A link to set a password, as its e-mail carries it (once the person asked for it).
+        password_reset_link(site, visit.base, start.removeprefix("mail:"))
+        if start.startswith("mail:")
+        else start
+        for start in visit.starts
+    ]
+    return session, crawl(session, visit.base, visit.urlconf, starts, NOT_PAGES[visit.urlconf])
+
+
 @pytest.fixture(scope="module")
 def walked(site, browser) -> Walk:  # type: ignore[no-untyped-def]
+    tenant, public = site.url(GHT), site.url()
+    admin = sign_in(tenant, f"admin@{GHT}.localhost", DEMO_PASSWORD)
+    # Pages reached by sending a form: an import's dry run, an export (the crawl follows no
+    # export link: each would start a job).
+    actions = [import_job_path(browser, site, admin, kind) for kind in ("structure", "inventory")]
+    actions.append("/inventory/?export=xlsx")
+    visits = [
+        Visit(
+            who,
+            tenant,
+            TENANT_URLCONF,
+            f"{who}@{GHT}.localhost",
+            ("/", *actions) if who == "admin" else ("/",),
+            submit_forms=who == "admin",
+        )
+        for who in PEOPLE
+    ]
+    visits += [
+        # Anonymous on the GHT's host: signing in, and resetting a password through its e-mail.
+        Visit(
+            "anonymous",
+            tenant,
+            TENANT_URLCONF,
+            starts=("/accounts/login/", *ACCOUNT_PAGES, f"mail:cadre.chu@{GHT}.localhost"),
+            submit_forms=True,
+        ),
+        # The public host: anonymous, then platform staff (tenants and the reference server).
+        Visit(
+            "anonymous (public)",
+            public,
+            PUBLIC_URLCONF,
+            starts=(
+                "/",
+                "/accounts/login/",
+                *ACCOUNT_PAGES,
+                f"mail:{STAFF_EMAIL}",
+                reverse("tenancy:signup_sent", urlconf=PUBLIC_URLCONF),
+                # A link whose token is unknown: the page that says so.
+                reverse("tenancy:signup_confirm", args=["unknown"], urlconf=PUBLIC_URLCONF),
+                reverse("reference_api_v1:docs", urlconf=PUBLIC_URLCONF),
+            ),
+            submit_forms=True,
+        ),
+        Visit("staff", public, PUBLIC_URLCONF, STAFF_EMAIL, ("/", "/reference/"), True),
+    ]
     result = Walk()
-    tenant = site.url(GHT)
-    for who in PEOPLE:
-        session = sign_in(tenant, f"{who}@{GHT}.localhost", DEMO_PASSWORD)
-        starts = ["/"]
-        if who == "admin":
-            starts += [
-                import_job_path(browser, site, session, k) for k in ("structure", "inventory")
-            ]
-            # An export (the crawl follows no export link: each would start a job).
-            starts.append("/inventory/?export=xlsx")
-        found = crawl(session, tenant, TENANT_URLCONF, starts, NOT_PAGES[TENANT_URLCONF])
-        result.note(TENANT_URLCONF, found)
-        check_pages(result, browser, tenant, session, found, who, errors=who == "admin")
-    # Anonymous on the GHT's host: signing in, and resetting a password through its e-mail.
-    anonymous = session_for(tenant)
-    starts = [
-        "/accounts/login/",
-        *ACCOUNT_PAGES,
-        password_reset_link(site, tenant, f"cadre.chu@{GHT}.localhost"),
-    ]
-    found = crawl(anonymous, tenant, TENANT_URLCONF, starts, NOT_PAGES[TENANT_URLCONF])
-    result.note(TENANT_URLCONF, found)
-    check_pages(result, browser, tenant, anonymous, found, "anonymous", errors=True)
-    # The public host: anonymous, then platform staff (tenants and the reference server).
-    public = site.url()
-    anonymous = session_for(public)
-    starts = [
-        "/",
-        "/accounts/login/",
-        *ACCOUNT_PAGES,
-        password_reset_link(site, public, STAFF_EMAIL),
-        reverse("tenancy:signup_sent", urlconf=PUBLIC_URLCONF),
-        # A link whose token is unknown: the page that says so.
-        reverse("tenancy:signup_confirm", args=["unknown"], urlconf=PUBLIC_URLCONF),
-        reverse("reference_api_v1:docs", urlconf=PUBLIC_URLCONF),
-    ]
-    found = crawl(anonymous, public, PUBLIC_URLCONF, starts, NOT_PAGES[PUBLIC_URLCONF])
-    result.note(PUBLIC_URLCONF, found)
-    check_pages(result, browser, public, anonymous, found, "anonymous (public)", errors=True)
-    staff = sign_in(public, STAFF_EMAIL, DEMO_PASSWORD)
-    found = crawl(staff, public, PUBLIC_URLCONF, ["/", "/reference/"], NOT_PAGES[PUBLIC_URLCONF])
-    result.note(PUBLIC_URLCONF, found)
-    check_pages(result, browser, public, staff, found, "staff", errors=True)
+    # The next person's crawl (HTTP, the web server's work) runs while chromium checks the
+    # pages of the previous one (the browser's work): two processes, two cores.
+    with ThreadPoolExecutor(max_workers=1) as crawler:
+        crawls = [crawler.submit(crawl_for, visit, site) for visit in visits]
+        for visit, crawled in zip(visits, crawls, strict=True):
+            session, found = crawled.result()
+            result.note(visit.urlconf, found)
+            check_pages(
+                result, browser, visit.base, session, found, visit.who, errors=visit.submit_forms
+            )
     print(
         f"\naccessibility walk: {result.checked} pages checked, {result.skipped_as_alike} alike"
         f" skipped, {len(result.error_pages)} forms with errors;"

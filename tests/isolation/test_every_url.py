@@ -34,6 +34,7 @@ OPEN_TO_ANONYMOUS = {
     "accounts:password_reset_sent",
     "set_language",
     "favicon",  # a redirect to the static icon
+    "accessibility",  # the accessibility statement, public by law (RGAA)
     "sso:login",
     "sso:callback",
 }

@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from api.reference.v1 import views
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(
+        views.DocsView.as_view(
             url_name="reference_api_v1:schema",
             permission_classes=[AllowAny],
             authentication_classes=[],

@@ -263,6 +263,13 @@ def test_htmx_gets_only_the_results(client, devices):
     assert "<html" not in body and numbers(response) == ["A-002", "A-004"]
 
 
+def test_the_table_is_named_by_the_list_title_also_in_htmx_results(client, devices):
+    caption = '<caption class="visually-hidden">Parc</caption>'
+    assert caption in client.get(PAGE).content.decode()
+    refreshed = client.get(PAGE, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-results")
+    assert caption in refreshed.content.decode()
+
+
 def test_the_list_page_query_count_does_not_grow_with_rows(
     client, devices, tenant, django_assert_max_num_queries
 ):
