@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from demo.people import (
     OIDC_MAPPINGS,
     OIDC_TENANT,
     STAFF_EMAIL,
+    DemoTenant,
     oidc_port,
 )
 from saas.tenancy.models import Tenant, TenantStatus
@@ -31,8 +33,12 @@ EMDN_PATH = (
 )
 
 
-def load_demo() -> list[str]:
-    """Create what is missing of the demo; returns what was done, line by line."""
+def load_demo(only: Collection[str] = ()) -> list[str]:
+    """Create what is missing of the demo; returns what was done, line by line.
+
+    ``only``: the sub-domains of the demo tenants to create (all of them when empty).
+    """
+    demos = [demo for demo in DEMO_TENANTS if not only or demo.subdomain in only]
     done: list[str] = []
     ensure_public_tenant()
     if not User.objects.filter(email=STAFF_EMAIL).exists():
@@ -40,7 +46,7 @@ def load_demo() -> list[str]:
         done.append(f"platform staff {STAFF_EMAIL}")
     if load_reference_data():
         done.append("reference data: EMDN, demo device models and markets, two releases")
-    for demo in DEMO_TENANTS:
+    for demo in demos:
         schema_name = schema_name_for(demo.subdomain)
         if Tenant.objects.filter(schema_name=schema_name, status=TenantStatus.ACTIVE).exists():
             continue
@@ -72,7 +78,7 @@ def load_demo() -> list[str]:
                     },
                 )
         done.append(f"tenant {demo.name} at {tenant_host(demo.subdomain)}")
-    for demo in DEMO_TENANTS:
+    for demo in demos:
         # Also fills demo tenants created by an earlier version, before they had an inventory.
         with tenant_context(Tenant.objects.get(schema_name=schema_name_for(demo.subdomain))):
             if not Device.objects.exists():
@@ -82,19 +88,20 @@ def load_demo() -> list[str]:
                 from demo.campaign import load_demo_campaign
 
                 done += load_demo_campaign(demo.subdomain)
-    configure_demo_identity_provider()
-    done += link_demo_tenants()
+    if any(demo.subdomain == OIDC_TENANT for demo in demos):
+        configure_demo_identity_provider()
+    done += link_demo_tenants(demos)
     return done
 
 
-def link_demo_tenants() -> list[str]:
+def link_demo_tenants(demos: Collection[DemoTenant] = DEMO_TENANTS) -> list[str]:
     """Subscribe the demo tenants to the reference server and queue their sync: the worker
     runs it once started (the models their devices use get subscribed then)."""
     from saas.reference_sync.linking import link_tenant
     from tenants.mirror.tasks import queue_sync
 
     done = []
-    for demo in DEMO_TENANTS:
+    for demo in demos:
         tenant = Tenant.objects.get(schema_name=schema_name_for(demo.subdomain))
         link = link_tenant(tenant)
         if link.new_key:
@@ -109,13 +116,14 @@ def propose_demo_contribution() -> list[str]:
     from shared_reference.contributions import propose
     from shared_reference.models import Contribution, DeviceModel, Subscriber
 
-    if Contribution.objects.exists():
+    subscriber = Subscriber.objects.filter(tenant_schema=schema_name_for(OIDC_TENANT)).first()
+    if subscriber is None or Contribution.objects.exists():
         return []
     model = DeviceModel.objects.filter(commercial_name="IntelliVue MP50").first()
     if model is None:
         return []
     propose(
-        Subscriber.objects.get(tenant_schema=schema_name_for(OIDC_TENANT)),
+        subscriber,
         kind=Contribution.Kind.CORRECTION,
         target_uuid=str(model.uuid),
         proposal={"end_of_support": "2026-12-31"},

@@ -71,7 +71,12 @@ class DemoSite:
         try:
             run_on_server(self.database_url, (f'DROP DATABASE IF EXISTS "{name}" (FORCE)', []))
             ensure_database(self.database_url)
-            for command in (["migrate_schemas", "--noinput", "-v", "0"], ["load_demo"]):
+            for command in (
+                ["migrate_schemas", "--noinput", "-v", "0"],
+                # The GHT only: its census has a person of each role (the single hospital's
+                # pages are the same pages).
+                ["load_demo", "--tenant", "ght-somme"],
+            ):
                 done = subprocess.run(
                     [sys.executable, str(ROOT / "manage.py"), *command],
                     cwd=ROOT,

@@ -401,6 +401,7 @@ class DocsView(SpectacularSwaggerSplitView):
     """The API's documentation page (Swagger UI), with its language declared (WCAG 3.1.1):
     drf-spectacular's template has none, and the schema it shows is written in English."""
 
+    @extend_schema(exclude=True)  # a page about the API, not part of it
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().get(request, *args, **kwargs)
         response.add_post_render_callback(_declare_english)

@@ -19,13 +19,22 @@ class Command(BaseCommand):
         "Running it again changes nothing."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--tenant",
+            action="append",
+            default=[],
+            metavar="SUBDOMAIN",
+            help="Only this demo tenant (repeatable); all of them by default.",
+        )
+
     def execute(self, *args: Any, **options: Any) -> str | None:
         # The audit trail records its changes as made by a command, not as nobody's.
         with audit_context("command", command="load_demo"):
             return super().execute(*args, **options)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        done = load_demo()
+        done = load_demo(only=options["tenant"])
         for line in done:
             self.stdout.write(f"created {line}")
         if not done:
