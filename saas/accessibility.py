@@ -32,6 +32,11 @@ NOT_ACCESSIBLE: tuple[Promise, ...] = (
         "they were uploaded: their accessibility depends on their author and is not checked."
     ),
     _(
+        "The documentation page of the reference server's API (Swagger UI, for developers who "
+        "connect other systems) is a third-party component: some of its colours lack contrast "
+        "and some of its controls are nested in others."
+    ),
+    _(
         "The sign-in pages of a hospital's own identity provider (single sign-on) belong to that "
         "provider and are not covered by this statement."
     ),

@@ -53,6 +53,18 @@ def _flat(choices: Any) -> list[tuple[str, str]]:
     return flat
 
 
+def combobox_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """The text field as a WAI-ARIA combobox over its suggestion list (suggest.js drives it)."""
+    listbox = f"{attrs.get('id') or 'suggest'}_suggestions"
+    return {
+        **attrs,
+        "role": "combobox",
+        "aria-autocomplete": "list",
+        "aria-expanded": "false",
+        "aria-controls": listbox,
+    }
+
+
 class SuggestInput(forms.TextInput):
     """A text field whose value is what the suggestion says (a UF code, say)."""
 
@@ -64,6 +76,8 @@ class SuggestInput(forms.TextInput):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"] = combobox_attrs(context["widget"]["attrs"])
+        context["listbox_id"] = context["widget"]["attrs"]["aria-controls"]
         context["suggest_url"] = reverse("suggest", args=[self.source])
         return context
 
@@ -99,6 +113,15 @@ class SuggestSelect(forms.Select):
             label = str(found) if found is not None else ""
         elif current and not label:
             label = next((text for value, text in _flat(self.choices) if value == current), "")
+        # The shown text field carries the field's id, class and ARIA state, not the hidden one.
+        shown = {
+            key: value
+            for key, value in context["widget"]["attrs"].items()
+            if key in ("id", "class", "required") or key.startswith("aria-")
+        }
+        shown.setdefault("class", "form-control")
+        context["shown"] = {"attrs": combobox_attrs(shown)}
+        context["listbox_id"] = context["shown"]["attrs"]["aria-controls"]
         context["suggest_url"] = reverse("suggest", args=[self.source])
         context["current"] = current
         context["current_label"] = label if current else self.unpicked

@@ -43,6 +43,12 @@ class OverlayForm(BootstrapForm):
 class CorrectionForm(BootstrapForm):
     """What the curators may change on a model (see shared_reference.contributions)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # It shares the model's page with OverlayForm, which has an end_of_support too: ids of
+        # their own, or this form's label would point at the other form's field.
+        kwargs.setdefault("auto_id", "id_correction_%s")
+        super().__init__(*args, **kwargs)
+
     commercial_name = forms.CharField(label=_("commercial name"), required=False, max_length=200)
     end_of_sale = forms.DateField(label=_("end of sale"), required=False, widget=date_input())
     end_of_support = forms.DateField(label=_("end of support"), required=False, widget=date_input())

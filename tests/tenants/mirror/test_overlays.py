@@ -104,8 +104,11 @@ def test_a_correction_goes_to_the_curators_and_their_decision_comes_back(hospita
     assert refused.status_code == 400
     # The curators' server says why in French; the reason lands next to its field.
     form = refused.content.decode().split("data-correction-form")[1]
-    said = form.index("ne peut pas précéder la fin de commercialisation")
-    assert form.index('for="id_end_of_support"') < said < form.index('name="end_of_support"')
+    field = form.index('name="end_of_support"')
+    message = form.index('data-field="end_of_support"')
+    assert form.index('for="id_correction_end_of_support"') < field < message
+    said = form[message:].split("</div>")[0]
+    assert "ne peut pas précéder la fin de commercialisation" in said
     assert not Contribution.objects.exists()
     sent = client.post(
         url,

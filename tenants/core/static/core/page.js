@@ -9,3 +9,30 @@
     }
   });
 })();
+
+// A page sent back with errors: the focus moves to the summary of errors at the top of the
+// form (role=alert, see core/_error_summary.html), so that a screen reader reads it and the
+// next Tab goes on from there; each of its links moves the focus to the field to correct.
+(function () {
+  "use strict";
+  function focusSummary() {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusSummary);
+  } else {
+    focusSummary();
+  }
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a[data-error-link]");
+    if (!link) return;
+    const field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    const closed = field.closest("details:not([open])");
+    if (closed) closed.open = true;
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  });
+})();

@@ -24,10 +24,29 @@
         if (th.querySelector(".col-resize")) return;
         const handle = document.createElement("span");
         handle.className = "col-resize";
-        handle.setAttribute("aria-hidden", "true");
+        // The keyboard's way (WAI-ARIA window splitter): Tab to the column's edge, arrows.
+        const name = (th.querySelector("a") || th).textContent.trim();
+        handle.tabIndex = 0;
+        handle.setAttribute("role", "separator");
+        handle.setAttribute("aria-orientation", "vertical");
+        handle.setAttribute("aria-label", (holder.dataset.resizeLabel || "{column}").replace("{column}", name));
+        handle.setAttribute("aria-valuemin", "40");
+        handle.setAttribute("aria-valuenow", String(Math.round(th.getBoundingClientRect().width)));
         th.appendChild(handle);
-        handle.addEventListener("mousedown", function (event) {
+        let saving = null;
+        handle.addEventListener("keydown", function (event) {
+          if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
           event.preventDefault();
+          const step = event.key === "ArrowRight" ? 16 : -16;
+          const width = Math.max(40, th.getBoundingClientRect().width + step);
+          th.style.width = width + "px";
+          th.style.minWidth = width + "px";
+          handle.setAttribute("aria-valuenow", String(Math.round(width)));
+          window.clearTimeout(saving);
+          saving = window.setTimeout(function () { saveWidth(url, th.dataset.column, width); }, 400);
+        });
+        handle.addEventListener("mousedown", function (event) {
+          event.preventDefault(); // no text selection; the focus stays where it was
           const startX = event.pageX;
           const startWidth = th.getBoundingClientRect().width;
           let width = startWidth;
@@ -61,6 +80,9 @@
         } else if (button.dataset.move === "down" && item.nextElementSibling) {
           item.parentNode.insertBefore(item.nextElementSibling, item);
         }
+        // Moving the row took the focus out of the document: give it back to the same button,
+        // so that a keyboard user can press it again.
+        button.focus();
       });
     });
   }
@@ -79,6 +101,39 @@
     }
   });
 
+  // A swap of the results replaces the link or button that had the focus (a column's sort,
+  // a page number): give the focus to the same column's sort link in the new results, else
+  // to the results themselves, so that a keyboard user goes on from there and not from the
+  // top of the page.
+  let focusedColumn = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const active = document.activeElement;
+    focusedColumn = null;
+    if (active && event.detail.target.contains(active)) {
+      const th = active.closest("th[data-column]");
+      focusedColumn = th ? th.dataset.column : "";
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (focusedColumn === null) return;
+    const target = event.detail.target;
+    const link = focusedColumn &&
+      target.querySelector('th[data-column="' + CSS.escape(focusedColumn) + '"] a');
+    focusedColumn = null;
+    if (link) {
+      link.focus();
+    } else {
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    init(event.target);
+    // New results in place: a screen reader hears how many rows they hold.
+    const status = document.querySelector("[data-list-status]");
+    const count = event.target.querySelector("[data-role=count]");
+    if (status && count) status.textContent = count.textContent.trim();
+  });
 })();
