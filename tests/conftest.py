@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -69,12 +70,19 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The accessibility walk's demo takes a minute to build: start it now, in the background,
     so that it is ready when the walk's turn comes."""
-    if os.environ.get("ACCESSIBILITY_DEMO_PORT"):
+    if session.config.option.collectonly or os.environ.get("ACCESSIBILITY_DEMO_PORT"):
         return
-    if any(item.nodeid.startswith("tests/browser/test_accessibility.py") for item in session.items):
+    if any("demo_site" in getattr(item, "fixturenames", ()) for item in session.items):
         from tests.browser.demo_site import start_building
 
-        start_building(free_port())
+        start_building()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Whatever stopped the session (-x, Ctrl-C), the walk's demo leaves nothing behind."""
+    from tests.browser.demo_site import stop_building
+
+    stop_building()
 
 
 def put_behind(schema_name: str) -> None:
@@ -356,16 +364,23 @@ def mail_dir(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     return Path(tmp_path_factory.mktemp("worker-mail"))
 
 
-def test_database_url() -> str:
-    """The URL of the test database, for the processes the tests start (worker, web server)."""
+def database_url(name: str | None = None) -> str:
+    """The URL of the suite's database server with database ``name`` (by default the one the
+    connection uses: the test database once created), for the processes the tests start."""
     db = connection.settings_dict
     options = db.get("OPTIONS", {})
     host = db.get("HOST") or options.get("host", "")
     port = f":{db['PORT']}" if db.get("PORT") else ""
-    user = db.get("USER") or "postgres"
-    query = f"?host={host}" if host.startswith("/") else ""
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    query = f"?host={quote(host, safe='')}" if host.startswith("/") else ""
     netloc = "" if query else f"{host}{port}"
-    return f"postgres://{user}@{netloc}/{db['NAME']}{query}"
+    return f"postgres://{user}{password}@{netloc}/{quote(name or db['NAME'], safe='')}{query}"
+
+
+def test_database_url() -> str:
+    """The URL of the test database, for the processes the tests start (worker, web server)."""
+    return database_url()
 
 
 def process_env(mail_dir: Path, **extra: str) -> dict[str, str]:

@@ -118,16 +118,26 @@ def local(base: str) -> str:
     return f"http://127.0.0.1:{urlsplit(base).port}"
 
 
+def csrf_token(session: requests.Session, url: str) -> str:
+    """The CSRF token of the form at ``url`` (its cookie is kept by ``session``)."""
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url, timeout=60).text
+    )
+    assert token, f"no CSRF token on {url}"
+    return token.group(1)
+
+
 def sign_in(base: str, email: str, password: str) -> requests.Session:
     """A session signed in through the login form, as a person would."""
     session = session_for(base)
     login = f"{local(base)}/accounts/login/"
-    page = session.get(login, timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    assert token, f"no CSRF token on {login}"
     answer = session.post(
         login,
-        data={"csrfmiddlewaretoken": token.group(1), "username": email, "password": password},
+        data={
+            "csrfmiddlewaretoken": csrf_token(session, login),
+            "username": email,
+            "password": password,
+        },
         headers={"Referer": login},
         timeout=30,
     )
@@ -137,17 +147,22 @@ def sign_in(base: str, email: str, password: str) -> requests.Session:
 
 
 @dataclass
+class Page:
+    route: str
+    path: str
+    status: int
+    html: str
+    shape: str
+
+
+@dataclass
 class Crawl:
     """What a person reaches by following links: for each URL pattern, the pages opened."""
 
-    pages: dict[str, list[str]] = field(default_factory=dict)  # route name -> paths
-    shapes: dict[str, str] = field(default_factory=dict)  # route name -> its first page's shape
-    html: dict[str, str] = field(default_factory=dict)  # route name -> its first page
-    errors: list[str] = field(default_factory=list)
+    pages: dict[str, list[str]] = field(default_factory=dict)  # route name -> paths answered 200
+    distinct: list[Page] = field(default_factory=list)  # each page unlike its route's others
+    errors: list[str] = field(default_factory=list)  # 5xx, and links leading to a 4xx
     seconds: float = 0.0
-
-    def first_pages(self) -> dict[str, str]:
-        return {name: paths[0] for name, paths in self.pages.items()}
 
 
 def route_name(path: str, urlconf: str) -> str | None:
@@ -158,6 +173,25 @@ def route_name(path: str, urlconf: str) -> str | None:
     return match.view_name
 
 
+def relative(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(("", "", parts.path, parts.query, ""))
+
+
+def fetch(session: requests.Session, base: str, path: str) -> tuple[str, requests.Response] | None:
+    """GET ``path``, following the redirects that stay on the host; None for one that leaves."""
+    own = {urlsplit(base).netloc, urlsplit(local(base)).netloc, ""}
+    for _hop in range(5):
+        answer = session.get(local(base) + path, timeout=60, allow_redirects=False)
+        if not answer.is_redirect:
+            return path, answer
+        target = urlsplit(urljoin(path, answer.headers["Location"]))
+        if target.netloc not in own:
+            return None
+        path = relative(target.geturl())
+    return None
+
+
 def crawl(
     session: requests.Session,
     base: str,
@@ -166,58 +200,65 @@ def crawl(
     not_pages: Iterable[str] = (),
 ) -> Crawl:
     """Breadth first over same-host links, from ``start``; HTML answers only. Links to the
-    URL patterns ``not_pages`` names (downloads, redirects) are not followed."""
+    URL patterns ``not_pages`` names (downloads, redirects) are not followed.
+
+    A page of ``start`` may answer 4xx (the page that says a link has expired): it is checked
+    like the others but does not count as its URL pattern reached. A link that leads to a 4xx
+    is an error: the person was offered a page they cannot open."""
     skipped = set(not_pages)
-    host = urlsplit(base).netloc
     started = time.monotonic()
     found = Crawl()
-    queue = deque(start)
-    seen: set[str] = set(queue)
+    starts = list(start)
+    queue: deque[tuple[str, str]] = deque((path, "") for path in starts)
+    seen: set[str] = set(starts)
+    shapes: set[tuple[str, str]] = set()
     while queue:
-        path = queue.popleft()
+        path, linked_from = queue.popleft()
         name = route_name(path, urlconf)
         if name is None or name in skipped or len(found.pages.get(name, [])) >= VISITS_PER_ROUTE:
             continue
-        answer = session.get(local(base) + path, timeout=60, allow_redirects=True)
-        if answer.status_code >= 500:
-            found.errors.append(f"{path} answers {answer.status_code}")
+        fetched = fetch(session, base, path)
+        if fetched is None:
+            continue  # a redirect off the host (an identity provider, say)
+        path, answer = fetched
+        where = f"{path}{f' (linked from {linked_from})' if linked_from else ''}"
+        if answer.status_code >= 500 or (linked_from and answer.status_code >= 400):
+            found.errors.append(f"{where} answers {answer.status_code}")
             continue
         if "text/html" not in answer.headers.get("Content-Type", ""):
             continue
-        if answer.history:  # redirected: the page it landed on is counted as that page
-            path = urlunsplit(("", "", urlsplit(answer.url).path, urlsplit(answer.url).query, ""))
-            name = route_name(path, urlconf)
-            if name is None or name in skipped:
+        name = route_name(path, urlconf)  # the page it landed on, after a redirect
+        if name is None or name in skipped or path in found.pages.get(name, []):
+            continue
+        if answer.status_code == 200:
+            if len(found.pages.get(name, [])) >= VISITS_PER_ROUTE:
                 continue
-            if len(found.pages.get(name, [])) >= VISITS_PER_ROUTE or path in found.pages.get(
-                name, []
-            ):
-                continue
-        found.pages.setdefault(name, []).append(path)
-        if name not in found.html:
-            found.html[name] = answer.text
-            found.shapes[name] = shape_of(answer.text)
+            found.pages.setdefault(name, []).append(path)
+        shape = shape_of(answer.text)
+        if (name, shape) not in shapes:
+            shapes.add((name, shape))
+            found.distinct.append(Page(name, path, answer.status_code, answer.text, shape))
         for href in links_in(answer.text):
             target = urlsplit(urljoin(path, href))
-            if target.netloc not in {host, ""} and target.netloc != urlsplit(local(base)).netloc:
+            if target.netloc not in {urlsplit(base).netloc, urlsplit(local(base)).netloc, ""}:
                 continue
             if NOT_FOLLOWED.search(target.path) or NOT_FOLLOWED_QUERY.search(target.query):
                 continue
-            relative = urlunsplit(("", "", target.path, target.query, ""))
-            if relative not in seen:
-                seen.add(relative)
-                queue.append(relative)
+            link = relative(target.geturl())
+            if link not in seen:
+                seen.add(link)
+                queue.append((link, path))
     found.seconds = time.monotonic() - started
     return found
 
 
-def open_as_crawled(page: Any, url: str, html: str) -> None:
+def open_as_crawled(page: Any, url: str, html: str, status: int = 200) -> None:
     """Open ``url`` in the browser with the HTML the crawl received for it: the server does
     not render the page a second time (its styles, scripts and later requests are real)."""
 
     def fulfil(route: Any) -> None:
         if route.request.method == "GET" and route.request.is_navigation_request():
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            route.fulfill(status=status, content_type="text/html; charset=utf-8", body=html)
         else:
             route.fallback()
 

@@ -4,7 +4,8 @@ role sees, with objects in every state, for the accessibility walk.
 The database is built as ``dev.py start`` builds it (``migrate_schemas`` then ``load_demo``), in
 a separate database so the walk's clicks leave the rest of the suite's data alone. The build
 starts in the background as soon as the walk is collected (see tests/conftest.py), so it runs
-while the tests before it do; the walk waits for it.
+while the tests before it do; the walk waits for it. Its Celery tasks (the demo's first syncs,
+an export) go to a queue of their own, which no worker consumes and which is deleted after.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dj_database_url
@@ -24,24 +26,13 @@ import requests
 from saas.runner import ensure_database, run_on_server, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+SUFFIX = "_demo_walk"
 
 
-def demo_database_url() -> str:
-    """The server of the suite's database, with a database name of the walk's own."""
+def demo_database_name() -> str:
     from django.conf import settings
 
-    base = os.environ.get("DATABASE_URL", "")
-    if not base:  # settings were given otherwise: rebuild the URL from them
-        db = settings.DATABASES["default"]
-        host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
-        user = db.get("USER") or "postgres"
-        if host.startswith("/"):
-            base = f"postgres://{user}@/postgres?host={host}"
-        else:
-            port = f":{db['PORT']}" if db.get("PORT") else ""
-            base = f"postgres://{user}@{host}{port}/postgres"
-    name = str(dj_database_url.parse(base)["NAME"] or "postgres")
-    return base.replace(f"/{name}", f"/test_{name}_demo_walk", 1)
+    return f"test_{str(settings.DATABASES['default']['NAME']).removeprefix('test_')}{SUFFIX}"
 
 
 @dataclass
@@ -49,17 +40,27 @@ class DemoSite:
     database_url: str
     mail_dir: Path
     port: int = 0
-    server: subprocess.Popen[bytes] | None = None
+    queue: str = field(default_factory=lambda: f"demo-walk-{uuid.uuid4().hex[:8]}")
+    process: subprocess.Popen[bytes] | None = None  # the build step or the web server
     failure: str = ""
+    stopped: bool = False
+
+    @property
+    def database_name(self) -> str:
+        name = str(dj_database_url.parse(self.database_url)["NAME"])
+        # Never anything but the walk's own database: it is dropped before and after.
+        assert name.startswith("test_") and name.endswith(SUFFIX), name
+        return name
 
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
             "DATABASE_URL": self.database_url,
+            "CELERY_QUEUE": self.queue,
             "SPARE_SCHEMA_POOL_SIZE": "0",
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
-            "PUBLIC_URL_PORT": str(self.port),
+            "PUBLIC_URL_PORT": str(self.port or 8000),
             # The demo's tenants sync from this closed port, not from a reference server
             # a developer may run on port 8000.
             "REFERENCE_API_URL": "http://127.0.0.1:9/api/reference/v1/",
@@ -67,9 +68,8 @@ class DemoSite:
 
     def build(self) -> None:
         """A new database holding the demo (run in a thread: two ``manage.py`` processes)."""
-        name = str(dj_database_url.parse(self.database_url)["NAME"])
         try:
-            run_on_server(self.database_url, (f'DROP DATABASE IF EXISTS "{name}" (FORCE)', []))
+            self.drop()
             ensure_database(self.database_url)
             for command in (
                 ["migrate_schemas", "--noinput", "-v", "0"],
@@ -77,22 +77,27 @@ class DemoSite:
                 # pages are the same pages).
                 ["load_demo", "--tenant", "ght-somme"],
             ):
-                done = subprocess.run(
+                if self.stopped:
+                    return
+                self.process = subprocess.Popen(
                     [sys.executable, str(ROOT / "manage.py"), *command],
                     cwd=ROOT,
                     env=self.env(),
-                    capture_output=True,
-                    text=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
                 )
-                if done.returncode:
-                    self.failure = f"manage.py {' '.join(command)}: {done.stderr[-3000:]}"
+                _out, errors = self.process.communicate()
+                if self.process.returncode:
+                    self.failure = f"manage.py {' '.join(command)}: {errors.decode()[-3000:]}"
                     return
         except Exception as exc:  # reported by the walk, which waits for the build
             self.failure = repr(exc)
 
-    def serve(self) -> None:
-        self.server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+    def serve(self, port: int) -> None:
+        self.port = port
+        command = ["runserver", f"127.0.0.1:{port}", "--noreload"]
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), *command],
             cwd=ROOT,
             env=self.env(),
             stdout=subprocess.DEVNULL,
@@ -100,24 +105,34 @@ class DemoSite:
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the demo's web server died at start-up")
             try:
                 requests.get(
-                    f"http://127.0.0.1:{self.port}/health/",
-                    headers={"Host": "localhost"},
-                    timeout=1,
+                    f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=1
                 )
-                return
+                if self.process.poll() is None:  # ours answered, not another server
+                    return
             except requests.ConnectionError:
-                if self.server.poll() is not None:
-                    raise RuntimeError("the demo's web server died at start-up") from None
                 time.sleep(0.2)
+        stop_process(self.process)
         raise RuntimeError("the demo's web server did not answer within 60 s")
 
+    def drop(self) -> None:
+        run_on_server(
+            self.database_url, (f'DROP DATABASE IF EXISTS "{self.database_name}" (FORCE)', [])
+        )
+
     def stop(self) -> None:
-        if self.server is not None:
-            stop_process(self.server)
-        name = str(dj_database_url.parse(self.database_url)["NAME"])
-        run_on_server(self.database_url, (f'DROP DATABASE IF EXISTS "{name}" (FORCE)', []))
+        """Stop the build or the server, drop the database, delete the Celery queue."""
+        self.stopped = True
+        if self.process is not None:
+            stop_process(self.process)
+        self.drop()
+        import redis
+        from django.conf import settings
+
+        redis.Redis.from_url(settings.REDIS_URL).delete(self.queue)
 
     def url(self, subdomain: str = "") -> str:
         host = f"{subdomain}.localhost" if subdomain else "localhost"
@@ -127,11 +142,14 @@ class DemoSite:
 _building: tuple[DemoSite, threading.Thread] | None = None
 
 
-def start_building(port: int) -> None:
+def start_building() -> None:
     """Start the build in the background (once per test session)."""
+    from tests.conftest import database_url
+
     global _building
     if _building is None:
-        site = DemoSite(demo_database_url(), Path(tempfile.mkdtemp(prefix="demo-walk-mail-")), port)
+        mail_dir = Path(tempfile.mkdtemp(prefix="demo-walk-mail-"))
+        site = DemoSite(database_url(demo_database_name()), mail_dir)
         thread = threading.Thread(target=site.build, name="demo-walk-build", daemon=True)
         thread.start()
         _building = (site, thread)
@@ -139,11 +157,25 @@ def start_building(port: int) -> None:
 
 def built_site(port: int) -> DemoSite:
     """The demo, built (waiting for the background build if one runs) and served."""
-    start_building(port)
+    start_building()
     assert _building is not None
     site, thread = _building
     thread.join()
     if site.failure:
         raise RuntimeError(f"the demo could not be built: {site.failure}")
-    site.serve()
+    site.serve(port)
     return site
+
+
+def stop_building() -> None:
+    """Whatever state the demo is in (building, served, stopped): nothing is left of it."""
+    global _building
+    if _building is not None:
+        site, thread = _building
+        _building = None
+        site.stop()
+        thread.join(timeout=30)
+        site.drop()  # a build step that was starting when it was stopped
+        import shutil
+
+        shutil.rmtree(site.mail_dir, ignore_errors=True)

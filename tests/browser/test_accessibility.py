@@ -33,6 +33,7 @@ from tests.browser.accessibility import (
     Crawl,
     axe_violations,
     crawl,
+    csrf_token,
     describe,
     local,
     open_as_crawled,
@@ -40,7 +41,7 @@ from tests.browser.accessibility import (
     session_for,
     sign_in,
 )
-from tests.browser.demo_site import DemoSite, built_site
+from tests.browser.demo_site import DemoSite, built_site, stop_building
 from tests.conftest import free_port
 from tests.isolation.test_every_url import PUBLIC_URLCONF, TENANT_URLCONF, walk
 
@@ -138,7 +139,8 @@ def browser_page(browser: Any, base: str, session: Any) -> Any:
 
 # A form to submit empty: its required text fields cleared, the browser's own checks off, so
 # that the server answers with the page showing its errors. False when the page has no such
-# form (or only forms whose required fields are choices, which cannot be emptied).
+# form (or only forms whose required fields are choices, which cannot be emptied); else what
+# kind of form it is.
 EMPTYABLE_FORM = """() => {
   const text = 'input[required]:not([type=hidden]):not([type=checkbox]):not([type=radio])'
     + ':not([type=file]):not([type=submit]), textarea[required]';
@@ -148,7 +150,9 @@ EMPTYABLE_FORM = """() => {
   form.setAttribute('data-walk-submit', '');
   form.noValidate = true;
   form.querySelectorAll(text).forEach((field) => { field.value = ''; });
-  return true;
+  // What the form is (its action without ids, its fields): one sending per kind of form.
+  const fields = [...form.elements].map((e) => e.name).filter(Boolean).sort().join(',');
+  return new URL(form.action, location.href).pathname.replace(/\\d+/g, 'N') + ' ' + fields;
 }"""
 
 
@@ -174,6 +178,15 @@ ERRORS_ANNOUNCED = """() => {
       .filter((element) => element && element.textContent.trim());
     if (!said.length) problems.push(`${field.name || field.id}: invalid, described by no message`);
   }
+  // Each error the summary links to is on a field marked invalid.
+  const marked = '[aria-invalid=true]';
+  for (const link of document.querySelectorAll('a[data-error-link]')) {
+    const target = document.getElementById(link.getAttribute('href').slice(1));
+    if (!target) problems.push(`${link.textContent.trim()}: links to no field`);
+    else if (!target.closest(marked) && !target.querySelector(marked)) {
+      problems.push(`${link.textContent.trim()}: its field is not marked invalid`);
+    }
+  }
   const alert = document.querySelector('[role=alert], [aria-live=assertive]');
   if (!alert) problems.push('no error announced (role=alert)');
   else if (!alert.contains(document.activeElement)) problems.push('the focus is not on the errors');
@@ -182,31 +195,31 @@ ERRORS_ANNOUNCED = """() => {
 
 
 def check_pages(
-    result: Walk, browser: Any, base: str, session: Any, found: Crawl, who: str, *, errors: bool
+    result: Walk, browser: Any, base: str, session: Any, found: Crawl, who: str
 ) -> None:
     started = time.monotonic()
     page = browser_page(browser, base, session)
     try:
-        for name, path in sorted(found.first_pages().items()):
+        for crawled in found.distinct:
+            name, path = crawled.route, crawled.path
             if name in NOT_JUDGED:
                 continue
-            shape = found.shapes[name]
-            if (name, shape) in result.shapes:
+            if (name, crawled.shape) in result.shapes:
                 result.skipped_as_alike += 1  # this person sees the same page as another
                 continue
-            result.shapes.add((name, shape))
-            open_as_crawled(page, base + path, found.html[name])
+            result.shapes.add((name, crawled.shape))
+            open_as_crawled(page, base + path, crawled.html, crawled.status)
             result.checked += 1
             result.violations += describe(axe_violations(page), f"{who} {path}")
-            if errors and f"{name} (errors)" not in result.error_pages:
-                if not page.evaluate(EMPTYABLE_FORM):
-                    continue
-                with page.expect_navigation():
-                    page.evaluate(SEND_EMPTIED_FORM)
-                result.error_pages.append(f"{name} (errors)")
-                where = f"{who} {path}, submitted empty"
-                result.violations += describe(axe_violations(page), where)
-                result.violations += [f"{where}: {p}" for p in page.evaluate(ERRORS_ANNOUNCED)]
+            kind = page.evaluate(EMPTYABLE_FORM)
+            if not kind or kind in result.error_pages:
+                continue
+            with page.expect_navigation():
+                page.evaluate(SEND_EMPTIED_FORM)
+            result.error_pages.append(kind)
+            where = f"{who} {path}, submitted empty"
+            result.violations += describe(axe_violations(page), where)
+            result.violations += [f"{where}: {p}" for p in page.evaluate(ERRORS_ANNOUNCED)]
     finally:
         page.context.close()
         result.browser_seconds += time.monotonic() - started
@@ -216,12 +229,11 @@ def password_reset_link(site: DemoSite, base: str, address: str) -> str:
     """Ask for a password reset as a person would; returns the link the e-mail carries."""
     session = session_for(base)
     form = f"{local(base)}/accounts/password-reset/"
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(form).text)
-    assert token
     answer = session.post(
         form,
-        data={"csrfmiddlewaretoken": token.group(1), "email": address},
+        data={"csrfmiddlewaretoken": csrf_token(session, form), "email": address},
         headers={"Referer": form},
+        timeout=60,
     )
     assert answer.status_code == 200, answer.status_code
     for mail in sorted(site.mail_dir.glob("*.log"), key=os.path.getmtime, reverse=True):
@@ -239,9 +251,7 @@ def import_job_path(browser: Any, site: DemoSite, session: Any, kind: str) -> st
     page = browser_page(browser, base, session)
     try:
         page.goto(f"{base}/{kind}/import/")
-        page.locator("input[type=file]").set_input_files(
-            next(DEMO_FILES.glob(f"{GHT}-{kind if kind == 'structure' else 'inventory'}.*"))
-        )
+        page.locator("input[type=file]").set_input_files(next(DEMO_FILES.glob(f"{GHT}-{kind}.*")))
         with page.expect_navigation():
             page.locator("form[enctype] button[type=submit], form[enctype] button").last.click()
         return urlsplit(page.url).path
@@ -250,18 +260,19 @@ def import_job_path(browser: Any, site: DemoSite, session: Any, kind: str) -> st
 
 
 @pytest.fixture(scope="module")
-def site(browser) -> Iterator[DemoSite]:  # type: ignore[no-untyped-def]
+def demo_site(browser) -> Iterator[DemoSite]:  # type: ignore[no-untyped-def]
     port = os.environ.get("ACCESSIBILITY_DEMO_PORT")
     if port:
-        # A demo already running (python3 dev.py start): quicker while fixing pages. Its mail
-        # folder is the product's (var/mail).
+        # A demo already running (python3 dev.py start): quicker while fixing pages, but the
+        # walk acts on it (import dry runs, an export, password reset e-mails in var/mail).
         from django.conf import settings
 
         yield DemoSite("", Path(settings.EMAIL_FILE_PATH), int(port))
         return
-    demo = built_site(free_port())
-    yield demo
-    demo.stop()
+    try:
+        yield built_site(free_port())
+    finally:
+        stop_building()
 
 
 @dataclass
@@ -273,7 +284,6 @@ class Visit:
     urlconf: str
     email: str = ""  # signs in with the demo password; anonymous when empty
     starts: tuple[str, ...] = ("/",)
-    submit_forms: bool = False
 
 
 def crawl_for(visit: Visit, site: DemoSite) -> tuple[Any, Crawl]:
@@ -290,7 +300,8 @@ def crawl_for(visit: Visit, site: DemoSite) -> tuple[Any, Crawl]:
 
 
 @pytest.fixture(scope="module")
-def walked(site, browser) -> Walk:  # type: ignore[no-untyped-def]
+def walked(demo_site, browser) -> Walk:  # type: ignore[no-untyped-def]
+    site = demo_site
     tenant, public = site.url(GHT), site.url()
     admin = sign_in(tenant, f"admin@{GHT}.localhost", DEMO_PASSWORD)
     # Pages reached by sending a form: an import's dry run, an export (the crawl follows no
@@ -304,7 +315,6 @@ def walked(site, browser) -> Walk:  # type: ignore[no-untyped-def]
             TENANT_URLCONF,
             f"{who}@{GHT}.localhost",
             ("/", *actions) if who == "admin" else ("/",),
-            submit_forms=who == "admin",
         )
         for who in PEOPLE
     ]
@@ -315,7 +325,6 @@ def walked(site, browser) -> Walk:  # type: ignore[no-untyped-def]
             tenant,
             TENANT_URLCONF,
             starts=("/accounts/login/", *ACCOUNT_PAGES, f"mail:cadre.chu@{GHT}.localhost"),
-            submit_forms=True,
         ),
         # The public host: anonymous, then platform staff (tenants and the reference server).
         Visit(
@@ -332,21 +341,21 @@ def walked(site, browser) -> Walk:  # type: ignore[no-untyped-def]
                 reverse("tenancy:signup_confirm", args=["unknown"], urlconf=PUBLIC_URLCONF),
                 reverse("reference_api_v1:docs", urlconf=PUBLIC_URLCONF),
             ),
-            submit_forms=True,
         ),
-        Visit("staff", public, PUBLIC_URLCONF, STAFF_EMAIL, ("/", "/reference/"), True),
+        Visit("staff", public, PUBLIC_URLCONF, STAFF_EMAIL, ("/", "/reference/")),
     ]
     result = Walk()
     # The next person's crawl (HTTP, the web server's work) runs while chromium checks the
     # pages of the previous one (the browser's work): two processes, two cores.
-    with ThreadPoolExecutor(max_workers=1) as crawler:
+    crawler = ThreadPoolExecutor(max_workers=1)
+    try:
         crawls = [crawler.submit(crawl_for, visit, site) for visit in visits]
         for visit, crawled in zip(visits, crawls, strict=True):
             session, found = crawled.result()
             result.note(visit.urlconf, found)
-            check_pages(
-                result, browser, visit.base, session, found, visit.who, errors=visit.submit_forms
-            )
+            check_pages(result, browser, visit.base, session, found, visit.who)
+    finally:
+        crawler.shutdown(cancel_futures=True)
     print(
         f"\naccessibility walk: {result.checked} pages checked, {result.skipped_as_alike} alike"
         f" skipped, {len(result.error_pages)} forms with errors;"
@@ -372,16 +381,12 @@ def test_forms_are_checked_with_their_errors_shown(walked):
     assert len(walked.error_pages) > 5, walked.error_pages
 
 
-@pytest.mark.parametrize("urlconf", [TENANT_URLCONF, PUBLIC_URLCONF])
-def test_every_page_is_reached(walked, site, urlconf):
-    """A GET page of the URLconf that the walk never opened is a page nobody checked."""
-    session = sign_in(site.url(GHT), f"admin@{GHT}.localhost", DEMO_PASSWORD)
-    if urlconf == PUBLIC_URLCONF:
-        session = sign_in(site.url(), STAFF_EMAIL, DEMO_PASSWORD)
-    base = site.url(GHT) if urlconf == TENANT_URLCONF else site.url()
-    unreached = []
+def unreached(urlconf: str, reached: set[str], session: Any, base: str) -> list[str]:
+    """URL patterns of ``urlconf`` that are GET pages (not in NOT_PAGES, not refusing a GET
+    with 405) and that the walk never opened with a 200."""
+    missing = []
     for route in walk(get_resolver(urlconf)):
-        if route.name in walked.reached.get(urlconf, set()) or route.name in NOT_PAGES[urlconf]:
+        if route.name in reached or route.name in NOT_PAGES[urlconf]:
             continue
         kwargs = {n: "1" if "Int" in type(c).__name__ else "x" for n, c in route.converters.items()}
         try:
@@ -390,11 +395,47 @@ def test_every_page_is_reached(walked, site, urlconf):
             path = ""
         if path and session.get(local(base) + path, allow_redirects=False).status_code == 405:
             continue  # an action (POST only), not a page
-        unreached.append(route.name)
-    assert not unreached, (
+        missing.append(route.name)
+    return sorted(set(missing))
+
+
+@pytest.mark.parametrize("urlconf", [TENANT_URLCONF, PUBLIC_URLCONF])
+def test_every_page_is_reached(walked, demo_site, urlconf):
+    """A GET page of the URLconf that the walk never opened is a page nobody checked."""
+    if urlconf == TENANT_URLCONF:
+        base = demo_site.url(GHT)
+        session = sign_in(base, f"admin@{GHT}.localhost", DEMO_PASSWORD)
+    else:
+        base = demo_site.url()
+        session = sign_in(base, STAFF_EMAIL, DEMO_PASSWORD)
+    missing = unreached(urlconf, walked.reached.get(urlconf, set()), session, base)
+    assert not missing, (
         f"pages of {urlconf} the accessibility walk never opened: link them from a page, reach "
-        f"them by an action in the walk, or name them in NOT_PAGES: {sorted(set(unreached))}"
+        f"them by an action in the walk, or name them in NOT_PAGES: {missing}"
     )
+    # The check itself: a page the walk did not open is found.
+    assert unreached(urlconf, walked.reached[urlconf] - {"accounts:login"}, session, base) == [
+        "accounts:login"
+    ]
+
+
+def test_not_pages_name_url_patterns_that_exist():
+    for urlconf, names in NOT_PAGES.items():
+        assert set(names) <= {r.name for r in walk(get_resolver(urlconf))}, urlconf
+    assert set(NOT_JUDGED) <= {r.name for r in walk(get_resolver(PUBLIC_URLCONF))}
+
+
+def test_axe_core_is_the_locked_version(browser):
+    import json
+
+    lock = json.loads((AXE_JS.parent.parent.parent / "package-lock.json").read_text())
+    locked = lock["packages"]["node_modules/axe-core"]["version"]
+    page = browser.new_page()
+    try:
+        page.evaluate(AXE_JS.read_text())
+        assert page.evaluate("axe.version") == locked
+    finally:
+        page.close()
 
 
 def test_route_name_knows_the_tenant_pages():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from demo.people import DEMO_TENANTS
 from demo.tenants import demo_api_key, load_demo
 from saas.audit import audit_context
 from saas.tenancy.tasks import refill_spare_pool
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             return super().execute(*args, **options)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        known = {demo.subdomain for demo in DEMO_TENANTS}
+        unknown = sorted(set(options["tenant"]) - known)
+        if unknown:
+            raise CommandError(
+                f"unknown demo tenant {', '.join(unknown)}: one of {', '.join(sorted(known))}"
+            )
         done = load_demo(only=options["tenant"])
         for line in done:
             self.stdout.write(f"created {line}")
