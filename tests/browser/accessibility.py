@@ -269,16 +269,27 @@ def open_as_crawled(page: Any, url: str, html: str, status: int = 200) -> None:
         page.unroute(url, fulfil)
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+def start_axe(page: Any) -> None:
+    """Start axe-core's WCAG 2.1 A/AA rules on the page as it is now, without waiting: another
+    page's run can go on meanwhile (each page has its own renderer process)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text())
-    result = page.evaluate(
-        "(tags) => axe.run(document,"
-        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+    page.evaluate(
+        "(tags) => { window.axeRun = axe.run(document,"
+        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}); }",
         WCAG_TAGS,
     )
-    return list(result["violations"])
+
+
+def finish_axe(page: Any) -> list[dict[str, Any]]:
+    """The violations of the run ``start_axe`` started on the page."""
+    return list(page.evaluate("() => window.axeRun.then((result) => result.violations)"))
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    start_axe(page)
+    return finish_axe(page)
 
 
 def describe(violations: list[dict[str, Any]], where: str) -> list[str]:

@@ -17,6 +17,7 @@ import email
 import os
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,15 +32,18 @@ from demo.people import CAMPAIGN_PEOPLE, DEMO_PASSWORD, STAFF_EMAIL
 from tests.browser.accessibility import (
     AXE_JS,
     Crawl,
+    Page,
     axe_violations,
     crawl,
     csrf_token,
     describe,
+    finish_axe,
     local,
     open_as_crawled,
     route_name,
     session_for,
     sign_in,
+    start_axe,
 )
 from tests.browser.demo_site import DemoSite, built_site, stop_building
 from tests.conftest import free_port
@@ -126,15 +130,18 @@ class Walk:
         self.errors += found.errors
 
 
-def browser_page(browser: Any, base: str, session: Any) -> Any:
-    """A chromium page carrying ``session``'s cookies (axe is injected: the CSP is bypassed)."""
+def browser_context(browser: Any, base: str, session: Any) -> Any:
+    """A chromium context carrying ``session``'s cookies (axe is injected: CSP bypassed)."""
     context = browser.new_context(
         locale="fr-FR", viewport={"width": 1280, "height": 800}, bypass_csp=True
     )
     context.add_cookies([{"name": k, "value": v, "url": base} for k, v in session.cookies.items()])
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    return page
+    context.set_default_timeout(30_000)
+    return context
+
+
+def browser_page(browser: Any, base: str, session: Any) -> Any:
+    return browser_context(browser, base, session).new_page()
 
 
 # A form to submit empty: its required text fields cleared, the browser's own checks off, so
@@ -197,32 +204,66 @@ ERRORS_ANNOUNCED = """() => {
 def check_pages(
     result: Walk, browser: Any, base: str, session: Any, found: Crawl, who: str
 ) -> None:
+    """axe-core on each page of ``found`` unlike those already checked, two pages at a time (one
+    loads while the other's rules run); then each kind of form sent empty once."""
     started = time.monotonic()
-    page = browser_page(browser, base, session)
+    context = browser_context(browser, base, session)
+    tabs = [context.new_page(), context.new_page()]
+    pending: dict[int, Page] = {}
+
+    def finish(slot: int) -> None:
+        crawled = pending.pop(slot)
+        result.violations += describe(finish_axe(tabs[slot]), f"{who} {crawled.path}")
+        send_empty(result, tabs[slot], f"{who} {crawled.path}")
+
     try:
+        todo = []
         for crawled in found.distinct:
-            name, path = crawled.route, crawled.path
-            if name in NOT_JUDGED:
+            if crawled.route in NOT_JUDGED:
                 continue
-            if (name, crawled.shape) in result.shapes:
+            if (crawled.route, crawled.shape) in result.shapes:
                 result.skipped_as_alike += 1  # this person sees the same page as another
                 continue
-            result.shapes.add((name, crawled.shape))
-            open_as_crawled(page, base + path, crawled.html, crawled.status)
+            result.shapes.add((crawled.route, crawled.shape))
+            todo.append(crawled)
+        for index, crawled in enumerate(todo):
+            slot = index % len(tabs)
+            if slot in pending:
+                finish(slot)
+            open_as_crawled(tabs[slot], base + crawled.path, crawled.html, crawled.status)
+            start_axe(tabs[slot])
             result.checked += 1
-            result.violations += describe(axe_violations(page), f"{who} {path}")
-            kind = page.evaluate(EMPTYABLE_FORM)
-            if not kind or kind in result.error_pages:
-                continue
-            with page.expect_navigation():
-                page.evaluate(SEND_EMPTIED_FORM)
-            result.error_pages.append(kind)
-            where = f"{who} {path}, submitted empty"
-            result.violations += describe(axe_violations(page), where)
-            result.violations += [f"{where}: {p}" for p in page.evaluate(ERRORS_ANNOUNCED)]
+            pending[slot] = crawled
+        for slot in sorted(pending):
+            finish(slot)
     finally:
-        page.context.close()
+        context.close()
         result.browser_seconds += time.monotonic() - started
+
+
+def send_empty(result: Walk, page: Any, where: str) -> None:
+    """The page's first form with required text fields, sent empty (once per kind of form):
+    the page showing its errors passes axe-core and announces them."""
+    kind = page.evaluate(EMPTYABLE_FORM)
+    if not kind or kind in result.error_pages:
+        return
+    with page.expect_navigation():
+        page.evaluate(SEND_EMPTIED_FORM)
+    result.error_pages.append(kind)
+    where = f"{where}, submitted empty"
+    result.violations += describe(axe_violations(page), where)
+    result.violations += [f"{where}: {problem}" for problem in page.evaluate(ERRORS_ANNOUNCED)]
+
+
+def link_in_mail(site: DemoSite, address: str, pattern: str) -> str:
+    """The path of the newest link matching ``pattern`` in an e-mail sent to ``address``."""
+    for mail in sorted(site.mail_dir.glob("*.log"), key=os.path.getmtime, reverse=True):
+        text = mail.read_text()
+        body = str(email.message_from_string(text).get_payload(decode=False))
+        found = re.search(rf"https?://\S+{pattern}\S+", body)
+        if found and address in text:
+            return urlsplit(found.group(0)).path
+    raise AssertionError(f"no e-mail with {pattern} for {address} in {site.mail_dir}")
 
 
 def password_reset_link(site: DemoSite, base: str, address: str) -> str:
@@ -236,13 +277,30 @@ def password_reset_link(site: DemoSite, base: str, address: str) -> str:
         timeout=60,
     )
     assert answer.status_code == 200, answer.status_code
-    for mail in sorted(site.mail_dir.glob("*.log"), key=os.path.getmtime, reverse=True):
-        message = email.message_from_string(mail.read_text())
-        body = message.get_payload(decode=False)
-        found = re.search(r"https?://\S+/accounts/set-password/\S+", str(body))
-        if found and address in mail.read_text():
-            return urlsplit(found.group(0)).path
-    raise AssertionError(f"no password reset e-mail for {address} in {site.mail_dir}")
+    return link_in_mail(site, address, "/accounts/set-password/")
+
+
+def signup_confirmation_link(site: DemoSite, base: str) -> str:
+    """Sign a hospital up as its contact would; returns the confirmation link of the e-mail
+    (opening it queues the provisioning, which no worker of the walk runs)."""
+    session = session_for(base)
+    form = f"{local(base)}/signup/"
+    address = f"contact-{uuid.uuid4().hex[:8]}@walk.localhost"
+    answer = session.post(
+        form,
+        data={
+            "csrfmiddlewaretoken": csrf_token(session, form),
+            "name": "Hôpital du parcours (démo)",
+            "kind": "hospital",
+            "finess": "600000103",
+            "contact_email": address,
+            "subdomain": f"walk-{uuid.uuid4().hex[:6]}",
+        },
+        headers={"Referer": form},
+        timeout=60,
+    )
+    assert answer.status_code == 200 and "/signup/sent/" in answer.url, answer.status_code
+    return link_in_mail(site, address, "/signup/confirm/")
 
 
 def import_job_path(browser: Any, site: DemoSite, session: Any, kind: str) -> str:
@@ -290,9 +348,12 @@ def crawl_for(visit: Visit, site: DemoSite) -> tuple[Any, Crawl]:
     session = sign_in(visit.base, visit.email, DEMO_PASSWORD) if visit.email else None
     session = session or session_for(visit.base)
     starts = [
-        # A link to set a password, as its e-mail carries it (once the person asked for it).
+        # A link an e-mail carries, once the person asked for it: to set a password, to
+        # confirm a sign-up.
         password_reset_link(site, visit.base, start.removeprefix("mail:"))
         if start.startswith("mail:")
+        else signup_confirmation_link(site, visit.base)
+        if start == "signup"
         else start
         for start in visit.starts
     ]
@@ -337,6 +398,7 @@ def walked(demo_site, browser) -> Walk:  # type: ignore[no-untyped-def]
                 *ACCOUNT_PAGES,
                 f"mail:{STAFF_EMAIL}",
                 reverse("tenancy:signup_sent", urlconf=PUBLIC_URLCONF),
+                "signup",
                 # A link whose token is unknown: the page that says so.
                 reverse("tenancy:signup_confirm", args=["unknown"], urlconf=PUBLIC_URLCONF),
                 reverse("reference_api_v1:docs", urlconf=PUBLIC_URLCONF),
