@@ -10,12 +10,14 @@ choosing one fills the field (SuggestInput: the value itself, for codes) or a hi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 LIMIT = 15
 
@@ -53,15 +55,26 @@ def _flat(choices: Any) -> list[tuple[str, str]]:
     return flat
 
 
-def combobox_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
-    """The text field as a WAI-ARIA combobox over its suggestion list (suggest.js drives it)."""
-    listbox = f"{attrs.get('id') or 'suggest'}_suggestions"
+# Numbers the suggestion lists of fields rendered without an id: each list needs its own.
+_unnamed = itertools.count(1)
+
+
+def suggest_context(attrs: dict[str, Any], source: str) -> dict[str, Any]:
+    """What both widgets' templates draw: the list of suggestions, its id, where it asks, and
+    the words suggest.js says when suggestions arrive.
+
+    The field becomes a WAI-ARIA combobox in suggest.js only (role, aria-expanded,
+    aria-controls): without JavaScript it is a plain text field, not a combobox that never
+    opens.
+    """
+    listbox = f"{attrs.get('id') or f'suggest_{next(_unnamed)}'}_suggestions"
     return {
-        **attrs,
-        "role": "combobox",
-        "aria-autocomplete": "list",
-        "aria-expanded": "false",
-        "aria-controls": listbox,
+        "listbox_id": listbox,
+        "suggest_url": reverse("suggest", args=[source]),
+        # "%(count)s" is replaced in suggest.js; one text for 1, one for more (French and
+        # English need no more forms).
+        "count_one": ngettext("%(count)s suggestion", "%(count)s suggestions", 1),
+        "count_other": ngettext("%(count)s suggestion", "%(count)s suggestions", 2),
     }
 
 
@@ -76,9 +89,7 @@ class SuggestInput(forms.TextInput):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"] = combobox_attrs(context["widget"]["attrs"])
-        context["listbox_id"] = context["widget"]["attrs"]["aria-controls"]
-        context["suggest_url"] = reverse("suggest", args=[self.source])
+        context.update(suggest_context(context["widget"]["attrs"], self.source))
         return context
 
 
@@ -120,9 +131,8 @@ class SuggestSelect(forms.Select):
             if key in ("id", "class", "required") or key.startswith("aria-")
         }
         shown.setdefault("class", "form-control")
-        context["shown"] = {"attrs": combobox_attrs(shown)}
-        context["listbox_id"] = context["shown"]["attrs"]["aria-controls"]
-        context["suggest_url"] = reverse("suggest", args=[self.source])
+        context["shown"] = {"attrs": shown}
+        context.update(suggest_context(shown, self.source))
         context["current"] = current
         context["current_label"] = label if current else self.unpicked
         return context

@@ -142,7 +142,14 @@ class PartForm(forms.Form):
         return any(self[name].value() for name in ("description", "quantity", "unit_price"))
 
 
-PartFormSet = formset_factory(PartForm, extra=0, min_num=1, max_num=20, can_delete=True)
+class BasePartFormSet(forms.BaseFormSet):
+    # The error summary names a part's field as the label of its cell does.
+    row_label = _("%(label)s, part %(number)s")
+
+
+PartFormSet = formset_factory(
+    PartForm, formset=BasePartFormSet, extra=0, min_num=1, max_num=20, can_delete=True
+)
 
 
 def part_formset(

@@ -40,6 +40,7 @@ from tenants.requests.services import (
     save_draft,
 )
 from tenants.requests.tables import REQUEST_COLUMNS, RequestTable
+from tenants.requests.templatetags.request_actions import REFUSAL_ID
 from tenants.structure.models import FunctionalUnit
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import XLSX, render_list
@@ -343,6 +344,11 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
                 "favourable": post.get(f"part-{part.pk}-favourable", ""),
                 "opinion": post.get(f"part-{part.pk}-opinion", ""),
             }
+        if refused.field == "domain" and context["domain_form"] is not None:
+            # The one control Django draws here: the others take {% refused_aria %}.
+            context["domain_form"].fields["domain"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": REFUSAL_ID}
+            )
         status = refused.status
         return render(request, "requests/request_detail.html", context, status=status)
     item.refresh_from_db()
@@ -370,6 +376,10 @@ def _done(action: str, item: EquipmentRequest) -> str:
 
 
 # The commission's session --------------------------------------------------------------------
+
+
+# The control of a session's row (its id's prefix) that each refused field of a decision names.
+PROBLEM_TARGETS = {"decision": "decision", "granted_amount": "amount", "reason": "reason"}
 
 
 @login_required
@@ -429,6 +439,10 @@ def arbitration_session(request: HttpRequest, pk: int) -> HttpResponseBase:
         problem = problems.get(pk)
         row.problem = arbitration.problem_text(problem) if problem else ""  # type: ignore[attr-defined]
         if problem:
+            # The control at fault is marked invalid and the summary's link leads to it; a
+            # refusal of the row itself (acted on meanwhile, say) leads to its decision.
+            row.problem_field = problem.field  # type: ignore[attr-defined]
+            row.problem_target = PROBLEM_TARGETS.get(problem.field, "decision")  # type: ignore[attr-defined]
             faulty.append(row)
         # A refused session shows again every decision typed, not only the faulty ones.
         row.typed = (  # type: ignore[attr-defined]

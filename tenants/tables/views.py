@@ -83,7 +83,7 @@ def render_list(
     }
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == "list-results":
-        return render(request, "tables/_results.html", context)
+        return render(request, "tables/_results.html", {**context, "swapped": True})
     return render(request, template, context)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_request_chain import chain_in_alpha, signed_in  # noqa: F401 (fixture)
+from tests.browser.test_request_chain import signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 def test_a_refused_request_form_and_an_unknown_page_read_as_french(
     browser,
     live_server_port,
-    chain_in_alpha,  # noqa: F811
+    chain_in_alpha,
 ):
     base = f"http://alpha.localhost:{live_server_port}"
     u, campaign = chain_in_alpha["users"], chain_in_alpha["campaign"]

@@ -3,56 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-from decimal import Decimal
 
 import pytest
-from django.contrib.auth.hashers import make_password
-from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
-from saas.tenancy.models import Tenant
-from tenants.access.models import Role, ScopeKind
-from tenants.access.services import grant_role
-from tenants.accounts.models import User
-from tenants.inventory.models import Device
-from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
-from tenants.tables.models import TablePreference
 from tests.conftest import PASSWORD
-from tests.tenants.inventory.factories import structure
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def inventory(live_db):  # type: ignore[no-untyped-def]
-    alpha = Tenant.objects.get(schema_name="t_alpha")
-    with tenant_context(alpha):
-        units = structure(("1101", "1102", "2101"))
-        for i in range(30):
-            Device.objects.create(
-                inventory_number=f"B-{i:03d}",
-                uf=units[i % 3],
-                manufacturer_name="Philips" if i % 2 else "Dräger",
-                model_name=f"Model {i % 5}",
-                serial_number=f"SN{i:04d}",
-                commissioning_date=date(2010 + i % 12, 1 + i % 12, 1),
-                purchase_value=Decimal(1000 + 100 * i),
-                status="retired" if i % 5 == 0 else "in_service",
-            )
-        lea = User.objects.create(
-            email="lea@browser.test", password=make_password(PASSWORD, hasher="pbkdf2_sha256")
-        )
-        grant_role(lea, Role.VIEWER, ScopeKind.TENANT, by="test")
-    yield alpha
-    with tenant_context(alpha):
-        Device.objects.all().delete()
-        FunctionalUnit.objects.all().delete()
-        Service.objects.all().delete()
-        Pole.objects.all().delete()
-        Establishment.objects.exclude(name="Site Alpha").delete()
-        TablePreference.objects.all().delete()
-        User.objects.filter(email="lea@browser.test").delete()
 
 
 def sign_in(page, base: str, path: str) -> None:

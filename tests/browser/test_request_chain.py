@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
@@ -14,7 +13,6 @@ from tenants.access.models import ExpertiseDomain
 from tenants.plan.models import PlanLine
 from tenants.requests.models import EquipmentRequest
 from tests.conftest import PASSWORD
-from tests.tenants.conftest import build_chain
 
 pytestmark = pytest.mark.slow
 
@@ -25,20 +23,6 @@ def screenshot(page, name: str, *, full_page: bool = True) -> None:  # type: ign
     """The README's picture of this page, at 1280 px wide, kept fresh by the test that sees it."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
-
-
-@pytest.fixture
-def chain_in_alpha(live_db, make_user):  # type: ignore[no-untyped-def]
-    alpha = Tenant.objects.get(schema_name="t_alpha")
-    with tenant_context(alpha):
-        chain = build_chain(alpha, make_user)
-        # The web server checks passwords with the product's hasher, not the tests' fast one.
-        for user in chain["users"].values():
-            user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
-            user.save(update_fields=["password"])
-    yield chain
-    with tenant_context(alpha):
-        chain["cleanup"]()
 
 
 def signed_in(browser, base: str, email: str):  # type: ignore[no-untyped-def]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_request_chain import chain_in_alpha, screenshot, signed_in
+from tests.browser.test_request_chain import screenshot, signed_in
 
-__all__ = ["chain_in_alpha"]
 pytestmark = pytest.mark.slow
 
 

@@ -33,11 +33,16 @@ def field_target(field: forms.BoundField) -> str:
     """The id of the control a person lands on to correct ``field``."""
     if field.is_hidden or not field.auto_id:
         return ""
-    # Boxes and radio buttons have no single control: the first one of the group.
-    return field.id_for_label or f"{field.auto_id}_0"
+    if field.id_for_label:
+        return field.id_for_label
+    # Boxes and radio buttons have no single control: the first one of the group, if any.
+    first = next(iter(field.subwidgets), None)
+    return first.id_for_label if first is not None else ""
 
 
-def _errors_of(form: forms.BaseForm, row: int | None) -> tuple[list[str], list[FieldError]]:
+def _errors_of(
+    form: forms.BaseForm, row: int | None, row_label: str = ""
+) -> tuple[list[str], list[FieldError]]:
     general = [str(message) for message in form.non_field_errors()]
     fields: list[FieldError] = []
     for field in form:
@@ -47,7 +52,10 @@ def _errors_of(form: forms.BaseForm, row: int | None) -> tuple[list[str], list[F
                 continue
             label = str(field.label)
             if row is not None:
-                label = _("%(label)s, row %(number)s") % {"label": label, "number": row}
+                label = (row_label or _("%(label)s, row %(number)s")) % {
+                    "label": label,
+                    "number": row,
+                }
             fields.append(FieldError(field_target(field), label, str(message)))
     return general, fields
 
@@ -65,8 +73,10 @@ def error_summary(*forms_and_formsets: Any) -> dict[str, Any]:
             if not item.is_bound:
                 continue
             general += [str(message) for message in item.non_form_errors()]
+            # A formset may name its rows in its own words (``row_label``: "part 1").
+            row_label = str(getattr(item, "row_label", ""))
             for number, form in enumerate(item.forms, start=1):
-                more_general, more_fields = _errors_of(form, number)
+                more_general, more_fields = _errors_of(form, number, row_label)
                 general += more_general
                 fields += more_fields
         elif isinstance(item, forms.BaseForm) and item.is_bound:

@@ -4,7 +4,11 @@ element holding its message; a summary at the top lists every error, linked to i
 from __future__ import annotations
 
 import lxml.html
+from django import forms
+from django.template.loader import render_to_string
 
+from tenants.core.suggest import SuggestInput, SuggestSelect
+from tenants.core.templatetags.form_errors import field_target
 from tests.conftest import client_for, host_of
 from tests.tenants.requests.test_pages import parts_data
 
@@ -52,9 +56,14 @@ def test_a_suggestion_field_reads_its_error_and_its_help(tenant, chain, web):
     description = described_by(page, "id_reference_model")
     assert "suggestions" in description  # the error: not chosen among the suggestions
     assert "catalogue de référence" in description  # the help text
-    assert shown.get("role") == "combobox" and shown.get("aria-expanded") == "false"
-    listbox = page.get_element_by_id(shown.get("aria-controls"))
-    assert listbox.get("role") == "listbox"
+    # A plain text field until suggest.js makes it a combobox: without JavaScript no list
+    # would ever open.
+    assert shown.get("role") is None and shown.get("aria-expanded") is None
+    holder = shown.getparent()
+    (listbox,) = holder.xpath(".//*[contains(@class, 'suggestions')]")
+    assert listbox.get("id") == "id_reference_model_suggestions"
+    assert holder.get("data-count-one") == "%(count)s suggestion"
+    assert holder.get("data-count-other") == "%(count)s suggestions"
 
 
 def test_the_summary_is_an_alert_listing_every_error_with_a_link_to_its_field(tenant, chain, web):
@@ -64,7 +73,10 @@ def test_the_summary_is_an_alert_listing_every_error_with_a_link_to_its_field(te
     assert "3\u00a0erreurs\u00a0:" in summary.text_content()
     links = {a.get("href"): a.text_content() for a in summary.xpath(".//a[@data-error-link]")}
     assert set(links) == {"#id_title", "#id_reference_model", "#id_parts-0-quantity"}
-    assert links["#id_parts-0-quantity"].startswith("Quantité, ligne 1\u00a0:")
+    # A part's field is named as the label of its cell names it.
+    assert links["#id_parts-0-quantity"].startswith("Quantité, partie 1\u00a0:")
+    quantity = page.xpath('//label[@for="id_parts-0-quantity"]')[0].text_content()
+    assert links["#id_parts-0-quantity"].startswith(quantity.strip())
     for href in links:
         page.get_element_by_id(href[1:])  # every link leads to a field of the page
 
@@ -105,3 +117,34 @@ def test_a_refused_sign_in_names_its_message_on_both_fields(tenant, chain):  # t
     for control in ("id_username", "id_password"):
         assert page.get_element_by_id(control).get("aria-invalid") == "true"
         assert described_by(page, control) == message.text_content()
+
+
+class Unnamed(forms.Form):
+    code = forms.CharField(help_text="Five digits", widget=SuggestInput("uf"))
+    scope = forms.ChoiceField(choices=[("a", "A")], widget=SuggestSelect("scope"))
+    boxes = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+
+
+def test_messages_of_a_form_without_ids_carry_no_id(db):
+    form = Unnamed({"code": "", "scope": "", "boxes": []}, auto_id=False)
+    assert not form.is_valid()
+    html = render_to_string("core/_field_messages.html", {"field": form["code"]})
+    assert "invalid-feedback" in html and "id=" not in html
+    assert field_target(form["code"]) == ""
+
+
+def test_suggestion_lists_of_fields_without_ids_have_ids_of_their_own(db):
+    form = Unnamed(auto_id=False)
+    page = lxml.html.fromstring(f"<div>{form['code']}{form['scope']}</div>")
+    ids = [e.get("id") for e in page.xpath("//*[contains(@class, 'suggestions')]")]
+    assert len(ids) == 2 and all(ids) and len(set(ids)) == 2
+
+
+def test_a_group_of_boxes_without_choices_leads_nowhere(db):
+    form = Unnamed({"code": "1", "scope": "a"})
+    assert field_target(form["boxes"]) == ""
+    with_choices = Unnamed({"code": "1", "scope": "a"})
+    boxes = with_choices.fields["boxes"]
+    assert isinstance(boxes, forms.MultipleChoiceField)
+    boxes.choices = [("x", "X")]
+    assert field_target(with_choices["boxes"]) == "id_boxes_0"

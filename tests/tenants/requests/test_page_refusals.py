@@ -332,5 +332,5 @@ def test_deciding_on_the_request_page_without_a_choice_asks_for_one(tenant, chai
     assert (
         "choisissez «\u00a0accordée\u00a0», «\u00a0reportée\u00a0» ou «\u00a0refusée\u00a0»" in body
     )
-    assert 'name="granted_amount" class="form-control form-control-sm mb-2" placeholder' in body
+    assert 'name="granted_amount" id="arbitration-granted-amount"' in body
     assert 'value="100"' in body

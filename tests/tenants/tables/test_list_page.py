@@ -263,6 +263,40 @@ def test_htmx_gets_only_the_results(client, devices):
     assert "<html" not in body and numbers(response) == ["A-002", "A-004"]
 
 
+def refresh(client, **query: str):  # type: ignore[no-untyped-def]
+    """The results as htmx asks for them when a filter changes."""
+    import lxml.html
+
+    response = client.get(PAGE, query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-results")
+    return lxml.html.fragment_fromstring(response.content.decode(), create_parent="div")
+
+
+def test_an_invalid_filter_is_announced_by_the_refreshed_results(client, devices):
+    # The summary comes with the results (an alert, heard when htmx puts it in), and the
+    # filter's message replaces the one beside its control, out of band.
+    page = refresh(client, commissioned_from="32/13/2015")
+    (summary,) = page.xpath("//*[@data-error-summary][@role='alert']")
+    assert summary.xpath(".//a[@href='#id_commissioned_from']")
+    (messages,) = page.xpath("//*[@id='id_commissioned_from_messages']")
+    assert messages.get("hx-swap-oob") == "true"
+    assert messages.xpath(".//*[@id='id_commissioned_from_error']")
+    # Once corrected, the refresh empties it: no message nor alert left over.
+    page = refresh(client, commissioned_from="01/01/2015")
+    assert not page.xpath("//*[@data-error-summary]")
+    (messages,) = page.xpath("//*[@id='id_commissioned_from_messages']")
+    assert messages.get("hx-swap-oob") == "true" and not messages.text_content().strip()
+
+
+def test_the_full_page_draws_the_filter_messages_where_a_refresh_replaces_them(client, devices):
+    import lxml.html
+
+    body = client.get(PAGE, {"commissioned_from": "32/13/2015"}).content.decode()
+    page = lxml.html.fromstring(body)
+    (messages,) = page.xpath("//form[@id='list-filters']//*[@id='id_commissioned_from_messages']")
+    assert messages.get("hx-swap-oob") is None and messages.xpath(".//*[@data-field]")
+    assert page.xpath("//*[@id='list-results']//*[@data-error-summary]")
+
+
 def test_the_table_is_named_by_the_list_title_also_in_htmx_results(client, devices):
     caption = '<caption class="visually-hidden">Parc</caption>'
     assert caption in client.get(PAGE).content.decode()

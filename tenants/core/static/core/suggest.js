@@ -1,7 +1,8 @@
 // Suggest-as-you-type fields, as WAI-ARIA comboboxes: the text field (role=combobox) owns a
 // listbox of suggestions that htmx fills as the person types. Arrow keys move through the
 // suggestions (aria-activedescendant), Enter chooses one, Escape closes the list; a click
-// chooses too. Choosing fills the field (or the hidden value and the shown label).
+// chooses too. Choosing fills the field (or the hidden value and the shown label). A status
+// region says how many suggestions came (WCAG 4.1.3).
 (function () {
   "use strict";
 
@@ -13,7 +14,44 @@
       hidden: holder.querySelector("input[data-suggest-value]"),
       shown: holder.querySelector("input[type=text]"),
       list: holder.querySelector(".suggestions"),
+      status: holder.querySelector("[data-suggest-status]"),
     };
+  }
+
+  // The server draws a plain text field (all it is without JavaScript): the combobox's roles
+  // and states are given here, with the status region that announces the suggestions.
+  function wire(root) {
+    const holders = Array.from(root.querySelectorAll(".suggest"));
+    if (root.matches && root.matches(".suggest")) holders.push(root);
+    holders.forEach(function (holder) {
+      if (holder.dataset.wired) return;
+      holder.dataset.wired = "1";
+      const parts = partsOf(holder);
+      if (!parts.shown || !parts.list) return;
+      parts.shown.setAttribute("role", "combobox");
+      parts.shown.setAttribute("aria-autocomplete", "list");
+      parts.shown.setAttribute("aria-expanded", "false");
+      parts.shown.setAttribute("aria-controls", parts.list.id);
+      parts.list.setAttribute("role", "listbox");
+      const status = document.createElement("div");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      status.dataset.suggestStatus = "";
+      holder.appendChild(status);
+    });
+  }
+
+  function announce(parts) {
+    if (!parts.status) return;
+    const count = options(parts).length;
+    let text = "";
+    if (count) {
+      const words = count === 1 ? parts.holder.dataset.countOne : parts.holder.dataset.countOther;
+      text = (words || "%(count)s").replace("%(count)s", function () { return String(count); });
+    } else if (parts.list.children.length) {
+      text = parts.list.textContent.trim(); // "Nothing matches."
+    }
+    parts.status.textContent = text;
   }
 
   function options(parts) {
@@ -22,6 +60,7 @@
 
   function close(parts) {
     parts.list.innerHTML = "";
+    if (parts.status) parts.status.textContent = "";
     parts.shown.setAttribute("aria-expanded", "false");
     parts.shown.removeAttribute("aria-activedescendant");
   }
@@ -54,6 +93,8 @@
       parts.shown.dispatchEvent(new Event("change", { bubbles: true }));
     }
     parts.shown.dataset.chosen = parts.shown.value;
+    // Suggestions still on their way are for the words typed before the choice.
+    if (window.htmx) window.htmx.trigger(parts.list, "htmx:abort");
     close(parts);
   }
 
@@ -71,15 +112,26 @@
     const list = event.target;
     if (!list.classList || !list.classList.contains("suggestions")) return;
     const parts = partsOf(list);
-    // Answers that arrive after the person left the field stay closed.
-    if (document.activeElement !== parts.shown) {
+    // Answers that arrive after the person left the field, or after they chose a suggestion
+    // (Enter while the answer to their last key was on its way), stay closed.
+    const chosen = parts.shown.dataset.chosen === parts.shown.value;
+    if (document.activeElement !== parts.shown || chosen) {
       close(parts);
       return;
     }
     options(parts).forEach(function (option, i) { option.id = list.id + "-" + i; });
     parts.shown.setAttribute("aria-expanded", list.children.length ? "true" : "false");
     parts.shown.removeAttribute("aria-activedescendant");
+    announce(parts);
   });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  } else {
+    wire(document);
+  }
+  // Fields that come with htmx (a list's filters, say) are wired as they arrive.
+  document.addEventListener("htmx:load", function (event) { wire(event.target); });
 
   document.addEventListener("keydown", function (event) {
     const parts = partsOf(event.target);

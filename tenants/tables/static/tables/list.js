@@ -17,6 +17,28 @@
     });
   }
 
+  const MIN_WIDTH = 40;
+  const MAX_WIDTH = 800;
+
+  // The separator's value, as a screen reader says it: the width in pixels ("150 px").
+  function setWidthValue(handle, width) {
+    const rounded = Math.round(width);
+    handle.setAttribute("aria-valuenow", String(rounded));
+    handle.setAttribute("aria-valuetext", rounded + " px");
+  }
+
+  // The element holding a header's title (its sort link, else its words, wrapped), with an id.
+  function titleOf(th) {
+    let title = th.querySelector("a");
+    if (!title) {
+      title = document.createElement("span");
+      while (th.firstChild) title.appendChild(th.firstChild);
+      th.appendChild(title);
+    }
+    if (!title.id) title.id = "column-title-" + th.dataset.column;
+    return title;
+  }
+
   function makeResizable(root) {
     root.querySelectorAll("[data-widths-url]").forEach(function (holder) {
       const url = holder.dataset.widthsUrl;
@@ -26,22 +48,30 @@
         handle.className = "col-resize";
         // The keyboard's way (WAI-ARIA window splitter): Tab to the column's edge, arrows.
         const name = (th.querySelector("a") || th).textContent.trim();
+        // A header is named from its content, which would take the separator's label in too
+        // ("Value Width of the column Value..."): it is named by its title alone.
+        th.setAttribute("aria-labelledby", titleOf(th).id);
         handle.tabIndex = 0;
         handle.setAttribute("role", "separator");
         handle.setAttribute("aria-orientation", "vertical");
-        handle.setAttribute("aria-label", (holder.dataset.resizeLabel || "{column}").replace("{column}", name));
-        handle.setAttribute("aria-valuemin", "40");
-        handle.setAttribute("aria-valuenow", String(Math.round(th.getBoundingClientRect().width)));
+        // A function, so that a "$" in the column's name is never read as a pattern.
+        const label = (holder.dataset.resizeLabel || "{column}").replace("{column}", function () {
+          return name;
+        });
+        handle.setAttribute("aria-label", label);
+        handle.setAttribute("aria-valuemin", String(MIN_WIDTH));
+        handle.setAttribute("aria-valuemax", String(MAX_WIDTH));
+        setWidthValue(handle, th.getBoundingClientRect().width);
         th.appendChild(handle);
         let saving = null;
         handle.addEventListener("keydown", function (event) {
           if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
           event.preventDefault();
           const step = event.key === "ArrowRight" ? 16 : -16;
-          const width = Math.max(40, th.getBoundingClientRect().width + step);
+          const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, th.getBoundingClientRect().width + step));
           th.style.width = width + "px";
           th.style.minWidth = width + "px";
-          handle.setAttribute("aria-valuenow", String(Math.round(width)));
+          setWidthValue(handle, width);
           window.clearTimeout(saving);
           saving = window.setTimeout(function () { saveWidth(url, th.dataset.column, width); }, 400);
         });
@@ -52,9 +82,10 @@
           let width = startWidth;
           handle.classList.add("active");
           function move(e) {
-            width = Math.max(40, startWidth + e.pageX - startX);
+            width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, startWidth + e.pageX - startX));
             th.style.width = width + "px";
             th.style.minWidth = width + "px";
+            setWidthValue(handle, width);
           }
           function stop() {
             document.removeEventListener("mousemove", move);
@@ -129,6 +160,30 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // The filters' messages come back with the results (out of band, see _results.html): each
+  // filter says again whether it is invalid and which message describes it, so that neither
+  // goes stale after a refresh.
+  function syncFilters() {
+    const form = document.getElementById("list-filters");
+    if (!form) return;
+    form.querySelectorAll("[name][id]").forEach(function (control) {
+      const errorId = control.id + "_error";
+      const others = (control.getAttribute("aria-describedby") || "").split(/\s+/)
+        .filter(function (id) { return id && id !== errorId; });
+      if (document.getElementById(errorId)) {
+        control.setAttribute("aria-invalid", "true");
+        others.push(errorId);
+      } else {
+        control.removeAttribute("aria-invalid");
+      }
+      if (others.length) control.setAttribute("aria-describedby", others.join(" "));
+      else control.removeAttribute("aria-describedby");
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target && event.detail.target.id === "list-results") syncFilters();
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     init(event.target);
     // New results in place: a screen reader hears how many rows they hold.
