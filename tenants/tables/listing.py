@@ -122,6 +122,10 @@ def resolve(
     table = page.table_class(
         rows, order_by=_valid_sort(page, params.get("sort")), sequence=visible, exclude=hidden
     )
+    ordered = table.data.data
+    if isinstance(ordered, QuerySet) and ordered.query.order_by:
+        # Rows equal on the sorted column keep one order: page after page, and in the export.
+        table.data.data = ordered.order_by(*ordered.query.order_by, "pk")
     table.widths = {k: v for k, v in widths.items() if k in visible}
     table.caption = page.title
     return ResolvedList(page, filterset, table, visible, params.urlencode())
