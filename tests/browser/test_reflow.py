@@ -12,10 +12,8 @@ from django.contrib.auth.hashers import make_password
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
-from tests.browser.test_request_chain import chain_in_alpha
 from tests.conftest import PASSWORD
 
-__all__ = ["chain_in_alpha"]
 pytestmark = pytest.mark.slow
 
 NARROW = {"width": 320, "height": 640}
