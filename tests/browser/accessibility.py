@@ -51,7 +51,8 @@ class _Shape(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.kinds: set[str] = set()
+        self.kinds: set[str] = set()  # inside <main>: the page's own content
+        self.frame: set[str] = set()  # outside: the navigation, the footer
         self.stack: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -65,7 +66,10 @@ class _Shape(HTMLParser):
                 *sorted(name for name in found if name.startswith("aria-") or name == "for"),
             ]
         )
-        self.kinds.add(f"{self.stack[-1] if self.stack else ''} > {kind}")
+        inside = tag == "main" or any(k.split(" ", 1)[0] == "main" for k in self.stack)
+        (self.kinds if inside else self.frame).add(
+            f"{self.stack[-1] if self.stack else ''} > {kind}"
+        )
         if tag not in VOID_ELEMENTS:
             self.stack.append(kind)
 
@@ -93,10 +97,18 @@ VOID_ELEMENTS = {
 
 
 def shape_of(html: str) -> str:
-    """Two pages of one URL pattern with the same shape get the same verdict from axe-core."""
+    """Two pages of one URL pattern with the same shape are built of the same kinds of
+    elements: axe-core's rules on colours, names and roles judge them alike. (Rules that read
+    the words, such as an empty link or a duplicate id, may not: the walk accepts that.)
+
+    The shape is that of the page's own content (inside <main>) and, apart, that of its frame
+    (navigation, footer), which differs between people (their menus) but not between pages."""
     parser = _Shape()
     parser.feed(html)
-    return hashlib.sha1("\n".join(sorted(parser.kinds)).encode()).hexdigest()
+    return " ".join(
+        hashlib.sha1("\n".join(sorted(kinds)).encode()).hexdigest()[:16]
+        for kinds in (parser.kinds, parser.frame)
+    )
 
 
 def links_in(html: str) -> list[str]:

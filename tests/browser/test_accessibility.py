@@ -221,10 +221,13 @@ def check_pages(
         for crawled in found.distinct:
             if crawled.route in NOT_JUDGED:
                 continue
-            if (crawled.route, crawled.shape) in result.shapes:
-                result.skipped_as_alike += 1  # this person sees the same page as another
+            content, frame = crawled.shape.split()
+            if (crawled.route, content) in result.shapes and ("frame", frame) in result.shapes:
+                # Its content was judged on another page of its pattern, its frame (this
+                # person's menus) on another page: nothing on it is new.
+                result.skipped_as_alike += 1
                 continue
-            result.shapes.add((crawled.route, crawled.shape))
+            result.shapes.update({(crawled.route, content), ("frame", frame)})
             todo.append(crawled)
         for index, crawled in enumerate(todo):
             slot = index % len(tabs)

@@ -31,6 +31,16 @@ def test_a_page_with_other_kinds_of_elements_has_another_shape(changed):
     assert shape_of(changed) != shape_of(TABLE.format(cls="a", text="Scope", more=""))
 
 
+def test_the_content_and_the_frame_of_a_page_have_their_shapes_apart():
+    page = '<nav class="{nav}"><a class="nav-link">x</a></nav><main>{content}</main>'
+    content = TABLE.format(cls="a", text="Scope", more="")
+    admin = shape_of(page.format(nav="navbar", content=content)).split()
+    requester = shape_of(page.format(nav="navbar small", content=content)).split()
+    other = shape_of(page.format(nav="navbar", content="<p>x</p>")).split()
+    assert admin[0] == requester[0] and admin[1] != requester[1]  # another menu only
+    assert admin[0] != other[0] and admin[1] == other[1]  # another content only
+
+
 def test_the_crawl_follows_the_public_pages_and_not_the_api(live_server_port):
     base = f"http://localhost:{live_server_port}"
     found = crawl(session_for(base), base, PUBLIC_URLCONF, ["/"], ["favicon", "set_language"])
