@@ -24,3 +24,5 @@ def test_the_schema_and_docs_are_served_on_the_public_host_without_a_key(public_
     docs = public_client.get("/api/reference/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+    # Its language is declared (WCAG 3.1.1): the schema it shows is written in English.
+    assert '<html lang="en">' in docs
