@@ -4,13 +4,10 @@ fault and is read as its description."""
 
 from __future__ import annotations
 
-import datetime
-
 import lxml.html
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenants.campaigns.models import Campaign
 from tenants.requests import workflow
 from tenants.requests.models import EquipmentRequest
 from tenants.requests.services import PartInput, save_draft
@@ -99,19 +96,7 @@ def test_the_expert_gives_an_opinion_per_part_in_a_group_named_for_the_part(
 
 def test_the_carry_over_campaign_has_a_label(tenant, chain, web, session):
     breathing = session[0]
-    with tenant_context(tenant):
-        workflow.arbitrate(
-            breathing, by=chain["users"]["commission"], decision="deferred", reason="2028"
-        )
-        today = datetime.date.today()
-        later = Campaign.objects.create(
-            name="Recensement 2028",
-            nature="equipment",
-            year=today.year + 2,
-            opens=today,
-            closes=today + datetime.timedelta(days=30),
-        )
-        later.establishments.set([chain["site"]])
+    test_pages.defer_to_a_later_campaign(tenant, chain, breathing)
     page = page_of(web["requester"], breathing.pk)
     assert page.xpath('//form[@data-action="carry_over"]//select[@name="campaign"]')
     assert unlabelled(page, '//form[@data-action="carry_over"]') == []

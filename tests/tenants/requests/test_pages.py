@@ -290,11 +290,11 @@ def test_the_request_list_exports_what_it_shows_with_costs_as_numbers(tenant, ch
     assert book.active.cell(2, header.index("Coût estimé") + 1).number_format.startswith("#,##0.00")
 
 
-def test_a_deferred_request_is_carried_over_from_its_page(tenant, chain, web, session):
-    breathing = session[0]
+def defer_to_a_later_campaign(tenant, chain, request) -> Campaign:  # type: ignore[no-untyped-def]
+    """The commission defers ``request``; a later census is open for its establishment."""
     with tenant_context(tenant):
         workflow.arbitrate(
-            breathing, by=chain["users"]["commission"], decision="deferred", reason="2028"
+            request, by=chain["users"]["commission"], decision="deferred", reason="2028"
         )
         today = datetime.date.today()
         later = Campaign.objects.create(
@@ -305,6 +305,12 @@ def test_a_deferred_request_is_carried_over_from_its_page(tenant, chain, web, se
             closes=today + datetime.timedelta(days=30),
         )
         later.establishments.set([chain["site"]])
+    return later
+
+
+def test_a_deferred_request_is_carried_over_from_its_page(tenant, chain, web, session):
+    breathing = session[0]
+    later = defer_to_a_later_campaign(tenant, chain, breathing)
     page = web["requester"].get(f"/requests/{breathing.pk}/").content.decode()
     assert 'data-action="carry_over"' in page and "Recensement 2028" in page
     moved = web["requester"].post(
