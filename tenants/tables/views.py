@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig, Table
+from django_tables2 import Table
 
 from saas.errors import sentence
 from tenants.accounts.models import User
@@ -68,7 +68,9 @@ def render_list(
     services.remember_query(prefs, resolved.query)
     if request.GET.get("export") == "xlsx":
         return _export(request, resolved)
-    RequestConfig(request, paginate=False).configure(resolved.table)
+    # Not RequestConfig: it would sort the rows again from the URL, dropping resolve()'s
+    # tie-break, so equal rows could change places from one page to the next.
+    resolved.table.request = request
     paginate(resolved.table, request.GET.get("page"), page.per_page)
     context = {
         "page": page,
