@@ -39,6 +39,11 @@ class Action(StrEnum):
     EXPERTISE_REQUEST = "requests.expertise"
     VALIDATE_REQUEST = "requests.validate"
     ARBITRATE_REQUEST = "requests.arbitrate"
+    FOLLOW_PLAN = "plan.follow"
+    ASSIGN_LINE_MANAGER = "plan.assign_manager"
+    MANAGE_LINES = "plan.manage"
+    BUY = "plan.buy"
+    RECORD_PAYMENTS = "plan.record_payments"
 
 
 ALL_ROLES = frozenset(Role)
@@ -58,6 +63,23 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.EXPERTISE_REQUEST: frozenset({Role.EXPERT}),
     Action.VALIDATE_REQUEST: frozenset({Role.MANAGEMENT}),
     Action.ARBITRATE_REQUEST: frozenset({Role.COMMISSION}),
+    # The acquisition follow-up: the biomedical team, purchasing and finance see every field
+    # of a plan line (private note, amounts); a requester sees its public side.
+    Action.FOLLOW_PLAN: frozenset(
+        {
+            Role.EXPERT,
+            Role.DISPATCHER,
+            Role.BUYER,
+            Role.FINANCE,
+            Role.MANAGEMENT,
+            Role.TENANT_ADMIN,
+        }
+    ),
+    Action.ASSIGN_LINE_MANAGER: frozenset({Role.DISPATCHER, Role.TENANT_ADMIN}),
+    # Experts may manage a line: a dispatcher names one its operation manager.
+    Action.MANAGE_LINES: frozenset({Role.EXPERT}),
+    Action.BUY: frozenset({Role.BUYER}),
+    Action.RECORD_PAYMENTS: frozenset({Role.FINANCE}),
 }
 
 # On which kinds of scope each role makes sense.

@@ -6,13 +6,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DecimalField, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from tenants.campaigns.models import Campaign, Envelope, Step
 from tenants.requests.models import EquipmentRequest, RequestState
 from tenants.requests.selectors import ZERO, with_costs
+
+# What one plan line uses of its envelope: the ordered amount once settled (settling needs
+# one), else the larger of granted and ordered.
+LINE_CONSUMPTION = Case(
+    When(settled=True, then=Coalesce("ordered_amount", ZERO)),
+    default=Greatest("amount", Coalesce("ordered_amount", ZERO)),
+    output_field=DecimalField(max_digits=14, decimal_places=2),
+)
 
 # Requests that draw on an envelope: every one submitted and not refused.
 COUNTED = [s for s in RequestState.values if s not in (RequestState.DRAFT, RequestState.REFUSED)]
@@ -20,9 +28,22 @@ COUNTED = [s for s in RequestState.values if s not in (RequestState.DRAFT, Reque
 
 @dataclass(frozen=True)
 class Consumption:
+    """An envelope against what draws on it.
+
+    ``requested``: its requests (submitted, not refused). ``granted``: what the commission
+    granted them. ``consumed``: what the purchases use of it: for each of its plan lines, the
+    ordered amount once the line is settled (*soldé*), else the larger of granted and ordered;
+    plus grants not in the plan yet.
+    """
+
     envelope: Envelope
     requested: Decimal
     granted: Decimal
+    consumed: Decimal = Decimal(0)
+
+    @property
+    def over_consumed(self) -> bool:
+        return self.consumed > self.envelope.amount
 
     @property
     def over_requested(self) -> bool:
@@ -40,10 +61,14 @@ def envelope_consumption(campaign: Campaign) -> list[Consumption]:
     for envelope in envelopes.order_by("pk"):
         covered = campaign.requests.filter(envelope.covers(), state__in=COUNTED)
         requested = with_costs(covered).aggregate(total=Coalesce(Sum("cost"), ZERO))["total"]
-        granted = covered.filter(state=RequestState.GRANTED).aggregate(
+        granted_requests = covered.filter(state=RequestState.GRANTED)
+        granted = granted_requests.aggregate(total=Coalesce(Sum("granted_amount"), ZERO))["total"]
+        not_in_plan = granted_requests.filter(plan_line__isnull=True).aggregate(
             total=Coalesce(Sum("granted_amount"), ZERO)
         )["total"]
-        result.append(Consumption(envelope, requested, granted))
+        lines = campaign.plan_lines.filter(envelope.covers())  # type: ignore[attr-defined]
+        in_plan = lines.aggregate(total=Coalesce(Sum(LINE_CONSUMPTION), ZERO))["total"]
+        result.append(Consumption(envelope, requested, granted, in_plan + not_in_plan))
     return result
 
 

@@ -1,15 +1,25 @@
-"""A plan line: one granted request, with the amount the commission granted.
+"""A plan line: one granted request, with the amount the commission granted, followed from
+the commission's grant to its commissioning (the acquisition follow-up).
 
 The line copies what the plan is read by (year, UF, nature, title) so that the plan stays
 what the commission decided even when the request's UF is later reorganised; it keeps the
 request it came from.
+
+Each line walks through the steps of its nature (``StepDefinition``: the defaults of
+``tenants.plan.steps``, renamed, hidden or added to by the tenant's administrator); a
+``LineStep`` holds one step's status, date and note on one line, and is only written once
+someone touches that step. Who may change which field in which state is the table of
+``tenants.plan.rules``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from saas.audit import track
@@ -19,11 +29,27 @@ from tenants.requests.models import EquipmentRequest
 from tenants.structure.models import FunctionalUnit
 
 
+class Procedure(models.TextChoices):
+    """How the purchase is made (the *procédure* step of equipment and software)."""
+
+    CENTRAL_MARKET = "central_market", _("Central purchasing body's market")
+    LOCAL_MARKET = "local_market", _("Local market")
+    OFF_CONTRACT = "off_contract", _("Off-contract purchase")
+
+
+class AmountSource(models.TextChoices):
+    """Where a committed or paid amount came from: typed, or the finance system's import."""
+
+    MANUAL = "manual", _("Typed by hand")
+    FINANCE = "finance", _("Finance system import")
+
+
 class PlanLine(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ORDERED = "ordered", _("Ordered")
         RECEIVED = "received", _("Received")
+        COMMISSIONED = "commissioned", _("Commissioned")
         CANCELLED = "cancelled", _("Cancelled")
 
     request = models.OneToOneField(
@@ -49,19 +75,178 @@ class PlanLine(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The follow-up.
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managed_plan_lines",
+        verbose_name=_("operation manager"),
+    )
+    procedure = models.CharField(
+        _("procedure"), max_length=16, choices=Procedure.choices, blank=True
+    )
+    estimated_amount = models.DecimalField(
+        _("estimated (€)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    ordered_amount = models.DecimalField(
+        _("ordered (€)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    committed_amount = models.DecimalField(
+        _("committed (€)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    committed_source = models.CharField(
+        _("committed amount's source"), max_length=8, choices=AmountSource.choices, blank=True
+    )
+    paid_amount = models.DecimalField(
+        _("paid (€)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    paid_source = models.CharField(
+        _("paid amount's source"), max_length=8, choices=AmountSource.choices, blank=True
+    )
+    # *Soldé*: the amounts are final. *Clôturé*: the line is finished and read-only.
+    settled = models.BooleanField(_("settled"), default=False)
+    closed = models.BooleanField(_("closed"), default=False)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    commissioning_month = models.DateField(
+        _("estimated commissioning month"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of the month the equipment should be in service."),
+    )
+    private_note = models.TextField(_("note for the biomedical team"), blank=True)
+    public_note = models.TextField(_("note for the services"), blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped by every change: an edit made on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-year", "uf__code", "pk"]
+        indexes = [models.Index(fields=["manager", "closed"], name="plan_line_manager_closed")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="plan_line_amount_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="plan_line_amount_positive"),
+            models.CheckConstraint(
+                name="plan_line_amounts_positive",
+                condition=(
+                    (Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0))
+                    & (Q(ordered_amount__isnull=True) | Q(ordered_amount__gte=0))
+                    & (Q(committed_amount__isnull=True) | Q(committed_amount__gte=0))
+                    & (Q(paid_amount__isnull=True) | Q(paid_amount__gte=0))
+                ),
+            ),
+            models.CheckConstraint(
+                name="plan_line_commissioning_first_of_month",
+                condition=Q(commissioning_month__isnull=True) | Q(commissioning_month__day=1),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} · {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("plan:line_detail", args=[self.pk])
+
     def scope_path(self) -> ScopePath:
-        return scope_path_of(self.uf)
+        """Its UF's place in the structure, and the expertise domain its request went to."""
+        return replace(scope_path_of(self.uf), domain_id=self.request.domain_id)
+
+
+class StepStatus(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    TO_DO = "to_do", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for someone else")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class StepDefinition(models.Model):
+    """One step of a nature's follow-up, in this tenant: a default one (``code`` names it in
+    ``tenants.plan.steps``, its label is translated unless renamed) or one the tenant added."""
+
+    nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices)
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(
+        _("label"),
+        max_length=80,
+        blank=True,
+        help_text=_("Leave empty to keep the default step's name."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    hidden = models.BooleanField(_("hidden"), default=False)
+    builtin = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["nature", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["nature", "code"], name="step_definition_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from tenants.plan.steps import default_label
+
+        return self.label or default_label(self.code)
+
+
+class LineStep(models.Model):
+    """Where one plan line stands on one step."""
+
+    line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="steps")
+    definition = models.ForeignKey(
+        StepDefinition, on_delete=models.PROTECT, related_name="+", verbose_name=_("step")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=StepStatus.choices, default=StepStatus.TO_DO
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["definition__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "definition"], name="line_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition} · {self.get_status_display()}"
+
+
+class LineEvent(models.Model):
+    """What happened to a line that its page tells: manager named, closed, reopened (why)."""
+
+    line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("why"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+EVENT_LABELS = {
+    "assign_manager": _("operation manager named"),
+    "settle": _("settled"),
+    "unsettle": _("unsettled"),
+    "close": _("closed"),
+    "reopen": _("reopened"),
+}
 
 
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.
-track(PlanLine)
+track(PlanLine, StepDefinition, LineStep)

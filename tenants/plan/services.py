@@ -1,10 +1,49 @@
-"""Lines enter the plan when the commission grants a request."""
+"""Lines enter the plan when the commission grants a request; then they are followed.
+
+Every change to a line is one function here that, in one transaction with the line locked,
+checks the field against the table of ``tenants.plan.rules`` (who may change what, in which
+state), refuses a change made on an older version of the line (``expected_version``: two
+managers editing one line), checks the value, writes it and bumps the version. A refusal
+names the field and changes nothing.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saas.errors import UserError
+from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
-from tenants.plan.models import PlanLine
+from tenants.campaigns.services import Refused as CampaignRefused
+from tenants.campaigns.services import money
+from tenants.plan import rules
+from tenants.plan.models import (
+    AmountSource,
+    LineEvent,
+    LineStep,
+    PlanLine,
+    Procedure,
+    StepDefinition,
+    StepStatus,
+)
+from tenants.plan.steps import status_after_steps
 from tenants.requests.models import EquipmentRequest, RequestState
+
+NOTE_LIMIT = 5000  # a note longer than this is a pasted document, not a note
+STEP_NOTE_LIMIT = 500
+REASON_LIMIT = 2000
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class Refused(UserError):
+    """A change to a plan line refused: who may not (403), someone acted meanwhile or the
+    line's state forbids it (409), or what was typed (400)."""
 
 
 def add_granted_request(request: EquipmentRequest, *, by: User) -> PlanLine:
@@ -23,4 +62,195 @@ def add_granted_request(request: EquipmentRequest, *, by: User) -> PlanLine:
             "created_by": by,
         },
     )
+    return line
+
+
+def _locked(line: PlanLine, expected_version: int | None) -> PlanLine:
+    locked = (
+        PlanLine.objects.select_for_update(of=("self",))
+        .select_related("request", "uf__service__pole")
+        .get(pk=line.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise Refused(
+            "version", _("someone changed this line since you opened it: reload it"), status=409
+        )
+    return locked
+
+
+def _save(line: PlanLine, **fields: Any) -> PlanLine:
+    PlanLine.objects.filter(pk=line.pk).update(
+        version=F("version") + 1, updated=timezone.now(), **fields
+    )
+    line.refresh_from_db()
+    return line
+
+
+def _event(line: PlanLine, action: str, by: User, reason: str = "", **data: Any) -> None:
+    LineEvent.objects.create(line=line, action=action, actor=by, reason=reason, data=data)
+
+
+@transaction.atomic
+def assign_manager(
+    line: PlanLine, manager: User | None, *, by: User, expected_version: int | None = None
+) -> PlanLine:
+    """Name the line's operation manager: an expert whose scope covers the line."""
+    line = _locked(line, expected_version)
+    rules.require_field(by, line, rules.MANAGER)
+    if manager is not None and not has_permission(manager, Action.MANAGE_LINES, line):
+        raise Refused(rules.MANAGER, _("this person is not an expert for this line"))
+    before = line.manager_id
+    line = _save(line, manager=manager)
+    _event(line, "assign_manager", by, before=before, after=manager.pk if manager else None)
+    return line
+
+
+def _amount(value: Any, field: str) -> Any:
+    if value in (None, ""):
+        return None
+    try:
+        return money(value, field)
+    except CampaignRefused as refused:
+        raise Refused(field, refused.reason) from refused
+
+
+def _month(value: Any, line: PlanLine) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, date):
+        raise Refused(rules.COMMISSIONING, _("not a month (e.g. 03/2027)"))
+    month = value.replace(day=1)
+    if not EARLIEST <= month <= LATEST:
+        raise Refused(rules.COMMISSIONING, _("must be between 2000 and 2100"))
+    granted = timezone.localtime(line.created).date().replace(day=1)
+    if month < granted:
+        raise Refused(
+            rules.COMMISSIONING,
+            _("cannot come before the grant (%(month)s)") % {"month": granted.strftime("%m/%Y")},
+        )
+    return month
+
+
+def _text(value: Any, field: str, limit: int) -> str:
+    text = str(value or "").strip()
+    if "\x00" in text:
+        raise Refused(field, _("contains a character that is not text"))
+    if len(text) > limit:
+        raise Refused(field, _("is too long (%(limit)s characters at most)") % {"limit": limit})
+    return text
+
+
+@transaction.atomic
+def update_line(
+    line: PlanLine,
+    changes: dict[str, Any],
+    *,
+    by: User,
+    expected_version: int | None = None,
+    source: str = AmountSource.MANUAL,
+) -> PlanLine:
+    """Change some of the line's own fields (procedure, amounts, commissioning month, notes).
+
+    Only the fields that differ from the line's are checked against the rules: a form that
+    sends back a field unchanged does not need the right to change it.
+    """
+    line = _locked(line, expected_version)
+    cleaned: dict[str, Any] = {}
+    for field, raw in changes.items():
+        if field == rules.PROCEDURE:
+            value: Any = raw or ""
+            if value and value not in Procedure.values:
+                raise Refused(field, _("not a procedure"))
+        elif field in rules.AMOUNTS:
+            value = _amount(raw, field)
+        elif field == rules.COMMISSIONING:
+            value = _month(raw, line)
+        elif field in (rules.PRIVATE_NOTE, rules.PUBLIC_NOTE):
+            value = _text(raw, field, NOTE_LIMIT)
+        else:
+            raise Refused(field, _("this field cannot be changed here"))
+        if value != getattr(line, field):
+            rules.require_field(by, line, field)
+            cleaned[field] = value
+    for field, source_field in (
+        (rules.COMMITTED, "committed_source"),
+        (rules.PAID, "paid_source"),
+    ):
+        if field in cleaned:
+            cleaned[source_field] = source if cleaned[field] is not None else ""
+    if not cleaned:
+        return line
+    return _save(line, **cleaned)
+
+
+@transaction.atomic
+def set_step(
+    line: PlanLine,
+    definition: StepDefinition,
+    *,
+    status: str,
+    on: date | None = None,
+    note: str = "",
+    by: User,
+    expected_version: int | None = None,
+) -> PlanLine:
+    """Where the line stands on one of its steps: status, date, note. The line's status
+    follows its milestones (ordered, received, commissioned)."""
+    line = _locked(line, expected_version)
+    rules.require_field(by, line, rules.STEPS)
+    if definition.nature != line.nature or definition.hidden:
+        raise Refused("step", _("this step is not one of this line's"))
+    if status not in StepStatus.values:
+        raise Refused("status", _("not a step status"))
+    if on is not None and not EARLIEST <= on <= LATEST:
+        raise Refused("date", _("must be between 2000 and 2100"))
+    note = _text(note, "note", STEP_NOTE_LIMIT)
+    LineStep.objects.update_or_create(
+        line=line, definition=definition, defaults={"status": status, "date": on, "note": note}
+    )
+    return _save(line, status=status_after_steps(line))
+
+
+@transaction.atomic
+def set_settled(
+    line: PlanLine, settled: bool, *, by: User, expected_version: int | None = None
+) -> PlanLine:
+    """*Soldé*: the amounts are final (and the envelope counts the ordered amount)."""
+    line = _locked(line, expected_version)
+    rules.require_field(by, line, rules.SETTLED)
+    if settled == line.settled:
+        return line
+    if settled and line.ordered_amount is None:
+        raise Refused(rules.ORDERED, _("type the ordered amount before settling the line"))
+    line = _save(line, settled=settled)
+    _event(line, "settle" if settled else "unsettle", by)
+    return line
+
+
+@transaction.atomic
+def close_line(line: PlanLine, *, by: User, expected_version: int | None = None) -> PlanLine:
+    """*Clôturer*: the line is finished and becomes read-only."""
+    line = _locked(line, expected_version)
+    if line.closed:
+        raise Refused(rules.CLOSED, _("this line is already closed"), status=409)
+    rules.require_field(by, line, rules.CLOSED)
+    line = _save(line, closed=True, closed_at=timezone.now())
+    _event(line, "close", by)
+    return line
+
+
+@transaction.atomic
+def reopen_line(
+    line: PlanLine, *, reason: str, by: User, expected_version: int | None = None
+) -> PlanLine:
+    """Reopen a closed line, saying why (recorded on the line's page)."""
+    line = _locked(line, expected_version)
+    if not line.closed:
+        raise Refused(rules.CLOSED, _("this line is not closed"), status=409)
+    rules.require_field(by, line, rules.CLOSED)
+    reason = _text(reason, "reason", REASON_LIMIT)
+    if not reason:
+        raise Refused("reason", _("say why the line is reopened"))
+    line = _save(line, closed=False, closed_at=None)
+    _event(line, "reopen", by, reason=reason)
     return line

@@ -15,7 +15,7 @@ class PlanLineTable(ListTable):
         linkify=lambda record: record.request.get_absolute_url(),
         verbose_name=_("request no."),
     )
-    title = tables.Column(verbose_name=_("title"))
+    title = tables.Column(linkify=True, verbose_name=_("title"))
     campaign = tables.Column(accessor="campaign__name", verbose_name=_("campaign"))
     uf_code = tables.Column(accessor="uf__code", verbose_name=_("UF"))
     service = tables.Column(accessor="uf__service__name", verbose_name=_("service"))
@@ -26,6 +26,15 @@ class PlanLineTable(ListTable):
     nature = tables.Column(verbose_name=_("nature"))
     amount = MoneyColumn(verbose_name=_("granted"))
     status = tables.Column(verbose_name=_("status"))
+    manager = tables.Column(
+        accessor="manager__full_name",
+        order_by=("manager__full_name", "manager__email"),
+        verbose_name=_("operation manager"),
+    )
+    commissioning_month = FrenchDateColumn(format="m/Y", verbose_name=_("commissioning"))
+    ordered_amount = MoneyColumn(verbose_name=_("ordered"))
+    settled = tables.BooleanColumn(verbose_name=_("settled"))
+    closed = tables.BooleanColumn(verbose_name=_("closed"))
     created = FrenchDateColumn(verbose_name=_("added"))
 
     class Meta(ListTable.Meta):
@@ -34,4 +43,13 @@ class PlanLineTable(ListTable):
         empty_text = _("No line in the plan yet: granted requests come here.")
 
 
-PLAN_COLUMNS = ("year", "request", "title", "uf_code", "establishment", "amount", "status")
+PLAN_COLUMNS = (
+    "year",
+    "request",
+    "title",
+    "uf_code",
+    "establishment",
+    "amount",
+    "status",
+    "manager",
+)

@@ -3,4 +3,9 @@ from django.urls import path
 from tenants.plan import views
 
 app_name = "plan"
-urlpatterns = [path("", views.line_list, name="line_list")]
+urlpatterns = [
+    path("", views.line_list, name="line_list"),
+    path("managed/", views.managed, name="managed"),
+    path("lines/<int:pk>/", views.line_detail, name="line_detail"),
+    path("lines/<int:pk>/act/", views.line_act, name="line_act"),
+]

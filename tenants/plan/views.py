@@ -1,14 +1,28 @@
-"""The equipment plan's list page."""
+"""The equipment plan's pages: its list, the lines a person manages, and a line's follow-up."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-from django.utils.translation import gettext_lazy
+from typing import Any, cast
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from saas.errors import UserError, show_on_form
+from tenants.access.permissions import Action, has_permission
+from tenants.accounts.models import User
+from tenants.plan import rules, services
 from tenants.plan.filters import PlanLineFilter
-from tenants.plan.selectors import plan_lines_for
+from tenants.plan.forms import LINE_FIELDS, LineForm, ManagerForm, ReopenForm, StepForm
+from tenants.plan.models import PlanLine, StepDefinition
+from tenants.plan.selectors import events_of, managed_by, manager_candidates, plan_lines_for
+from tenants.plan.steps import definitions, steps_of
 from tenants.plan.tables import PLAN_COLUMNS, PlanLineTable
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
@@ -24,8 +38,178 @@ PLAN = register(
         default_columns=PLAN_COLUMNS,
     )
 )
+MANAGED = register(
+    ListPage(
+        key="plan.managed",
+        url_name="plan:managed",
+        title=gettext_lazy("Plan lines I manage"),
+        table_class=PlanLineTable,
+        filterset_class=PlanLineFilter,
+        rows=managed_by,
+        default_columns=PLAN_COLUMNS,
+        can_view=lambda user: has_permission(user, Action.MANAGE_LINES),
+    )
+)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _list_extra(request: HttpRequest) -> dict[str, Any]:
+    return {"can_manage_lines": has_permission(_user(request), Action.MANAGE_LINES)}
 
 
 @login_required
 def line_list(request: HttpRequest) -> HttpResponseBase:
-    return render_list(request, PLAN)
+    return render_list(request, PLAN, template="plan/line_list.html", extra=_list_extra(request))
+
+
+@login_required
+def managed(request: HttpRequest) -> HttpResponseBase:
+    return render_list(request, MANAGED, template="plan/line_list.html", extra=_list_extra(request))
+
+
+def _line(request: HttpRequest, pk: int) -> PlanLine:
+    return get_object_or_404(plan_lines_for(_user(request)), pk=pk)
+
+
+def _context(
+    request: HttpRequest, line: PlanLine, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
+    """The line's page: every person who sees the line sees its steps and public note; the
+    biomedical team, purchasing and finance see its amounts and private note too. Each form
+    holds only what the person may change (``bound`` replaces one with what they typed)."""
+    user = _user(request)
+    editable = rules.editable_fields(user, line)
+    bound = bound or {}
+    steps = steps_of(line)
+    step_forms = []
+    if rules.STEPS in editable:
+        for step in steps:
+            prefix = f"step-{step.definition.pk}"
+            form = bound.get(prefix) or StepForm(
+                prefix=prefix,
+                step_name=step.definition.name,
+                initial={"status": step.status, "date": step.date, "note": step.note},
+            )
+            step_forms.append((step, form))
+    line_form = bound.get("line") or LineForm(line=line, editable=editable)
+    return {
+        "line": line,
+        "follows": has_permission(user, Action.FOLLOW_PLAN, line),
+        "steps": steps,
+        "step_forms": step_forms,
+        "editable": editable,
+        "state": rules.state_of(line),
+        "manager_form": (
+            bound.get("manager")
+            or ManagerForm(
+                candidates=manager_candidates(line), initial={"manager": line.manager_id}
+            )
+        )
+        if rules.MANAGER in editable
+        else None,
+        "line_form": line_form if line_form.fields else None,
+        "reopen_form": (bound.get("reopen") or ReopenForm())
+        if line.closed and rules.CLOSED in editable
+        else None,
+        "events": events_of(line),
+    }
+
+
+@login_required
+def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _line(request, pk)
+    return render(request, "plan/line_detail.html", _context(request, line))
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+@require_POST
+def line_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """One change to the line, named by the form's ``action``; a refusal shows the page again
+    with the form as typed and why, next to the field."""
+    line = _line(request, pk)
+    user, post = _user(request), request.POST
+    common: dict[str, Any] = {"by": user, "expected_version": _version(request)}
+    action = post.get("action", "")
+    form: forms.Form = forms.Form(post)
+    key = action
+    try:
+        match action:
+            case "manager":
+                form = ManagerForm(post, candidates=manager_candidates(line))
+                if form.is_valid():
+                    services.assign_manager(line, form.cleaned_data["manager"], **common)
+            case "line":
+                form = LineForm(post, line=line, editable=rules.editable_fields(user, line))
+                if form.is_valid():
+                    changes = {k: form.cleaned_data[k] for k in LINE_FIELDS if k in form.fields}
+                    services.update_line(line, changes, **common)
+            case "step":
+                definition = _step_definition(line, post.get("step", ""))
+                key = f"step-{definition.pk}"
+                form = StepForm(post, prefix=key, step_name=definition.name)
+                if form.is_valid():
+                    data = form.cleaned_data
+                    services.set_step(
+                        line,
+                        definition,
+                        status=data["status"],
+                        on=data["date"],
+                        note=data["note"],
+                        **common,
+                    )
+            case "settle" | "unsettle":
+                services.set_settled(line, action == "settle", **common)
+            case "close":
+                services.close_line(line, **common)
+            case "reopen":
+                form = ReopenForm(post)
+                key = "reopen"
+                if form.is_valid():
+                    services.reopen_line(line, reason=form.cleaned_data["reason"], **common)
+            case _:
+                raise services.Refused("action", _("unknown action"))
+    except UserError as refused:
+        return _refused(request, line, key, form, refused)
+    if form.errors:
+        return render(
+            request, "plan/line_detail.html", _context(request, line, {key: form}), status=400
+        )
+    messages.success(request, _("Saved."))
+    return redirect(line)
+
+
+def _step_definition(line: PlanLine, raw: str) -> StepDefinition:
+    found = (
+        definitions(line.nature).filter(pk=int(raw)).first()
+        if raw.isascii() and raw.isdigit() and len(raw) < 10
+        else None
+    )
+    if found is None:
+        raise services.Refused("step", _("this step is not one of this line's"))
+    return found
+
+
+def _refused(
+    request: HttpRequest,
+    line: PlanLine,
+    key: str,
+    form: forms.Form,
+    refused: UserError,
+) -> HttpResponse:
+    line.refresh_from_db()
+    if not hasattr(form, "cleaned_data") or refused.field not in form.fields:
+        # Not about a field of the form (who may, the version, the line's state): say it on top.
+        messages.error(request, refused.reason[:1].upper() + refused.reason[1:])
+        context = _context(request, line)
+    else:
+        show_on_form(refused, form)
+        context = _context(request, line, {key: form})
+    return render(request, "plan/line_detail.html", context, status=refused.status)

@@ -22,6 +22,8 @@ from openpyxl import load_workbook
 
 from tenants.campaigns.models import Campaign
 from tenants.inventory.models import Device
+from tenants.plan.models import PlanLine
+from tenants.plan.services import assign_manager
 from tenants.requests import workflow
 from tenants.requests.arbitration import Decision, decide_many, session
 from tenants.requests.models import EquipmentRequest, RequestEvent
@@ -108,6 +110,8 @@ def data(tenant, chain):  # type: ignore[no-untyped-def]
             ],
             by=u["commission"],
         )
+        # The granted line gets its manager: "Plan lines I manage" has a row too.
+        assign_manager(PlanLine.objects.get(request=first), u["expert"], by=u["dispatcher"])
         Device.objects.create(
             inventory_number="A-001",
             uf=chain["rea"],

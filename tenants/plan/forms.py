@@ -1,0 +1,128 @@
+"""Forms of a plan line's page. They only parse what was typed and offer only the fields the
+person may change (tenants/plan/rules.py); the services decide."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from saas.forms import BootstrapForm
+from tenants.accounts.models import User
+from tenants.campaigns.forms import DATE_INPUT
+from tenants.plan import rules
+from tenants.plan.models import PlanLine, Procedure, StepStatus
+from tenants.plan.services import NOTE_LIMIT, REASON_LIMIT, STEP_NOTE_LIMIT
+from tenants.tables.templatetags.money import amount_input
+
+_MONTH = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+
+
+class MonthField(forms.CharField):
+    """A month typed as "03/2027"; its value is the month's first day."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 7)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.strftime("%m/%Y") if isinstance(value, date) else value
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        found = _MONTH.match(text)
+        if not found or not 1 <= int(found[1]) <= 12:
+            raise forms.ValidationError(_("Type a month as mm/yyyy, e.g. 03/2027."))
+        return date(int(found[2]), int(found[1]), 1)
+
+
+class ManagerForm(BootstrapForm):
+    manager = forms.ModelChoiceField(
+        label=_("Operation manager"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— nobody yet —"),
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = candidates  # type: ignore[attr-defined]
+
+
+# The line's own fields, in the order the form shows them.
+LINE_FIELDS = (
+    rules.PROCEDURE,
+    rules.ESTIMATED,
+    rules.ORDERED,
+    rules.COMMITTED,
+    rules.PAID,
+    rules.COMMISSIONING,
+    rules.PUBLIC_NOTE,
+    rules.PRIVATE_NOTE,
+)
+
+
+class LineForm(BootstrapForm):
+    procedure = forms.ChoiceField(
+        label=_("Procedure"), choices=[("", "—"), *Procedure.choices], required=False
+    )
+    estimated_amount = forms.CharField(label=_("Estimated (€)"), max_length=30, required=False)
+    ordered_amount = forms.CharField(label=_("Ordered (€)"), max_length=30, required=False)
+    committed_amount = forms.CharField(label=_("Committed (€)"), max_length=30, required=False)
+    paid_amount = forms.CharField(label=_("Paid (€)"), max_length=30, required=False)
+    commissioning_month = MonthField(
+        label=_("Estimated commissioning month"),
+        required=False,
+        help_text=_("mm/yyyy, e.g. 03/2027."),
+    )
+    public_note = forms.CharField(
+        label=_("Note for the services"),
+        help_text=_("The requesting service reads it on this page."),
+        max_length=NOTE_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    private_note = forms.CharField(
+        label=_("Note for the biomedical team"),
+        help_text=_("Not shown to the services."),
+        max_length=NOTE_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, line: PlanLine, editable: frozenset[str], **kwargs: Any):
+        initial = {name: getattr(line, name) for name in LINE_FIELDS}
+        for name in rules.AMOUNTS:
+            initial[name] = amount_input(initial[name])
+        super().__init__(*args, initial=initial, **kwargs)
+        for name in LINE_FIELDS:
+            if name not in editable:
+                del self.fields[name]
+
+
+class StepForm(BootstrapForm):
+    """One step's row: its controls sit in the table's cells and belong to the row's form
+    (``form=`` attribute); each says which step it is about to a screen reader."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
+    date = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), max_length=STEP_NOTE_LIMIT, required=False)
+
+    def __init__(self, *args: Any, step_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # each form has its own copies of the widgets
+            field.widget.attrs["form"] = f"{self.prefix}-form"
+            field.widget.attrs["aria-label"] = f"{field.label} — {step_name}"
+
+
+class ReopenForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Why reopen it"),
+        max_length=REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,130 @@
+"""Who may change which field of a plan line, in which state: one table, read everywhere.
+
+The line page offers only the fields this table gives the person, and every service that
+changes a line asks it first (``require_field``), so the page, the list and the API refuse
+alike. A person's *roles on a line* come from their grants on the line's scope and from the
+line itself (its manager):
+
+- ``manager``: the line's operation manager (an expert named by a dispatcher);
+- ``assigner``: a dispatcher (or administrator) whose scope covers the line;
+- ``buyer``: purchasing, on the line's scope;
+- ``finance``: the finance team, on the line's scope;
+- ``administrator``: the tenant's administrator.
+
+A line is ``open``, ``settled`` (*soldé*: its amounts are final) or ``closed`` (*clôturé*:
+finished, read-only until its manager reopens it).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tenants.access.permissions import Action, has_permission
+from tenants.plan.models import PlanLine
+
+
+class LineState(StrEnum):
+    OPEN = "open"
+    SETTLED = "settled"
+    CLOSED = "closed"
+
+
+class LineRole(StrEnum):
+    MANAGER = "manager"
+    ASSIGNER = "assigner"
+    BUYER = "buyer"
+    FINANCE = "finance"
+    ADMINISTRATOR = "administrator"
+
+
+# What the fields are called in the table (a step's status, date and note are "steps").
+MANAGER = "manager"
+STEPS = "steps"
+PROCEDURE = "procedure"
+ESTIMATED = "estimated_amount"
+ORDERED = "ordered_amount"
+COMMITTED = "committed_amount"
+PAID = "paid_amount"
+COMMISSIONING = "commissioning_month"
+PRIVATE_NOTE = "private_note"
+PUBLIC_NOTE = "public_note"
+SETTLED = "settled"
+CLOSED = "closed"
+
+AMOUNTS = frozenset({ESTIMATED, ORDERED, COMMITTED, PAID})
+_FOLLOW_UP = frozenset({STEPS, PROCEDURE, COMMISSIONING, PRIVATE_NOTE, PUBLIC_NOTE})
+
+EDITABLE: dict[LineState, dict[LineRole, frozenset[str]]] = {
+    LineState.OPEN: {
+        LineRole.MANAGER: _FOLLOW_UP | AMOUNTS | {SETTLED, CLOSED},
+        LineRole.ASSIGNER: frozenset({MANAGER}),
+        LineRole.BUYER: frozenset({STEPS, PROCEDURE, ORDERED, PRIVATE_NOTE}),
+        LineRole.FINANCE: frozenset({COMMITTED, PAID}),
+        LineRole.ADMINISTRATOR: _FOLLOW_UP | AMOUNTS | {MANAGER, SETTLED, CLOSED},
+    },
+    # Settled: the amounts are final; unsettling them (the manager) opens them again.
+    LineState.SETTLED: {
+        LineRole.MANAGER: _FOLLOW_UP | {SETTLED, CLOSED},
+        LineRole.ASSIGNER: frozenset({MANAGER}),
+        LineRole.BUYER: frozenset({STEPS, PRIVATE_NOTE}),
+        LineRole.FINANCE: frozenset(),
+        LineRole.ADMINISTRATOR: _FOLLOW_UP | {MANAGER, SETTLED, CLOSED},
+    },
+    # Closed: read-only; only reopening it is offered, to its manager and the administrator.
+    LineState.CLOSED: {
+        LineRole.MANAGER: frozenset({CLOSED}),
+        LineRole.ASSIGNER: frozenset(),
+        LineRole.BUYER: frozenset(),
+        LineRole.FINANCE: frozenset(),
+        LineRole.ADMINISTRATOR: frozenset({CLOSED}),
+    },
+}
+
+
+def state_of(line: PlanLine) -> LineState:
+    if line.closed:
+        return LineState.CLOSED
+    return LineState.SETTLED if line.settled else LineState.OPEN
+
+
+def roles_on(user: Any, line: PlanLine) -> set[LineRole]:
+    roles = set()
+    if line.manager_id is not None and line.manager_id == getattr(user, "pk", None):
+        roles.add(LineRole.MANAGER)
+    if has_permission(user, Action.ASSIGN_LINE_MANAGER, line):
+        roles.add(LineRole.ASSIGNER)
+    if has_permission(user, Action.BUY, line):
+        roles.add(LineRole.BUYER)
+    if has_permission(user, Action.RECORD_PAYMENTS, line):
+        roles.add(LineRole.FINANCE)
+    if has_permission(user, Action.ADMINISTER_TENANT):
+        roles.add(LineRole.ADMINISTRATOR)
+    return roles
+
+
+def editable_fields(user: Any, line: PlanLine) -> frozenset[str]:
+    """The fields this person may change on this line now."""
+    table = EDITABLE[state_of(line)]
+    fields: frozenset[str] = frozenset()
+    for role in roles_on(user, line):
+        fields |= table[role]
+    return fields
+
+
+def require_field(user: Any, line: PlanLine, field: str) -> None:
+    """Refuse, naming the field, a change the table does not give this person."""
+    from tenants.plan.services import Refused
+
+    if field in editable_fields(user, line):
+        return
+    roles = roles_on(user, line)
+    if not any(field in EDITABLE[state][role] for state in LineState for role in roles):
+        raise Refused(field, _("you may not change this on this line"), status=403)
+    if state_of(line) == LineState.CLOSED:
+        raise Refused(field, _("this line is closed: reopen it first"), status=409)
+    if field in AMOUNTS and state_of(line) == LineState.SETTLED:
+        raise Refused(field, _("this line is settled: its amounts are final"), status=409)
+    raise Refused(field, _("you may not change this on this line"), status=403)
