@@ -20,6 +20,8 @@ from tenants.accounts.models import User
 from tenants.campaigns.models import Campaign
 from tenants.campaigns.services import add_envelope, create_campaign
 from tenants.inventory.models import Device
+from tenants.plan import services as plan_services
+from tenants.plan.models import PlanLine, StepDefinition
 from tenants.requests import workflow
 from tenants.requests.models import EquipmentRequest
 from tenants.requests.services import PartInput, save_draft
@@ -104,6 +106,46 @@ REQUESTS = (
         "granted",
     ),
     DemoRequest(
+        "10322",
+        "Pompes à perfusion volumétriques",
+        "Remplacement des pompes de 2012.",
+        2,
+        (("investment", 10, "2100"),),
+        "granted",
+    ),
+    DemoRequest(
+        "10311",
+        "Chariot d'urgence",
+        "Mise en conformité du chariot de l'accueil.",
+        2,
+        (("investment", 1, "7400"),),
+        "granted",
+    ),
+    DemoRequest(
+        "10113",
+        "Table d'examen électrique",
+        "Accessibilité des patients à mobilité réduite.",
+        3,
+        (("investment", 1, "5200"),),
+        "granted",
+    ),
+    DemoRequest(
+        "10111",
+        "Électrocardiographe connecté",
+        "Transmission des tracés au dossier patient.",
+        2,
+        (("investment", 1, "7900"),),
+        "granted",
+    ),
+    DemoRequest(
+        "10321",
+        "Vidéolaryngoscope",
+        "Intubations difficiles en réanimation.",
+        1,
+        (("investment", 1, "8600"),),
+        "granted",
+    ),
+    DemoRequest(
         "10312",
         "Échographe portable",
         "Confort des équipes de l'UHCD.",
@@ -128,6 +170,15 @@ REQUESTS = (
         "more_information",
     ),
 )
+# How far the follow-up of each granted line went (the first one stays as the commission left it).
+FOLLOW_UP = {
+    "Pompes à perfusion volumétriques": "procedure",
+    "Chariot d'urgence": "ordered",
+    "Table d'examen électrique": "delivered",
+    "Électrocardiographe connecté": "commissioned",
+    "Vidéolaryngoscope": "closed",
+}
+STAGES = ["procedure", "ordered", "delivered", "commissioned", "closed"]
 ORDER = ["submitted", "pole_opinion", "dispatched", "expertised", "validated", "decided"]
 
 
@@ -164,6 +215,8 @@ def load_demo_campaign(subdomain: str) -> list[str]:
     )
     for item in REQUESTS:
         _bring(item, campaign, people)
+    for title, stage in FOLLOW_UP.items():
+        _follow(PlanLine.objects.get(title=title), stage, people)
     return [
         f"  campaign {campaign.name}: {EquipmentRequest.objects.count()} requests",
         "  people (password "
@@ -243,3 +296,47 @@ def _bring(item: DemoRequest, campaign: Campaign, people: dict[str, User]) -> No
             granted_amount=str(cost) if item.reaches == "granted" else None,
             reason=reasons.get(item.reaches, ""),
         )
+
+
+def _follow(line: PlanLine, stage: str, people: dict[str, User]) -> None:
+    """Walk a plan line's follow-up to ``stage``, as its manager would."""
+    expert = people["biomed"]
+    line = plan_services.assign_manager(line, expert, by=people["aiguilleur"])
+    reached = STAGES.index(stage)
+    today = timezone.localdate()
+    month = (today.replace(day=1) + datetime.timedelta(days=32 * (4 - reached))).replace(day=1)
+    line = plan_services.update_line(
+        line,
+        {
+            "procedure": "central_market",
+            "estimated_amount": str(line.amount),
+            "commissioning_month": month,
+            "public_note": "Modèle choisi avec l'équipe, sur le marché de la centrale d'achat.",
+            "private_note": "Devis comparés : remise de 8 % obtenue.",
+        },
+        by=expert,
+    )
+
+    def done(code: str, status: str = "done") -> PlanLine:
+        step = StepDefinition.objects.get(nature=line.nature, code=code)
+        return plan_services.set_step(line, step, status=status, on=today, by=expert)
+
+    line = done("need")
+    line = done("trials", "not_applicable")
+    if reached == 0:
+        done("procedure", "in_progress")
+        return
+    for code in ("procedure", "quotes", "order"):
+        line = done(code)
+    line = plan_services.update_line(line, {"ordered_amount": str(line.amount)}, by=expert)
+    if reached == 1:
+        done("delivery", "waiting")
+        return
+    line = done("delivery")
+    if reached == 2:
+        done("commissioning", "in_progress")
+        return
+    line = done("commissioning")
+    line = plan_services.set_settled(line, True, by=expert)
+    if reached == 4:
+        plan_services.close_line(line, by=expert)

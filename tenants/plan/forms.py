@@ -126,3 +126,7 @@ class ReopenForm(BootstrapForm):
         max_length=REASON_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class StepNameForm(BootstrapForm):
+    label = forms.CharField(label=_("Name"), max_length=80, required=False)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("managed/", views.managed, name="managed"),
     path("lines/<int:pk>/", views.line_detail, name="line_detail"),
     path("lines/<int:pk>/act/", views.line_act, name="line_act"),
+    path("steps/", views.step_settings, name="step_settings"),
+    path("steps/act/", views.step_act, name="step_act"),
 ]

@@ -15,11 +15,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saas.errors import UserError, show_on_form
-from tenants.access.permissions import Action, has_permission
+from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
-from tenants.plan import rules, services
+from tenants.campaigns.models import Nature
+from tenants.plan import configuration, rules, services
 from tenants.plan.filters import PlanLineFilter
-from tenants.plan.forms import LINE_FIELDS, LineForm, ManagerForm, ReopenForm, StepForm
+from tenants.plan.forms import (
+    LINE_FIELDS,
+    LineForm,
+    ManagerForm,
+    ReopenForm,
+    StepForm,
+    StepNameForm,
+)
 from tenants.plan.models import PlanLine, StepDefinition
 from tenants.plan.selectors import events_of, managed_by, manager_candidates, plan_lines_for
 from tenants.plan.steps import definitions, steps_of
@@ -213,3 +221,87 @@ def _refused(
         show_on_form(refused, form)
         context = _context(request, line, {key: form})
     return render(request, "plan/line_detail.html", context, status=refused.status)
+
+
+def _steps_context(bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
+    bound = bound or {}
+    natures = []
+    for nature, label in Nature.choices:
+        rows = StepDefinition.objects.filter(nature=nature).order_by("position", "pk")
+        natures.append(
+            {
+                "code": nature,
+                "label": label,
+                "rows": [
+                    (
+                        step,
+                        bound.get(f"step-{step.pk}")
+                        or StepNameForm(prefix=f"step-{step.pk}", initial={"label": step.label}),
+                    )
+                    for step in rows
+                ],
+                "add_form": bound.get(f"add-{nature}") or StepNameForm(prefix=f"add-{nature}"),
+            }
+        )
+    return {"natures": natures}
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+def step_settings(request: HttpRequest) -> HttpResponse:
+    """The follow-up steps of each nature, as the administrator sets them."""
+    return render(request, "plan/step_settings.html", _steps_context())
+
+
+@permission_required(Action.ADMINISTER_TENANT)
+@require_POST
+def step_act(request: HttpRequest) -> HttpResponse:
+    user, post = _user(request), request.POST
+    action = post.get("action", "")
+    key, form = "", StepNameForm(post)
+    try:
+        if action == "add":
+            nature = post.get("nature", "")
+            key = f"add-{nature}"
+            form = StepNameForm(post, prefix=key)
+            if form.is_valid():
+                configuration.add_step(nature, form.cleaned_data["label"], by=user)
+        else:
+            definition = _any_step(post.get("step", ""))
+            key = f"step-{definition.pk}"
+            match action:
+                case "rename":
+                    form = StepNameForm(post, prefix=key)
+                    if form.is_valid():
+                        configuration.rename_step(definition, form.cleaned_data["label"], by=user)
+                case "hide" | "show":
+                    configuration.set_hidden(definition, action == "hide", by=user)
+                case "up" | "down":
+                    configuration.move_step(definition, action == "up", by=user)
+                case _:
+                    raise services.Refused("action", _("unknown action"))
+    except UserError as refused:
+        if hasattr(form, "cleaned_data") and refused.field in form.fields:
+            show_on_form(refused, form)
+            return render(
+                request,
+                "plan/step_settings.html",
+                _steps_context({key: form}),
+                status=refused.status,
+            )
+        messages.error(request, refused.reason[:1].upper() + refused.reason[1:])
+        return render(request, "plan/step_settings.html", _steps_context(), status=refused.status)
+    if form.errors:
+        return render(request, "plan/step_settings.html", _steps_context({key: form}), status=400)
+    messages.success(request, _("Saved."))
+    return redirect("plan:step_settings")
+
+
+def _any_step(raw: str) -> StepDefinition:
+    found = (
+        StepDefinition.objects.filter(pk=int(raw)).first()
+        if raw.isascii() and raw.isdigit() and len(raw) < 10
+        else None
+    )
+    if found is None:
+        raise services.Refused("step", _("no such step"), status=404)
+    return found
