@@ -133,8 +133,14 @@ def run(args: argparse.Namespace) -> None:
     from tenants.access.models import ExpertiseDomain, Role, RoleGrant, ScopeKind
     from tenants.accounts.models import User
     from tenants.campaigns.models import Campaign, Envelope
+    from tenants.numbering.services import allocate_many
     from tenants.requests import arbitration
-    from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart
+    from tenants.requests.models import (
+        REFERENCE_PREFIX,
+        EquipmentRequest,
+        RequestEvent,
+        RequestPart,
+    )
     from tenants.requests.workflow import waiting_for
     from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 
@@ -243,6 +249,10 @@ def run(args: argparse.Namespace) -> None:
                     requested_by=people["requester"],
                 )
             )
+        # bulk_create skips save(), where a request takes its reference: given here at once.
+        references = allocate_many(REFERENCE_PREFIX, today.year, len(rows))
+        for row, reference in zip(rows, references, strict=True):
+            row.reference = reference
         requests = EquipmentRequest.objects.bulk_create(rows, batch_size=5000)
         RequestPart.objects.bulk_create(
             [

@@ -89,6 +89,7 @@ TENANT_APPS = [
     "tenants.alerts",
     "tenants.inventory",
     "tenants.campaigns",
+    "tenants.numbering",  # per-tenant counters of human references (DEM-2027-00042)
     "tenants.requests",
     "tenants.plan",
     "tenants.notifications",

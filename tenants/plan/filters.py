@@ -13,7 +13,15 @@ from tenants.tables.filters import ALL_FEMININE, BaseFilterSet, SearchFilter
 
 
 class PlanLineFilter(BaseFilterSet):
-    q = SearchFilter(("title__icontains", "uf__code__istartswith"), number="request_id")
+    q = SearchFilter(
+        (
+            "reference__icontains",
+            "request__reference__icontains",
+            "title__icontains",
+            "uf__code__istartswith",
+        ),
+        number="request_id",
+    )
     year = django_filters.NumberFilter(label=_("Year"), widget=forms.NumberInput(attrs={"size": 6}))
     campaign = django_filters.ModelChoiceFilter(
         empty_label=ALL_FEMININE, label=_("Campaign"), queryset=Campaign.objects.all()

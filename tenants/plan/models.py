@@ -15,18 +15,24 @@ someone touches that step. Who may change which field in which state is the tabl
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saas.audit import track
 from tenants.access.permissions import ScopePath, scope_path_of
 from tenants.campaigns.models import Campaign, Nature
+from tenants.numbering.services import allocate
 from tenants.requests.models import EquipmentRequest
 from tenants.structure.models import FunctionalUnit
+
+# The prefix of a line's reference: PLN-2027-00042, numbered per tenant and year of creation.
+REFERENCE_PREFIX = "PLN"
 
 
 class Procedure(models.TextChoices):
@@ -52,6 +58,7 @@ class PlanLine(models.Model):
         COMMISSIONED = "commissioned", _("Commissioned")
         CANCELLED = "cancelled", _("Cancelled")
 
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     request = models.OneToOneField(
         EquipmentRequest,
         on_delete=models.PROTECT,
@@ -142,7 +149,16 @@ class PlanLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} · {self.title}"
+        return f"{self.reference} · {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new line takes its reference here; an update keeps it."""
+        if self._state.adding and not self.reference:
+            with transaction.atomic(using=kwargs.get("using")):
+                self.reference = allocate(REFERENCE_PREFIX, timezone.localdate().year)
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("plan:line_detail", args=[self.pk])

@@ -9,11 +9,13 @@ from tenants.tables.listing import ListTable
 
 
 class PlanLineTable(ListTable):
+    reference = tables.Column(verbose_name=_("reference"))
     year = tables.Column(verbose_name=_("year"))
+    # The request's reference (DEM-...); the column kept its name, so saved choices still show it.
     request = tables.Column(
-        accessor="request_id",
+        accessor="request__reference",
         linkify=lambda record: record.request.get_absolute_url(),
-        verbose_name=_("request no."),
+        verbose_name=_("request"),
     )
     title = tables.Column(linkify=True, verbose_name=_("title"))
     campaign = tables.Column(accessor="campaign__name", verbose_name=_("campaign"))
@@ -44,6 +46,7 @@ class PlanLineTable(ListTable):
 
 
 PLAN_COLUMNS = (
+    "reference",
     "year",
     "request",
     "title",

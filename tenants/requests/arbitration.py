@@ -209,7 +209,7 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
     sheet.append([])
     headers = [
         _("Rank"),
-        _("No."),
+        _("Reference"),
         _("Title"),
         _("Establishment"),
         _("Pôle"),
@@ -238,7 +238,7 @@ def write_session_xlsx(current: Session, target: IO[bytes], *, now: datetime | N
             sheet,
             [
                 row.rank,
-                r.pk,
+                r.reference,
                 r.title,
                 pole.establishment.name,
                 pole.name,

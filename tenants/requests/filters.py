@@ -17,7 +17,9 @@ SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
 
 
 class RequestFilter(BaseFilterSet):
-    q = SearchFilter(("title__icontains", "argument__icontains"), number="pk")
+    q = SearchFilter(
+        ("reference__icontains", "title__icontains", "argument__icontains"), number="pk"
+    )
     campaign = django_filters.ModelChoiceFilter(
         empty_label=ALL_FEMININE,
         label=_("Campaign"),

@@ -10,11 +10,13 @@ code between apps moves no data. Their audit tables keep their names too (saas/a
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saas.audit import track
@@ -23,6 +25,7 @@ from tenants.access.permissions import ScopePath
 from tenants.campaigns.models import Campaign, Nature
 from tenants.inventory.models import Device
 from tenants.mirror.models import ReferenceDeviceModel
+from tenants.numbering.services import allocate
 from tenants.structure.models import FunctionalUnit
 
 
@@ -46,9 +49,14 @@ class Priority(models.IntegerChoices):
     LOW = 4, _("4 — low")
 
 
+# The prefix of a request's reference: DEM-2027-00042, numbered per tenant and year of creation.
+REFERENCE_PREFIX = "DEM"
+
+
 class EquipmentRequest(models.Model):
     """A *demande*: one base for every nature; its costs are the sum of its parts."""
 
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="requests")
     uf = models.ForeignKey(
         FunctionalUnit, on_delete=models.PROTECT, related_name="requests", verbose_name=_("UF")
@@ -116,7 +124,17 @@ class EquipmentRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.reference} · {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new request takes its reference here, whatever the path that creates it."""
+        if self._state.adding and not self.reference:
+            # One transaction: a creation that fails gives its number back.
+            with transaction.atomic(using=kwargs.get("using")):
+                self.reference = allocate(REFERENCE_PREFIX, timezone.localdate().year)
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("requests:request_detail", args=[self.pk])

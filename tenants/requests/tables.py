@@ -11,6 +11,7 @@ from tenants.tables.listing import ListTable
 
 
 class RequestTable(ListTable):
+    reference = tables.Column(linkify=True, verbose_name=_("reference"))
     id = tables.Column(linkify=True, verbose_name=_("no."))
     title = tables.Column(linkify=True, verbose_name=_("title"))
     campaign = tables.Column(accessor="campaign__name", verbose_name=_("campaign"))
@@ -39,7 +40,7 @@ class RequestTable(ListTable):
 
 
 REQUEST_COLUMNS = (
-    "id",
+    "reference",
     "title",
     "campaign",
     "uf_code",

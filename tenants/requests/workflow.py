@@ -131,21 +131,24 @@ def _notify(request: EquipmentRequest, *, reason: str) -> None:
     settle_notifications(url)
     with translation.override(settings.LANGUAGE_CODE):
         if request.state in DECIDED:
-            subject = _("Your request “%(title)s”: %(decision)s") % {
+            subject = _("Your request %(reference)s “%(title)s”: %(decision)s") % {
+                "reference": request.reference,
                 "title": request.title,
                 "decision": request.get_state_display().lower(),
             }
             notify([request.requested_by], subject=subject, url=url, body=reason)
             return
         if request.state == RequestState.MORE_INFORMATION:
-            subject = _("More information is asked on your request “%(title)s”") % {
-                "title": request.title
+            subject = _("More information is asked on your request %(reference)s “%(title)s”") % {
+                "reference": request.reference,
+                "title": request.title,
             }
         else:
             step = next_step(request)
             if step is None:
                 return
-            subject = _("“%(title)s” waits for you: %(step)s") % {
+            subject = _("%(reference)s “%(title)s” waits for you: %(step)s") % {
+                "reference": request.reference,
                 "title": request.title,
                 "step": Step(step).label,
             }

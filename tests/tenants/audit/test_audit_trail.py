@@ -55,6 +55,7 @@ NOT_AUDITED = {
     "alerts.AlertReceipt": "who has read which alert",
     "tables.TablePreference": "a person's column choices and widths on a list page",
     "tables.SavedView": "a saved filter of a list page, presentation only",
+    "numbering.Counter": "the last reference given per prefix and year; each row keeps its own",
     # Secrets and platform plumbing.
     "shared_reference.SubscriberAPIKey": "hashed API keys: a secret, revoked rather than edited",
     "tenancy.Tenant": "the registry row, whose life-cycle TenantEvent records",

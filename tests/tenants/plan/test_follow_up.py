@@ -26,7 +26,7 @@ def managed(chain, line: PlanLine) -> PlanLine:  # type: ignore[no-untyped-def]
 
 
 def test_every_tenant_starts_with_the_default_steps_of_each_nature(line):
-    migration = importlib.import_module("tenants.plan.migrations.0005_default_steps")
+    migration = importlib.import_module("tenants.plan.migrations.0008_default_steps")
     defaults = {nature: [code for code, _label in steps] for nature, steps in DEFAULT_STEPS.items()}
     assert defaults == migration.STEPS
     assert [s.definition.code for s in steps_of(line)] == defaults["equipment"]

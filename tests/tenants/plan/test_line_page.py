@@ -41,7 +41,7 @@ def test_the_requester_follows_the_steps_without_the_teams_side(web, chain, mana
     assert 'data-step-status="to_do"' in html and "expert" in html
     # The request's page leads to its line.
     request_page = web["requester"].get(managed.request.get_absolute_url()).content.decode()
-    assert f'href="/plan/lines/{managed.pk}/" data-plan-line' in request_page
+    assert f'href="/plan/lines/{managed.pk}/" data-plan-line>PLN-' in request_page
 
 
 def order_step(tenant) -> StepDefinition:  # type: ignore[no-untyped-def]

@@ -2,11 +2,13 @@
 
 A schema is migrated by the old migrations of what a request touches, given a request with a
 part and a comment, then migrated through the move: the request keeps its table, its history
-and its comment, and an edit is recorded by the renamed audit triggers.
+and its comment, and an edit is recorded by the renamed audit triggers. Later, the requests
+and plan lines such a schema holds take their references (DEM-..., PLN-...).
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +25,8 @@ from tenants.documents.services import comments_of
 from tenants.requests.models import EquipmentRequest, RequestPart
 
 MOVE = ("requests", "0001_initial")
+# The plan line's reference added, its rows not numbered yet.
+BEFORE_REFERENCES = ("plan", "0004_planline_reference")
 OLD_TRIGGERS = {  # the campaigns app's names, in the migrations that created them
     "pgtrigger_insert_insert_cc2fb",
     "pgtrigger_update_update_8f8b7",
@@ -59,6 +63,11 @@ def premove(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:  # 
 def old(db, premove) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-def]
     ContentType.objects.clear_cache()
     with schema_context(premove["schema"]):
+        # The migrations run in the test's one transaction, where PostgreSQL refuses to alter a
+        # table whose rows wait for a deferred foreign key check (a row numbered, then its
+        # column dropped): checked at once, as each migration's own commit does in production.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         yield premove
     ContentType.objects.clear_cache()
 
@@ -148,9 +157,12 @@ def test_a_schema_from_before_the_move_keeps_its_requests_history_and_comments(o
         request.save()
         request.parts.update(quantity=2)
     request_events = event_model_of(EquipmentRequest).objects.filter(pgh_obj_id=request.pk)
-    assert list(request_events.order_by("pgh_id").values_list("pgh_label", "title")) == [
-        ("insert", "Respirateur"),
-        ("update", "Respirateur de transport"),
+    assert list(
+        request_events.order_by("pgh_id").values_list("pgh_label", "title", "reference")
+    ) == [
+        ("insert", "Respirateur", ""),
+        ("update", "Respirateur", request.reference),  # numbered by the migration
+        ("update", "Respirateur de transport", request.reference),
     ]
     part_events = event_model_of(RequestPart).objects.filter(pgh_obj_id=request.parts.get().pk)
     assert list(part_events.order_by("pgh_id").values_list("pgh_label", "quantity")) == [
@@ -189,3 +201,66 @@ def test_a_content_type_made_between_the_two_migrations_gives_way_to_the_old_one
     assert (request_type.pk, request_type.app_label) == (old["type"].pk, "requests")
     texts = [c.text for c in comments_of(EquipmentRequest.objects.get())]
     assert texts == ["Urgent", "Entre-deux"]
+
+
+def test_existing_requests_and_plan_lines_are_numbered_by_year_of_creation(old):
+    """Rows made before references existed take them in the order they were created within
+    each year of creation (Paris time), and the counters go on from there."""
+    from django.utils import timezone
+
+    from tenants.numbering.services import allocate
+    from tenants.plan.models import PlanLine
+
+    apps = migrate([("requests", "0003_equipmentrequest_reference"), BEFORE_REFERENCES])
+    Request = apps.get_model("requests", "EquipmentRequest")
+    Line = apps.get_model("plan", "PlanLine")
+    first = Request.objects.get()
+    made = {"old": first.pk}
+    for name in ("new_year_eve", "january_a", "january_b", "spring"):
+        made[name] = Request.objects.create(
+            campaign_id=first.campaign_id,
+            uf_id=first.uf_id,
+            nature="equipment",
+            title=name,
+            requested_by_id=first.requested_by_id,
+        ).pk
+    cet = timezone.get_fixed_timezone(60)  # Paris in winter
+    created = {
+        "old": datetime.datetime(2026, 6, 1, 9, tzinfo=cet),
+        # 23:30 in UTC on New Year's Eve is already 2026 in Paris.
+        "new_year_eve": datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC),
+        "january_a": datetime.datetime(2026, 1, 10, 8, tzinfo=cet),
+        "january_b": datetime.datetime(2026, 1, 10, 8, tzinfo=cet),  # same time: by id
+        "spring": datetime.datetime(2025, 4, 2, 8, tzinfo=cet),
+    }
+    for name, when in created.items():
+        Request.objects.filter(pk=made[name]).update(created=when)
+    for name in ("january_b", "spring"):
+        Line.objects.create(
+            request_id=made[name],
+            campaign_id=first.campaign_id,
+            year=2027,
+            uf_id=first.uf_id,
+            nature="equipment",
+            title=name,
+            amount=1000,
+            created_by_id=first.requested_by_id,
+        )
+    Line.objects.filter(request_id=made["spring"]).update(created=created["old"])
+    Line.objects.filter(request_id=made["january_b"]).update(created=created["january_a"])
+
+    migrate_to_the_end()
+
+    references = dict(EquipmentRequest.objects.values_list("pk", "reference"))
+    assert {name: references[pk] for name, pk in made.items()} == {
+        "spring": "DEM-2025-00001",
+        "new_year_eve": "DEM-2026-00001",
+        "january_a": "DEM-2026-00002",
+        "january_b": "DEM-2026-00003",
+        "old": "DEM-2026-00004",
+    }
+    lines = dict(PlanLine.objects.values_list("request_id", "reference"))
+    assert lines == {made["january_b"]: "PLN-2026-00001", made["spring"]: "PLN-2026-00002"}
+    assert allocate("DEM", 2026) == "DEM-2026-00005"  # what is created next follows them
+    assert allocate("DEM", 2025) == "DEM-2025-00002"
+    assert allocate("PLN", 2026) == "PLN-2026-00003"

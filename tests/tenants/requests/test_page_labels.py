@@ -193,7 +193,7 @@ def test_each_rows_controls_have_names_of_their_own(tenant, chain, web, session)
         for prefix, column in (("decision", "Décision"), ("amount", "Accordé"), ("reason", "")):
             (control,) = page.xpath(f'//*[@name="{prefix}-{request.pk}"]')
             name = accessible_name(page, control)
-            assert name.startswith(f"{request.pk} — {request.title}") and column in name
+            assert name.startswith(f"{request.reference} — {request.title}") and column in name
             names.append(name)
     assert len(set(names)) == len(names)
 

@@ -62,7 +62,7 @@ def test_a_refused_session_keeps_every_decision_typed_and_names_the_faulty_reque
     assert body.count('value="deferred" selected') == 1
     # The faulty request is named, its field by its French label, never its internal name.
     summary = body[body.index("data-faulty") : body.index("</div>", body.index("data-faulty"))]
-    assert f"Demande n° {pumps.pk} — Pousse-seringues" in summary
+    assert f"{pumps.reference} — Pousse-seringues" in summary
     assert "Montant accordé\u00a0: «\u00a0abc\u00a0» n\u2019est pas un montant" in summary
     assert "granted_amount" not in body
     with tenant_context(tenant):

@@ -248,8 +248,9 @@ def test_the_session_ranks_requests_and_its_bulk_decisions_are_all_or_nothing(
     book = load_workbook(BytesIO(b"".join(export.streaming_content)))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     header = rows[3]
-    assert header[:3] == ("Rang", "N°", "Titre") or header[:3] == ("Rank", "No.", "Title")
+    assert header[:3] == ("Rang", "Référence", "Titre")
     by_title = {row[2]: row for row in rows[4:] if row and row[2]}
+    assert by_title["Respirateur"][1] == chain["request"].reference
     assert by_title["Respirateur"][11] == 30000 and by_title["Respirateur"][13] == 28000
     assert by_title["Lit"][14] == "Pas prioritaire cette année"
     total = next(row for row in rows if row and row[0] == "Total")

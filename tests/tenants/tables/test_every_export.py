@@ -132,8 +132,10 @@ def _make_hostile(rows: models.QuerySet[Any], path: str, hostile: str) -> list[s
     pks = set(rows.values_list(f"{prefix}__pk" if prefix else "pk", flat=True)) - {None}
     written = []
     for pk in sorted(pks):
-        # Each object gets its own value: some text columns are unique (inventory numbers).
-        value = f"{hostile} {pk}"[: field.max_length or 1000]
+        # Each object gets its own value: some text columns are unique (inventory numbers,
+        # references), some short: the hostile text is cut, never the object's number.
+        suffix = f" {pk}"
+        value = hostile[: (field.max_length or 1000) - len(suffix)] + suffix
         field.model._default_manager.filter(pk=pk).update(**{field.name: value})
         written.append(value)
     return written

@@ -34,5 +34,5 @@ def remove_steps(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plan", "0004_follow_up")]
+    dependencies = [("plan", "0007_follow_up")]
     operations = [migrations.RunPython(add_steps, remove_steps)]
