@@ -116,6 +116,9 @@ class PlanLine(models.Model):
     settled = models.BooleanField(_("settled"), default=False)
     closed = models.BooleanField(_("closed"), default=False)
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    # When its last step (commissioning, acceptance, go-live) was done: the services stop
+    # following a line 90 days after it was finished (tenants/plan/selectors.py).
+    finished_at = models.DateTimeField(_("finished on"), null=True, blank=True)
     commissioning_month = models.DateField(
         _("estimated commissioning month"),
         null=True,

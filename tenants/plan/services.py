@@ -208,7 +208,11 @@ def set_step(
     LineStep.objects.update_or_create(
         line=line, definition=definition, defaults={"status": status, "date": on, "note": note}
     )
-    return _save(line, status=status_after_steps(line))
+    reached = status_after_steps(line)
+    # Finished once commissioned (the first time); undoing the last step unfinishes it.
+    commissioned = reached == PlanLine.Status.COMMISSIONED
+    finished = (line.finished_at or timezone.now()) if commissioned else None
+    return _save(line, status=reached, finished_at=finished)
 
 
 @transaction.atomic

@@ -1,15 +1,69 @@
+"""The plan's list tables: the biomedical team's (every column) and the services' (where
+their purchases stand, with the steps as coloured labels)."""
+
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from tenants.plan.models import PlanLine
+from tenants.plan.models import PlanLine, StepStatus
+from tenants.plan.steps import definitions
+from tenants.plan.templatetags.plan_steps import step_badge
 from tenants.tables.columns import FrenchDateColumn, MoneyColumn
 from tenants.tables.listing import ListTable
 
 
+def quarter(month: Any) -> str:
+    """03/2027 -> "T1 2027" (French quarters: trimestres)."""
+    if month is None:
+        return ""
+    return str(
+        _("Q%(quarter)s %(year)s") % {"quarter": (month.month - 1) // 3 + 1, "year": month.year}
+    )
+
+
+class StepsColumn(tables.Column):
+    """Every step of the line's nature as a coloured label with its words; the export gives
+    the current step (the first not yet behind the line)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("accessor", "current_step")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(**kwargs)
+
+    def render(self, record: PlanLine, table: Any) -> SafeString:
+        cache = table.__dict__.setdefault("_step_definitions", {})
+        if record.nature not in cache:
+            cache[record.nature] = list(definitions(record.nature))
+        statuses = {step.definition_id: step.status for step in record.steps.all()}
+        badges = []
+        for definition in cache[record.nature]:
+            status = statuses.get(definition.pk, StepStatus.TO_DO)
+            badges.append(
+                (
+                    step_badge(status),
+                    status,
+                    definition.name,
+                    StepStatus(status).label,
+                )
+            )
+        return format_html(
+            '<span class="d-flex flex-wrap gap-1">{}</span>',
+            format_html_join(
+                "",
+                '<span class="badge {}" data-step-status="{}">{} · {}</span>',
+                badges,
+            ),
+        )
+
+
 class PlanLineTable(ListTable):
-    reference = tables.Column(verbose_name=_("reference"))
+    reference = tables.Column(linkify=True, verbose_name=_("reference"))
     year = tables.Column(verbose_name=_("year"))
     # The request's reference (DEM-...); the column kept its name, so saved choices still show it.
     request = tables.Column(
@@ -25,18 +79,26 @@ class PlanLineTable(ListTable):
     establishment = tables.Column(
         accessor="uf__service__pole__establishment__name", verbose_name=_("establishment")
     )
+    domain = tables.Column(accessor="request__domain__name", verbose_name=_("expertise domain"))
     nature = tables.Column(verbose_name=_("nature"))
-    amount = MoneyColumn(verbose_name=_("granted"))
     status = tables.Column(verbose_name=_("status"))
+    current_step = tables.Column(verbose_name=_("current step"))
     manager = tables.Column(
         accessor="manager__full_name",
         order_by=("manager__full_name", "manager__email"),
         verbose_name=_("operation manager"),
     )
-    commissioning_month = FrenchDateColumn(format="m/Y", verbose_name=_("commissioning"))
+    procedure = tables.Column(verbose_name=_("procedure"))
+    estimated_amount = MoneyColumn(verbose_name=_("estimated"))
+    amount = MoneyColumn(verbose_name=_("granted"))
     ordered_amount = MoneyColumn(verbose_name=_("ordered"))
+    committed_amount = MoneyColumn(verbose_name=_("committed"))
+    paid_amount = MoneyColumn(verbose_name=_("paid"))
+    commissioning_month = FrenchDateColumn(format="m/Y", verbose_name=_("commissioning"))
     settled = tables.BooleanColumn(verbose_name=_("settled"))
     closed = tables.BooleanColumn(verbose_name=_("closed"))
+    public_note = tables.Column(verbose_name=_("note for the services"))
+    private_note = tables.Column(verbose_name=_("note for the biomedical team"))
     created = FrenchDateColumn(verbose_name=_("added"))
 
     class Meta(ListTable.Meta):
@@ -54,5 +116,47 @@ PLAN_COLUMNS = (
     "establishment",
     "amount",
     "status",
+    "current_step",
     "manager",
+)
+
+
+class FollowedLineTable(ListTable):
+    """What a service sees of its purchases: no amounts beyond the grant, no private note."""
+
+    reference = tables.Column(linkify=True, verbose_name=_("reference"))
+    title = tables.Column(linkify=True, verbose_name=_("title"))
+    request = tables.Column(
+        accessor="request__reference",
+        linkify=lambda record: record.request.get_absolute_url(),
+        verbose_name=_("request"),
+    )
+    uf_code = tables.Column(accessor="uf__code", verbose_name=_("UF"))
+    year = tables.Column(verbose_name=_("year"))
+    status = tables.Column(verbose_name=_("status"))
+    steps = StepsColumn(verbose_name=_("steps"))
+    commissioning_month = tables.Column(verbose_name=_("commissioning expected"))
+    public_note = tables.Column(verbose_name=_("note from the biomedical team"))
+
+    export_paths = {"steps": "current_step"}
+
+    class Meta(ListTable.Meta):
+        model = PlanLine
+        fields = ()
+        empty_text = _(
+            "None of your requests is in the plan, or they were finished over 90 days ago."
+        )
+
+    def render_commissioning_month(self, value: Any) -> str:
+        return quarter(value)
+
+
+FOLLOWED_COLUMNS = (
+    "reference",
+    "title",
+    "uf_code",
+    "status",
+    "steps",
+    "commissioning_month",
+    "public_note",
 )

@@ -19,7 +19,7 @@ from tenants.access.permissions import Action, has_permission, permission_requir
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
 from tenants.plan import configuration, rules, services
-from tenants.plan.filters import PlanLineFilter
+from tenants.plan.filters import FollowedLineFilter, PlanLineFilter
 from tenants.plan.forms import (
     LINE_FIELDS,
     LineForm,
@@ -29,9 +29,20 @@ from tenants.plan.forms import (
     StepNameForm,
 )
 from tenants.plan.models import PlanLine, StepDefinition
-from tenants.plan.selectors import events_of, managed_by, manager_candidates, plan_lines_for
+from tenants.plan.selectors import (
+    events_of,
+    followed_by_requester,
+    managed_by,
+    manager_candidates,
+    plan_lines_for,
+)
 from tenants.plan.steps import definitions, steps_of
-from tenants.plan.tables import PLAN_COLUMNS, PlanLineTable
+from tenants.plan.tables import (
+    FOLLOWED_COLUMNS,
+    PLAN_COLUMNS,
+    FollowedLineTable,
+    PlanLineTable,
+)
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
 
@@ -44,6 +55,18 @@ PLAN = register(
         filterset_class=PlanLineFilter,
         rows=plan_lines_for,
         default_columns=PLAN_COLUMNS,
+    )
+)
+FOLLOWED = register(
+    ListPage(
+        key="plan.followed",
+        url_name="plan:followed",
+        title=gettext_lazy("Where my requests stand"),
+        table_class=FollowedLineTable,
+        filterset_class=FollowedLineFilter,
+        rows=followed_by_requester,
+        default_columns=FOLLOWED_COLUMNS,
+        can_view=lambda user: has_permission(user, Action.DRAFT_REQUEST),
     )
 )
 MANAGED = register(
@@ -65,12 +88,23 @@ def _user(request: HttpRequest) -> User:
 
 
 def _list_extra(request: HttpRequest) -> dict[str, Any]:
-    return {"can_manage_lines": has_permission(_user(request), Action.MANAGE_LINES)}
+    user = _user(request)
+    return {
+        "can_manage_lines": has_permission(user, Action.MANAGE_LINES),
+        "can_request": has_permission(user, Action.DRAFT_REQUEST),
+    }
 
 
 @login_required
 def line_list(request: HttpRequest) -> HttpResponseBase:
     return render_list(request, PLAN, template="plan/line_list.html", extra=_list_extra(request))
+
+
+@login_required
+def followed(request: HttpRequest) -> HttpResponseBase:
+    return render_list(
+        request, FOLLOWED, template="plan/line_list.html", extra=_list_extra(request)
+    )
 
 
 @login_required
