@@ -31,9 +31,8 @@ def test_the_current_step_is_the_first_not_behind_the_line_in_the_tenants_words(
     line = services.assign_manager(line, u["expert"], by=u["dispatcher"])
 
     def current() -> str:
-        return str(
-            plan_lines_for(u["expert"]).values_list("current_step", flat=True).get(pk=line.pk)
-        )
+        found = plan_lines_for(u["expert"]).get(pk=line.pk)
+        return str(found.current_step)  # type: ignore[attr-defined]
 
     assert current() == "Besoin défini"
     services.set_step(line, step("need"), status="done", by=u["expert"])
