@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from tenants.access.models import ExpertiseDomain
 from tenants.accounts.models import User
 from tenants.campaigns.models import Campaign, Envelope, Nature
+from tenants.plan.forms import MonthField
 from tenants.plan.models import LineStep, PlanLine, StepStatus
 from tenants.structure.models import Establishment, Pole
 from tenants.tables.filters import ALL_FEMININE, BaseFilterSet, SearchFilter
@@ -35,6 +36,16 @@ class YesNoFilter(django_filters.ChoiceFilter):
         if value in ("true", "false"):
             return qs.filter(**{self.field_name: value == "true"})
         return qs
+
+
+class MonthFilter(django_filters.Filter):
+    """A month typed mm/yyyy (the schedule's links use it): the lines expected that month."""
+
+    field_class = MonthField
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 7, "placeholder": "mm/aaaa"}))
+        super().__init__(**kwargs)
 
 
 class PlanLineFilter(BaseFilterSet):
@@ -84,6 +95,9 @@ class PlanLineFilter(BaseFilterSet):
         .order_by("full_name", "email"),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanLine.Status.choices)
+    commissioning = MonthFilter(
+        label=_("Commissioning month"), field_name="commissioning_month", help_text=""
+    )
     step_status = django_filters.ChoiceFilter(
         label=_("A step is"), choices=SOUGHT_STEP_STATUSES, method="with_step_status"
     )

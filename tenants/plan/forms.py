@@ -25,8 +25,11 @@ class MonthField(forms.CharField):
     """A month typed as "03/2027"; its value is the month's first day."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 7)
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", "7")
+
+    def run_validators(self, value: Any) -> None:
+        """The value is a date by then: a text's length checks do not apply to it."""
 
     def prepare_value(self, value: Any) -> Any:
         return value.strftime("%m/%Y") if isinstance(value, date) else value

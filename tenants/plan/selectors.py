@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants.access.models import Role, ScopeKind
 from tenants.access.permissions import Action, scope_filter
@@ -90,3 +92,107 @@ def manager_candidates(line: PlanLine) -> QuerySet[User]:
 
 def events_of(line: PlanLine) -> QuerySet[LineEvent]:
     return line.events.select_related("actor")
+
+
+@dataclass(frozen=True)
+class ScheduledLine:
+    pk: int
+    reference: str
+    title: str
+    uf_code: str
+    manager: str
+    month: date | None
+    status: str
+
+
+@dataclass
+class Month:
+    first_day: date
+    lines: list[ScheduledLine] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class Schedule:
+    """The months ahead with the lines expected in service in each, what is late (its month
+    has passed, not commissioned yet), what has no month yet, and each manager's load."""
+
+    months: list[Month]
+    late: list[ScheduledLine]
+    undated: list[ScheduledLine]
+    late_count: int
+    undated_count: int
+    load: list[tuple[str, int, list[int], int]]  # manager, late, per month, total
+    shown_per_month: int
+
+
+SCHEDULE_MONTHS = 12
+LOAD_MONTHS = 6
+SHOWN_PER_MONTH = 25
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def schedule(user: Any, today: date | None = None) -> Schedule:
+    """One query over the open, not yet commissioned lines the person may see."""
+    today = today or timezone.localdate()
+    current = today.replace(day=1)
+    months = [Month(add_months(current, i)) for i in range(SCHEDULE_MONTHS)]
+    by_month = {m.first_day: m for m in months}
+    late: list[ScheduledLine] = []
+    undated: list[ScheduledLine] = []
+    late_count = undated_count = 0
+    nobody = str(_("nobody yet"))
+    load: dict[str, list[int]] = {}  # manager -> [late, month 0..LOAD_MONTHS-1, total]
+    rows = (
+        plan_lines_for(user)
+        .filter(closed=False)
+        .exclude(status=PlanLine.Status.COMMISSIONED)
+        .order_by("commissioning_month", "reference")
+        .values_list(
+            "pk",
+            "reference",
+            "title",
+            "uf__code",
+            "manager__full_name",
+            "manager__email",
+            "commissioning_month",
+            "status",
+        )
+    )
+    for pk, reference, title, uf_code, name, email, month, status in rows.iterator(2000):
+        manager = name or email or nobody
+        line = ScheduledLine(pk, reference, title, uf_code, manager, month, status)
+        counts = load.setdefault(manager, [0] * (LOAD_MONTHS + 2))
+        counts[-1] += 1
+        if month is None:
+            undated_count += 1
+            if len(undated) < SHOWN_PER_MONTH:
+                undated.append(line)
+        elif month < current:
+            late_count += 1
+            counts[0] += 1
+            if len(late) < SHOWN_PER_MONTH:
+                late.append(line)
+        elif (slot := by_month.get(month)) is not None:
+            slot.count += 1
+            if len(slot.lines) < SHOWN_PER_MONTH:
+                slot.lines.append(line)
+            offset = months.index(slot)
+            if offset < LOAD_MONTHS:
+                counts[1 + offset] += 1
+    return Schedule(
+        months=months,
+        late=late,
+        undated=undated,
+        late_count=late_count,
+        undated_count=undated_count,
+        load=[
+            (manager, c[0], c[1 : LOAD_MONTHS + 1], c[-1])
+            for manager, c in sorted(load.items(), key=lambda item: (item[0] == nobody, item[0]))
+        ],
+        shown_per_month=SHOWN_PER_MONTH,
+    )

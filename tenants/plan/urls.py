@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.line_list, name="line_list"),
     path("managed/", views.managed, name="managed"),
     path("followed/", views.followed, name="followed"),
+    path("schedule/", views.schedule_page, name="schedule"),
     path("lines/<int:pk>/", views.line_detail, name="line_detail"),
     path("lines/<int:pk>/act/", views.line_act, name="line_act"),
     path("steps/", views.step_settings, name="step_settings"),

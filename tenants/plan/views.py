@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,6 +36,7 @@ from tenants.plan.selectors import (
     managed_by,
     manager_candidates,
     plan_lines_for,
+    schedule,
 )
 from tenants.plan.steps import definitions, steps_of
 from tenants.plan.tables import (
@@ -92,6 +94,7 @@ def _list_extra(request: HttpRequest) -> dict[str, Any]:
     return {
         "can_manage_lines": has_permission(user, Action.MANAGE_LINES),
         "can_request": has_permission(user, Action.DRAFT_REQUEST),
+        "can_follow": has_permission(user, Action.FOLLOW_PLAN),
     }
 
 
@@ -110,6 +113,18 @@ def followed(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def managed(request: HttpRequest) -> HttpResponseBase:
     return render_list(request, MANAGED, template="plan/line_list.html", extra=_list_extra(request))
+
+
+@permission_required(Action.FOLLOW_PLAN)
+def schedule_page(request: HttpRequest) -> HttpResponse:
+    """The months ahead: what should be commissioned each month, what is late, the load of
+    each manager."""
+    context = {
+        "schedule": schedule(_user(request)),
+        "base_url": reverse("plan:schedule"),
+        **_list_extra(request),
+    }
+    return render(request, "plan/schedule.html", context)
 
 
 def _line(request: HttpRequest, pk: int) -> PlanLine:
@@ -191,7 +206,12 @@ def line_act(request: HttpRequest, pk: int) -> HttpResponse:
             case "line":
                 form = LineForm(post, line=line, editable=rules.editable_fields(user, line))
                 if form.is_valid():
-                    changes = {k: form.cleaned_data[k] for k in LINE_FIELDS if k in form.fields}
+                    # Only what was sent: a form with fewer fields changes no other one.
+                    changes = {
+                        k: form.cleaned_data[k]
+                        for k in LINE_FIELDS
+                        if k in form.fields and k in post
+                    }
                     services.update_line(line, changes, **common)
             case "step":
                 definition = _step_definition(line, post.get("step", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -66,6 +67,25 @@ def test_the_manager_changes_a_step_from_the_page(web, tenant, managed):
         saved = LineStep.objects.get(line=managed, definition=order)
         assert (saved.status, saved.date.isoformat()) == ("done", "2027-03-15")
         assert PlanLine.objects.get(pk=managed.pk).status == "ordered"
+        managed.refresh_from_db()
+    # The line's own fields, typed the French way.
+    month = (datetime.date.today().replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
+    response = post(
+        web["expert"],
+        managed,
+        action="line",
+        commissioning_month=month.strftime("%m/%Y"),
+        ordered_amount="24 500,50",
+        public_note="Livraison prévue",
+        procedure="local_market",
+    )
+    assert response.status_code == 302
+    with tenant_context(tenant):
+        saved_line = PlanLine.objects.get(pk=managed.pk)
+    assert (saved_line.commissioning_month, str(saved_line.ordered_amount)) == (month, "24500.50")
+    assert (
+        saved_line.procedure == "local_market" and saved_line.private_note == "Négocier la garantie"
+    )
 
 
 def test_a_refused_change_is_said_and_changes_nothing(web, tenant, managed):
