@@ -267,5 +267,20 @@ EVENT_LABELS = {
 }
 
 
+class CalendarFeed(models.Model):
+    """A person's secret calendar address: their lines' commissioning months, for a calendar
+    client that cannot sign in. Only the token's digest is kept; a new one revokes the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_read = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"
+
+
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.
 track(PlanLine, StepDefinition, LineStep)

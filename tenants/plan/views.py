@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from saas.errors import UserError, show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
-from tenants.plan import configuration, rules, services
+from tenants.plan import calendar, configuration, rules, services
 from tenants.plan.filters import FollowedLineFilter, PlanLineFilter
 from tenants.plan.forms import (
     LINE_FIELDS,
@@ -29,7 +29,7 @@ from tenants.plan.forms import (
     StepForm,
     StepNameForm,
 )
-from tenants.plan.models import PlanLine, StepDefinition
+from tenants.plan.models import CalendarFeed, PlanLine, StepDefinition
 from tenants.plan.selectors import (
     events_of,
     followed_by_requester,
@@ -359,3 +359,40 @@ def _any_step(raw: str) -> StepDefinition:
     if found is None:
         raise services.Refused("step", _("no such step"), status=404)
     return found
+
+
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """The person's secret calendar address: make a new one (shown once), or revoke it."""
+    user = _user(request)
+    token = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar.revoke_feed(user)
+            messages.success(request, _("Your calendar address no longer works."))
+            return redirect("plan:calendar")
+        token = calendar.new_feed(user)
+    address = (
+        request.build_absolute_uri(reverse("plan:calendar_feed", args=[token])) if token else ""
+    )
+    context = {
+        "address": address,
+        "has_feed": CalendarFeed.objects.filter(user=user).exists(),
+        "count": calendar.calendar_lines(user).count(),
+    }
+    return render(request, "plan/calendar.html", context)
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed; the token in the address is the only key (no session)."""
+    owner = calendar.feed_owner(token)
+    if owner is None:
+        raise Http404("no such calendar")
+    body = calendar.calendar_of(
+        owner,
+        site=request.get_host().split(":")[0],
+        base_url=f"{request.scheme}://{request.get_host()}",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -35,6 +35,7 @@ NOT_AUDITED = {
     # Logs and journals: they are themselves the record of what happened.
     "access.AccessEvent": "the journal of role grants and revocations",
     "requests.RequestEvent": "the workflow's own journal of transitions, with who and why",
+    "plan.CalendarFeed": "a secret address's digest: no business data, replaced when renewed",
     "plan.LineEvent": "a plan line's own journal (manager named, closed, reopened and why)",
     "shared_reference.ChangeLogEntry": "the published change log, append-only by design",
     "tenancy.TenantEvent": "the platform's journal of tenant life-cycle events",
