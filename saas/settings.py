@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.alerts.tasks.send_all_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "plan-reminders": {
+        "task": "tenants.plan.tasks.send_all_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     "sync-reference-safety-net": {
         "task": "saas.reference_sync.tasks.sync_all_tenants",
         "schedule": float(os.environ.get("REFERENCE_SYNC_EVERY", "900")),

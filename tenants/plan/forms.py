@@ -14,7 +14,7 @@ from saas.forms import BootstrapForm
 from tenants.accounts.models import User
 from tenants.campaigns.forms import DATE_INPUT
 from tenants.plan import rules
-from tenants.plan.models import PlanLine, Procedure, StepStatus
+from tenants.plan.models import PlanLine, Procedure, ReminderPreference, StepStatus
 from tenants.plan.services import NOTE_LIMIT, REASON_LIMIT, STEP_NOTE_LIMIT
 from tenants.tables.templatetags.money import amount_input
 
@@ -133,3 +133,11 @@ class ReopenForm(BootstrapForm):
 
 class StepNameForm(BootstrapForm):
     label = forms.CharField(label=_("Name"), max_length=80, required=False)
+
+
+class ReminderForm(BootstrapForm):
+    no_month_after_days = forms.TypedChoiceField(
+        label=_("Remind me of a line I manage that has no commissioning month"),
+        choices=ReminderPreference.Delay.choices,
+        coerce=int,
+    )

@@ -267,6 +267,51 @@ EVENT_LABELS = {
 }
 
 
+class ReminderPreference(models.Model):
+    """How many days after a grant a manager is reminded that a line has no commissioning
+    month yet."""
+
+    class Delay(models.IntegerChoices):
+        SAME_DAY = 0, _("the day of the grant")
+        ONE = 1, _("1 day after the grant")
+        TWO = 2, _("2 days after the grant")
+        WEEK = 7, _("7 days after the grant")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_reminders"
+    )
+    no_month_after_days = models.PositiveSmallIntegerField(
+        _("remind me of a line without a commissioning month"),
+        choices=Delay.choices,
+        default=Delay.TWO,
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.no_month_after_days} days"
+
+
+class LineReminder(models.Model):
+    """A reminder sent about a line, once: ``about`` is what it concerned (the month that
+    passed), so the next month's lateness is a new reminder and a rerun sends nothing."""
+
+    class Kind(models.TextChoices):
+        NO_MONTH = "no_month", _("No commissioning month")
+        LATE = "late", _("Commissioning month passed")
+
+    line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    about = models.CharField(max_length=20, blank=True)
+    sent = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "kind", "about"], name="line_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.kind} {self.about}"
+
+
 class CalendarFeed(models.Model):
     """A person's secret calendar address: their lines' commissioning months, for a calendar
     client that cannot sign in. Only the token's digest is kept; a new one revokes the old."""
@@ -283,4 +328,4 @@ class CalendarFeed(models.Model):
 
 
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.
-track(PlanLine, StepDefinition, LineStep)
+track(PlanLine, StepDefinition, LineStep, ReminderPreference)

@@ -19,12 +19,13 @@ from saas.errors import UserError, show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
-from tenants.plan import calendar, configuration, rules, services
+from tenants.plan import calendar, configuration, reminders, rules, services
 from tenants.plan.filters import FollowedLineFilter, PlanLineFilter
 from tenants.plan.forms import (
     LINE_FIELDS,
     LineForm,
     ManagerForm,
+    ReminderForm,
     ReopenForm,
     StepForm,
     StepNameForm,
@@ -366,12 +367,24 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     """The person's secret calendar address: make a new one (shown once), or revoke it."""
     user = _user(request)
     token = ""
+    manages = has_permission(user, Action.MANAGE_LINES)
+    reminder_form = ReminderForm(initial={"no_month_after_days": reminders.reminder_delay(user)})
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
+        action = request.POST.get("action")
+        if action == "revoke":
             calendar.revoke_feed(user)
             messages.success(request, _("Your calendar address no longer works."))
             return redirect("plan:calendar")
-        token = calendar.new_feed(user)
+        if action == "reminders" and manages:
+            reminder_form = ReminderForm(request.POST)
+            if reminder_form.is_valid():
+                reminders.set_reminder_delay(
+                    user, int(reminder_form.cleaned_data["no_month_after_days"])
+                )
+                messages.success(request, _("Saved."))
+                return redirect("plan:calendar")
+        else:
+            token = calendar.new_feed(user)
     address = (
         request.build_absolute_uri(reverse("plan:calendar_feed", args=[token])) if token else ""
     )
@@ -379,8 +392,10 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         "address": address,
         "has_feed": CalendarFeed.objects.filter(user=user).exists(),
         "count": calendar.calendar_lines(user).count(),
+        "reminder_form": reminder_form if manages else None,
     }
-    return render(request, "plan/calendar.html", context)
+    status = 400 if reminder_form.is_bound and reminder_form.errors else 200
+    return render(request, "plan/calendar.html", context, status=status)
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -9,6 +9,7 @@ OUR_PACKAGES = ("saas.", "tenants.", "shared_reference.", "api.")
 # with schema_context itself. A new one is a decision to make here, not a default.
 PLATFORM_TASKS_IN_TENANT_MODULES = {
     "tenants.alerts.tasks.send_all_digests",
+    "tenants.plan.tasks.send_all_reminders",
 }
 
 

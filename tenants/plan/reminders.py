@@ -1,0 +1,90 @@
+"""Reminders to operation managers, once a day: a line still without a commissioning month
+some days after its grant (each manager chooses how many), a commissioning month that passed
+without the line being commissioned. Each is sent once (``LineReminder``): running the task
+again the same day, or after a crash, sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.accounts.models import User
+from tenants.notifications.services import notify
+from tenants.plan.models import LineReminder, PlanLine, ReminderPreference
+
+DEFAULT_DELAY = ReminderPreference.Delay.TWO
+
+
+def reminder_delay(user: User) -> int:
+    found = ReminderPreference.objects.filter(user=user).values_list(
+        "no_month_after_days", flat=True
+    )
+    chosen = found.first()
+    return int(DEFAULT_DELAY if chosen is None else chosen)
+
+
+def set_reminder_delay(user: User, days: int) -> None:
+    if days not in ReminderPreference.Delay.values:
+        from tenants.plan.services import Refused
+
+        raise Refused("no_month_after_days", _("choose 0, 1, 2 or 7 days"))
+    ReminderPreference.objects.update_or_create(user=user, defaults={"no_month_after_days": days})
+
+
+def _once(line: PlanLine, kind: str, about: str) -> bool:
+    """Record the reminder; False when it was already sent."""
+    try:
+        with transaction.atomic():
+            LineReminder.objects.create(line=line, kind=kind, about=about)
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind each manager of their lines that need it; the number of reminders sent."""
+    now = now or timezone.now()
+    today: date = timezone.localdate(now)
+    month = today.replace(day=1)
+    open_lines = (
+        PlanLine.objects.filter(closed=False, manager__is_active=True)
+        .exclude(status=PlanLine.Status.COMMISSIONED)
+        .select_related("manager")
+    )
+    delays = dict(ReminderPreference.objects.values_list("user_id", "no_month_after_days"))
+    sent = 0
+    undated = open_lines.filter(commissioning_month__isnull=True).filter(
+        ~Q(reminders__kind=LineReminder.Kind.NO_MONTH)
+    )
+    for line in undated.order_by("pk"):
+        assert line.manager is not None and line.manager_id is not None
+        delay = delays.get(line.manager_id, DEFAULT_DELAY)
+        if line.created > now - timedelta(days=delay):
+            continue
+        if _once(line, LineReminder.Kind.NO_MONTH, ""):
+            sent += notify(
+                [line.manager],
+                subject=_("%(line)s has no commissioning month yet") % {"line": line},
+                url=line.get_absolute_url(),
+                body=_(
+                    "Give it the month the equipment should be in service: the schedule "
+                    "and the calendars show it."
+                ),
+            )
+    for line in open_lines.filter(commissioning_month__lt=month).order_by("pk"):
+        assert line.manager is not None and line.commissioning_month is not None
+        expected = line.commissioning_month.strftime("%m/%Y")
+        if _once(line, LineReminder.Kind.LATE, line.commissioning_month.isoformat()):
+            sent += notify(
+                [line.manager],
+                subject=_("%(line)s is late: it was expected in service in %(month)s")
+                % {"line": line, "month": expected},
+                url=line.get_absolute_url(),
+                body=_("Update its steps, or give it a new commissioning month."),
+            )
+    return sent
