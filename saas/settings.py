@@ -375,6 +375,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("status") in the tenant API, named once each.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanLineStatusEnum": "tenants.plan.models.PlanLine.Status",
+        "StepStatusEnum": "tenants.plan.models.StepStatus",
+    },
 }
 
 LOGGING = {

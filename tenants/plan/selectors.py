@@ -196,3 +196,24 @@ def schedule(user: Any, today: date | None = None) -> Schedule:
         ],
         shown_per_month=SHOWN_PER_MONTH,
     )
+
+
+def plan_lines_matching(
+    user: Any,
+    *,
+    year: int | None = None,
+    manager_id: int | None = None,
+    closed: bool | None = None,
+    q: str = "",
+) -> QuerySet[PlanLine]:
+    """The lines the person may see, narrowed by the tenant API's filters (None: any)."""
+    lines = plan_lines_for(user)
+    if year is not None:
+        lines = lines.filter(year=year)
+    if manager_id is not None:
+        lines = lines.filter(manager_id=manager_id)
+    if closed is not None:
+        lines = lines.filter(closed=closed)
+    if q:
+        lines = lines.filter(title__icontains=q)
+    return lines

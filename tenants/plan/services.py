@@ -258,3 +258,40 @@ def reopen_line(
     line = _save(line, closed=False, closed_at=None)
     _event(line, "reopen", by, reason=reason)
     return line
+
+
+@transaction.atomic
+def change_line(
+    line: PlanLine, changes: dict[str, Any], *, by: User, expected_version: int
+) -> PlanLine:
+    """Several changes to one line at once (the tenant API's PATCH), all or nothing.
+
+    ``changes`` holds any of the line's own fields (``update_line``), ``manager`` (a User or
+    None), ``settled``, ``closed`` and, to reopen, ``reason``. They describe the line as wanted:
+    a value equal to the line's changes nothing and needs no right. Each change goes through
+    its own service, so the table of ``tenants.plan.rules`` refuses alike, in the order that
+    lets one request reopen a line, change it and close it again: reopen, manager, unsettle,
+    fields, settle, close. The first refusal undoes the others.
+    """
+    changes = dict(changes)
+    manager_given = rules.MANAGER in changes
+    manager: User | None = changes.pop(rules.MANAGER, None)
+    settled: bool | None = changes.pop(rules.SETTLED, None)
+    closed: bool | None = changes.pop(rules.CLOSED, None)
+    reason: str | None = changes.pop("reason", None)
+    line = _locked(line, expected_version)
+    if reason is not None and not (closed is False and line.closed):
+        raise Refused("reason", _("a reason is only given when reopening a closed line"))
+    if closed is False and line.closed:
+        line = reopen_line(line, reason=reason or "", by=by, expected_version=line.version)
+    if manager_given and (manager.pk if manager else None) != line.manager_id:
+        line = assign_manager(line, manager, by=by, expected_version=line.version)
+    if settled is False and line.settled:
+        line = set_settled(line, False, by=by, expected_version=line.version)
+    if changes:
+        line = update_line(line, changes, by=by, expected_version=line.version)
+    if settled is True and not line.settled:
+        line = set_settled(line, True, by=by, expected_version=line.version)
+    if closed is True and not line.closed:
+        line = close_line(line, by=by, expected_version=line.version)
+    return line

@@ -69,6 +69,8 @@ NOT_PAGES = {
         "tables:view": "a redirect to the list the saved view filters",
         "notifications:open": "a redirect to the page the notification is about",
         "tenant_api_v1:me": "JSON of the tenant API",
+        "tenant_api_v1:plan_lines": "JSON of the tenant API",
+        "tenant_api_v1:plan_line": "JSON of the tenant API",
         "sso:login": "a redirect to the identity provider",
         "sso:callback": "the identity provider's way back: a redirect",
     },
