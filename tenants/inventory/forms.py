@@ -22,9 +22,19 @@ class InventoryImportForm(ImportForm):
         "commissioning_date": _("Column of the commissioning date"),
         "purchase_value": _("Column of the purchase value"),
         "status": _("Column of the status"),
+        "order_number": _("Column of the order number"),
     }
     default_mapping = DEFAULT_MAPPING
     file = forms.FileField(label=_("CMMS export (CSV or XLSX)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Not every CMMS exports the order number: left empty, its usual header is looked for.
+        self.fields["column_order_number"].required = False
+
+    def mapping(self) -> dict[str, str]:
+        kept = super().mapping()
+        return {field: header or DEFAULT_MAPPING[field] for field, header in kept.items()}
 
 
 class MatchForm(forms.Form):

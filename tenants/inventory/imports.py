@@ -36,6 +36,7 @@ from tenants.imports.reader import (
 )
 from tenants.inventory.matching import Matcher, match_key
 from tenants.inventory.models import Device, DeviceStatus, MatchState
+from tenants.inventory.signals import inventory_imported
 from tenants.structure.models import FunctionalUnit
 
 # Our field -> the column header of the CMMS export (the tenant's kept mapping may override it).
@@ -48,8 +49,11 @@ DEFAULT_MAPPING = {
     "commissioning_date": "Date mise en service",
     "purchase_value": "Valeur d'achat",
     "status": "Statut",
+    "order_number": "N° commande",
 }
 REQUIRED = ("inventory_number", "uf_code")
+# Columns that only link devices to what bought them: a file without one lacks nothing.
+LINKS_ONLY = ("order_number",)
 MAX_PURCHASE_VALUE = Decimal("100000000")  # 100 M€: anything above is a typo
 CHANGES_SHOWN = 200
 
@@ -111,6 +115,7 @@ WRITTEN = (
     "manufacturer_name",
     "model_name",
     "serial_number",
+    "order_number",
     "commissioning_date",
     "purchase_value",
     "status",
@@ -168,7 +173,9 @@ def import_inventory(
     clean, problems = _check_rows(rows, columns, extra, report_progress)
     if problems:
         raise ImportRefused(problems)
-    covered = coverage(table, columns, [f for f in DEFAULT_MAPPING if f not in REQUIRED])
+    covered = coverage(
+        table, columns, [f for f in DEFAULT_MAPPING if f not in REQUIRED and f not in LINKS_ONLY]
+    )
     report = InventoryReport(
         dry_run=dry_run,
         rows=len(clean),
@@ -181,7 +188,13 @@ def import_inventory(
 
 MAX_LENGTHS = {
     name: Device._meta.get_field(name).max_length or 0  # type: ignore[union-attr]
-    for name in ("inventory_number", "manufacturer_name", "model_name", "serial_number")
+    for name in (
+        "inventory_number",
+        "manufacturer_name",
+        "model_name",
+        "serial_number",
+        "order_number",
+    )
 }
 
 
@@ -259,7 +272,7 @@ def _check_rows(
         except ValueError as exc:
             row_problems.append(Problem(row.line, columns["status"], str(exc)))
             status = DeviceStatus.IN_SERVICE
-        for name in ("inventory_number", "manufacturer_name", "model_name", "serial_number"):
+        for name in MAX_LENGTHS:
             limit = MAX_LENGTHS[name]
             if len(value(name)) > limit:
                 row_problems.append(
@@ -279,6 +292,7 @@ def _check_rows(
                 "manufacturer_name": value("manufacturer_name"),
                 "model_name": value("model_name"),
                 "serial_number": value("serial_number"),
+                "order_number": value("order_number"),
                 "commissioning_date": commissioning,
                 "purchase_value": amount.quantize(Decimal("0.01")) if amount is not None else None,
                 "status": status,
@@ -337,6 +351,9 @@ def _apply(rows: list[dict[str, Any]], report: InventoryReport, progress: Progre
         for start in range(0, len(to_write), 2000):
             _upsert(to_write[start : start + 2000])
             progress("write", min(start + 2000, len(to_write)), len(to_write))
+        # In the import's transaction: what follows the inventory (the plan's lines finding
+        # the devices they bought) is written with it, or not at all.
+        inventory_imported.send(sender=Device)
 
 
 def _upsert(devices: Iterable[Device]) -> None:

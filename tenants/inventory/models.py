@@ -37,6 +37,8 @@ class Device(models.Model):
     manufacturer_name = models.CharField(_("manufacturer"), max_length=200, blank=True)
     model_name = models.CharField(_("model"), max_length=200, blank=True)
     serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    # The purchase order it came with: how a new device finds the plan line that bought it.
+    order_number = models.CharField(_("order number"), max_length=60, blank=True, db_index=True)
     commissioning_date = models.DateField(_("commissioning date"), null=True, blank=True)
     purchase_value = models.DecimalField(
         _("purchase value"), max_digits=12, decimal_places=2, null=True, blank=True

@@ -65,6 +65,8 @@ LINE_FIELDS = (
     rules.COMMITTED,
     rules.PAID,
     rules.COMMISSIONING,
+    rules.ORDER_NUMBER,
+    rules.INVENTORY_NUMBERS,
     rules.PUBLIC_NOTE,
     rules.PRIVATE_NOTE,
 )
@@ -82,6 +84,17 @@ class LineForm(BootstrapForm):
         label=_("Estimated commissioning month"),
         required=False,
         help_text=_("mm/yyyy, e.g. 03/2027."),
+    )
+    order_number = forms.CharField(label=_("Order number"), max_length=60, required=False)
+    inventory_numbers = forms.CharField(
+        label=_("Inventory numbers of the delivered devices"),
+        help_text=_(
+            "Separated by spaces or commas. The next CMMS import links these devices, and "
+            "those of the order number, to the line."
+        ),
+        max_length=NOTE_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     public_note = forms.CharField(
         label=_("Note for the services"),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from saas.audit import track
 from tenants.access.permissions import ScopePath, scope_path_of
 from tenants.campaigns.models import Campaign, Nature
+from tenants.inventory.models import Device
 from tenants.numbering.services import allocate
 from tenants.requests.models import EquipmentRequest
 from tenants.structure.models import FunctionalUnit
@@ -124,6 +125,16 @@ class PlanLine(models.Model):
         null=True,
         blank=True,
         help_text=_("The first day of the month the equipment should be in service."),
+    )
+    # How the CMMS's devices find the line that bought them (tenants/plan/delivery.py).
+    order_number = models.CharField(_("order number"), max_length=60, blank=True)
+    inventory_numbers = models.TextField(
+        _("inventory numbers"),
+        blank=True,
+        help_text=_("The inventory numbers given to the delivered devices, if known."),
+    )
+    devices = models.ManyToManyField(
+        Device, blank=True, related_name="plan_lines", verbose_name=_("delivered devices")
     )
     private_note = models.TextField(_("note for the biomedical team"), blank=True)
     public_note = models.TextField(_("note for the services"), blank=True)

@@ -50,18 +50,22 @@ COMMITTED = "committed_amount"
 PAID = "paid_amount"
 COMMISSIONING = "commissioning_month"
 PRIVATE_NOTE = "private_note"
+ORDER_NUMBER = "order_number"
+INVENTORY_NUMBERS = "inventory_numbers"
 PUBLIC_NOTE = "public_note"
 SETTLED = "settled"
 CLOSED = "closed"
 
 AMOUNTS = frozenset({ESTIMATED, ORDERED, COMMITTED, PAID})
-_FOLLOW_UP = frozenset({STEPS, PROCEDURE, COMMISSIONING, PRIVATE_NOTE, PUBLIC_NOTE})
+_FOLLOW_UP = frozenset(
+    {STEPS, PROCEDURE, COMMISSIONING, PRIVATE_NOTE, PUBLIC_NOTE, ORDER_NUMBER, INVENTORY_NUMBERS}
+)
 
 EDITABLE: dict[LineState, dict[LineRole, frozenset[str]]] = {
     LineState.OPEN: {
         LineRole.MANAGER: _FOLLOW_UP | AMOUNTS | {SETTLED, CLOSED},
         LineRole.ASSIGNER: frozenset({MANAGER}),
-        LineRole.BUYER: frozenset({STEPS, PROCEDURE, ORDERED, PRIVATE_NOTE}),
+        LineRole.BUYER: frozenset({STEPS, PROCEDURE, ORDERED, PRIVATE_NOTE, ORDER_NUMBER}),
         LineRole.FINANCE: frozenset({COMMITTED, PAID}),
         LineRole.ADMINISTRATOR: _FOLLOW_UP | AMOUNTS | {MANAGER, SETTLED, CLOSED},
     },

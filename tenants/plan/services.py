@@ -38,6 +38,8 @@ from tenants.requests.models import EquipmentRequest, RequestState
 NOTE_LIMIT = 5000  # a note longer than this is a pasted document, not a note
 STEP_NOTE_LIMIT = 500
 REASON_LIMIT = 2000
+ORDER_NUMBER_LIMIT = 60
+INVENTORY_NUMBER_LIMIT = 40  # the inventory's own limit
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
@@ -167,6 +169,10 @@ def update_line(
             value = _month(raw, line)
         elif field in (rules.PRIVATE_NOTE, rules.PUBLIC_NOTE):
             value = _text(raw, field, NOTE_LIMIT)
+        elif field == rules.ORDER_NUMBER:
+            value = " ".join(_text(raw, field, ORDER_NUMBER_LIMIT).split())
+        elif field == rules.INVENTORY_NUMBERS:
+            value = _inventory_numbers(raw)
         else:
             raise Refused(field, _("this field cannot be changed here"))
         if value != getattr(line, field):
@@ -180,7 +186,31 @@ def update_line(
             cleaned[source_field] = source if cleaned[field] is not None else ""
     if not cleaned:
         return line
-    return _save(line, **cleaned)
+    line = _save(line, **cleaned)
+    if {rules.ORDER_NUMBER, rules.INVENTORY_NUMBERS} & set(cleaned):
+        from tenants.plan.delivery import link_line
+
+        link_line(line)
+    return line
+
+
+def _inventory_numbers(raw: Any) -> str:
+    from tenants.plan.delivery import MAX_NUMBERS, parse_numbers
+
+    numbers = parse_numbers(_text(raw, rules.INVENTORY_NUMBERS, NOTE_LIMIT))
+    if len(numbers) > MAX_NUMBERS:
+        raise Refused(
+            rules.INVENTORY_NUMBERS,
+            _("%(limit)s inventory numbers at most") % {"limit": MAX_NUMBERS},
+        )
+    too_long = [n for n in numbers if len(n) > INVENTORY_NUMBER_LIMIT]
+    if too_long:
+        raise Refused(
+            rules.INVENTORY_NUMBERS,
+            _("“%(number)s” is longer than an inventory number (%(limit)s characters)")
+            % {"number": too_long[0][:50], "limit": INVENTORY_NUMBER_LIMIT},
+        )
+    return ", ".join(numbers)
 
 
 @transaction.atomic

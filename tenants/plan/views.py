@@ -20,6 +20,7 @@ from tenants.access.permissions import Action, has_permission, permission_requir
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
 from tenants.plan import calendar, configuration, reminders, rules, services
+from tenants.plan.delivery import delivered, to_retire
 from tenants.plan.filters import FollowedLineFilter, PlanLineFilter
 from tenants.plan.forms import (
     LINE_FIELDS,
@@ -84,6 +85,9 @@ MANAGED = register(
         can_view=lambda user: has_permission(user, Action.MANAGE_LINES),
     )
 )
+
+
+DEVICES_SHOWN = 20
 
 
 def _user(request: HttpRequest) -> User:
@@ -173,6 +177,11 @@ def _context(
         if line.closed and rules.CLOSED in editable
         else None,
         "events": events_of(line),
+        "delivered": delivered(line),
+        "delivered_devices": line.devices.select_related("uf").order_by("inventory_number")[
+            :DEVICES_SHOWN
+        ],
+        "to_retire": to_retire(line),
     }
 
 

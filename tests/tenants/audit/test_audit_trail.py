@@ -36,7 +36,7 @@ NOT_AUDITED = {
     "access.AccessEvent": "the journal of role grants and revocations",
     "requests.RequestEvent": "the workflow's own journal of transitions, with who and why",
     "plan.CalendarFeed": "a secret address's digest: no business data, replaced when renewed",
-    "plan.LineReminder": "which reminders went out, so each goes once (the notification is the record)",
+    "plan.LineReminder": "which reminders went out, so each goes once (notifications say it)",
     "plan.LineEvent": "a plan line's own journal (manager named, closed, reopened and why)",
     "shared_reference.ChangeLogEntry": "the published change log, append-only by design",
     "tenancy.TenantEvent": "the platform's journal of tenant life-cycle events",
