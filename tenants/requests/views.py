@@ -39,7 +39,13 @@ from tenants.requests.services import (
     replaced_devices,
     save_draft,
 )
-from tenants.requests.tables import REQUEST_COLUMNS, RequestTable
+from tenants.requests.tables import (
+    MY_REQUEST_SETS,
+    REQUEST_COLOURS,
+    REQUEST_COLUMNS,
+    REQUEST_SETS,
+    RequestTable,
+)
 from tenants.requests.templatetags.request_actions import REFUSAL_ID
 from tenants.structure.models import FunctionalUnit
 from tenants.tables.listing import ListPage, register
@@ -73,6 +79,9 @@ REQUESTS = register(
         filterset_class=RequestFilter,
         rows=_all_requests,
         default_columns=REQUEST_COLUMNS,
+        column_sets=REQUEST_SETS,
+        row_colours=REQUEST_COLOURS,
+        footer_sums=True,
     )
 )
 MY_REQUESTS = register(
@@ -84,6 +93,9 @@ MY_REQUESTS = register(
         filterset_class=RequestFilter,
         rows=_my_requests,
         default_columns=REQUEST_COLUMNS,
+        column_sets=MY_REQUEST_SETS,
+        row_colours=REQUEST_COLOURS,
+        footer_sums=True,
     )
 )
 WAITING = register(
@@ -95,6 +107,9 @@ WAITING = register(
         filterset_class=RequestFilter,
         rows=_waiting_requests,
         default_columns=REQUEST_COLUMNS,
+        column_sets=REQUEST_SETS,
+        row_colours=REQUEST_COLOURS,
+        footer_sums=True,
     )
 )
 

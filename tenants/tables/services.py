@@ -21,10 +21,11 @@ from tenants.tables.listing import (
     ResolvedList,
     all_columns,
     clean_params,
+    column_set,
+    columns_for,
     export_columns,
     export_values,
     resolve,
-    valid_columns,
 )
 from tenants.tables.models import ExportJob, SavedView, TablePreference
 from tenants.tables.xlsx import write_xlsx
@@ -37,6 +38,10 @@ MAX_WIDTH = 1200
 
 class ViewRefused(UserError):
     """A saved view that cannot be saved (no name) or deleted (another person's, 403)."""
+
+
+class ColumnSetRefused(UserError):
+    """A column set the page does not have."""
 
 
 def preference(user: User, page: ListPage) -> TablePreference:
@@ -56,9 +61,17 @@ def reset_preferences(user: User, page: ListPage) -> None:
 
 def save_columns(user: User, page: ListPage, columns: list[str]) -> TablePreference:
     prefs = preference(user, page)
-    prefs.columns = valid_columns(page, columns)
+    prefs.columns = columns_for(page, user, columns)
     prefs.save()
     return prefs
+
+
+def choose_column_set(user: User, page: ListPage, key: str) -> TablePreference:
+    """The set's columns become the person's own (the column chooser still adjusts them)."""
+    chosen = column_set(page, key)
+    if chosen is None:
+        raise ColumnSetRefused("set", _("this list has no such column set"))
+    return save_columns(user, page, list(chosen.columns))
 
 
 def save_widths(user: User, page: ListPage, widths: dict[str, Any]) -> TablePreference:
@@ -86,7 +99,7 @@ def save_view(user: User, page: ListPage, *, name: str, query: str, is_shared: b
         name=name[:100],
         defaults={
             "query": params.urlencode()[:2000],
-            "columns": valid_columns(page, prefs.columns),
+            "columns": columns_for(page, user, prefs.columns),
             "is_shared": is_shared,
         },
     )
@@ -107,7 +120,7 @@ def apply_view(user: User, view: SavedView) -> str:
     """Take the view's columns as the person's own; returns the query to go to."""
     page = PAGES[view.page]
     prefs = preference(user, page)
-    prefs.columns = valid_columns(page, view.columns)
+    prefs.columns = columns_for(page, user, view.columns)
     prefs.query = view.query
     prefs.save()
     return view.query

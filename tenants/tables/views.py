@@ -29,7 +29,7 @@ from django_tables2 import Table
 from saas.errors import sentence
 from tenants.accounts.models import User
 from tenants.tables import services
-from tenants.tables.listing import PAGES, ListPage, all_columns, resolve
+from tenants.tables.listing import PAGES, ListPage, all_columns, current_set, resolve
 from tenants.tables.models import ExportJob, SavedView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +81,9 @@ def render_list(
         "columns": resolved.columns,
         "all_columns": all_columns(page),
         "views": services.views_for(user, page),
+        "column_sets": page.column_sets,
+        "current_set": current_set(page, resolved.columns),
+        "colours": resolved.colours,
         **(extra or {}),
     }
     htmx = getattr(request, "htmx", None)
@@ -117,6 +120,17 @@ def _back(request: HttpRequest, page: ListPage) -> HttpResponse:
 def save_columns(request: HttpRequest, key: str) -> HttpResponse:
     page = _page(key, _user(request))
     services.save_columns(_user(request), page, request.POST.getlist("columns"))
+    return _back(request, page)
+
+
+@login_required
+@require_POST
+def choose_column_set(request: HttpRequest, key: str) -> HttpResponse:
+    page = _page(key, _user(request))
+    try:
+        services.choose_column_set(_user(request), page, request.POST.get("set", ""))
+    except services.ColumnSetRefused as refused:
+        return HttpResponse(f"{refused.field}: {refused.reason}", status=refused.status)
     return _back(request, page)
 
 

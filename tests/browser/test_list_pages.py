@@ -97,3 +97,52 @@ def test_filter_sort_choose_columns_resize_reload_and_export(
     assert [r[0] for r in rows[1:]] == ["SN0025", "SN0010"]
     value_column = [c.value for c in sheet[1]].index("Valeur d\u2019achat")
     assert [r[value_column] for r in rows[1:]] == [3500, 2000]
+
+
+def test_a_column_set_is_chosen_with_the_keyboard_and_coloured_rows_pass_axe(
+    browser, live_server_port, chain_in_alpha
+):
+    """The commission member starts from the arbitration set, takes the archived one with the
+    keyboard alone; a critical request's row is coloured, marked and explained, the footer
+    sums the costs, and axe-core finds nothing to say (contrast of the coloured row included).
+    """
+    from django_tenants.utils import tenant_context
+
+    from saas.tenancy.models import Tenant
+    from tenants.requests import workflow
+    from tenants.requests.models import EquipmentRequest
+    from tenants.requests.tables import ARBITRATE, ARCHIVED
+    from tests.browser.accessibility import axe_violations, describe
+    from tests.browser.test_keyboard import sign_in_with_keys, tab_to
+
+    chain = chain_in_alpha
+    with tenant_context(Tenant.objects.get(schema_name="t_alpha")):
+        workflow.submit(chain["request"], by=chain["users"]["requester"])
+        EquipmentRequest.objects.filter(pk=chain["request"].pk).update(priority=1)
+    base = f"http://alpha.localhost:{live_server_port}"
+    page = sign_in_with_keys(browser, base, chain["users"]["commission"].email, "/requests/")
+    assert column_names(page) == list(ARBITRATE.columns)
+
+    row = page.locator("table.list-table tbody tr").first
+    assert "table-danger" in row.get_attribute("class")
+    assert row.locator("td").first.locator(".visually-hidden").text_content() == (
+        " (Priorité 1\u00a0: critique)"
+    )
+    assert "Priorité 1\u00a0: critique" in page.locator("[data-role=legend]").inner_text()
+    footer = page.locator("table.list-table tfoot")
+    assert "Total (1 ligne)" in footer.inner_text()
+    assert "30\u202f000,00\u00a0€" in footer.inner_text()
+    violations = axe_violations(page)
+    assert not violations, describe(violations, "/requests/")
+
+    tab_to(page, "select#column-set")
+    for _ in range(8):
+        if page.locator("select#column-set").input_value() == "archived":
+            break
+        page.keyboard.press("ArrowDown")
+    tab_to(page, "[data-role=column-sets] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert column_names(page) == list(ARCHIVED.columns)
+    assert page.locator("select#column-set").input_value() == "archived"
+    page.context.close()
