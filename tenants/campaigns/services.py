@@ -45,9 +45,10 @@ def parse_amount(text: Any) -> Decimal:
     cleaned = re.sub(r"[\s\u00a0\u202f€]", "", str(text))
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", cleaned):  # 1.234.567; "12.345" stays decimal
+    elif re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3}){2,}", cleaned):  # 1.234.567; "12.345" stays decimal
         cleaned = cleaned.replace(".", "")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+    # ASCII digits only: Decimal() reads "١٢" (Arabic-Indic) as 12, a person would not.
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cleaned):
         raise InvalidOperation(text)
     return Decimal(cleaned)
 

@@ -18,7 +18,8 @@ from tenants.plan.models import PlanLine, Procedure, ReminderPreference, StepSta
 from tenants.plan.services import NOTE_LIMIT, REASON_LIMIT, STEP_NOTE_LIMIT
 from tenants.tables.templatetags.money import amount_input
 
-_MONTH = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+_MONTH = re.compile(r"^\s*([0-9]{1,2})\s*/\s*([0-9]{4})\s*$")
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 class MonthField(forms.CharField):
@@ -41,6 +42,8 @@ class MonthField(forms.CharField):
         found = _MONTH.match(text)
         if not found or not 1 <= int(found[1]) <= 12:
             raise forms.ValidationError(_("Type a month as mm/yyyy, e.g. 03/2027."))
+        if not EARLIEST_YEAR <= int(found[2]) <= LATEST_YEAR:
+            raise forms.ValidationError(_("Type a year between 2000 and 2100."))
         return date(int(found[2]), int(found[1]), 1)
 
 

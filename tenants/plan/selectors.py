@@ -32,6 +32,13 @@ def plan_lines_for(user: Any) -> QuerySet[PlanLine]:
     )
 
 
+def followed_by_team(user: Any) -> QuerySet[PlanLine]:
+    """The lines whose whole follow-up (amounts, private note) this person may read: the plan
+    list's rows. Their scope for following the plan, not only for seeing the structure."""
+    keep = scope_filter(user, Action.FOLLOW_PLAN, "uf", domain_path="request__domain_id")
+    return plan_lines_for(user).filter(keep)
+
+
 def with_current_step(lines: QuerySet[PlanLine]) -> QuerySet[PlanLine]:
     """Each line with ``current_step``: the name of the first of its nature's steps it has not
     done (nor set aside), in the tenant's words; empty once every step is behind it."""
@@ -74,7 +81,7 @@ def followed_by_requester(user: Any) -> QuerySet[PlanLine]:
 
 def managed_by(user: Any) -> QuerySet[PlanLine]:
     """The lines waiting for this person: those they manage that are not closed."""
-    return plan_lines_for(user).filter(manager_id=user.pk, closed=False)
+    return followed_by_team(user).filter(manager_id=user.pk, closed=False)
 
 
 def manager_candidates(line: PlanLine) -> QuerySet[User]:

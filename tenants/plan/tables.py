@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from tenants.access.models import Role
 from tenants.plan.models import PlanLine, StepStatus
 from tenants.plan.steps import definitions
 from tenants.plan.templatetags.plan_steps import step_badge
 from tenants.tables.columns import FrenchDateColumn, MoneyColumn
-from tenants.tables.listing import ListTable
+from tenants.tables.listing import ColumnSet, ListTable, RowColour
 
 
 def quarter(month: Any) -> str:
@@ -118,6 +120,77 @@ PLAN_COLUMNS = (
     "status",
     "current_step",
     "manager",
+)
+
+
+# The team's column sets: each role starts from the columns of its daily work.
+PLAN_SETS = (
+    ColumnSet(
+        "follow_up",
+        _("Follow-up"),
+        (
+            "reference",
+            "title",
+            "uf_code",
+            "status",
+            "current_step",
+            "manager",
+            "commissioning_month",
+            "amount",
+            "ordered_amount",
+        ),
+        frozenset({Role.EXPERT, Role.DISPATCHER}),
+    ),
+    ColumnSet(
+        "purchasing",
+        _("Purchasing"),
+        (
+            "reference",
+            "title",
+            "uf_code",
+            "procedure",
+            "current_step",
+            "estimated_amount",
+            "amount",
+            "ordered_amount",
+            "manager",
+        ),
+        frozenset({Role.BUYER}),
+    ),
+    ColumnSet(
+        "finance",
+        _("Finance"),
+        (
+            "reference",
+            "title",
+            "establishment",
+            "campaign",
+            "amount",
+            "ordered_amount",
+            "committed_amount",
+            "paid_amount",
+            "settled",
+        ),
+        frozenset({Role.FINANCE, Role.MANAGEMENT}),
+    ),
+    ColumnSet("plan", _("The plan"), PLAN_COLUMNS),
+)
+
+
+def is_late(line: PlanLine) -> bool:
+    """Its commissioning month has passed and it is not commissioned (nor closed)."""
+    month = line.commissioning_month
+    return (
+        month is not None
+        and month < timezone.localdate().replace(day=1)
+        and line.status != PlanLine.Status.COMMISSIONED
+        and not line.closed
+    )
+
+
+PLAN_COLOURS = (
+    RowColour("table-danger", _("Late: its commissioning month has passed"), is_late),
+    RowColour("table-secondary", _("Closed"), lambda line: line.closed),
 )
 
 

@@ -35,6 +35,7 @@ from tenants.plan.models import CalendarFeed, PlanLine, StepDefinition
 from tenants.plan.selectors import (
     events_of,
     followed_by_requester,
+    followed_by_team,
     managed_by,
     manager_candidates,
     plan_lines_for,
@@ -43,13 +44,17 @@ from tenants.plan.selectors import (
 from tenants.plan.steps import definitions, steps_of
 from tenants.plan.tables import (
     FOLLOWED_COLUMNS,
+    PLAN_COLOURS,
     PLAN_COLUMNS,
+    PLAN_SETS,
     FollowedLineTable,
     PlanLineTable,
 )
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
 
+# The team's list shows every column (amounts, private note): only to those who follow the
+# plan, on the lines their scope covers. A service follows its own on FOLLOWED.
 PLAN = register(
     ListPage(
         key="plan.lines",
@@ -57,8 +62,12 @@ PLAN = register(
         title=gettext_lazy("Equipment plan"),
         table_class=PlanLineTable,
         filterset_class=PlanLineFilter,
-        rows=plan_lines_for,
+        rows=followed_by_team,
         default_columns=PLAN_COLUMNS,
+        can_view=lambda user: has_permission(user, Action.FOLLOW_PLAN),
+        column_sets=PLAN_SETS,
+        row_colours=PLAN_COLOURS,
+        footer_sums=True,
     )
 )
 FOLLOWED = register(
@@ -83,6 +92,8 @@ MANAGED = register(
         rows=managed_by,
         default_columns=PLAN_COLUMNS,
         can_view=lambda user: has_permission(user, Action.MANAGE_LINES),
+        row_colours=PLAN_COLOURS,
+        footer_sums=True,
     )
 )
 
@@ -105,6 +116,10 @@ def _list_extra(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def line_list(request: HttpRequest) -> HttpResponseBase:
+    """The plan: the team's list; a service that does not follow the plan finds its own."""
+    user = _user(request)
+    if not PLAN.can_view(user) and FOLLOWED.can_view(user):
+        return redirect("plan:followed")
     return render_list(request, PLAN, template="plan/line_list.html", extra=_list_extra(request))
 
 

@@ -77,7 +77,7 @@ class MonthField(serializers.Field):
 
     def to_internal_value(self, data: Any) -> date:
         found = _MONTH.match(data) if isinstance(data, str) and len(data) <= 10 else None
-        if found is None or not 1 <= int(found[2]) <= 12:
+        if found is None or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2100:
             self.fail("invalid")
         if found[3] is not None and found[3] != "01":
             self.fail("not_first")
