@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,15 +21,31 @@ from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
 from saas.runner import stop_process
+from saas.tenancy import provisioning
 from saas.tenancy.context import use_public_schema
 from saas.tenancy.models import Tenant, TenantKind, TenantStatus
 from saas.tenancy.provisioning import delete_tenant_schema, provision_tenant, schema_name_for
+from saas.tenancy.schemas import drop_schema, rename_schema
 from saas.tenancy.services import ensure_public_tenant
 from tenants.accounts.models import User
 from tenants.structure.models import Establishment
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
+
+
+@cache
+def server_password_hash() -> str:
+    """PASSWORD hashed with the product's hasher, for the users a server process signs in.
+
+    The test process hashes with a fast hasher (pytest_configure); the web server checks with
+    the product's, which costs about a second per hash by design. Hashed once per session and
+    given to every such user: the server still checks each sign-in against it in full.
+    """
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD, hasher="pbkdf2_sha256")
+
 
 # Tenant B's data carries this marker: isolation tests look for it in every response.
 B_MARKER = "SECRETB"
@@ -302,6 +319,32 @@ def tenant(db) -> Tenant:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def other_tenant(db) -> Tenant:  # type: ignore[no-untyped-def]
     return Tenant.objects.get(schema_name="t_bravo")
+
+
+@pytest.fixture(scope="session")
+def parked_spare(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """One spare schema made by ``create_spare_schema`` for the session (migrating one costs
+    seconds), committed under a name that is no spare's, without its registry row."""
+    with django_db_blocker.unblock():
+        made = provisioning.create_spare_schema()
+        parked = f"parked_{uuid.uuid4().hex[:20]}"
+        rename_schema(made.schema_name, parked)
+        Tenant.objects.filter(pk=made.pk).delete()
+    yield parked
+    with django_db_blocker.unblock():
+        drop_schema(parked)
+
+
+@pytest.fixture
+def spare(db, parked_spare: str) -> Tenant:  # type: ignore[no-untyped-def]
+    """The session's spare, in the pool as ``create_spare_schema`` leaves one: under a spare's
+    name, with its row. Inside the test's transaction, so that whatever the test does to it
+    (claim, put behind, migrate) is undone for the next test."""
+    schema_name = provisioning.SPARE_PREFIX + uuid.uuid4().hex[:20]
+    rename_schema(parked_spare, schema_name)
+    return Tenant.objects.create(
+        schema_name=schema_name, name="spare", kind=TenantKind.PLATFORM, status=TenantStatus.SPARE
+    )
 
 
 def host_of(tenant: Tenant) -> str:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
@@ -24,7 +23,7 @@ from tenants.requests.models import EquipmentRequest
 from tenants.requests.services import PartInput, save_draft
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 from tenants.tables.models import TablePreference
-from tests.conftest import PASSWORD
+from tests.conftest import server_password_hash
 from tests.tenants.conftest import build_chain
 from tests.tenants.inventory.factories import structure
 
@@ -75,7 +74,7 @@ def chain_in_alpha(live_db, make_user):  # type: ignore[no-untyped-def]
         chain = build_chain(alpha, make_user)
         # The web server checks passwords with the product's hasher, not the tests' fast one.
         for user in chain["users"].values():
-            user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+            user.password = server_password_hash()
             user.save(update_fields=["password"])
     yield chain
     with tenant_context(alpha):
@@ -98,9 +97,7 @@ def inventory(live_db):  # type: ignore[no-untyped-def]
                 purchase_value=Decimal(1000 + 100 * i),
                 status="retired" if i % 5 == 0 else "in_service",
             )
-        lea = User.objects.create(
-            email="lea@browser.test", password=make_password(PASSWORD, hasher="pbkdf2_sha256")
-        )
+        lea = User.objects.create(email="lea@browser.test", password=server_password_hash())
         grant_role(lea, Role.VIEWER, ScopeKind.TENANT, by="test")
     yield alpha
     with tenant_context(alpha):

@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
 from tenants.mirror.models import ReferenceTerm, SyncState
 from tenants.requests.models import EquipmentRequest
 from tests.browser.test_list_pages import column_names, shown_numbers
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, server_password_hash
 from tests.tenants.inventory.factories import catalogue
 
 pytestmark = pytest.mark.slow
@@ -127,7 +126,7 @@ def test_the_menus_open_with_space_and_their_items_are_reached_with_the_arrows(
     # The web server checks passwords with the product's hasher: given for this test only.
     with tenant_context(alpha):
         before = admin.password
-        admin.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+        admin.password = server_password_hash()
         admin.save(update_fields=["password"])
     try:
         walk_the_admin_menu(browser, base, admin.email)

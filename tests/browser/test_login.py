@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
 from tenants.access.models import RoleGrant
 from tenants.accounts.models import User
-from tests.conftest import PASSWORD, make_provider, set_claims
+from tests.conftest import PASSWORD, make_provider, server_password_hash, set_claims
 
 pytestmark = pytest.mark.slow
 
@@ -51,9 +50,7 @@ def test_a_user_signs_in_with_a_password_and_out_again(page, live_server_port, l
     alpha = Tenant.objects.get(schema_name="t_alpha")
     with tenant_context(alpha):
         # Hashed as the server process expects (the test process defaults to a fast hasher).
-        User.objects.create(
-            email="paul@browser.test", password=make_password(PASSWORD, hasher="pbkdf2_sha256")
-        )
+        User.objects.create(email="paul@browser.test", password=server_password_hash())
     try:
         base = f"http://alpha.localhost:{live_server_port}"
         page.goto(f"{base}/structure/establishments/")

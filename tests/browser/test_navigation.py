@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
@@ -16,7 +15,7 @@ from tenants.access.services import grant_role
 from tenants.accounts.models import User
 from tenants.alerts.models import Alert, AlertKind
 from tenants.notifications.services import notify
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, server_password_hash
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +29,7 @@ def administrator(live_db):  # type: ignore[no-untyped-def]
         user = User.objects.create(
             email="marie-christine.delacourt-vandenberghe@browser.test",
             full_name="Marie-Christine Delacourt-Vandenberghe",
-            password=make_password(PASSWORD, hasher="pbkdf2_sha256"),
+            password=server_password_hash(),
         )
         grant_role(user, Role.TENANT_ADMIN, ScopeKind.TENANT, by="test")
         for number in range(12):  # a two-digit badge

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import requests
 from django.apps import apps
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django_tenants.utils import schema_context
@@ -31,7 +30,7 @@ from shared_reference.models import (
 )
 from shared_reference.services import publish_release
 from tenants.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, server_password_hash
 from tests.shared_reference.test_curation_pages import TREE
 
 pytestmark = pytest.mark.slow
@@ -76,7 +75,7 @@ def reference_world(live_db, tmp_path) -> Iterator[dict[str, Any]]:  # type: ign
             email=CURATOR,
             full_name="Claire Dubois",
             # Hashed as the server process expects (the test process defaults to a fast hasher).
-            password=make_password(PASSWORD, hasher="pbkdf2_sha256"),
+            password=server_password_hash(),
         )
         curator.groups.add(Group.objects.get(name="curators"))
     yield {"key": key, "evita": evita, "term": NomenclatureTerm.objects.get(code="Z1203")}

@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, server_password_hash
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +47,7 @@ def people(chain_in_alpha):  # type: ignore[no-untyped-def]
     """The chain's administrator and requester, who sign in through the web server."""
     with tenant_context(Tenant.objects.get(schema_name="t_alpha")):
         for user in (chain_in_alpha["admin"], chain_in_alpha["users"]["requester"]):
-            user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+            user.password = server_password_hash()
             user.save(update_fields=["password"])
     return chain_in_alpha
 

@@ -2,27 +2,21 @@ import pytest
 from django.core.management import call_command
 from django_tenants.signals import schema_migrated
 
-from saas.tenancy import provisioning
+from saas.tenancy.models import Tenant
 from saas.tenancy.schemas import pending_migrations, schemas_with_pending_migrations
 from tests.conftest import put_behind
 
 
-@pytest.fixture(scope="module")
-def committed_spares(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Two migrated schemas for the whole module (each costs seconds to migrate): two are
-    enough to tell "only the schemas behind" from "every schema"."""
-    with django_db_blocker.unblock():
-        spares = [provisioning.create_spare_schema() for _ in range(2)]
-    yield [spare.schema_name for spare in spares]
-    with django_db_blocker.unblock():
-        for spare in spares:
-            provisioning.delete_tenant_schema(spare)
-
-
 @pytest.fixture
-def migrated_schemas(db, committed_spares):  # type: ignore[no-untyped-def]
-    """The module's spares; what a test does to them is undone with its transaction."""
-    return committed_spares
+def migrated_schemas(db):  # type: ignore[no-untyped-def]
+    """The suite's two tenants, migrated when the test database was made (migrating another
+    schema costs seconds): two are enough to tell "only the schemas behind" from "every
+    schema". What a test does to them is undone with its transaction."""
+    return list(
+        Tenant.objects.filter(schema_name__in=["t_alpha", "t_bravo"])
+        .order_by("pk")
+        .values_list("schema_name", flat=True)
+    )
 
 
 @pytest.fixture

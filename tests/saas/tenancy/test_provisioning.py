@@ -31,8 +31,7 @@ def fresh_signature(django_db_setup, django_db_blocker):  # type: ignore[no-unty
             drop_schema("t_reference")
 
 
-def test_a_claimed_spare_schema_equals_a_freshly_migrated_one(db, fresh_signature):
-    provisioning.create_spare_schema()
+def test_a_claimed_spare_schema_equals_a_freshly_migrated_one(db, spare, fresh_signature):
     tenant = new_tenant()
     result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
     assert result.used_spare
@@ -50,8 +49,7 @@ def test_without_a_spare_the_schema_is_migrated_and_equal_too(db, fresh_signatur
     assert schema_signature("t_gamma") == fresh_signature
 
 
-def test_provisioning_activates_the_tenant_on_its_host_with_an_invited_administrator(db):
-    provisioning.create_spare_schema()
+def test_provisioning_activates_the_tenant_on_its_host_with_an_invited_administrator(db, spare):
     tenant = new_tenant()
     provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="Chef@Gamma.fr")
     tenant.refresh_from_db()
@@ -74,9 +72,8 @@ def test_provisioning_activates_the_tenant_on_its_host_with_an_invited_administr
 
 
 def test_a_spare_that_lags_behind_migrations_is_brought_up_to_date_when_claimed(
-    db, fresh_signature
+    db, spare, fresh_signature
 ):
-    spare = provisioning.create_spare_schema()
     put_behind(spare.schema_name)  # the spare predates the latest migration
     assert pending_migrations(spare.schema_name)
     tenant = new_tenant()
@@ -86,8 +83,7 @@ def test_a_spare_that_lags_behind_migrations_is_brought_up_to_date_when_claimed(
     assert schema_signature("t_gamma") == fresh_signature
 
 
-def test_a_failed_provisioning_leaves_nothing_behind_and_can_be_retried(db):
-    spare = provisioning.create_spare_schema()
+def test_a_failed_provisioning_leaves_nothing_behind_and_can_be_retried(db, spare):
     tenant = new_tenant()
     with pytest.raises(ValueError):
         provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="")

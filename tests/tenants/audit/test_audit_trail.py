@@ -223,8 +223,7 @@ def test_curators_see_who_changed_a_reference_term(db, make_user):
     assert "Claire Curatrice" in body and "Renamed by a curator" in body
 
 
-def test_a_tenant_made_from_a_spare_schema_records_changes_in_its_own_schema(db):
-    provisioning.create_spare_schema()
+def test_a_tenant_made_from_a_spare_schema_records_changes_in_its_own_schema(db, spare):
     tenant = Tenant.objects.create(
         schema_name=provisioning.schema_name_for("gamma"),
         name="CH gamma",
