@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 
 from tenants.accounts.models import User
 from tenants.plan.models import CalendarFeed, PlanLine
-from tenants.plan.selectors import add_months, followed_by_requester
+from tenants.plan.selectors import add_months, followed_by_requester, managed_by
 
 TOKEN_BYTES = 32
 
@@ -55,8 +55,9 @@ def feed_owner(token: str) -> User | None:
 
 def calendar_lines(user: User) -> Any:
     followed = followed_by_requester(user).values("pk")
+    managed = managed_by(user).values("pk")
     return (
-        PlanLine.objects.filter(Q(manager=user) | Q(pk__in=followed))
+        PlanLine.objects.filter(Q(pk__in=managed) | Q(pk__in=followed))
         .filter(closed=False, commissioning_month__isnull=False)
         .exclude(status=PlanLine.Status.COMMISSIONED)
         .select_related("uf")

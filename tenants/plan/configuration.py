@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
-from tenants.plan.models import StepDefinition
+from tenants.plan.models import PlanLine, StepDefinition
 from tenants.plan.services import Refused
+from tenants.plan.steps import MILESTONES
 
 LABEL_LIMIT = 80
 MAX_STEPS = 30  # per nature: beyond, a list of steps is no longer one a team follows
@@ -50,6 +51,11 @@ def rename_step(definition: StepDefinition, label: str, *, by: User) -> StepDefi
 @transaction.atomic
 def set_hidden(definition: StepDefinition, hidden: bool, *, by: User) -> StepDefinition:
     _require_admin(by)
+    if hidden and MILESTONES.get(definition.code) == PlanLine.Status.COMMISSIONED:
+        raise Refused(
+            "hidden",
+            _("this step puts a line in service: rename it rather than hide it"),
+        )
     if hidden and not (
         StepDefinition.objects.filter(nature=definition.nature, hidden=False)
         .exclude(pk=definition.pk)
@@ -70,7 +76,10 @@ def add_step(nature: str, label: str, *, by: User) -> StepDefinition:
     label = _label(label)
     if not label:
         raise Refused("label", _("a step you added needs a name"))
-    existing = StepDefinition.objects.select_for_update().filter(nature=nature)
+    # Lock the nature's steps (it always has some): two administrators adding at once wait
+    # for each other, so the code and the limit hold.
+    existing = StepDefinition.objects.filter(nature=nature)
+    list(existing.select_for_update())
     if existing.count() >= MAX_STEPS:
         raise Refused("label", _("a nature has %(limit)s steps at most") % {"limit": MAX_STEPS})
     base = slugify(label)[:30] or "step"

@@ -64,7 +64,8 @@ def send_reminders(now: datetime | None = None) -> int:
     for line in undated.order_by("pk"):
         assert line.manager is not None and line.manager_id is not None
         delay = delays.get(line.manager_id, DEFAULT_DELAY)
-        if line.created > now - timedelta(days=delay):
+        # In days, not hours: granted at 15:00 with 1 day, reminded the next morning.
+        if timezone.localdate(line.created) + timedelta(days=delay) > today:
             continue
         if _once(line, LineReminder.Kind.NO_MONTH, ""):
             sent += notify(

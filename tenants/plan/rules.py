@@ -96,7 +96,13 @@ def state_of(line: PlanLine) -> LineState:
 
 def roles_on(user: Any, line: PlanLine) -> set[LineRole]:
     roles = set()
-    if line.manager_id is not None and line.manager_id == getattr(user, "pk", None):
+    # Named manager, and still an expert whose scope covers the line: a manager who lost
+    # that grant loses the line's rights with it.
+    if (
+        line.manager_id is not None
+        and line.manager_id == getattr(user, "pk", None)
+        and has_permission(user, Action.MANAGE_LINES, line)
+    ):
         roles.add(LineRole.MANAGER)
     if has_permission(user, Action.ASSIGN_LINE_MANAGER, line):
         roles.add(LineRole.ASSIGNER)

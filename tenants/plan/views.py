@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from saas.errors import UserError, show_on_form
+from saas.errors import UserError, sentence, show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
@@ -99,6 +99,8 @@ MANAGED = register(
 
 
 DEVICES_SHOWN = 20
+# Where a new calendar address waits, in the person's session, to be shown once.
+NEW_CALENDAR_TOKEN = "plan.new_calendar_token"
 
 
 def _user(request: HttpRequest) -> User:
@@ -206,9 +208,12 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plan/line_detail.html", _context(request, line))
 
 
-def _version(request: HttpRequest) -> int | None:
+def _version(request: HttpRequest) -> int:
+    """The version of the line the person saw: a change without it could overwrite another's."""
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    if raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    raise services.Refused("version", _("the page sent no version of the line: reload it"))
 
 
 @login_required
@@ -218,51 +223,28 @@ def line_act(request: HttpRequest, pk: int) -> HttpResponse:
     with the form as typed and why, next to the field."""
     line = _line(request, pk)
     user, post = _user(request), request.POST
-    common: dict[str, Any] = {"by": user, "expected_version": _version(request)}
     action = post.get("action", "")
-    form: forms.Form = forms.Form(post)
-    key = action
+    key, form, definition = action, forms.Form(post), None
     try:
         match action:
             case "manager":
                 form = ManagerForm(post, candidates=manager_candidates(line))
-                if form.is_valid():
-                    services.assign_manager(line, form.cleaned_data["manager"], **common)
             case "line":
                 form = LineForm(post, line=line, editable=rules.editable_fields(user, line))
-                if form.is_valid():
-                    # Only what was sent: a form with fewer fields changes no other one.
-                    changes = {
-                        k: form.cleaned_data[k]
-                        for k in LINE_FIELDS
-                        if k in form.fields and k in post
-                    }
-                    services.update_line(line, changes, **common)
             case "step":
                 definition = _step_definition(line, post.get("step", ""))
                 key = f"step-{definition.pk}"
                 form = StepForm(post, prefix=key, step_name=definition.name)
-                if form.is_valid():
-                    data = form.cleaned_data
-                    services.set_step(
-                        line,
-                        definition,
-                        status=data["status"],
-                        on=data["date"],
-                        note=data["note"],
-                        **common,
-                    )
-            case "settle" | "unsettle":
-                services.set_settled(line, action == "settle", **common)
-            case "close":
-                services.close_line(line, **common)
             case "reopen":
                 form = ReopenForm(post)
-                key = "reopen"
-                if form.is_valid():
-                    services.reopen_line(line, reason=form.cleaned_data["reason"], **common)
+            case "settle" | "unsettle" | "close":
+                pass
             case _:
                 raise services.Refused("action", _("unknown action"))
+        # After the form is built: refused for its version, it still comes back as typed.
+        common: dict[str, Any] = {"by": user, "expected_version": _version(request)}
+        if form.is_valid():
+            _apply(action, line, form, definition, post, common)
     except UserError as refused:
         return _refused(request, line, key, form, refused)
     if form.errors:
@@ -271,6 +253,40 @@ def line_act(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, _("Saved."))
     return redirect(line)
+
+
+def _apply(
+    action: str,
+    line: PlanLine,
+    form: forms.Form,
+    definition: StepDefinition | None,
+    post: Any,
+    common: dict[str, Any],
+) -> None:
+    data = form.cleaned_data
+    match action:
+        case "manager":
+            services.assign_manager(line, data["manager"], **common)
+        case "line":
+            # Only what was sent: a form with fewer fields changes no other one.
+            changes = {k: data[k] for k in LINE_FIELDS if k in form.fields and k in post}
+            services.update_line(line, changes, **common)
+        case "step":
+            assert definition is not None
+            services.set_step(
+                line,
+                definition,
+                status=data["status"],
+                on=data["date"],
+                note=data["note"],
+                **common,
+            )
+        case "reopen":
+            services.reopen_line(line, reason=data["reason"], **common)
+        case "settle" | "unsettle":
+            services.set_settled(line, action == "settle", **common)
+        case "close":
+            services.close_line(line, **common)
 
 
 def _step_definition(line: PlanLine, raw: str) -> StepDefinition:
@@ -292,14 +308,16 @@ def _refused(
     refused: UserError,
 ) -> HttpResponse:
     line.refresh_from_db()
-    if not hasattr(form, "cleaned_data") or refused.field not in form.fields:
-        # Not about a field of the form (who may, the version, the line's state): say it on top.
-        messages.error(request, refused.reason[:1].upper() + refused.reason[1:])
-        context = _context(request, line)
-    else:
+    if hasattr(form, "cleaned_data") and refused.field in form.fields:
         show_on_form(refused, form)
-        context = _context(request, line, {key: form})
-    return render(request, "plan/line_detail.html", context, status=refused.status)
+    else:
+        # Not about a field of the form (who may, the version, the line's state): said on
+        # top, and the form comes back as typed, so nothing typed is lost.
+        messages.error(request, sentence(refused.reason))
+    bound = {key: form} if type(form) is not forms.Form and key else {}
+    return render(
+        request, "plan/line_detail.html", _context(request, line, bound), status=refused.status
+    )
 
 
 def _steps_context(bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
@@ -388,27 +406,30 @@ def _any_step(raw: str) -> StepDefinition:
 
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    """The person's secret calendar address: make a new one (shown once), or revoke it."""
+    """The person's secret calendar address: make a new one (shown once, after a redirect, so
+    reloading the page does not make another), or revoke it; a manager's reminder delay."""
     user = _user(request)
-    token = ""
     manages = has_permission(user, Action.MANAGE_LINES)
     reminder_form = ReminderForm(initial={"no_month_after_days": reminders.reminder_delay(user)})
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "new":
+            request.session[NEW_CALENDAR_TOKEN] = calendar.new_feed(user)
+            return redirect("plan:calendar")
         if action == "revoke":
             calendar.revoke_feed(user)
             messages.success(request, _("Your calendar address no longer works."))
             return redirect("plan:calendar")
-        if action == "reminders" and manages:
-            reminder_form = ReminderForm(request.POST)
-            if reminder_form.is_valid():
-                reminders.set_reminder_delay(
-                    user, int(reminder_form.cleaned_data["no_month_after_days"])
-                )
-                messages.success(request, _("Saved."))
-                return redirect("plan:calendar")
-        else:
-            token = calendar.new_feed(user)
+        if action != "reminders" or not manages:
+            return HttpResponseBadRequest(_("Unknown action."))
+        reminder_form = ReminderForm(request.POST)
+        if reminder_form.is_valid():
+            reminders.set_reminder_delay(
+                user, int(reminder_form.cleaned_data["no_month_after_days"])
+            )
+            messages.success(request, _("Saved."))
+            return redirect("plan:calendar")
+    token = request.session.pop(NEW_CALENDAR_TOKEN, "")
     address = (
         request.build_absolute_uri(reverse("plan:calendar_feed", args=[token])) if token else ""
     )

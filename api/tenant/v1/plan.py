@@ -127,6 +127,9 @@ class PlanLineSerializer(serializers.Serializer):
     the plan on its scope (hence not required in the schema)."""
 
     id = serializers.IntegerField(read_only=True)
+    # What people call the line and its request (PLN-2027-00042, DEM-2027-00042).
+    reference = serializers.CharField(read_only=True)
+    request_reference = serializers.CharField(source="request.reference", read_only=True)
     year = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     campaign = NamedSerializer(read_only=True)

@@ -29,10 +29,7 @@ def add_steps(apps, schema_editor):
             )
 
 
-def remove_steps(apps, schema_editor):
-    apps.get_model("plan", "StepDefinition").objects.filter(builtin=True).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("plan", "0007_follow_up")]
-    operations = [migrations.RunPython(add_steps, remove_steps)]
+    # Undone with 0007, which drops the table (lines' steps keep definitions from deletion).
+    operations = [migrations.RunPython(add_steps, migrations.RunPython.noop)]

@@ -19,6 +19,8 @@ from tests.conftest import B_MARKER, host_of
 LINES = "plan/lines/"
 PUBLIC_KEYS = {
     "id",
+    "reference",
+    "request_reference",
     "year",
     "title",
     "campaign",
@@ -114,6 +116,7 @@ def test_a_line_shows_its_steps_and_what_each_person_may_change(api, tenant, cha
     }
     assert "paid_amount" in detail["editable"] and "steps" in detail["editable"]
     assert api["buyer"].get(url(managed)).json()["editable"] == [
+        "order_number",
         "ordered_amount",
         "private_note",
         "procedure",

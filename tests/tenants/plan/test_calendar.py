@@ -15,7 +15,10 @@ from tenants.plan.selectors import add_months
 from tests.conftest import host_of
 
 
-def address_from(response) -> str:  # type: ignore[no-untyped-def]
+def address_from(response, client) -> str:  # type: ignore[no-untyped-def]
+    """The new address, shown once on the page the creation redirects to."""
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     found = re.search(
         r'value="https?://[^/"]+(/plan/calendar/[^"]+\.ics)"', response.content.decode()
     )
@@ -31,7 +34,7 @@ def test_the_feed_holds_the_commissioning_months_at_an_address_that_can_be_revok
     with tenant_context(tenant):
         line = services.assign_manager(line, u["expert"], by=u["dispatcher"])
         services.update_line(line, {"commissioning_month": month}, by=u["expert"])
-    first = address_from(web["expert"].post("/plan/calendar/", {"action": "new"}))
+    first = address_from(web["expert"].post("/plan/calendar/", {"action": "new"}), web["expert"])
     anonymous = Client(HTTP_HOST=host_of(tenant))
     response = anonymous.get(first)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
@@ -41,12 +44,14 @@ def test_the_feed_holds_the_commissioning_months_at_an_address_that_can_be_revok
         f"/plan/lines/{line.pk}/"
     )
     # The requester of the line's UF follows it in their own calendar.
-    requester = address_from(web["requester"].post("/plan/calendar/", {"action": "new"}))
+    requester = address_from(
+        web["requester"].post("/plan/calendar/", {"action": "new"}), web["requester"]
+    )
     assert line.reference in anonymous.get(requester).content.decode()
     # The address is this tenant's: on another tenant's host it is no address.
     assert Client(HTTP_HOST=host_of(other_tenant)).get(first).status_code == 404
     # A new address revokes the old one; revoking leaves none.
-    second = address_from(web["expert"].post("/plan/calendar/", {"action": "new"}))
+    second = address_from(web["expert"].post("/plan/calendar/", {"action": "new"}), web["expert"])
     assert anonymous.get(first).status_code == 404 and anonymous.get(second).status_code == 200
     web["expert"].post("/plan/calendar/", {"action": "revoke"})
     assert anonymous.get(second).status_code == 404

@@ -127,7 +127,9 @@ def test_each_actor_plays_their_step_through_the_page_to_the_plan(tenant, chain,
     with tenant_context(tenant):
         line = PlanLine.objects.get(request=request)
         assert line.amount == Decimal("29500.00")
-    plan = web["requester"].get("/plan/").content.decode()
+    # The requester follows their purchase; the plan's "Plan" link takes them there.
+    assert web["requester"].get("/plan/")["Location"] == "/plan/followed/"
+    plan = web["requester"].get("/plan/followed/").content.decode()
     assert "Respirateur" in plan
     history = web["requester"].get(f"/requests/{request.pk}/").content.decode()
     for who in ("pole_head", "dispatcher", "expert", "manager", "commission"):
