@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas.audit import track
 from tenants.access.permissions import ScopePath, scope_path_of
@@ -115,7 +116,7 @@ class PlanLine(models.Model):
     )
     # *Soldé*: the amounts are final. *Clôturé*: the line is finished and read-only.
     settled = models.BooleanField(_("settled"), default=False)
-    closed = models.BooleanField(_("closed"), default=False)
+    closed = models.BooleanField(pgettext_lazy("plan line", "closed"), default=False)
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     # When its last step (commissioning, acceptance, go-live) was done: the services stop
     # following a line 90 days after it was finished (tenants/plan/selectors.py).
@@ -188,7 +189,7 @@ class StepStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     WAITING = "waiting", _("Waiting for someone else")
     BLOCKED = "blocked", _("Blocked")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("step status", "Done")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -273,7 +274,7 @@ EVENT_LABELS = {
     "assign_manager": _("operation manager named"),
     "settle": _("settled"),
     "unsettle": _("unsettled"),
-    "close": _("closed"),
+    "close": pgettext_lazy("plan line", "closed"),
     "reopen": _("reopened"),
 }
 

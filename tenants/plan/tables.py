@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.access.models import Role
 from tenants.plan.models import PlanLine, StepStatus
@@ -98,7 +99,7 @@ class PlanLineTable(ListTable):
     paid_amount = MoneyColumn(verbose_name=_("paid"))
     commissioning_month = FrenchDateColumn(format="m/Y", verbose_name=_("commissioning"))
     settled = tables.BooleanColumn(verbose_name=_("settled"))
-    closed = tables.BooleanColumn(verbose_name=_("closed"))
+    closed = tables.BooleanColumn(verbose_name=pgettext_lazy("plan line", "closed"))
     public_note = tables.Column(verbose_name=_("note for the services"))
     private_note = tables.Column(verbose_name=_("note for the biomedical team"))
     created = FrenchDateColumn(verbose_name=_("added"))

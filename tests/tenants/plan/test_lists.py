@@ -115,7 +115,7 @@ def test_a_service_follows_its_purchases_without_the_teams_side(web, tenant, cha
     html = web["requester"].get("/plan/followed/").content.decode()
     assert line.reference in html and "Livraison en mars" in html and "T2 2027" in html
     assert "Marge de négociation" not in html and "24\u202f000" not in html
-    assert 'data-step-status="done">Commande · Fait' in html.replace("\n", "")
+    assert 'data-step-status="done">Commande · Faite' in html.replace("\n", "")
     # Someone who may not ask for equipment has no such page; a requester of another UF
     # does not see this line.
     assert web["expert"].get("/plan/followed/").status_code == 404
