@@ -62,6 +62,7 @@ DEMO_FILES = Path(__file__).resolve().parent.parent.parent / "demo" / "files"
 NOT_PAGES = {
     TENANT_URLCONF: {
         "favicon": "a redirect to the static icon",
+        "plan:calendar_feed": "an iCalendar file for calendar clients, at a secret address",
         "set_language": "the language switch: a redirect back to the page",
         "suggest": "the suggestions of a field, inside the page of its form",
         "documents:download": "the document itself",

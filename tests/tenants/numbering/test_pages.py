@@ -77,6 +77,8 @@ def test_the_plan_shows_and_finds_a_line_by_its_reference_and_its_request(tenant
         )
         request.refresh_from_db()
         line = add_granted_request(request, by=chain["admin"])
+    # The column set that shows the request's reference beside the line's.
+    web["manager"].post("/lists/plan.lines/sets/", {"set": "plan", "next": "/plan/"})
     body = web["manager"].get("/plan/").content.decode()
     page = lxml.html.fromstring(body)
     assert line.reference in body
