@@ -62,7 +62,15 @@ def with_current_step(lines: QuerySet[PlanLine]) -> QuerySet[PlanLine]:
         .annotate(step_name=name)
         .values("step_name")[:1]
     )
-    return lines.annotate(current_step=Coalesce(Subquery(ahead), Value("")))
+    ahead_id = (
+        StepDefinition.objects.filter(nature=OuterRef("nature"), hidden=False)
+        .exclude(pk__in=behind)
+        .order_by("position", "pk")
+        .values("pk")[:1]
+    )
+    return lines.annotate(
+        current_step=Coalesce(Subquery(ahead), Value("")), current_step_id=Subquery(ahead_id)
+    )
 
 
 def followed_by_requester(user: Any) -> QuerySet[PlanLine]:

@@ -245,6 +245,31 @@ def set_step(
     return _save(line, status=reached, finished_at=finished)
 
 
+def set_step_status(
+    line: PlanLine,
+    definition: StepDefinition,
+    *,
+    status: str,
+    by: User,
+    expected_version: int | None = None,
+) -> PlanLine:
+    """A step's status changed from a list's row: its date and note stay as they were, and a
+    step done without a date is dated today."""
+    found = LineStep.objects.filter(line=line, definition=definition).first()
+    on = found.date if found else None
+    if on is None and status == StepStatus.DONE:
+        on = timezone.localdate()
+    return set_step(
+        line,
+        definition,
+        status=status,
+        on=on,
+        note=found.note if found else "",
+        by=by,
+        expected_version=expected_version,
+    )
+
+
 @transaction.atomic
 def set_settled(
     line: PlanLine, settled: bool, *, by: User, expected_version: int | None = None

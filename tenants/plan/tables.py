@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tenants.access.models import Role
+from tenants.plan import rules
 from tenants.plan.models import PlanLine, StepStatus
 from tenants.plan.steps import definitions
 from tenants.plan.templatetags.plan_steps import step_badge
@@ -65,7 +67,49 @@ class StepsColumn(tables.Column):
         )
 
 
+class StepEditColumn(tables.Column):
+    """The line's current step, changed in the row itself: its status in a select and a
+    button, for whom the table of tenants/plan/rules.py lets change the steps; its name
+    for the others. The export gives the step's name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("accessor", "current_step")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(**kwargs)
+
+    def render(self, record: PlanLine, table: Any) -> SafeString:
+        name = getattr(record, "current_step", "")
+        step_id = getattr(record, "current_step_id", None)
+        request = getattr(table, "request", None)
+        user = getattr(request, "user", None)
+        if not step_id or user is None or rules.STEPS not in rules.editable_fields(user, record):
+            return format_html("{}", name or "—")
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, " selected" if value == StepStatus.DONE else "", label)
+                for value, label in StepStatus.choices
+            ),
+        )
+        back = request.get_full_path() if request is not None else ""
+        return render_to_string(
+            "plan/_step_in_row.html",
+            {
+                "line": record,
+                "step_id": step_id,
+                "name": name,
+                "options": options,
+                "next": back,
+            },
+            request=request,
+        )
+
+
 class PlanLineTable(ListTable):
+    export_paths = {"step_in_row": "current_step"}
+
     reference = tables.Column(linkify=True, verbose_name=_("reference"))
     year = tables.Column(verbose_name=_("year"))
     # The request's reference (DEM-...); the column kept its name, so saved choices still show it.
@@ -86,6 +130,7 @@ class PlanLineTable(ListTable):
     nature = tables.Column(verbose_name=_("nature"))
     status = tables.Column(verbose_name=_("status"))
     current_step = tables.Column(verbose_name=_("current step"))
+    step_in_row = StepEditColumn(verbose_name=_("current step, to change"))
     manager = tables.Column(
         accessor="manager__full_name",
         order_by=("manager__full_name", "manager__email"),
@@ -124,6 +169,17 @@ PLAN_COLUMNS = (
 )
 
 
+# A manager's lines: what to do next on each, in the row itself.
+MANAGED_COLUMNS = (
+    "reference",
+    "title",
+    "uf_code",
+    "status",
+    "step_in_row",
+    "commissioning_month",
+    "amount",
+)
+
 # The team's column sets: each role starts from the columns of its daily work.
 PLAN_SETS = (
     ColumnSet(
@@ -134,7 +190,7 @@ PLAN_SETS = (
             "title",
             "uf_code",
             "status",
-            "current_step",
+            "step_in_row",
             "manager",
             "commissioning_month",
             "amount",

@@ -7,10 +7,17 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -44,6 +51,7 @@ from tenants.plan.selectors import (
 from tenants.plan.steps import definitions, steps_of
 from tenants.plan.tables import (
     FOLLOWED_COLUMNS,
+    MANAGED_COLUMNS,
     PLAN_COLOURS,
     PLAN_COLUMNS,
     PLAN_SETS,
@@ -90,7 +98,7 @@ MANAGED = register(
         table_class=PlanLineTable,
         filterset_class=PlanLineFilter,
         rows=managed_by,
-        default_columns=PLAN_COLUMNS,
+        default_columns=MANAGED_COLUMNS,
         can_view=lambda user: has_permission(user, Action.MANAGE_LINES),
         row_colours=PLAN_COLOURS,
         footer_sums=True,
@@ -252,6 +260,9 @@ def line_act(request: HttpRequest, pk: int) -> HttpResponse:
             request, "plan/line_detail.html", _context(request, line, {key: form}), status=400
         )
     messages.success(request, _("Saved."))
+    back = post.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return HttpResponseRedirect(back)  # the list the row was changed in
     return redirect(line)
 
 
@@ -271,6 +282,10 @@ def _apply(
             # Only what was sent: a form with fewer fields changes no other one.
             changes = {k: data[k] for k in LINE_FIELDS if k in form.fields and k in post}
             services.update_line(line, changes, **common)
+        case "step" if f"{form.prefix}-date" not in post:
+            # From a list's row: only the status was sent.
+            assert definition is not None
+            services.set_step_status(line, definition, status=data["status"], **common)
         case "step":
             assert definition is not None
             services.set_step(
