@@ -155,6 +155,7 @@ ACTION_LABELS = {
     "redispatch": _("re-dispatched"),
     "expertise": _("expert opinion"),
     "validate": _("validated by management"),
+    "management_refuse": _("refused by management"),
     "arbitrate": _("commission decision"),
     "ask_more_information": _("more information asked"),
     "carry_over": _("carried over to a later campaign"),

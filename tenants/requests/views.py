@@ -322,6 +322,8 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
                 workflow.dispatch(item, domain=domain, reason=reason, **common)
             case Step.MANAGEMENT:
                 workflow.validate(item, reason=reason, **common)
+            case "management_refuse":
+                workflow.refuse_by_management(item, reason=reason, **common)
             case Step.ARBITRATION:
                 workflow.arbitrate(
                     item,
@@ -385,6 +387,7 @@ def _done(action: str, item: EquipmentRequest) -> str:
         Step.POLE_OPINION: _("Opinion of the head of pôle recorded."),
         Step.EXPERTISE: _("Expert opinion recorded."),
         Step.MANAGEMENT: _("Validation by management recorded."),
+        "management_refuse": _("Refusal by management recorded."),
         Step.ARBITRATION: _("Commission decision recorded."),
         "ask_more_information": _("Question sent to the requester."),
     }.get(action, _("Request updated."))

@@ -51,6 +51,7 @@ ACTION_OF = {
     Step.ARBITRATION: Action.ARBITRATE_REQUEST,
 }
 DECIDED = {RequestState.GRANTED, RequestState.DEFERRED, RequestState.REFUSED}
+REASON_LIMIT = 5000
 # The commission's choices in the order it reads them (a set's order changes between runs).
 DECISION_CHOICES = (RequestState.GRANTED, RequestState.DEFERRED, RequestState.REFUSED)
 
@@ -317,6 +318,26 @@ def validate(
 
 
 @transaction.atomic
+def refuse_by_management(
+    request: EquipmentRequest, *, by: User, reason: str, expected_version: int | None = None
+) -> EquipmentRequest:
+    """Management turns a request down before the commission, saying why (the requester is
+    told, as after the commission's refusal)."""
+    request = _locked(request, expected_version)
+    _at_step(request, Step.MANAGEMENT)
+    _require(by, Action.VALIDATE_REQUEST, request, _("you may not refuse this request"))
+    if not reason.strip():
+        raise Refused("reason", _("say why the request is refused"))
+    if len(reason) > REASON_LIMIT:
+        raise Refused(
+            "reason", _("is too long (%(limit)s characters at most)") % {"limit": REASON_LIMIT}
+        )
+    return _move(
+        request, action="management_refuse", to_state=RequestState.REFUSED, by=by, reason=reason
+    )
+
+
+@transaction.atomic
 def arbitrate(
     request: EquipmentRequest,
     *,
@@ -432,6 +453,8 @@ def available_actions(request: EquipmentRequest, user: User) -> list[str]:
     action = ACTION_OF[Step(step)]
     if has_permission(user, action, request):
         found += [step, "ask_more_information"]
+        if step == Step.MANAGEMENT:
+            found.append("management_refuse")
     may_route = has_permission(user, Action.DISPATCH_REQUEST, request) or has_permission(
         user, Action.EXPERTISE_REQUEST, request
     )

@@ -10,7 +10,11 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-REFUSAL_ID = "refusal"  # the id of the refusal's message at the top of request_detail.html
+REFUSAL_ID = "refusal"
+# Actions sent by a second button of another action's form.
+FORM_OF = {
+    "management_refuse": "management"
+}  # the id of the refusal's message at the top of request_detail.html
 
 
 @register.simple_tag(takes_context=True)
@@ -19,6 +23,7 @@ def refused_aria(context: template.Context, field: str) -> SafeString:
     because of ``field``, the control says it is invalid and is described by the refusal."""
     refusal: Any = context.get("refusal")
     typed: Any = context.get("typed") or {}
-    if refusal is None or refusal.field != field or typed.get("action") != context.get("action"):
+    sent_from = FORM_OF.get(typed.get("action"), typed.get("action"))
+    if refusal is None or refusal.field != field or sent_from != context.get("action"):
         return SafeString("")
     return format_html(' aria-invalid="true" aria-describedby="{}"', REFUSAL_ID)

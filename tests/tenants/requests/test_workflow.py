@@ -8,7 +8,7 @@ import pytest
 
 from tenants.campaigns.services import Refused
 from tenants.requests import workflow
-from tenants.requests.models import RequestState
+from tenants.requests.models import EquipmentRequest, RequestState
 
 
 def test_a_request_goes_from_draft_to_the_commissions_grant(chain):
@@ -333,3 +333,61 @@ def test_a_draft_is_seen_by_who_may_draft_for_its_uf_and_the_rest_once_sent(chai
     workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
     workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
     assert sees(u["expert"]) and not sees(u["imaging_expert"])
+
+
+def test_management_refuses_a_request_saying_why_and_the_requester_is_told(chain):
+    from tenants.notifications.models import Notification
+
+    u = chain["users"]
+    request = _to_arbitration(chain)
+    # Validated already: the management step is behind it.
+    with pytest.raises(Refused):
+        workflow.refuse_by_management(request, by=u["manager"], reason="Budget")
+    request = chain["request"]
+    EquipmentRequest.objects.filter(pk=request.pk).update(state=RequestState.EXPERTISED)
+    request.refresh_from_db()
+    assert "management_refuse" in workflow.available_actions(request, u["manager"])
+    assert "management_refuse" not in workflow.available_actions(request, u["commission"])
+    for who, reason, field in ((u["commission"], "Budget", "by"), (u["manager"], "  ", "reason")):
+        with pytest.raises(Refused) as refused:
+            workflow.refuse_by_management(request, by=who, reason=reason)
+        assert refused.value.field == field
+    request = workflow.refuse_by_management(request, by=u["manager"], reason="Hors stratégie")
+    assert request.state == RequestState.REFUSED
+    event = request.events.order_by("-pk")[0]
+    assert (event.action, event.reason, event.action_label) == (
+        "management_refuse",
+        "Hors stratégie",
+        "refusée par la direction",
+    )
+    latest = Notification.objects.order_by("-pk")[0]
+    assert latest.recipient == u["requester"] and latest.body == "Hors stratégie"
+
+
+def test_management_refuses_from_the_page(web, tenant, chain):
+    from django_tenants.utils import tenant_context
+
+    u = chain["users"]
+    with tenant_context(tenant):
+        request = workflow.submit(chain["request"], by=u["requester"])
+        request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+        request = workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+        request = workflow.give_expert_opinion(request, by=u["expert"], favourable=True)
+    page = web["manager"].get(f"/requests/{request.pk}/").content.decode()
+    assert 'name="action" value="management_refuse"' in page
+    url = f"/requests/{request.pk}/act/"
+    empty = web["manager"].post(
+        url, {"action": ["management", "management_refuse"], "version": request.version}
+    )
+    assert empty.status_code == 400 and 'aria-invalid="true"' in empty.content.decode()
+    done = web["manager"].post(
+        url,
+        {
+            "action": ["management", "management_refuse"],
+            "version": request.version,
+            "reason": "Hors stratégie",
+        },
+    )
+    assert done.status_code == 302
+    with tenant_context(tenant):
+        assert EquipmentRequest.objects.get(pk=request.pk).state == RequestState.REFUSED
