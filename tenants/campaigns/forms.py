@@ -32,6 +32,13 @@ class CampaignForm(BootstrapForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("A small hospital may skip the dispatch; the commission cannot be skipped."),
     )
+    message = forms.CharField(
+        label=_("Message to requesters"),
+        help_text=_("Shown to whoever starts a request in this campaign (rules, deadlines)."),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class EnvelopeForm(BootstrapForm):

@@ -54,6 +54,11 @@ class Campaign(models.Model):
         default=all_steps,
         help_text=_("The steps this campaign uses, in order (a small hospital skips dispatch)."),
     )
+    message = models.TextField(
+        _("message to requesters"),
+        blank=True,
+        help_text=_("Shown to whoever starts a request in this campaign (rules, deadlines)."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

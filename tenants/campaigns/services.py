@@ -80,6 +80,10 @@ class CampaignInput:
     establishments: list[Establishment]
     steps: list[str] | None = None
     kind: str = Campaign.Kind.CENSUS
+    message: str = ""
+
+
+MESSAGE_LIMIT = 5000
 
 
 def _checked(data: CampaignInput, by: User) -> dict[str, Any]:
@@ -102,7 +106,15 @@ def _checked(data: CampaignInput, by: User) -> dict[str, Any]:
         raise Refused("steps", _("unknown step %(step)r") % {"step": unknown[0]})
     if Step.ARBITRATION not in chosen:
         raise Refused("steps", _("the commission's arbitration cannot be skipped"))
+    message = data.message.strip()
+    if len(message) > MESSAGE_LIMIT:
+        raise Refused(
+            "message", _("is too long (%(limit)s characters at most)") % {"limit": MESSAGE_LIMIT}
+        )
+    if "\x00" in message:
+        raise Refused("message", _("contains a character that is not text"))
     return {
+        "message": message,
         "name": data.name.strip(),
         "kind": data.kind,
         "nature": data.nature,
@@ -123,10 +135,11 @@ def create_campaign(
     establishments: list[Establishment],
     steps: list[str] | None = None,
     kind: str = Campaign.Kind.CENSUS,
+    message: str = "",
     by: User,
 ) -> Campaign:
     """Open a campaign."""
-    data = CampaignInput(name, nature, year, opens, closes, establishments, steps, kind)
+    data = CampaignInput(name, nature, year, opens, closes, establishments, steps, kind, message)
     checked = _checked(data, by)
     with transaction.atomic():
         campaign = Campaign.objects.create(**checked)
@@ -146,12 +159,13 @@ def update_campaign(
     establishments: list[Establishment],
     steps: list[str] | None = None,
     kind: str = Campaign.Kind.CENSUS,
+    message: str = "",
     by: User,
 ) -> Campaign:
     """Change a campaign: its dates and name at any time (a census extended a week); its
     nature and steps only while no request has been sent (requests on their way follow the
     steps they started with); an establishment only while none of its requests is in it."""
-    data = CampaignInput(name, nature, year, opens, closes, establishments, steps, kind)
+    data = CampaignInput(name, nature, year, opens, closes, establishments, steps, kind, message)
     checked = _checked(data, by)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     sent = campaign.requests.exclude(state=RequestState.DRAFT)

@@ -89,6 +89,7 @@ def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpRespo
             "closes": campaign.closes,
             "establishments": list(campaign.establishments.all()),
             "steps": list(campaign.steps),
+            "message": campaign.message,
         }
     form = CampaignForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -102,6 +103,7 @@ def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpRespo
             "closes": data["closes"],
             "establishments": list(data["establishments"]),
             "steps": data["steps"],
+            "message": data["message"],
             "by": _user(request),
         }
         try:

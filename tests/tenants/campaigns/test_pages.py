@@ -105,3 +105,26 @@ def test_an_envelope_is_removed_by_management_only(tenant, chain, web):
     assert web["admin"].post(url).status_code == 302
     with tenant_context(tenant):
         assert not Envelope.objects.filter(pk=envelope.pk).exists()
+
+
+def test_the_campaigns_message_greets_whoever_starts_a_request(tenant, chain, web):
+    campaign = chain["campaign"]
+    form = {
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "nature": campaign.nature,
+        "year": str(campaign.year),
+        "opens": campaign.opens.strftime("%d/%m/%Y"),
+        "closes": campaign.closes.strftime("%d/%m/%Y"),
+        "establishments": [str(chain["site"].pk)],
+        "steps": list(campaign.steps),
+        "message": "Joindre un devis.\nDate limite : 15/01.",
+    }
+    assert web["admin"].post(f"/campaigns/{campaign.pk}/edit/", form).status_code == 302
+    page = web["requester"].get(f"/campaigns/{campaign.pk}/requests/new/").content.decode()
+    assert "data-campaign-message" in page and "Joindre un devis.<br>Date limite" in page
+    for bad in ("a\x00", "x" * 5001):
+        refused = web["admin"].post(f"/campaigns/{campaign.pk}/edit/", {**form, "message": bad})
+        assert refused.status_code == 400
+    with tenant_context(tenant):
+        assert Campaign.objects.get(pk=campaign.pk).message == form["message"]
