@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm
 from tenants.access.models import ExpertiseDomain
+from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
 from tenants.campaigns.services import Refused, money
 from tenants.core.suggest import SuggestInput, SuggestSelect
 from tenants.mirror.selectors import is_known_term, unknown_term_reason
 from tenants.requests.models import Priority, RequestPart
 from tenants.requests.services import whole_quantity
+from tenants.requests.workflow import domain_experts
 from tenants.structure.models import FunctionalUnit
 
 # The part a request of each nature starts with.
@@ -168,3 +170,14 @@ class DomainChoice(forms.Form):
         queryset=ExpertiseDomain.objects.order_by("name"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    expert = forms.ModelChoiceField(
+        label=_("Expert (optional)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— any expert of the domain —"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = domain_experts()  # type: ignore[attr-defined]

@@ -90,6 +90,16 @@ class EquipmentRequest(models.Model):
         related_name="requests",
         verbose_name=_("expertise domain"),
     )
+    # The expert the dispatcher named in the domain (optional): told first, and the page
+    # says who is on it.
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("expert"),
+    )
     # Where a request asked for more information goes back to once answered.
     resume_state = models.CharField(max_length=20, blank=True)
     granted_amount = models.DecimalField(

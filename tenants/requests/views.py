@@ -319,7 +319,14 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
                 domain = ExpertiseDomain.objects.filter(pk=_int(post.get("domain")) or 0).first()
                 if domain is None:
                     raise Refused("domain", _("choose an expertise domain"))
-                workflow.dispatch(item, domain=domain, reason=reason, **common)
+                expert = None
+                if post.get("expert"):
+                    expert = (
+                        workflow.domain_experts().filter(pk=_int(post.get("expert")) or 0).first()
+                    )
+                    if expert is None:
+                        raise Refused("expert", _("this person is not an expert of this domain"))
+                workflow.dispatch(item, domain=domain, expert=expert, reason=reason, **common)
             case Step.MANAGEMENT:
                 workflow.validate(item, reason=reason, **common)
             case "management_refuse":

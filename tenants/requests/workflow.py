@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tenants.access.models import ExpertiseDomain, RoleGrant
+from tenants.access.models import ExpertiseDomain, Role, RoleGrant, ScopeKind
 from tenants.access.permissions import (
     ALLOWED_ROLES,
     Action,
@@ -117,6 +117,8 @@ def next_actors(request: EquipmentRequest) -> list[User]:
     step = next_step(request)
     if step is None:
         return []
+    if step == Step.EXPERTISE and request.expert is not None and request.expert.is_active:
+        return [request.expert]  # the dispatcher named who should look at it
     path = request.scope_path()
     grants = RoleGrant.objects.filter(
         role__in=ALLOWED_ROLES[ACTION_OF[Step(step)]], user__is_active=True
@@ -238,12 +240,16 @@ def dispatch(
     *,
     by: User,
     domain: ExpertiseDomain,
+    expert: User | None = None,
     reason: str = "",
     expected_version: int | None = None,
 ) -> EquipmentRequest:
-    """Send the request to an expertise domain; again, with a reason, when it was misrouted
-    (by a dispatcher, or by an expert of the domain it wrongly reached)."""
+    """Send the request to an expertise domain, naming its expert if the dispatcher wants to;
+    again, with a reason, when it was misrouted (by a dispatcher, or by an expert of the
+    domain it wrongly reached)."""
     request = _locked(request, expected_version)
+    if expert is not None and not _expert_of(expert, domain):
+        raise Refused("expert", _("this person is not an expert of this domain"))
     if next_step(request) == Step.DISPATCH:
         _require(by, Action.DISPATCH_REQUEST, request, _("you may not dispatch this request"))
         action = "dispatch"
@@ -268,8 +274,28 @@ def dispatch(
         to_state=to_state,
         by=by,
         reason=reason,
-        data={"domain": domain.code},
+        data={"domain": domain.code, **({"expert": expert.pk} if expert else {})},
         domain=domain,
+        expert=expert,
+    )
+
+
+def _expert_of(person: User, domain: ExpertiseDomain) -> bool:
+    """An active expert of the whole tenant or of this domain."""
+    return (
+        person.is_active
+        and RoleGrant.objects.filter(user=person, role=Role.EXPERT)
+        .filter(Q(scope=ScopeKind.TENANT) | Q(scope=ScopeKind.DOMAIN, domain=domain))
+        .exists()
+    )
+
+
+def domain_experts() -> QuerySet[User]:
+    """Whom a dispatcher may name: the active experts (of a domain or the whole tenant)."""
+    return (
+        User.objects.filter(grants__role=Role.EXPERT, is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
     )
 
 

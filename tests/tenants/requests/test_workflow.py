@@ -391,3 +391,51 @@ def test_management_refuses_from_the_page(web, tenant, chain):
     assert done.status_code == 302
     with tenant_context(tenant):
         assert EquipmentRequest.objects.get(pk=request.pk).state == RequestState.REFUSED
+
+
+def test_the_dispatcher_may_name_the_expert_who_is_told_alone(chain):
+    from tenants.notifications.models import Notification
+
+    u = chain["users"]
+    request = workflow.submit(chain["request"], by=u["requester"])
+    request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    # An expert of another domain, or someone who is no expert, cannot be named.
+    for who in (u["imaging_expert"], u["requester"]):
+        with pytest.raises(Refused) as refused:
+            workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"], expert=who)
+        assert refused.value.field == "expert"
+    before = Notification.objects.count()
+    request = workflow.dispatch(
+        request, by=u["dispatcher"], domain=chain["biomedical"], expert=u["expert"]
+    )
+    assert request.expert == u["expert"]
+    told = Notification.objects.order_by("pk")[before:]
+    assert [n.recipient for n in told] == [u["expert"]]
+    # Sent to another domain, the request leaves the named expert.
+    request = workflow.dispatch(
+        request, by=u["dispatcher"], domain=chain["imaging"], reason="Imagerie"
+    )
+    assert request.expert is None
+
+
+def test_the_dispatcher_names_the_expert_from_the_page(web, tenant, chain):
+    from django_tenants.utils import tenant_context
+
+    u = chain["users"]
+    with tenant_context(tenant):
+        request = workflow.submit(chain["request"], by=u["requester"])
+        request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    page = web["dispatcher"].get(f"/requests/{request.pk}/").content.decode()
+    assert 'name="expert"' in page
+    data = {"action": "dispatch", "version": request.version, "domain": chain["biomedical"].pk}
+    wrong = web["dispatcher"].post(
+        f"/requests/{request.pk}/act/", {**data, "expert": u["imaging_expert"].pk}
+    )
+    assert wrong.status_code == 400
+    bad = web["dispatcher"].post(f"/requests/{request.pk}/act/", {**data, "expert": "x\x00"})
+    assert bad.status_code == 400
+    done = web["dispatcher"].post(
+        f"/requests/{request.pk}/act/", {**data, "expert": u["expert"].pk}
+    )
+    assert done.status_code == 302
+    assert "data-expert" in web["dispatcher"].get(f"/requests/{request.pk}/").content.decode()
