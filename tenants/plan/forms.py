@@ -150,6 +150,11 @@ class ReopenForm(BootstrapForm):
 class StepNameForm(BootstrapForm):
     label = forms.CharField(label=_("Name"), max_length=80, required=False)
 
+    def __init__(self, *args: Any, default_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if default_name:  # an empty box keeps this name: say which
+            self.fields["label"].widget.attrs["placeholder"] = default_name
+
 
 class ReminderForm(BootstrapForm):
     no_month_after_days = forms.TypedChoiceField(

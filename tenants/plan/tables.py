@@ -169,6 +169,11 @@ PLAN_COLUMNS = (
 )
 
 
+class ManagedLineTable(PlanLineTable):
+    class Meta(PlanLineTable.Meta):
+        empty_text = _("No line waits for you: the lines you are named manager of come here.")
+
+
 # A manager's lines: what to do next on each, in the row itself.
 MANAGED_COLUMNS = (
     "reference",

@@ -56,6 +56,7 @@ from tenants.plan.tables import (
     PLAN_COLUMNS,
     PLAN_SETS,
     FollowedLineTable,
+    ManagedLineTable,
     PlanLineTable,
 )
 from tenants.tables.listing import ListPage, register
@@ -95,7 +96,7 @@ MANAGED = register(
         key="plan.managed",
         url_name="plan:managed",
         title=gettext_lazy("Plan lines I manage"),
-        table_class=PlanLineTable,
+        table_class=ManagedLineTable,
         filterset_class=PlanLineFilter,
         rows=managed_by,
         default_columns=MANAGED_COLUMNS,
@@ -348,7 +349,11 @@ def _steps_context(bound: dict[str, forms.Form] | None = None) -> dict[str, Any]
                     (
                         step,
                         bound.get(f"step-{step.pk}")
-                        or StepNameForm(prefix=f"step-{step.pk}", initial={"label": step.label}),
+                        or StepNameForm(
+                            prefix=f"step-{step.pk}",
+                            initial={"label": step.label},
+                            default_name=step.name if step.builtin else "",
+                        ),
                     )
                     for step in rows
                 ],
