@@ -348,6 +348,7 @@ BENCHMARKS = {
     "inventory": "bench.inventory",
     "sync": "bench.sync",
     "requests": "bench.requests",
+    "plan": "bench.plan",
 }
 
 
