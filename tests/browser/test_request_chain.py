@@ -42,7 +42,7 @@ def act(page, base: str, pk: int, action: str, fill=None) -> None:  # type: igno
     form = page.locator(f'form[data-action="{action}"]')
     if fill:
         fill(form)
-    form.locator("button").click()
+    form.locator("button").first.click()  # its main action (management may also refuse)
     page.wait_for_url(f"{base}/requests/{pk}/")
     assert page.locator("[data-refusal]").count() == 0
 
@@ -87,7 +87,7 @@ def test_one_person_per_role_takes_a_request_from_draft_to_the_plan(
         base,
         pk,
         "dispatch",
-        lambda f: f.locator("select").select_option(str(biomedical.pk)),
+        lambda f: f.locator('select[name="domain"]').select_option(str(biomedical.pk)),
     )
 
     # The expert judges both parts: the maintenance unfavourably, saying why.
