@@ -6,6 +6,7 @@ whatever the path that writes them. The requests of a campaign live in ``tenants
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -124,5 +125,25 @@ class Envelope(models.Model):
         return Q(uf__service__pole__establishment_id=self.establishment_id)
 
 
+class AutoApproval(models.Model):
+    """A head of pôle's rule for a campaign: their pôle's requests under this amount skip
+    their opinion (given automatically, and recorded so)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="auto_approvals")
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="+")
+    below = models.DecimalField(_("below (€)"), max_digits=14, decimal_places=2)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "pole"], name="auto_approval_once"),
+            models.CheckConstraint(condition=Q(below__gt=0), name="auto_approval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pole} < {self.below}"
+
+
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.
-track(Campaign, Envelope)
+track(Campaign, Envelope, AutoApproval)

@@ -20,7 +20,7 @@ from saas.errors import UserError
 from tenants.access.permissions import Action, has_permission
 from tenants.access.scopes import ENVELOPE_TARGETS, kind_of
 from tenants.accounts.models import User
-from tenants.campaigns.models import Campaign, Envelope, Nature, Step
+from tenants.campaigns.models import AutoApproval, Campaign, Envelope, Nature, Step
 from tenants.requests.models import RequestState
 from tenants.structure.models import Establishment, Pole, Service
 
@@ -222,3 +222,20 @@ def remove_envelope(envelope: Envelope, *, by: User) -> None:
 def campaign_is_open(campaign: Campaign, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return campaign.opens <= today <= campaign.closes
+
+
+@transaction.atomic
+def set_auto_approval(campaign: Campaign, pole: Pole, below: Any, *, by: User) -> None:
+    """A head of pôle lets their pôle's requests under ``below`` euros skip their opinion in
+    this campaign (an empty amount removes the rule)."""
+    if not has_permission(by, Action.GIVE_POLE_OPINION, pole):
+        raise Refused("by", _("only the head of this pôle sets its automatic approval"))
+    if below in (None, ""):
+        AutoApproval.objects.filter(campaign=campaign, pole=pole).delete()
+        return
+    amount = money(below, "below")
+    if amount == 0:
+        raise Refused("below", _("must be more than 0"))
+    AutoApproval.objects.update_or_create(
+        campaign=campaign, pole=pole, defaults={"below": amount, "set_by": by}
+    )

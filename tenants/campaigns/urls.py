@@ -8,5 +8,6 @@ urlpatterns = [
     path("new/", views.campaign_new, name="campaign_new"),
     path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/auto-approval/", views.auto_approval, name="auto_approval"),
     path("envelopes/<int:pk>/remove/", views.envelope_remove, name="envelope_remove"),
 ]

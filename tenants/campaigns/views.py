@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from saas.errors import show_on_form
+from saas.errors import sentence, show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.access.scopes import ENVELOPE_TARGETS, parse_target
 from tenants.access.selectors import has_any_role
@@ -32,6 +32,7 @@ from tenants.campaigns.services import (
     campaign_is_open,
     create_campaign,
     remove_envelope,
+    set_auto_approval,
     update_campaign,
 )
 from tenants.campaigns.tables import CAMPAIGN_COLUMNS, CampaignTable
@@ -185,8 +186,46 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # the history lists deleted drafts: only those this person could read.
         "shows_history": has_any_role(user),
         "history_within": {"requests.EquipmentRequest": readable_drafts(user)},
+        "auto_approvals": _auto_approvals(campaign, user),
     }
     return render(request, "campaigns/campaign_detail.html", context, status=status)
+
+
+def _auto_approvals(campaign: Campaign, user: User) -> list[tuple[Pole, Any]]:
+    """The pôles of the campaign this person heads, with the amount under which their
+    requests skip the pôle's opinion (None: no rule)."""
+    if Step.POLE_OPINION not in campaign.steps:
+        return []
+    rules = dict(campaign.auto_approvals.values_list("pole_id", "below"))
+    poles = Pole.objects.filter(establishment__in=campaign.establishments.all()).order_by("code")
+    return [
+        (pole, rules.get(pole.pk))
+        for pole in poles
+        if has_permission(user, Action.GIVE_POLE_OPINION, pole)
+    ]
+
+
+@login_required
+@require_POST
+def auto_approval(request: HttpRequest, pk: int) -> HttpResponse:
+    """A head of pôle sets (or removes) the amount under which their pôle's requests skip
+    their opinion in this campaign."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    raw = request.POST.get("pole", "")
+    pole = (
+        Pole.objects.filter(pk=int(raw), establishment__in=campaign.establishments.all()).first()
+        if raw.isascii() and raw.isdigit() and len(raw) < 10
+        else None
+    )
+    try:
+        if pole is None:
+            raise Refused("pole", _("choose one of the campaign's pôles"))
+        set_auto_approval(campaign, pole, request.POST.get("below", ""), by=_user(request))
+    except Refused as refused:
+        messages.error(request, sentence(refused.reason))
+        return redirect(campaign)
+    messages.success(request, _("Automatic approval saved."))
+    return redirect(campaign)
 
 
 def _envelope_scope(value: str) -> Establishment | Pole | Service:

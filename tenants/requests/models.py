@@ -169,6 +169,7 @@ ACTION_LABELS = {
     "arbitrate": _("commission decision"),
     "ask_more_information": _("more information asked"),
     "carry_over": _("carried over to a later campaign"),
+    "copy": _("copied into another campaign"),
 }
 
 

@@ -263,7 +263,23 @@ def carry_over(request: EquipmentRequest, *, to: Campaign, by: User) -> Equipmen
         raise Refused(
             "campaign", _("choose an open campaign of the same nature covering its establishment")
         )
-    carried = save_draft(
+    carried = _draft_like(request, to, by)
+    carried.carried_from = request
+    carried.save(update_fields=["carried_from"])
+    RequestEvent.objects.create(
+        request=request,
+        action="carry_over",
+        from_state=request.state,
+        to_state=request.state,
+        actor=by,
+        data={"request": carried.pk, "campaign": to.name},
+    )
+    return carried
+
+
+def _draft_like(request: EquipmentRequest, to: Campaign, by: User) -> EquipmentRequest:
+    """A new draft in ``to`` with the request's parts, argument and replaced devices."""
+    return save_draft(
         by=by,
         campaign=to,
         uf=request.uf,
@@ -277,14 +293,26 @@ def carry_over(request: EquipmentRequest, *, to: Campaign, by: User) -> Equipmen
         reference_model=request.reference_model,
         replaces=list(request.replaces.values_list("inventory_number", flat=True)),
     )
-    carried.carried_from = request
-    carried.save(update_fields=["carried_from"])
+
+
+@transaction.atomic
+def copy_request(request: EquipmentRequest, *, to: Campaign, by: User) -> EquipmentRequest:
+    """A copy of a request as a new draft of another open campaign of the same nature (the
+    same need asked again, or asked in a special programme); the original is unchanged and
+    its history says where it was copied."""
+    if not has_permission(by, Action.DRAFT_REQUEST, request):
+        raise Refused("by", _("you may not send requests for this UF"))
+    if not campaigns_to_carry_into(request).filter(pk=to.pk).exists():
+        raise Refused(
+            "campaign", _("choose an open campaign of the same nature covering its establishment")
+        )
+    copied = _draft_like(request, to, by)
     RequestEvent.objects.create(
         request=request,
-        action="carry_over",
+        action="copy",
         from_state=request.state,
         to_state=request.state,
         actor=by,
-        data={"request": carried.pk, "campaign": to.name},
+        data={"request": copied.pk, "reference": copied.reference, "campaign": to.name},
     )
-    return carried
+    return copied

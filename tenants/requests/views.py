@@ -35,6 +35,7 @@ from tenants.requests.services import (
     PartInput,
     campaigns_to_carry_into,
     carry_over,
+    copy_request,
     delete_draft,
     replaced_devices,
     save_draft,
@@ -275,7 +276,9 @@ def _detail_context(request: HttpRequest, item: EquipmentRequest) -> dict[str, A
         if item.state == RequestState.GRANTED
         else None,
         "decisions": [(s, RequestState(s).label) for s in workflow.DECISION_CHOICES],
-        "carry_campaigns": campaigns_to_carry_into(item) if "carry_over" in actions else [],
+        "carry_campaigns": campaigns_to_carry_into(item)
+        if {"carry_over", "copy"} & set(actions)
+        else [],
         # The new draft is shown to those who may open it (a draft is its UF's requesters').
         "carried_to": visible_requests(user).filter(carried_from=item).first(),
         "envelopes": envelopes_of(item),
@@ -355,6 +358,17 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Carried over: a new draft in %(campaign)s.") % {"campaign": target.name},
                 )
                 return redirect(carried)
+            case "copy":
+                target = Campaign.objects.filter(pk=_int(post.get("campaign")) or 0).first()
+                if target is None:
+                    raise Refused("campaign", _("choose a campaign"))
+                copied = copy_request(item, to=target, by=_user(request))
+                messages.success(
+                    request,
+                    _("Copied: a new draft %(reference)s in %(campaign)s.")
+                    % {"reference": copied.reference, "campaign": target.name},
+                )
+                return redirect(copied)
             case _:
                 raise Refused("action", _("unknown action %(name)r") % {"name": name})
     except Refused as refused:

@@ -29,7 +29,7 @@ from tenants.access.permissions import (
     scope_filter,
 )
 from tenants.accounts.models import User
-from tenants.campaigns.models import Campaign, Step
+from tenants.campaigns.models import AutoApproval, Campaign, Step
 from tenants.campaigns.services import Refused, campaign_is_open, money
 from tenants.notifications.services import notify, settle_notifications
 from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart, RequestState
@@ -187,7 +187,36 @@ def submit(
     if not request.parts.exists():
         raise Refused("parts", _("a request has at least one part with its cost"))
     to_state = request.resume_state or RequestState.SUBMITTED
-    return _move(request, action="submit", to_state=to_state, by=by, resume_state="")
+    request = _move(request, action="submit", to_state=to_state, by=by, resume_state="")
+    return _approve_automatically(request, author=by)
+
+
+def _approve_automatically(request: EquipmentRequest, *, author: User) -> EquipmentRequest:
+    """The pôle's opinion given by the campaign's rule, recorded as automatic: for a request
+    written by a head of its pôle, or under the amount its head set for the campaign."""
+    if next_step(request) != Step.POLE_OPINION:
+        return request
+    if has_permission(author, Action.GIVE_POLE_OPINION, request):
+        by, why = author, _("automatic: written by a head of its pôle")
+    else:
+        rule = AutoApproval.objects.filter(
+            campaign_id=request.campaign_id, pole_id=request.uf.service.pole_id
+        ).first()
+        cost = sum((p.total for p in request.parts.all()), Decimal(0))
+        if rule is None or cost >= rule.below:
+            return request
+        by = rule.set_by
+        why = _("automatic: under %(amount)s set by the head of pôle") % {
+            "amount": f"{rule.below:.2f} €".replace(".", ","),
+        }
+    return _move(
+        request,
+        action=str(Step.POLE_OPINION.value),
+        to_state=STATE_AFTER[Step.POLE_OPINION],
+        by=by,
+        reason=why,
+        data={"favourable": True, "automatic": True},
+    )
 
 
 def _opinion(
@@ -453,6 +482,12 @@ def available_actions(request: EquipmentRequest, user: User) -> list[str]:
     """What this user may do on this request now: the detail page shows these forms only
     (the transitions check again: a page may be stale)."""
     found = []
+    if (
+        request.state not in (RequestState.DEFERRED, RequestState.DRAFT)
+        and has_permission(user, Action.DRAFT_REQUEST, request)
+        and campaigns_to_carry_into(request).exists()
+    ):
+        found.append("copy")
     if request.state == RequestState.DEFERRED:
         carried = EquipmentRequest.objects.filter(carried_from=request).exists()
         if (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -439,3 +440,137 @@ def test_the_dispatcher_names_the_expert_from_the_page(web, tenant, chain):
     )
     assert done.status_code == 302
     assert "data-expert" in web["dispatcher"].get(f"/requests/{request.pk}/").content.decode()
+
+
+def test_a_request_is_copied_into_another_open_campaign_of_its_nature(chain):
+    from tenants.campaigns.services import create_campaign
+    from tenants.requests.services import copy_request
+
+    u = chain["users"]
+    request = workflow.submit(chain["request"], by=u["requester"])
+    assert "copy" not in workflow.available_actions(request, u["requester"])  # nowhere to go
+    today = datetime.date.today()
+    programme = create_campaign(
+        name="Programme urgences",
+        nature="equipment",
+        kind="programme",
+        year=today.year + 1,
+        opens=today,
+        closes=today + datetime.timedelta(days=10),
+        establishments=[chain["site"]],
+        by=chain["admin"],
+    )
+    assert "copy" in workflow.available_actions(request, u["requester"])
+    assert "copy" not in workflow.available_actions(request, u["commission"])
+    copied = copy_request(request, to=programme, by=u["requester"])
+    assert copied.state == RequestState.DRAFT and copied.campaign == programme
+    assert copied.reference != request.reference and copied.carried_from is None
+    assert [(p.kind, p.quantity) for p in copied.parts.all()] == [
+        (p.kind, p.quantity) for p in request.parts.all()
+    ]
+    event = request.events.order_by("-pk")[0]
+    assert (event.action, event.data["reference"]) == ("copy", copied.reference)
+    # Not into its own campaign, nor by someone who may not ask for its UF.
+    for target, who, field in (
+        (chain["campaign"], u["requester"], "campaign"),
+        (programme, u["commission"], "by"),
+    ):
+        with pytest.raises(Refused) as refused:
+            copy_request(request, to=target, by=who)
+        assert refused.value.field == field
+
+
+def test_the_requester_copies_a_request_from_its_page(web, tenant, chain):
+    from django_tenants.utils import tenant_context
+
+    from tenants.campaigns.services import create_campaign
+
+    u = chain["users"]
+    today = datetime.date.today()
+    with tenant_context(tenant):
+        request = workflow.submit(chain["request"], by=u["requester"])
+        programme = create_campaign(
+            name="Programme urgences",
+            nature="equipment",
+            kind="programme",
+            year=today.year + 1,
+            opens=today,
+            closes=today + datetime.timedelta(days=10),
+            establishments=[chain["site"]],
+            by=chain["admin"],
+        )
+    page = web["requester"].get(f"/requests/{request.pk}/").content.decode()
+    assert 'value="copy"' in page and "Programme urgences" in page
+    url = f"/requests/{request.pk}/act/"
+    data = {"action": "copy", "version": request.version}
+    assert web["requester"].post(url, {**data, "campaign": "0"}).status_code == 400
+    done = web["requester"].post(url, {**data, "campaign": programme.pk})
+    assert done.status_code == 302
+    with tenant_context(tenant):
+        copied = EquipmentRequest.objects.get(campaign=programme)
+    assert done["Location"] == f"/requests/{copied.pk}/"
+
+
+def test_requests_under_the_pole_heads_amount_or_by_a_head_skip_the_pole_opinion(chain):
+    from tenants.campaigns.services import set_auto_approval
+    from tenants.requests.services import PartInput, save_draft
+
+    u, campaign, pole = chain["users"], chain["campaign"], chain["pole"]
+    # Only the head of that pôle sets its rule.
+    for who in (u["other_head"], u["requester"]):
+        with pytest.raises(Refused) as refused:
+            set_auto_approval(campaign, pole, "10000", by=who)
+        assert refused.value.field == "by"
+    with pytest.raises(Refused) as refused:
+        set_auto_approval(campaign, pole, "0", by=u["pole_head"])
+    assert refused.value.field == "below"
+    set_auto_approval(campaign, pole, "35 000", by=u["pole_head"])
+
+    def sent(title: str, price: str, by=None):  # type: ignore[no-untyped-def]
+        draft = save_draft(
+            by=by or u["requester"],
+            campaign=campaign,
+            uf=chain["rea"],
+            title=title,
+            parts=[PartInput("investment", 1, price)],
+        )
+        return workflow.submit(draft, by=by or u["requester"])
+
+    small = sent("Petit", "30000")
+    assert small.state == RequestState.POLE_OPINION
+    event = small.events.order_by("-pk")[0]
+    assert event.data == {"favourable": True, "automatic": True} and event.actor == u["pole_head"]
+    assert "automatique" in event.reason
+    large = sent("Grand", "35000")
+    assert large.state == RequestState.SUBMITTED  # not under the amount: the head decides
+    by_head = sent("Du chef", "90000", by=u["pole_head"])
+    assert by_head.state == RequestState.POLE_OPINION
+    # Removing the rule: the head decides again.
+    set_auto_approval(campaign, pole, "", by=u["pole_head"])
+    assert sent("Après", "100").state == RequestState.SUBMITTED
+
+
+def test_a_head_of_pole_sets_the_rule_on_the_campaign_page(web, tenant, chain):
+    from django_tenants.utils import tenant_context
+
+    from tenants.campaigns.models import AutoApproval
+
+    campaign, pole = chain["campaign"], chain["pole"]
+    page = web["pole_head"].get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert f'data-auto-approval="{pole.code}"' in page
+    assert (
+        "data-auto-approval"
+        not in web["requester"].get(f"/campaigns/{campaign.pk}/").content.decode()
+    )
+    url = f"/campaigns/{campaign.pk}/auto-approval/"
+    assert web["pole_head"].post(url, {"pole": pole.pk, "below": "12 500,00"}).status_code == 302
+    with tenant_context(tenant):
+        assert str(AutoApproval.objects.get(campaign=campaign, pole=pole).below) == "12500.00"
+    for who, data in (
+        ("requester", {"pole": pole.pk, "below": "1"}),
+        ("pole_head", {"pole": "x", "below": "1"}),
+        ("pole_head", {"pole": pole.pk, "below": "abc"}),
+    ):
+        assert web[who].post(url, data).status_code == 302
+    with tenant_context(tenant):
+        assert str(AutoApproval.objects.get(campaign=campaign, pole=pole).below) == "12500.00"
