@@ -212,6 +212,15 @@ class RequestPart(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = models.DecimalField(_("estimated unit price (€)"), max_digits=14, decimal_places=2)
+    # The expert's correction of the requester's estimate: both are shown; the costs (and the
+    # commission's session) count the expert's.
+    expert_unit_price = models.DecimalField(
+        _("unit price corrected by the expert (€)"),
+        null=True,
+        blank=True,
+        max_digits=14,
+        decimal_places=2,
+    )
     # The expert's opinion on this part (a composite request's parts are judged one by one).
     favourable = models.BooleanField(_("favourable opinion"), null=True, blank=True)
     opinion = models.TextField(_("expert opinion"), blank=True)
@@ -222,6 +231,10 @@ class RequestPart(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="part_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="part_price_positive"),
+            models.CheckConstraint(
+                condition=Q(expert_unit_price__isnull=True) | Q(expert_unit_price__gte=0),
+                name="part_expert_price_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,7 +242,12 @@ class RequestPart(models.Model):
 
     @property
     def total(self) -> Decimal:
-        return self.unit_price * self.quantity
+        return self.price * self.quantity
+
+    @property
+    def price(self) -> Decimal:
+        """The unit price that counts: the expert's correction, else the estimate."""
+        return self.unit_price if self.expert_unit_price is None else self.expert_unit_price
 
 
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.

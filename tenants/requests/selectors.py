@@ -16,7 +16,7 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_p
 
 def with_costs(requests: QuerySet[EquipmentRequest]) -> QuerySet[EquipmentRequest]:
     line = ExpressionWrapper(
-        F("parts__unit_price") * F("parts__quantity"),
+        Coalesce(F("parts__expert_unit_price"), F("parts__unit_price")) * F("parts__quantity"),
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
     return requests.annotate(cost=Coalesce(Sum(line), ZERO))

@@ -315,8 +315,18 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     for part in item.parts.all()
                 }
+                prices = {
+                    part.pk: post[f"part-{part.pk}-price"]
+                    for part in item.parts.all()
+                    if f"part-{part.pk}-price" in post
+                }
                 workflow.give_expert_opinion(
-                    item, favourable=favourable, reason=reason, parts=part_opinions, **common
+                    item,
+                    favourable=favourable,
+                    reason=reason,
+                    parts=part_opinions,
+                    prices=prices,
+                    **common,
                 )
             case Step.DISPATCH | "redispatch":
                 domain = ExpertiseDomain.objects.filter(pk=_int(post.get("domain")) or 0).first()
@@ -381,6 +391,7 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
             part.typed = {
                 "favourable": post.get(f"part-{part.pk}-favourable", ""),
                 "opinion": post.get(f"part-{part.pk}-opinion", ""),
+                "price": post.get(f"part-{part.pk}-price", ""),
             }
         if refused.field == "domain" and context["domain_form"] is not None:
             # The one control Django draws here: the others take {% refused_aria %}.

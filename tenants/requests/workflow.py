@@ -30,7 +30,7 @@ from tenants.access.permissions import (
 )
 from tenants.accounts.models import User
 from tenants.campaigns.models import AutoApproval, Campaign, Step
-from tenants.campaigns.services import Refused, campaign_is_open, money
+from tenants.campaigns.services import MAX_AMOUNT, Refused, campaign_is_open, money
 from tenants.notifications.services import notify, settle_notifications
 from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart, RequestState
 from tenants.requests.selectors import LISTED
@@ -336,11 +336,26 @@ def give_expert_opinion(
     favourable: bool,
     reason: str = "",
     parts: dict[int, tuple[bool, str]] | None = None,
+    prices: dict[int, Any] | None = None,
     expected_version: int | None = None,
 ) -> EquipmentRequest:
     """The expert's opinion on the request, and on each of its parts (part id -> favourable,
-    why): a composite request's maintenance may be judged apart from its investment."""
+    why): a composite request's maintenance may be judged apart from its investment. The
+    expert may correct a part's unit price (part id -> price, empty to keep the estimate)."""
     own = {part.pk: part for part in request.parts.all()}
+    corrected = []
+    for part_id, raw in (prices or {}).items():
+        part = own.get(part_id)
+        if part is None:
+            raise Refused(f"parts[{part_id}]", _("not a part of this request"))
+        field = f"parts[{part_id}].expert_unit_price"
+        part.expert_unit_price = None if str(raw).strip() == "" else money(raw, field)
+        if (
+            part.expert_unit_price is not None
+            and part.expert_unit_price * part.quantity >= MAX_AMOUNT
+        ):
+            raise Refused(field, _("the part's total is absurdly large"))
+        corrected.append(part)
     for part_id, (part_favourable, why) in (parts or {}).items():
         part = own.get(part_id)
         if part is None:
@@ -359,6 +374,8 @@ def give_expert_opinion(
     judged = [own[part_id] for part_id in parts or {}]
     if judged:
         RequestPart.objects.bulk_update(judged, ["favourable", "opinion"])
+    if corrected:
+        RequestPart.objects.bulk_update(corrected, ["expert_unit_price"])
     return request
 
 

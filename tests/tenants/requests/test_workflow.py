@@ -574,3 +574,48 @@ def test_a_head_of_pole_sets_the_rule_on_the_campaign_page(web, tenant, chain):
         assert web[who].post(url, data).status_code == 302
     with tenant_context(tenant):
         assert str(AutoApproval.objects.get(campaign=campaign, pole=pole).below) == "12500.00"
+
+
+def test_the_expert_corrects_a_parts_unit_price_and_the_costs_count_it(chain):
+    from tenants.requests.selectors import with_costs
+
+    u = chain["users"]
+    request = workflow.submit(chain["request"], by=u["requester"])
+    request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+    request = workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+    (part,) = request.parts.all()
+    for bad in ("abc", "-1", "99999999999"):
+        with pytest.raises(Refused) as refused:
+            workflow.give_expert_opinion(
+                request, by=u["expert"], favourable=True, prices={part.pk: bad}
+            )
+        assert refused.value.field == f"parts[{part.pk}].expert_unit_price"
+    request.refresh_from_db()
+    request = workflow.give_expert_opinion(
+        request, by=u["expert"], favourable=True, prices={part.pk: "27 500,00"}
+    )
+    part.refresh_from_db()
+    assert (part.unit_price, part.expert_unit_price) == (Decimal("30000.00"), Decimal("27500.00"))
+    costed = with_costs(EquipmentRequest.objects.filter(pk=request.pk)).get()
+    assert costed.cost == Decimal("27500.00")  # type: ignore[attr-defined]
+
+
+def test_both_prices_show_once_the_expert_corrected_one(web, tenant, chain):
+    from django_tenants.utils import tenant_context
+
+    u = chain["users"]
+    with tenant_context(tenant):
+        request = workflow.submit(chain["request"], by=u["requester"])
+        request = workflow.give_pole_opinion(request, by=u["pole_head"], favourable=True)
+        request = workflow.dispatch(request, by=u["dispatcher"], domain=chain["biomedical"])
+        (part,) = request.parts.all()
+    page = web["expert"].get(f"/requests/{request.pk}/").content.decode()
+    assert f'name="part-{part.pk}-price"' in page
+    url = f"/requests/{request.pk}/act/"
+    data = {"action": "expertise", "version": request.version, "favourable": "1"}
+    refused = web["expert"].post(url, {**data, f"part-{part.pk}-price": "abc"})
+    assert refused.status_code == 400 and 'value="abc"' in refused.content.decode()
+    done = web["expert"].post(url, {**data, f"part-{part.pk}-price": "27 500"})
+    assert done.status_code == 302
+    page = web["requester"].get(f"/requests/{request.pk}/").content.decode()
+    assert "data-expert-price" in page and "estimé 30\u202f000,00\u00a0€" in page
