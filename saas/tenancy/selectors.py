@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from saas.tenancy.models import Domain, Tenant, TenantKind, TenantStatus
@@ -18,3 +20,17 @@ def customer_tenants() -> QuerySet[Tenant]:
 
 def spare_schema_count() -> int:
     return Tenant.objects.filter(status=TenantStatus.SPARE).count()
+
+
+def queue_in_each_active_tenant(task: Any) -> int:
+    """Queue ``task`` (a tenant-only Celery task, no arguments) once in each active customer
+    tenant's schema: what the daily fan-outs (alert digests, plan reminders) do."""
+    from django_tenants.utils import schema_context
+
+    schemas = list(
+        customer_tenants().filter(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True)
+    )
+    for schema_name in schemas:
+        with schema_context(schema_name):
+            task.delay()
+    return len(schemas)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django_tenants.utils import schema_context
 
 from saas.celery import PlatformTask, TenantOnlyTask, app
-from saas.tenancy.models import TenantStatus
-from saas.tenancy.selectors import customer_tenants
+from saas.tenancy.selectors import queue_in_each_active_tenant
 from tenants.alerts.services import send_digests
 
 
@@ -18,10 +16,4 @@ def send_digests_task() -> int:
 
 @shared_task(base=PlatformTask, name="tenants.alerts.tasks.send_all_digests")
 def send_all_digests() -> int:
-    schemas = list(
-        customer_tenants().filter(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True)
-    )
-    for schema_name in schemas:
-        with schema_context(schema_name):
-            send_digests_task.delay()
-    return len(schemas)
+    return queue_in_each_active_tenant(send_digests_task)
