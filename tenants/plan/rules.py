@@ -88,6 +88,11 @@ EDITABLE: dict[LineState, dict[LineRole, frozenset[str]]] = {
 }
 
 
+EVERY_FIELD = frozenset(
+    field for by_role in EDITABLE.values() for fields in by_role.values() for field in fields
+)
+
+
 def state_of(line: PlanLine) -> LineState:
     if line.closed:
         return LineState.CLOSED
@@ -124,14 +129,22 @@ def editable_fields(user: Any, line: PlanLine) -> frozenset[str]:
     return fields
 
 
+def _ever_given(field: str, roles: set[LineRole]) -> bool:
+    return any(field in EDITABLE[state][role] for state in LineState for role in roles)
+
+
+def may_ever_change(user: Any, line: PlanLine, field: str) -> bool:
+    """Whether one of this person's roles on the line gives this field in some state."""
+    return _ever_given(field, roles_on(user, line))
+
+
 def require_field(user: Any, line: PlanLine, field: str) -> None:
     """Refuse, naming the field, a change the table does not give this person."""
     from tenants.plan.services import Refused
 
     if field in editable_fields(user, line):
         return
-    roles = roles_on(user, line)
-    if not any(field in EDITABLE[state][role] for state in LineState for role in roles):
+    if not _ever_given(field, roles_on(user, line)):
         raise Refused(field, _("you may not change this on this line"), status=403)
     if state_of(line) == LineState.CLOSED:
         raise Refused(field, _("this line is closed: reopen it first"), status=409)

@@ -159,22 +159,16 @@ def update_line(
     line = _locked(line, expected_version)
     cleaned: dict[str, Any] = {}
     for field, raw in changes.items():
-        if field == rules.PROCEDURE:
-            value: Any = raw or ""
-            if value and value not in Procedure.values:
-                raise Refused(field, _("not a procedure"))
-        elif field in rules.AMOUNTS:
-            value = _amount(raw, field)
-        elif field == rules.COMMISSIONING:
-            value = _month(raw, line)
-        elif field in (rules.PRIVATE_NOTE, rules.PUBLIC_NOTE):
-            value = _text(raw, field, NOTE_LIMIT)
-        elif field == rules.ORDER_NUMBER:
-            value = " ".join(_text(raw, field, ORDER_NUMBER_LIMIT).split())
-        elif field == rules.INVENTORY_NUMBERS:
-            value = _inventory_numbers(raw)
-        else:
-            raise Refused(field, _("this field cannot be changed here"))
+        try:
+            value = _cleaned(field, raw, line)
+        except Refused as refused:
+            # Whoever may never change the field is told so, not what is wrong with the
+            # value: checking values teaches a stranger nothing.
+            if field in rules.EVERY_FIELD and not rules.may_ever_change(by, line, field):
+                raise Refused(
+                    field, _("you may not change this on this line"), status=403
+                ) from refused
+            raise
         if value != getattr(line, field):
             rules.require_field(by, line, field)
             cleaned[field] = value
@@ -192,6 +186,27 @@ def update_line(
 
         link_line(line)
     return line
+
+
+def _cleaned(field: str, raw: Any, line: PlanLine) -> Any:
+    """The value typed for one of the line's own fields, or a refusal naming it."""
+    if field == rules.PROCEDURE:
+        value: Any = raw or ""
+        if value and value not in Procedure.values:
+            raise Refused(field, _("not a procedure"))
+    elif field in rules.AMOUNTS:
+        value = _amount(raw, field)
+    elif field == rules.COMMISSIONING:
+        value = _month(raw, line)
+    elif field in (rules.PRIVATE_NOTE, rules.PUBLIC_NOTE):
+        value = _text(raw, field, NOTE_LIMIT)
+    elif field == rules.ORDER_NUMBER:
+        value = " ".join(_text(raw, field, ORDER_NUMBER_LIMIT).split())
+    elif field == rules.INVENTORY_NUMBERS:
+        value = _inventory_numbers(raw)
+    else:
+        raise Refused(field, _("this field cannot be changed here"))
+    return value
 
 
 def _inventory_numbers(raw: Any) -> str:

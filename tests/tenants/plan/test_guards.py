@@ -130,3 +130,22 @@ def test_the_step_that_puts_a_line_in_service_cannot_be_hidden(chain):
     with pytest.raises(services.Refused) as refused:
         configuration.set_hidden(commissioning, True, by=chain["admin"])
     assert refused.value.field == "hidden"
+
+
+def test_who_may_not_change_a_field_is_refused_before_its_value_is_read(chain, line):
+    u = chain["users"]
+    line = services.assign_manager(line, u["expert"], by=u["dispatcher"])
+    # Finance may never change the commissioning month: a malformed one is still a 403, so
+    # checking values tells a stranger nothing about the line.
+    for field, value in (("commissioning_month", "not a month"), ("ordered_amount", "-1e999")):
+        with pytest.raises(services.Refused) as refused:
+            services.update_line(line, {field: value}, by=u["finance"])
+        assert refused.value.status == 403 and refused.value.field == field
+    # Its own field with a bad value is the value's 400.
+    with pytest.raises(services.Refused) as refused:
+        services.update_line(line, {"paid_amount": "abc"}, by=u["finance"])
+    assert refused.value.status == 400
+    # An unknown field stays a 400 naming it, whoever asks.
+    with pytest.raises(services.Refused) as refused:
+        services.update_line(line, {"colour": "red"}, by=u["finance"])
+    assert refused.value.status == 400 and refused.value.field == "colour"
