@@ -1,5 +1,6 @@
 """The equipment plan: what the commission granted, line by line, followed to commissioning."""
 
+import datetime
 from typing import Any
 
 from django.apps import AppConfig
@@ -11,9 +12,17 @@ class PlanConfig(AppConfig):
     verbose_name = "Equipment plan"
 
     def ready(self) -> None:
+        from saas.audit.history import register_display
         from tenants.inventory.signals import inventory_imported
+        from tenants.plan.models import PlanLine
 
         inventory_imported.connect(link_after_import, dispatch_uid="plan.link_devices")
+        # A commissioning month reads as one (03/2027), not as its first day.
+        register_display(PlanLine, "commissioning_month", month_label)
+
+
+def month_label(value: datetime.date) -> str:
+    return value.strftime("%m/%Y")
 
 
 def link_after_import(sender: Any, **kwargs: Any) -> None:

@@ -86,6 +86,11 @@ def test_the_manager_changes_a_step_from_the_page(web, tenant, managed):
     assert (
         saved_line.procedure == "local_market" and saved_line.private_note == "Négocier la garantie"
     )
+    # Its history names what changed in French: the line and its step, not the code's names.
+    history = page(web["expert"], managed).content.decode()
+    assert "Étape « Commande · Faite »" in history
+    assert f"<del>—</del> → {month.strftime('%m/%Y')}</li>" in history
+    assert "Line step" not in history and "Plan line" not in history
 
 
 def test_a_refused_change_is_said_and_changes_nothing(web, tenant, managed):
