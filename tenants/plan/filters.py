@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from tenants.access.models import ExpertiseDomain
 from tenants.accounts.models import User
 from tenants.campaigns.models import Campaign, Envelope, Nature
+from tenants.core.suggest import SuggestInput
 from tenants.plan.forms import MonthField
 from tenants.plan.models import LineStep, PlanLine, StepStatus
 from tenants.structure.models import Establishment, Pole
@@ -78,7 +79,7 @@ class PlanLineFilter(BaseFilterSet):
         label=_("Pôle"), field_name="uf__service__pole", queryset=Pole.objects.all()
     )
     uf = django_filters.CharFilter(
-        label=_("UF code"), field_name="uf__code", widget=forms.TextInput(attrs={"size": 8})
+        label=_("UF"), field_name="uf__code", widget=SuggestInput("uf", attrs={"size": 8})
     )
     nature = django_filters.ChoiceFilter(
         empty_label=ALL_FEMININE, label=_("Nature"), choices=Nature.choices

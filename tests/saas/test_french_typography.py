@@ -70,3 +70,9 @@ def test_dates_read_dd_mm_yyyy_and_numbers_group_thousands_in_french():
     with translation.override("fr"):
         text = page.render({"d": datetime.date(2027, 3, 31), "n": Decimal("1234567.50")})
     assert text == "31/03/2027 1\u202f234\u202f567,50"
+
+
+def test_the_apostrophe_is_the_typographic_one():
+    # "d'expertise" beside "l’équipe" on one page reads as two hands; French writes ’.
+    wrong = [t for t in french_texts() if re.search(r"\w'\w", t)]
+    assert wrong == []
