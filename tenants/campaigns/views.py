@@ -147,9 +147,11 @@ def envelope_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.prefetch_related("establishments"), pk=pk)
-    user = _user(request)
-    can_manage = has_permission(user, Action.MANAGE_CAMPAIGNS)
-    form = EnvelopeForm(request.POST or None) if can_manage else None
+    form = (
+        EnvelopeForm(request.POST or None)
+        if has_permission(_user(request), Action.MANAGE_CAMPAIGNS)
+        else None
+    )
     status = 200
     if request.method == "POST":
         if form is None:
@@ -162,7 +164,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     form.cleaned_data["amount"],
                     form.cleaned_data["source"],
                     label=form.cleaned_data["label"],
-                    by=user,
+                    by=_user(request),
                 )
             except Refused as refused:
                 show_on_form(refused, form)
@@ -170,6 +172,23 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Envelope added."))
                 return redirect(campaign)
         status = 400
+    return _render_detail(request, campaign, form=form, status=status)
+
+
+def _render_detail(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    form: EnvelopeForm | None = None,
+    status: int = 200,
+    refused_approval: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The campaign's page; ``refused_approval`` (pole, reason, typed) puts an automatic
+    approval's refusal beside its field, with what was typed."""
+    user = _user(request)
+    can_manage = has_permission(user, Action.MANAGE_CAMPAIGNS)
+    if form is None and can_manage:
+        form = EnvelopeForm()
     mine = visible_requests(user).filter(campaign=campaign)
     counts = dict(mine.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     context = {
@@ -187,6 +206,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shows_history": has_any_role(user),
         "history_within": {"requests.EquipmentRequest": readable_drafts(user)},
         "auto_approvals": _auto_approvals(campaign, user),
+        "refused_approval": refused_approval or {},
     }
     return render(request, "campaigns/campaign_detail.html", context, status=status)
 
@@ -217,13 +237,18 @@ def auto_approval(request: HttpRequest, pk: int) -> HttpResponse:
         if raw.isascii() and raw.isdigit() and len(raw) < 10
         else None
     )
+    typed = request.POST.get("below", "")
     try:
         if pole is None:
             raise Refused("pole", _("choose one of the campaign's pôles"))
-        set_auto_approval(campaign, pole, request.POST.get("below", ""), by=_user(request))
+        set_auto_approval(campaign, pole, typed, by=_user(request))
     except Refused as refused:
-        messages.error(request, sentence(refused.reason))
-        return redirect(campaign)
+        if pole is None or refused.field != "below":
+            messages.error(request, sentence(refused.reason))
+            return redirect(campaign)
+        # The amount's refusal is said beside the pôle's field, with what was typed.
+        refusal = {"pole": pole.pk, "reason": sentence(refused.reason), "typed": typed[:100]}
+        return _render_detail(request, campaign, status=400, refused_approval=refusal)
     messages.success(request, _("Automatic approval saved."))
     return redirect(campaign)
 

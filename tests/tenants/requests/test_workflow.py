@@ -569,9 +569,18 @@ def test_a_head_of_pole_sets_the_rule_on_the_campaign_page(web, tenant, chain):
     for who, data in (
         ("requester", {"pole": pole.pk, "below": "1"}),
         ("pole_head", {"pole": "x", "below": "1"}),
-        ("pole_head", {"pole": pole.pk, "below": "abc"}),
     ):
         assert web[who].post(url, data).status_code == 302
+    # A wrong amount is said beside its field, with what was typed, and saves nothing.
+    refused = web["pole_head"].post(url, {"pole": pole.pk, "below": "abc"})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    field = (
+        body.split(f'id="below-{pole.pk}"', 1)[0].rsplit("<input", 1)[1]
+        + body.split(f'id="below-{pole.pk}"', 1)[1].split(">", 1)[0]
+    )
+    assert 'aria-invalid="true"' in field and f'aria-describedby="below-{pole.pk}_error"' in field
+    assert f'id="below-{pole.pk}_error"' in body and 'value="abc' in field
     with tenant_context(tenant):
         assert str(AutoApproval.objects.get(campaign=campaign, pole=pole).below) == "12500.00"
 
