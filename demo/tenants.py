@@ -88,6 +88,9 @@ def load_demo(only: Collection[str] = ()) -> list[str]:
                 from demo.campaign import load_demo_campaign
 
                 done += load_demo_campaign(demo.subdomain)
+                from demo.loans import load_demo_loans
+
+                done += load_demo_loans()
     if any(demo.subdomain == OIDC_TENANT for demo in demos):
         configure_demo_identity_provider()
     done += link_demo_tenants(demos)

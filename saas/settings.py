@@ -92,6 +92,7 @@ TENANT_APPS = [
     "tenants.numbering",  # per-tenant counters of human references (DEM-2027-00042)
     "tenants.requests",
     "tenants.plan",
+    "tenants.loans",
     "tenants.notifications",
     "tenants.documents",
     "tenants.imports",
@@ -279,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
     "plan-reminders": {
         "task": "tenants.plan.tasks.send_all_reminders",
         "schedule": crontab(hour=7, minute=10),
+    },
+    "loan-reminders": {
+        "task": "tenants.loans.tasks.send_all_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
     "sync-reference-safety-net": {
         "task": "saas.reference_sync.tasks.sync_all_tenants",

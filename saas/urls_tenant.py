@@ -19,6 +19,7 @@ urlpatterns = [
     # Under /requests/, and a campaign's new request and commission session (see the file).
     path("", include("tenants.requests.urls")),
     path("plan/", include("tenants.plan.urls")),
+    path("loans/", include("tenants.loans.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),
     path("administration/", include("tenants.access.urls")),

@@ -44,6 +44,7 @@ class Action(StrEnum):
     MANAGE_LINES = "plan.manage"
     BUY = "plan.buy"
     RECORD_PAYMENTS = "plan.record_payments"
+    RECORD_LOAN = "loans.record"
 
 
 ALL_ROLES = frozenset(Role)
@@ -80,6 +81,9 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_LINES: frozenset({Role.EXPERT}),
     Action.BUY: frozenset({Role.BUYER}),
     Action.RECORD_PAYMENTS: frozenset({Role.FINANCE}),
+    # Loans between services: the biomedical team (experts), and the services that may ask
+    # for the lending or the borrowing UF.
+    Action.RECORD_LOAN: frozenset({Role.EXPERT, Role.REQUESTER, Role.POLE_HEAD, Role.TENANT_ADMIN}),
 }
 
 # On which kinds of scope each role makes sense.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Case, Count, QuerySet, Value, When
@@ -10,6 +11,16 @@ from django.db.models.functions import Coalesce
 from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
 from tenants.inventory.models import Device, MatchState, ModelMatch
+
+# Columns other apps add to the inventory's rows (the loans app: the loan a device is on),
+# registered in their AppConfig.ready, so that the inventory imports none of them.
+ROW_ANNOTATIONS: dict[str, Callable[[User], Any]] = {}
+
+
+def register_row_annotation(name: str, make: Callable[[User], Any]) -> None:
+    """Annotate every row of ``devices_for(user)`` with ``make(user)`` (an expression made
+    per query, for the person looking)."""
+    ROW_ANNOTATIONS[name] = make
 
 
 def devices_for(user: User) -> QuerySet[Device]:
@@ -25,7 +36,8 @@ def devices_for(user: User) -> QuerySet[Device]:
     ).annotate(
         effective_end_of_support=Coalesce(
             "reference_model__overlay__end_of_support", "reference_model__end_of_support"
-        )
+        ),
+        **{name: make(user) for name, make in ROW_ANNOTATIONS.items()},
     )
 
 

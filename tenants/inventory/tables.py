@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tenants.inventory.models import Device
@@ -38,6 +43,26 @@ class DeviceTable(ListTable):
         model = Device
         fields = ()
         empty_text = _("No device matches these filters.")
+
+    def render_status(self, value: Any, record: Device) -> SafeString:
+        """The CMMS's status, and the loan between services the device is on (the loans app
+        annotates ``loan_due_on``, and ``loan_id`` when the person may open that loan; see
+        tenants.inventory.selectors)."""
+        due = getattr(record, "loan_due_on", None)
+        if due is None:
+            return format_html("{}", value)
+        words = format_html("{} {}", _("on loan until"), due.strftime("%d/%m/%Y"))
+        loan_id = getattr(record, "loan_id", None)
+        if loan_id is None:
+            return format_html(
+                '{} <span class="badge text-bg-warning" data-on-loan>{}</span>', value, words
+            )
+        return format_html(
+            '{} <a class="badge text-bg-warning" href="{}" data-on-loan>{}</a>',
+            value,
+            reverse("loans:loan_detail", args=[loan_id]),
+            words,
+        )
 
 
 DEFAULT_COLUMNS = (

@@ -51,6 +51,9 @@ class ListTable(tables.Table):
     export_paths: dict[str, str] = {}
     # Column name -> "money", "date", "number": the kind of a computed column in exports.
     export_kinds: dict[str, str] = {}
+    # Column name -> {value: label}: how a computed column's codes read in exports (a state
+    # worked out in the query, whose choices no model field carries).
+    export_labels: dict[str, Any] = {}
     # Set by resolve() for the person looking: the row colours shown to them, and the footer's
     # cells ((column, text) in column order) with the number of rows summed, when it has one.
     row_colours: tuple[RowColour, ...] = ()
@@ -317,6 +320,9 @@ def export_columns(resolved: ResolvedList) -> list[ExportColumn]:
         if model_field is not None and model_field.choices:
             # Exported as their labels: text, even for a number with choices (a priority).
             labels = {value: str(label) for value, label in model_field.flatchoices}
+            kind = "text"
+        if name in table.export_labels:
+            labels = {value: str(label) for value, label in table.export_labels[name].items()}
             kind = "text"
         kind = table.export_kinds.get(name, kind)
         header = capfirst(str(bound.header))

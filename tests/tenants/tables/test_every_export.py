@@ -7,6 +7,7 @@ test by registering), every text column of each is filled with values starting w
 
 from __future__ import annotations
 
+import datetime
 import re
 import zipfile
 from io import BytesIO
@@ -22,13 +23,14 @@ from openpyxl import load_workbook
 
 from tenants.campaigns.models import Campaign
 from tenants.inventory.models import Device
+from tenants.loans.services import LoanInput, record_loan
 from tenants.plan.models import PlanLine
 from tenants.plan.services import assign_manager
 from tenants.requests import workflow
 from tenants.requests.arbitration import Decision, decide_many, session
 from tenants.requests.models import EquipmentRequest, RequestEvent
 from tenants.requests.services import PartInput, save_draft
-from tenants.structure.models import Establishment, Pole, Service
+from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 from tenants.tables.listing import PAGES, _field_at, all_columns, export_columns, resolve
 from tests.conftest import client_for, host_of
 
@@ -112,12 +114,30 @@ def data(tenant, chain):  # type: ignore[no-untyped-def]
         )
         # The granted line gets its manager: "Plan lines I manage" has a row too.
         assign_manager(PlanLine.objects.get(request=first), u["expert"], by=u["dispatcher"])
-        Device.objects.create(
+        device = Device.objects.create(
             inventory_number="A-001",
             uf=chain["rea"],
             manufacturer_name="Philips",
             model_name="MX450",
             serial_number="SN1",
+        )
+        # A loan between services: the réanimation lends it to the block.
+        block = FunctionalUnit.objects.create(
+            service=Service.objects.create(pole=chain["pole"], code="S9", name="Bloc"),
+            code="2201",
+            name="Bloc",
+        )
+        record_loan(
+            LoanInput(
+                device=device,
+                borrowing_uf=block,
+                starts_on=datetime.date.today(),
+                due_on=datetime.date.today() + datetime.timedelta(days=7),
+                lender_name="Mme Durand",
+                borrower_name="Dr Martin",
+                reason="Renfort",
+            ),
+            by=u["requester"],
         )
     return chain
 

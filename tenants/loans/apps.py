@@ -1,0 +1,20 @@
+"""Loans between services: a device of the inventory lent by one UF to another for a while."""
+
+from django.apps import AppConfig
+
+
+class LoansConfig(AppConfig):
+    name = "tenants.loans"
+    label = "loans"
+    verbose_name = "Loans between services"
+
+    def ready(self) -> None:
+        from tenants.core.suggest import register_source
+        from tenants.inventory.selectors import register_row_annotation
+        from tenants.loans.selectors import current_loan, may_record_any
+        from tenants.loans.suggestions import lendable_devices
+
+        register_source("loan_device", lendable_devices, can_use=may_record_any)
+        # The date shows to everyone who sees the device; the link, to those who see the loan.
+        register_row_annotation("loan_due_on", lambda user: current_loan("due_on"))
+        register_row_annotation("loan_id", lambda user: current_loan("pk", seen_by=user))
