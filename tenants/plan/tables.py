@@ -3,6 +3,7 @@ their purchases stand, with the steps as coloured labels)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import django_tables2 as tables
@@ -67,10 +68,25 @@ class StepsColumn(tables.Column):
         )
 
 
+@dataclass(frozen=True)
+class RowEdit:
+    """What a row shows after its change was sent from the list (tenants/plan/views.py): the
+    status typed for its step, kept when refused, and why it was refused."""
+
+    line: int
+    step: int | None = None
+    status: str = ""
+    error: str = ""
+
+
 class StepEditColumn(tables.Column):
     """The line's current step, changed in the row itself: its status in a select and a
     button, for whom the table of tenants/plan/rules.py lets change the steps; its name
-    for the others. The export gives the step's name."""
+    for the others. The export gives the step's name.
+
+    The form posts to the line's ``act`` view; with JavaScript, htmx sends it and swaps the
+    row the view sends back (a refusal says why in the row, under the select it describes);
+    without, the view redirects to the list."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("accessor", "current_step")
@@ -83,17 +99,30 @@ class StepEditColumn(tables.Column):
         step_id = getattr(record, "current_step_id", None)
         request = getattr(table, "request", None)
         user = getattr(request, "user", None)
-        if not step_id or user is None or rules.STEPS not in rules.editable_fields(user, record):
+        edit: RowEdit | None = getattr(table, "row_edit", None)
+        if edit is not None and edit.line != record.pk:
+            edit = None
+        error = edit.error if edit else ""
+        editable = bool(
+            step_id and user is not None and rules.STEPS in rules.editable_fields(user, record)
+        )
+        if not editable and not error:
             return format_html("{}", name or "—")
+        # Done is what one usually comes to say; a refused status is shown as it was typed.
+        chosen: str = StepStatus.DONE
+        if edit and edit.step == step_id and edit.status in StepStatus.values:
+            chosen = edit.status
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (value, " selected" if value == StepStatus.DONE else "", label)
+                (value, " selected" if value == chosen else "", label)
                 for value, label in StepStatus.choices
             ),
         )
-        back = request.get_full_path() if request is not None else ""
+        back = getattr(table, "back_url", "") or (
+            request.get_full_path() if request is not None else ""
+        )
         return render_to_string(
             "plan/_step_in_row.html",
             {
@@ -102,6 +131,8 @@ class StepEditColumn(tables.Column):
                 "name": name,
                 "options": options,
                 "next": back,
+                "editable": editable,
+                "error": error,
             },
             request=request,
         )

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
     HttpResponseRedirect,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from saas.errors import UserError, sentence, show_on_form
+from saas.errors import UserError, labelled, sentence, show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
@@ -38,7 +41,7 @@ from tenants.plan.forms import (
     StepForm,
     StepNameForm,
 )
-from tenants.plan.models import CalendarFeed, PlanLine, StepDefinition
+from tenants.plan.models import CalendarFeed, PlanLine, StepDefinition, StepStatus
 from tenants.plan.selectors import (
     events_of,
     followed_by_requester,
@@ -58,8 +61,10 @@ from tenants.plan.tables import (
     FollowedLineTable,
     ManagedLineTable,
     PlanLineTable,
+    RowEdit,
 )
-from tenants.tables.listing import ListPage, register
+from tenants.tables import services as table_services
+from tenants.tables.listing import ListPage, ListTable, register, row_table
 from tenants.tables.views import render_list
 
 # The team's list shows every column (amounts, private note): only to those who follow the
@@ -233,6 +238,9 @@ def line_act(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
     user, post = _user(request), request.POST
     action = post.get("action", "")
+    htmx = getattr(request, "htmx", None)
+    if action == "step" and htmx and not htmx.boosted:
+        return _step_in_row(request, line)
     key, form, definition = action, forms.Form(post), None
     try:
         match action:
@@ -334,6 +342,129 @@ def _refused(
     return render(
         request, "plan/line_detail.html", _context(request, line, bound), status=refused.status
     )
+
+
+# The lists a row's step is changed in, the one its form goes back to first.
+ROW_LISTS = (MANAGED, PLAN)
+
+
+def _row_list(request: HttpRequest, back: str) -> ListPage | None:
+    """The list the row was changed in (its form's ``next``), else the first the person sees."""
+    user = _user(request)
+    try:
+        name = resolve(urlsplit(back).path).view_name if back else ""
+    except (Resolver404, ValueError):
+        name = ""
+    shown = [page for page in ROW_LISTS if page.can_view(user)]
+    return next((page for page in shown if page.url_name == name), shown[0] if shown else None)
+
+
+def _step_in_row(request: HttpRequest, line: PlanLine) -> HttpResponse:
+    """The current step's status changed in a list's row, sent by htmx: the answer is the row
+    alone, as the list shows it, with what was done said in the list's status region; a
+    refusal keeps the status typed and says why under it (400, 403 or 409). A change made on
+    an older version shows the line as it is now, with the new version: saving again is
+    deliberate."""
+    user, post = _user(request), request.POST
+    back = post.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
+    page = _row_list(request, back)
+    rows = _row_rows(page, user, line.pk) if page is not None else None
+    if page is None or rows is None:
+        # Not a row of a list this person sees (the team's columns): nothing to send back.
+        return HttpResponseForbidden(sentence(_("you may not change this on this line")))
+    definition, typed = None, ""
+    try:
+        definition = _step_definition(line, post.get("step", ""))
+        prefix = f"step-{definition.pk}"
+        form = StepForm(post, prefix=prefix, step_name=definition.name)
+        typed = post.get(f"{prefix}-status", "")
+        expected = _version(request)
+        if not form.is_valid():
+            raise services.Refused("status", _("not a step status"))
+        status = form.cleaned_data["status"]
+        line = services.set_step_status(
+            line, definition, status=status, by=user, expected_version=expected
+        )
+    except UserError as refused:
+        if refused.field == "version" and refused.status == 409:
+            reason = _(
+                "someone changed this line meanwhile: the row shows it as it is now; save "
+                "again to make your change"
+            )
+            error = labelled(line.reference, reason)
+        elif definition is not None:
+            label = _("Status of the step %(step)s of %(line)s") % {
+                "step": definition.name,
+                "line": line.reference,
+            }
+            error = labelled(label, refused.reason)
+        else:
+            error = labelled(line.reference, refused.reason)
+        edit = RowEdit(line.pk, definition.pk if definition else None, typed, error)
+        return _row(request, page, rows, back, edit, error, status=refused.status)
+    edit = RowEdit(line.pk)
+    table_row = _row_table(request, page, rows, back, edit)
+    record = table_row.rows[0].record if len(table_row.rows) else line
+    said = {
+        "line": line.reference,
+        "step": definition.name,
+        "status": StepStatus(status).label,
+        "next": getattr(record, "current_step", ""),
+    }
+    if said["next"] and getattr(record, "current_step_id", None) != definition.pk:
+        announcement = _("%(line)s: step “%(step)s” set to “%(status)s”; next step: “%(next)s”")
+    elif line.status == PlanLine.Status.COMMISSIONED and not said["next"]:
+        announcement = _("%(line)s: step “%(step)s” set to “%(status)s”; the line is in service")
+    else:
+        announcement = _("%(line)s: step “%(step)s” set to “%(status)s”")
+    return _render_row(request, table_row, announcement % said, status=200)
+
+
+def _row_rows(page: ListPage, user: User, pk: int) -> QuerySet[PlanLine] | None:
+    """The line as a row of ``page``; one the page no longer holds (its manager changed) is
+    shown as the team's list shows it; None if the person may not read the team's columns."""
+    rows = page.rows(user).filter(pk=pk)
+    if rows.exists():
+        return rows
+    rows = followed_by_team(user).filter(pk=pk)
+    return rows if rows.exists() else None
+
+
+def _row_table(
+    request: HttpRequest, page: ListPage, rows: QuerySet[PlanLine], back: str, edit: RowEdit
+) -> ListTable:
+    user = _user(request)
+    table = row_table(page, user, rows, table_services.preference(user, page).columns)
+    table.request = request
+    table.back_url = back or reverse(page.url_name)  # type: ignore[attr-defined]
+    table.row_edit = edit  # type: ignore[attr-defined]
+    return table
+
+
+def _row(
+    request: HttpRequest,
+    page: ListPage,
+    rows: QuerySet[PlanLine],
+    back: str,
+    edit: RowEdit,
+    announcement: str,
+    *,
+    status: int,
+) -> HttpResponse:
+    return _render_row(
+        request, _row_table(request, page, rows, back, edit), announcement, status=status
+    )
+
+
+def _render_row(
+    request: HttpRequest, table: ListTable, announcement: str, *, status: int
+) -> HttpResponse:
+    if not len(table.rows):  # gone meanwhile: the list is shown again, whole
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    context = {"table": table, "row": table.rows[0], "announcement": announcement}
+    return render(request, "plan/_row_changed.html", context, status=status)
 
 
 def _steps_context(bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:

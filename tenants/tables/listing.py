@@ -254,6 +254,17 @@ def resolve(
     return resolved
 
 
+def row_table(page: ListPage, user: User, rows: QuerySet[Any], columns: list[str]) -> ListTable:
+    """The page's table for a few rows only, with the columns and row colours the person sees
+    on the page: what a view sends back when it changes a row in place (tables/_row.html)."""
+    visible = columns_for(page, user, columns)
+    hidden = [name for name, _header in all_columns(page) if name not in visible]
+    table = page.table_class(rows, sequence=visible, exclude=hidden)
+    table.caption = page.title
+    table.row_colours = row_colours_for(page, user)
+    return table
+
+
 def money_columns(resolved: ResolvedList) -> dict[str, str]:
     """Name -> ORM path of the visible columns holding euros: MoneyColumns, and the columns
     exported as money."""

@@ -1,5 +1,6 @@
 """The follow-up in chromium: the expert takes a line from the grant to its commissioning in
-the list itself, step by step, while the requester sees the steps change on theirs."""
+the list itself, step by step (each row changed in place, with htmx), while the requester sees
+the steps change on theirs."""
 
 from __future__ import annotations
 
@@ -42,12 +43,19 @@ def test_an_expert_takes_a_line_to_commissioning_in_the_list_the_requester_follo
     screenshot(expert, "plan-schedule.png")
     steps = [code for code, _label in DEFAULT_STEPS["equipment"]]
     expert.goto(f"{base}/plan/managed/")
+    # The row changes in place (htmx): the page is never loaded again.
+    expert.evaluate("window.sameListPage = true")
+    status = expert.locator("#list-status")
     for done, code in enumerate(steps, start=1):
         form = expert.locator(row_form)
         form.locator("select").select_option("done")
+        status.evaluate("region => { region.textContent = '' }")
         form.locator("button").click()
-        expert.wait_for_url(f"{base}/plan/managed/")
-        assert "Enregistré" in expert.locator("[role=status], .alert").first.inner_text()
+        expert.wait_for_function("() => document.getElementById('list-status').textContent")
+        said = status.text_content()
+        assert said.startswith(f"{line.reference}\u00a0: étape") and "Faite" in said, said
+        assert expert.evaluate("window.sameListPage") is True
+        assert expert.url == f"{base}/plan/managed/"
         requester.goto(f"{base}/plan/followed/")
         badges = requester.locator(f'tr:has(a:text("{line.reference}")) [data-step-status="done"]')
         assert badges.count() == done, code
@@ -55,6 +63,7 @@ def test_an_expert_takes_a_line_to_commissioning_in_the_list_the_requester_follo
             screenshot(expert, "plan-managed.png")
             screenshot(requester, "plan-followed.png")
     # Every step done: the line is commissioned, nothing is left to do in its row.
+    assert "la ligne est mise en service" in status.text_content()
     assert expert.locator(row_form).count() == 0
     with tenant_context(alpha):
         assert PlanLine.objects.get(pk=line.pk).status == PlanLine.Status.COMMISSIONED

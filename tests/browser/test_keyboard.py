@@ -1,6 +1,7 @@
 """The product with the keyboard alone (issue 14, RGAA 12 and 7): no click anywhere in these
 tests, only Tab, Shift+Tab, Enter, Space, arrows, Escape and typing; every stop shows where
-the focus is; a form sent back with errors announces them and takes the focus to them."""
+the focus is; a form sent back with errors announces them and takes the focus to them; a row
+changed in place says what was done, or why not, where a screen reader hears it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from django_tenants.utils import tenant_context
 
 from saas.tenancy.models import Tenant
 from tenants.mirror.models import ReferenceTerm, SyncState
+from tenants.plan import services as plan_services
+from tenants.plan.models import LineStep, PlanLine, StepDefinition
 from tenants.requests.models import EquipmentRequest
 from tests.browser.test_list_pages import column_names, shown_numbers
 from tests.conftest import PASSWORD, server_password_hash
 from tests.tenants.inventory.factories import catalogue
+from tests.tenants.plan.conftest import grant
 
 pytestmark = pytest.mark.slow
 
@@ -496,3 +500,90 @@ def test_the_commission_records_its_decisions_with_the_keyboard_alone(
         }
     assert states[pumps.pk] == ("granted", 8000)
     assert states[bed.pk][0] == "deferred"
+
+
+# A row changed in place (the plan's lines a person manages) ------------------------------------
+
+
+def test_a_row_is_changed_in_place_with_the_keyboard_alone_and_a_refusal_is_announced(
+    browser, live_server_port, chain_in_alpha
+):
+    base = f"http://alpha.localhost:{live_server_port}"
+    u = chain_in_alpha["users"]
+    alpha = Tenant.objects.get(schema_name="t_alpha")
+    with tenant_context(alpha):
+        line = grant(chain_in_alpha)
+        line = plan_services.assign_manager(line, u["expert"], by=u["dispatcher"])
+        need, trials = (
+            StepDefinition.objects.get(nature="equipment", code=code) for code in ("need", "trials")
+        )
+    page = sign_in_with_keys(browser, base, u["expert"].email, "/plan/managed/")
+    page.evaluate("window.sameListPage = true")  # gone if the page were loaded again
+    status = page.locator("#list-status")
+    assert status.get_attribute("role") == "status"
+    select, save = f"#row-{line.pk}-status", f"#row-{line.pk}-save"
+
+    # Tab reaches the row's controls after its links, every stop showing its focus.
+    stops = tab_to(page, select)
+    assert stops[-2].startswith("a:") and line.title in stops[-2]  # the row's title
+    assert page.locator(select).input_value() == "done"  # what one usually comes to say
+    for _ in range(6):
+        if page.locator(select).input_value() == "in_progress":
+            break
+        page.keyboard.press("ArrowUp")
+    assert page.locator(select).input_value() == "in_progress"
+    assert tab_to(page, save, limit=1) == [save]
+    page.keyboard.press("Enter")
+
+    # Heard in the status region; the row changed in place; the focus stayed on its button.
+    page.wait_for_function("() => document.getElementById('list-status').textContent")
+    n = "\u00a0"
+    assert status.text_content() == (
+        f"{line.reference}{n}: étape «{n}Besoin défini{n}» passée à «{n}En cours{n}»"
+    )
+    assert page.evaluate("window.sameListPage") is True
+    assert page.url == f"{base}/plan/managed/"
+    assert focused(page) == save
+    assert_focus_shown(page)
+    with tenant_context(alpha):
+        assert LineStep.objects.get(line=line, definition=need).status == "in_progress"
+        now = PlanLine.objects.get(pk=line.pk).version
+    assert page.locator(f'form[data-step-in-row="{line.pk}"] [name=version]').input_value() == (
+        str(now)
+    )
+
+    # Someone else moves the line on meanwhile: the change is refused, said, and the select
+    # takes the focus, marked invalid and described by why; the row shows the line as it is.
+    with tenant_context(alpha):
+        plan_services.set_step_status(
+            PlanLine.objects.get(pk=line.pk), need, status="done", by=u["expert"]
+        )
+    page.keyboard.press("Shift+Tab")
+    assert focused(page) == select
+    page.keyboard.press("ArrowUp")  # blocked
+    page.keyboard.press("Tab")
+    status.evaluate("region => { region.textContent = '' }")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('list-status').textContent")
+    said = status.text_content()
+    assert said.startswith(f"{line.reference}{n}: quelqu\u2019un a modifié cette ligne"), said
+    page.wait_for_function(f"() => document.activeElement.matches('{select}')")
+    assert_focus_shown(page)
+    field = page.locator(select)
+    assert field.get_attribute("aria-invalid") == "true"
+    message = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    assert message.inner_text() == said
+    assert page.locator(f'form[data-step-in-row="{line.pk}"] [name=step]').input_value() == (
+        str(trials.pk)
+    )
+    assert page.evaluate("window.sameListPage") is True
+    with tenant_context(alpha):
+        assert LineStep.objects.get(line=line, definition=need).status == "done"
+
+    # Sent again, with the version the row now holds, it goes through.
+    page.keyboard.press("Tab")
+    status.evaluate("region => { region.textContent = '' }")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('list-status').textContent")
+    assert "étape «\u00a0Essais\u00a0»" in status.text_content()
+    assert page.locator(select).get_attribute("aria-invalid") is None

@@ -140,6 +140,7 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     const active = document.activeElement;
     focusedColumn = null;
+    if (event.detail.target.id !== "list-results") return; // a row of its own (below)
     if (active && event.detail.target.contains(active)) {
       const th = active.closest("th[data-column]");
       focusedColumn = th ? th.dataset.column : "";
@@ -157,6 +158,57 @@
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
       target.focus();
     }
+  });
+
+  // A form in a row ([data-row-edit]): htmx sends it and swaps the row the server sends back,
+  // refused or not (400, 403, 409: the row says why, under the control it describes). The
+  // focus goes back into the new row: to the refused control, else to the control that had
+  // it, else to the row's first link; the status region says what was done (the answer's
+  // out-of-band part) or that nothing could be (another error, no answer).
+  let rowFocus = null;
+  function rowForm(elt) {
+    return elt && elt.closest ? elt.closest("[data-row-edit] form") : null;
+  }
+  function rowFailed() {
+    const status = document.getElementById("list-status");
+    if (status) status.textContent = status.dataset.rowFailed || "";
+    rowFocus = null;
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // (Fired on the target, the row: detail.elt is the row too; the form is the request's.)
+    const config = event.detail.requestConfig;
+    const form = rowForm(config && config.elt);
+    if (!form) return;
+    const active = document.activeElement;
+    rowFocus = {
+      key: form.closest("[data-row-edit]").dataset.rowEdit,
+      control: active && form.contains(active) ? active.id : "",
+    };
+    const code = event.detail.xhr.status;
+    const row = /^\s*<tr[\s>]/.test(event.detail.serverResponse || "");
+    if (row && (code === 400 || code === 403 || code === 409)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (rowForm(event.detail.elt)) rowFailed();
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (rowForm(event.detail.elt)) rowFailed();
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!rowFocus) return;
+    const holder = document.querySelector('[data-row-edit="' + CSS.escape(rowFocus.key) + '"]');
+    const control = rowFocus.control;
+    rowFocus = null;
+    if (!holder) return;
+    const kept = control && document.getElementById(control);
+    const wanted = holder.querySelector("[aria-invalid=true]") ||
+      (kept && holder.contains(kept) ? kept : null) ||
+      holder.querySelector("select, button") ||
+      holder.closest("tr").querySelector("a[href], button, select, input, textarea");
+    if (wanted) wanted.focus();
   });
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
