@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from demo.people import CAMPAIGN_PEOPLE as PEOPLE
 from demo.people import DEMO_PASSWORD
+from demo.trials import load_demo_trials
 from tenants.access.models import ExpertiseDomain, Role, ScopeKind
 from tenants.access.services import grant_role
 from tenants.accounts.models import User
@@ -217,8 +218,10 @@ def load_demo_campaign(subdomain: str) -> list[str]:
         _bring(item, campaign, people)
     for title, stage in FOLLOW_UP.items():
         _follow(PlanLine.objects.get(title=title), stage, people)
+    trials = load_demo_trials(people)
     return [
         f"  campaign {campaign.name}: {EquipmentRequest.objects.count()} requests",
+        *trials,
         "  people (password "
         + DEMO_PASSWORD
         + "): "

@@ -93,6 +93,7 @@ TENANT_APPS = [
     "tenants.requests",
     "tenants.plan",
     "tenants.loans",
+    "tenants.trials",  # manufacturers' trial loans (prêts d'essai)
     "tenants.notifications",
     "tenants.documents",
     "tenants.imports",
@@ -284,6 +285,10 @@ CELERY_BEAT_SCHEDULE = {
     "loan-reminders": {
         "task": "tenants.loans.tasks.send_all_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "trial-reminders": {
+        "task": "tenants.trials.tasks.send_all_reminders",
+        "schedule": crontab(hour=7, minute=20),
     },
     "sync-reference-safety-net": {
         "task": "saas.reference_sync.tasks.sync_all_tenants",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("tenants.requests.urls")),
     path("plan/", include("tenants.plan.urls")),
     path("loans/", include("tenants.loans.urls")),
+    path("trials/", include("tenants.trials.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),
     path("administration/", include("tenants.access.urls")),

@@ -45,6 +45,9 @@ class Action(StrEnum):
     BUY = "plan.buy"
     RECORD_PAYMENTS = "plan.record_payments"
     RECORD_LOAN = "loans.record"
+    VIEW_TRIALS = "trials.view"
+    MANAGE_TRIALS = "trials.manage"
+    EVALUATE_TRIALS = "trials.evaluate"
 
 
 ALL_ROLES = frozenset(Role)
@@ -84,6 +87,22 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     # Loans between services: the biomedical team (experts), and the services that may ask
     # for the lending or the borrowing UF.
     Action.RECORD_LOAN: frozenset({Role.EXPERT, Role.REQUESTER, Role.POLE_HEAD, Role.TENANT_ADMIN}),
+    # Manufacturers' trial loans: the biomedical team runs them; the trying UF's people see
+    # them and fill the clinical evaluation; dispatch, management and purchasing read them.
+    Action.VIEW_TRIALS: frozenset(
+        {
+            Role.REQUESTER,
+            Role.POLE_HEAD,
+            Role.DISPATCHER,
+            Role.EXPERT,
+            Role.MANAGEMENT,
+            Role.BUYER,
+            Role.VIEWER,
+            Role.TENANT_ADMIN,
+        }
+    ),
+    Action.MANAGE_TRIALS: frozenset({Role.EXPERT}),
+    Action.EVALUATE_TRIALS: frozenset({Role.REQUESTER, Role.POLE_HEAD}),
 }
 
 # On which kinds of scope each role makes sense.

@@ -42,6 +42,7 @@ from tenants.plan.forms import (
     StepNameForm,
 )
 from tenants.plan.models import CalendarFeed, PlanLine, StepDefinition, StepStatus
+from tenants.plan.sections import line_sections
 from tenants.plan.selectors import (
     events_of,
     followed_by_requester,
@@ -213,6 +214,7 @@ def _context(
             :DEVICES_SHOWN
         ],
         "to_retire": to_retire(line),
+        "sections": line_sections(line, user),
     }
 
 

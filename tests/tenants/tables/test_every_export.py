@@ -32,6 +32,7 @@ from tenants.requests.models import EquipmentRequest, RequestEvent
 from tenants.requests.services import PartInput, save_draft
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 from tenants.tables.listing import PAGES, _field_at, all_columns, export_columns, resolve
+from tenants.trials.services import create_trial
 from tests.conftest import client_for, host_of
 
 # List pages register when their views load: load every page of a tenant's site first.
@@ -138,6 +139,22 @@ def data(tenant, chain):  # type: ignore[no-untyped-def]
                 reason="Renfort",
             ),
             by=u["requester"],
+        )
+        # A manufacturer's trial in the UF: the trials' list has a row.
+        create_trial(
+            {
+                "device": "Échographe",
+                "manufacturer": "GE",
+                "contact_name": "Jean",
+                "ce_marking": "IIa",
+                "uf": chain["rea"],
+                "domain": chain["biomedical"],
+                "expert": u["expert"],
+                "planned_start": datetime.date(2027, 1, 4),
+                "planned_return": datetime.date(2027, 1, 18),
+                "purpose": "Essai",
+            },
+            by=u["expert"],
         )
     return chain
 

@@ -1,0 +1,19 @@
+"""Manufacturers' trial loans (*prêts d'essai*): a device lent to a UF to try before buying."""
+
+from django.apps import AppConfig
+
+
+class TrialsConfig(AppConfig):
+    name = "tenants.trials"
+    label = "trials"
+    verbose_name = "Trial loans"
+
+    def ready(self) -> None:
+        from tenants.documents.registry import register
+        from tenants.plan.sections import register_line_section
+        from tenants.trials.models import Trial
+        from tenants.trials.sections import line_trials
+        from tenants.trials.selectors import trials_for
+
+        register("trial", Trial, trials_for)
+        register_line_section(line_trials)
