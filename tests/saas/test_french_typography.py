@@ -73,6 +73,6 @@ def test_dates_read_dd_mm_yyyy_and_numbers_group_thousands_in_french():
 
 
 def test_the_apostrophe_is_the_typographic_one():
-    # "d'expertise" beside "l’équipe" on one page reads as two hands; French writes ’.
+    # A straight apostrophe beside the typographic one (U+2019) reads as two hands.
     wrong = [t for t in french_texts() if re.search(r"\w'\w", t)]
     assert wrong == []
