@@ -10,6 +10,7 @@ OUR_PACKAGES = ("saas.", "tenants.", "shared_reference.", "api.")
 PLATFORM_TASKS_IN_TENANT_MODULES = {
     "tenants.alerts.tasks.send_all_digests",
     "tenants.plan.tasks.send_all_reminders",
+    "tenants.loans.tasks.send_all_reminders",
     "tenants.trials.tasks.send_all_reminders",
 }
 
