@@ -13,7 +13,10 @@ each). Each figure stands next to a baseline measured in the same run:
 - the commission's session with M requests waiting for it (rank, opinions, envelopes) and its
   XLSX, against the first version's reads (every request in flight loaded, the commission's
   kept in Python) and its XLSX writing (openpyxl's ``max_row``, a scan of every cell, per row);
-- the session's whole page.
+- the session's whole page: its first rows (the others are loaded into it on demand) with
+  the totals and envelopes over every row, against the first version's page (every row
+  ranked in Python and rendered, the envelopes read by four queries each, kept here as the
+  baseline); then the next rows, and all the others at once.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import tempfile
 import time
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 from bench.common import in_throwaway_database
 
@@ -104,6 +108,102 @@ def baseline_session(campaign: Any) -> int:
         request__in=[r.pk for r in kept], action__in=["pole_opinion", "expertise", "arbitrate"]
     ).select_related("actor")
     return len(kept) + sum(1 for _event in events)
+
+
+def baseline_consumption(campaign: Any) -> list[Any]:
+    """The first version of ``envelope_consumption``: four aggregates per envelope."""
+    from django.db.models import Sum
+    from django.db.models.functions import Coalesce
+
+    from tenants.campaigns.selectors import COUNTED, LINE_CONSUMPTION, Consumption
+    from tenants.requests.models import RequestState
+    from tenants.requests.selectors import ZERO, with_costs
+
+    result = []
+    envelopes = campaign.envelopes.select_related("establishment", "pole", "service")
+    for envelope in envelopes.order_by("pk"):
+        covered = campaign.requests.filter(envelope.covers(), state__in=COUNTED)
+        requested = with_costs(covered).aggregate(total=Coalesce(Sum("cost"), ZERO))["total"]
+        granted_requests = covered.filter(state=RequestState.GRANTED)
+        granted = granted_requests.aggregate(total=Coalesce(Sum("granted_amount"), ZERO))["total"]
+        not_in_plan = granted_requests.filter(plan_line__isnull=True).aggregate(
+            total=Coalesce(Sum("granted_amount"), ZERO)
+        )["total"]
+        lines = campaign.plan_lines.filter(envelope.covers())
+        in_plan = lines.aggregate(total=Coalesce(Sum(LINE_CONSUMPTION), ZERO))["total"]
+        result.append(Consumption(envelope, requested, granted, in_plan + not_in_plan))
+    return result
+
+
+def baseline_whole_session(campaign: Any, within: Any = None, **_ignored: Any) -> Any:
+    """The session as the page had it before it showed its rows in parts: every row, ranked in
+    Python, each envelope's requests read by one query per envelope (``offset`` and ``limit``
+    ignored: the page rendered them all)."""
+    from decimal import Decimal
+
+    from django.db.models import Q
+
+    from tenants.campaigns.models import Step
+    from tenants.requests.arbitration import Opinion, Session, SessionRow
+    from tenants.requests.models import RequestEvent, RequestState
+    from tenants.requests.selectors import with_costs
+    from tenants.requests.workflow import DECIDED, STATE_AFTER
+
+    steps = list(campaign.steps)
+    before = steps[steps.index(Step.ARBITRATION) - 1] if len(steps) > 1 else None
+    waiting = STATE_AFTER[Step(before)] if before else RequestState.SUBMITTED
+    base = campaign.requests.filter(within or Q(), state__in=[waiting, *DECIDED])
+    requests = list(
+        with_costs(base.select_related("campaign", "uf__service__pole__establishment", "domain"))
+    )
+    opinions: dict[int, dict[str, Any]] = {}
+    events = (
+        RequestEvent.objects.filter(
+            request__in=base.values("pk"),
+            action__in=[Step.POLE_OPINION, Step.EXPERTISE, "arbitrate"],
+        )
+        .order_by("at", "pk")
+        .values_list("request_id", "action", "reason", "data", "actor__full_name", "actor__email")
+    )
+    reasons: dict[int, str] = {}
+    for request_id, action, reason, data, name, email in events:
+        if action == "arbitrate":
+            reasons[request_id] = reason
+            continue
+        opinions.setdefault(request_id, {})[action] = Opinion(
+            bool(data.get("favourable")), reason, name or email
+        )
+    consumption = baseline_consumption(campaign)
+    covered: dict[int, set[int]] = {}
+    for item in consumption:
+        for pk in base.filter(item.envelope.covers()).values_list("pk", flat=True):
+            covered.setdefault(pk, set()).add(item.envelope.pk)
+
+    def rank_key(r: Any) -> tuple[Any, ...]:
+        unfavourable = sum(1 for o in opinions.get(r.pk, {}).values() if not o.favourable)
+        return (r.state in DECIDED, r.priority, unfavourable, r.cost, r.pk)  # type: ignore[attr-defined]
+
+    rows = [
+        SessionRow(
+            rank=index,
+            request=r,
+            cost=r.cost,  # type: ignore[attr-defined]
+            opinions=opinions.get(r.pk, {}),
+            envelopes=sorted(covered.get(r.pk, set())),
+            decision_reason=reasons.get(r.pk, "") if r.state in DECIDED else "",
+        )
+        for index, r in enumerate(sorted(requests, key=rank_key), start=1)
+    ]
+    decided = [row for row in rows if row.decided]
+    return Session(
+        campaign,
+        rows,
+        consumption,
+        count=len(rows),
+        waiting_count=len(rows) - len(decided),
+        total_requested=sum((row.cost for row in rows), Decimal("0")),
+        total_granted=sum((row.request.granted_amount or 0 for row in decided), Decimal("0")),
+    )
 
 
 def baseline_xlsx(session: Any, target: Any) -> None:
@@ -345,14 +445,53 @@ def run(args: argparse.Namespace) -> None:
             f"{xlsx_time * 1000:.0f} ms | {old_time * 1000:.0f} ms (5 columns, max_row per row)"
             f" | {old_time / xlsx_time:.1f}x |"
         )
-        client.force_login(people["commission"])
-        page_time, response = timed(
-            lambda: client.get(f"/campaigns/{current.pk}/arbitration/"), repeat=3
+        # The whole session as the first version computed it: the same rows, ranks and totals.
+        old = baseline_whole_session(current)
+        assert [(r.rank, r.request.pk, r.cost, r.envelopes) for r in session.rows] == [
+            (r.rank, r.request.pk, r.cost, r.envelopes) for r in old.rows
+        ], "the session and the first version's disagree on the rows"
+        assert (session.total_requested, session.total_granted) == (
+            old.total_requested,
+            old.total_granted,
         )
+        assert session.envelopes == old.envelopes, "the envelopes' consumption disagrees"
+
+        client.force_login(people["commission"])
+        url = f"/campaigns/{current.pk}/arbitration/"
+        client.get(url)  # warm up
+        with CaptureQueriesContext(connection) as queries:
+            page_time, response = timed(lambda: client.get(url), repeat=5)
+        page_queries = len(queries.captured_queries) // 5
+        assert response.status_code == 200
+        shown = response.content.decode().count("data-row=")
+        with mock.patch.object(arbitration, "session", baseline_whole_session):
+            old_page_time, old_response = timed(lambda: client.get(url), repeat=3)
+        assert old_response.status_code == 200
+        assert old_response.content.decode().count("data-row=") == len(session.rows)
+        print(
+            f"| /campaigns/<id>/arbitration/, the whole page: the first {shown} rows, the "
+            f"totals and envelopes over all ({page_queries} queries) | {len(session.rows):,} | "
+            f"{page_time * 1000:.0f} ms | {old_page_time * 1000:.0f} ms (every row ranked in "
+            f"Python and rendered) | {old_page_time / page_time:.1f}x |"
+        )
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.runcall(client.get, url)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(20)
+        next_time, response = timed(lambda: client.get(f"{url}?offset={shown}"), repeat=5)
         assert response.status_code == 200
         print(
-            f"| /campaigns/<id>/arbitration/ (the whole page) | {len(session.rows):,} | "
-            f"{page_time * 1000:.0f} ms | | |"
+            f"| the next {response.content.decode().count('data-row=')} rows, loaded into the "
+            f"page | | {next_time * 1000:.0f} ms | | |"
+        )
+        rest_time, response = timed(lambda: client.get(f"{url}?offset={shown}&rest=1"), repeat=3)
+        assert response.status_code == 200
+        print(
+            f"| all the {response.content.decode().count('data-row='):,} others, loaded at "
+            f"once | | {rest_time * 1000:.0f} ms | | |"
         )
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, DecimalField, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from tenants.campaigns.models import Campaign, Envelope, Step
-from tenants.requests.models import EquipmentRequest, RequestState
-from tenants.requests.selectors import ZERO, with_costs
+from tenants.requests.models import EquipmentRequest, RequestPart, RequestState
+from tenants.requests.selectors import PART_COST, ZERO
+from tenants.structure.models import FunctionalUnit
 
 # What one plan line uses of its envelope: the ordered amount once settled (settling needs
 # one), else the larger of granted and ordered.
@@ -21,6 +23,8 @@ LINE_CONSUMPTION = Case(
     default=Greatest("amount", Coalesce("ordered_amount", ZERO)),
     output_field=DecimalField(max_digits=14, decimal_places=2),
 )
+
+ZERO_DECIMAL = Decimal("0.00")
 
 # Requests that draw on an envelope: every one submitted and not refused.
 COUNTED = [s for s in RequestState.values if s not in (RequestState.DRAFT, RequestState.REFUSED)]
@@ -54,22 +58,62 @@ class Consumption:
         return self.granted > self.envelope.amount
 
 
+# A place in the structure as envelopes see it: (establishment, pôle, service).
+Place = tuple[int, int, int]
+
+
+def _by_uf(rows: QuerySet[Any], uf: str, total: Any) -> dict[int, Decimal]:
+    """``total`` of ``rows`` grouped by UF (``uf``: the path to its id), no join further."""
+    grouped = rows.values(uf).annotate(total=total).order_by().values_list(uf, "total")
+    return {pk: value or ZERO_DECIMAL for pk, value in grouped}
+
+
+def envelope_covers(envelope: Envelope, place: Place) -> bool:
+    """Whether requests of this place draw on the envelope: ``Envelope.covers`` in Python."""
+    establishment, pole, service = place
+    if envelope.service_id:
+        return envelope.service_id == service
+    if envelope.pole_id:
+        return envelope.pole_id == pole
+    return envelope.establishment_id == establishment
+
+
 def envelope_consumption(campaign: Campaign) -> list[Consumption]:
-    """For each envelope: what its requests ask (submitted, not refused) and what was granted."""
-    result = []
+    """For each envelope: what its requests ask (submitted, not refused) and what was granted.
+
+    Four queries grouped by UF and one for the UF's places, whatever the number of envelopes,
+    each envelope then summing the UF it covers (four aggregates per envelope took 300 ms at
+    8,000 requests and 11 envelopes)."""
+    parts = RequestPart.objects.filter(request__campaign=campaign, request__state__in=COUNTED)
+    requested = _by_uf(parts, "request__uf_id", Sum(PART_COST))
+    granted_requests = campaign.requests.filter(state=RequestState.GRANTED)
+    granted = _by_uf(granted_requests, "uf_id", Sum("granted_amount"))
+    not_in_plan = _by_uf(
+        granted_requests.filter(plan_line__isnull=True), "uf_id", Sum("granted_amount")
+    )
+    in_plan = _by_uf(campaign.plan_lines.all(), "uf_id", Sum(LINE_CONSUMPTION))  # type: ignore[attr-defined]
+    ufs = set(requested) | set(granted) | set(in_plan)
+    places: dict[int, Place] = {
+        pk: (establishment, pole, service)
+        for pk, establishment, pole, service in FunctionalUnit.objects.filter(
+            pk__in=ufs
+        ).values_list("pk", "service__pole__establishment_id", "service__pole_id", "service_id")
+    }
+
+    def covered(figures: dict[int, Decimal], envelope: Envelope) -> Decimal:
+        values = (v for uf, v in figures.items() if envelope_covers(envelope, places[uf]))
+        return sum(values, ZERO_DECIMAL)
+
     envelopes = campaign.envelopes.select_related("establishment", "pole", "service")
-    for envelope in envelopes.order_by("pk"):
-        covered = campaign.requests.filter(envelope.covers(), state__in=COUNTED)
-        requested = with_costs(covered).aggregate(total=Coalesce(Sum("cost"), ZERO))["total"]
-        granted_requests = covered.filter(state=RequestState.GRANTED)
-        granted = granted_requests.aggregate(total=Coalesce(Sum("granted_amount"), ZERO))["total"]
-        not_in_plan = granted_requests.filter(plan_line__isnull=True).aggregate(
-            total=Coalesce(Sum("granted_amount"), ZERO)
-        )["total"]
-        lines = campaign.plan_lines.filter(envelope.covers())  # type: ignore[attr-defined]
-        in_plan = lines.aggregate(total=Coalesce(Sum(LINE_CONSUMPTION), ZERO))["total"]
-        result.append(Consumption(envelope, requested, granted, in_plan + not_in_plan))
-    return result
+    return [
+        Consumption(
+            envelope,
+            covered(requested, envelope),
+            covered(granted, envelope),
+            covered(in_plan, envelope) + covered(not_in_plan, envelope),
+        )
+        for envelope in envelopes.order_by("pk")
+    ]
 
 
 def envelopes_of(request: EquipmentRequest) -> list[Consumption]:

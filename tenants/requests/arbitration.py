@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +21,10 @@ from openpyxl.styles import Font
 from saas.errors import UserError, labelled, sentence
 from tenants.accounts.models import User
 from tenants.campaigns.models import Campaign, Step
-from tenants.campaigns.selectors import Consumption, envelope_consumption
+from tenants.campaigns.selectors import Consumption, envelope_consumption, envelope_covers
 from tenants.campaigns.services import Refused
-from tenants.requests.models import EquipmentRequest, RequestEvent, RequestState
-from tenants.requests.selectors import with_costs
+from tenants.requests.models import EquipmentRequest, RequestEvent, RequestPart, RequestState
+from tenants.requests.selectors import PART_COST
 from tenants.requests.workflow import DECIDED, STATE_AFTER, arbitrate
 from tenants.tables import xlsx
 from tenants.tables.xlsx import FORMATS
@@ -53,42 +53,122 @@ class SessionRow:
 
 @dataclass
 class Session:
+    """The session's ``rows`` from ``offset`` (all of them unless asked for a part), and its
+    figures over every row: ``count``, ``waiting_count``, the totals."""
+
     campaign: Campaign
     rows: list[SessionRow]
     envelopes: list[Consumption]
+    count: int
+    waiting_count: int
+    total_requested: Decimal
+    total_granted: Decimal
+    offset: int = 0
 
     @property
     def waiting(self) -> list[SessionRow]:
         return [row for row in self.rows if not row.decided]
 
     @property
-    def total_requested(self) -> Decimal:
-        return sum((row.cost for row in self.rows), Decimal("0"))
+    def next_offset(self) -> int:
+        return self.offset + len(self.rows)
 
     @property
-    def total_granted(self) -> Decimal:
-        return sum(
-            (row.request.granted_amount or Decimal("0") for row in self.rows if row.decided),
-            Decimal("0"),
-        )
+    def remaining(self) -> int:
+        """Rows after those in ``rows``."""
+        return max(self.count - self.next_offset, 0)
 
 
-def session(campaign: Campaign, within: Q | None = None) -> Session:
-    """Requests waiting for the commission, then those it decided, ranked: priority first,
-    then the opinions (favourable before unfavourable), then the cheaper. ``within``: the
-    requests the person's scope covers (an establishment's commission sees its own)."""
+def session_requests(campaign: Campaign, within: Q | None = None) -> QuerySet[EquipmentRequest]:
+    """The requests of the session: waiting for the commission, or decided by it."""
     # The state a request is in when the commission is its next step, in this campaign.
     steps = list(campaign.steps)
     before = steps[steps.index(Step.ARBITRATION) - 1] if len(steps) > 1 else None
     waiting = STATE_AFTER[Step(before)] if before else RequestState.SUBMITTED
-    base = campaign.requests.filter(within or Q(), state__in=[waiting, *DECIDED])
-    requests = list(
-        with_costs(base.select_related("campaign", "uf__service__pole__establishment", "domain"))
+    return campaign.requests.filter(within or Q(), state__in=[waiting, *DECIDED])
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every request of a session in the commission's order, with what the totals need."""
+
+    order: list[int]  # pks
+    costs: dict[int, Decimal]
+    waiting_count: int
+    total_requested: Decimal
+    total_granted: Decimal
+
+
+def ranking(requests: QuerySet[EquipmentRequest]) -> Ranking:
+    """Waiting before decided, then priority, then the opinions (favourable before
+    unfavourable: the latest at each step counts), then the cheaper. Three light queries over
+    the whole session, whatever part of it is shown (per-row subqueries to let the database
+    sort took 250 ms at 8,000 requests)."""
+    pks = requests.values("pk")
+    costs: dict[int, Decimal] = dict(
+        RequestPart.objects.filter(request__in=pks)
+        .values("request")
+        .annotate(request_cost=Sum(PART_COST))
+        .order_by()
+        .values_list("request", "request_cost")
     )
+    latest = (
+        RequestEvent.objects.filter(request__in=pks, action__in=[Step.POLE_OPINION, Step.EXPERTISE])
+        .order_by("request", "action", "-at", "-pk")
+        .distinct("request", "action")
+        .values_list("request", "data__favourable")
+    )
+    unfavourable: dict[int, int] = {}
+    for pk, favourable in latest:
+        unfavourable[pk] = unfavourable.get(pk, 0) + (not favourable)
+    keys = []
+    waiting, granted = 0, Decimal("0.00")
+    for pk, state, priority, granted_amount in requests.values_list(
+        "pk", "state", "priority", "granted_amount"
+    ):
+        decided = state in DECIDED
+        cost = costs.setdefault(pk, Decimal("0.00"))
+        keys.append((decided, priority, unfavourable.get(pk, 0), cost, pk))
+        if decided:
+            granted += granted_amount or 0
+        else:
+            waiting += 1
+    keys.sort()
+    return Ranking(
+        [key[-1] for key in keys], costs, waiting, sum(costs.values(), Decimal("0.00")), granted
+    )
+
+
+def session(
+    campaign: Campaign,
+    within: Q | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    figures: bool = True,
+) -> Session:
+    """Requests waiting for the commission, then those it decided, ranked (see ``ranking``):
+    ``limit`` rows from ``offset``, every row without a limit; the totals count every row, and
+    so does the envelopes' consumption (``figures=False``: none, for rows loaded into a page
+    that has it). ``within``: the requests the person's scope covers (an establishment's
+    commission sees its own)."""
+    requests = session_requests(campaign, within)
+    ranked = ranking(requests)
+    if figures:
+        consumption = envelope_consumption(campaign)
+        envelopes = [item.envelope for item in consumption]
+    else:
+        consumption, envelopes = [], list(campaign.envelopes.order_by("pk"))
+    end = offset + limit if limit is not None else None
+    shown = ranked.order[offset:end]
+    related = ("campaign", "uf__service__pole__establishment", "domain")
+    found = requests if len(shown) == len(ranked.order) else requests.filter(pk__in=shown)
+    by_pk = found.select_related(*related).in_bulk()
+    chosen = [by_pk[pk] for pk in shown if pk in by_pk]
     opinions: dict[int, dict[str, Opinion]] = {}
     events = (
         RequestEvent.objects.filter(
-            request__in=base.values("pk"),
+            request__in=[r.pk for r in chosen],
             action__in=[Step.POLE_OPINION, Step.EXPERTISE, "arbitrate"],
         )
         .order_by("at", "pk")
@@ -102,29 +182,33 @@ def session(campaign: Campaign, within: Q | None = None) -> Session:
         opinions.setdefault(request_id, {})[action] = Opinion(
             bool(data.get("favourable")), reason, name or email
         )
-    consumption = envelope_consumption(campaign)
-    covered: dict[int, set[int]] = {}
-    for item in consumption:
-        covers = base.filter(item.envelope.covers())
-        for pk in covers.values_list("pk", flat=True):
-            covered.setdefault(pk, set()).add(item.envelope.pk)
 
-    def rank_key(r: EquipmentRequest) -> tuple[Any, ...]:
-        unfavourable = sum(1 for o in opinions.get(r.pk, {}).values() if not o.favourable)
-        return (r.state in DECIDED, r.priority, unfavourable, r.cost, r.pk)  # type: ignore[attr-defined]
+    def covering(r: EquipmentRequest) -> list[int]:
+        pole = r.uf.service.pole
+        place = (pole.establishment_id, pole.pk, r.uf.service_id)
+        return sorted(e.pk for e in envelopes if envelope_covers(e, place))
 
     rows = [
         SessionRow(
             rank=index,
             request=r,
-            cost=r.cost,  # type: ignore[attr-defined]
+            cost=ranked.costs[r.pk],
             opinions=opinions.get(r.pk, {}),
-            envelopes=sorted(covered.get(r.pk, set())),
+            envelopes=covering(r),
             decision_reason=reasons.get(r.pk, "") if r.state in DECIDED else "",
         )
-        for index, r in enumerate(sorted(requests, key=rank_key), start=1)
+        for index, r in enumerate(chosen, start=offset + 1)
     ]
-    return Session(campaign, rows, consumption)
+    return Session(
+        campaign,
+        rows,
+        consumption,
+        count=len(ranked.order),
+        waiting_count=ranked.waiting_count,
+        total_requested=ranked.total_requested,
+        total_granted=ranked.total_granted,
+        offset=offset,
+    )
 
 
 @dataclass(frozen=True)

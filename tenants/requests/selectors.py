@@ -13,6 +13,12 @@ from tenants.requests.models import EquipmentRequest, RequestState
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
+# What one part of a request costs: the expert's unit price when they corrected it.
+PART_COST = ExpressionWrapper(
+    Coalesce(F("expert_unit_price"), F("unit_price")) * F("quantity"),
+    output_field=DecimalField(max_digits=16, decimal_places=2),
+)
+
 
 def with_costs(requests: QuerySet[EquipmentRequest]) -> QuerySet[EquipmentRequest]:
     line = ExpressionWrapper(
