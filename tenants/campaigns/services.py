@@ -53,13 +53,19 @@ def parse_amount(text: Any) -> Decimal:
     return Decimal(cleaned)
 
 
+VALUE_SHOWN = 40  # characters of a refused amount quoted back
+
+
 def money(value: Any, field: str) -> Decimal:
     """Euros with at most two decimals, 0 or more, below MAX_AMOUNT."""
     try:
         amount = parse_amount(value)
     except (InvalidOperation, ValueError) as exc:
+        # What was typed is quoted short: a megabyte pasted must not come back whole.
+        shown = str(value)
+        shown = shown if len(shown) <= VALUE_SHOWN else f"{shown[:VALUE_SHOWN]}…"
         raise Refused(
-            field, _("“%(value)s” is not an amount in euros (e.g. 1 234,50)") % {"value": value}
+            field, _("“%(value)s” is not an amount in euros (e.g. 1 234,50)") % {"value": shown}
         ) from exc
     if not amount.is_finite() or amount < 0:
         raise Refused(field, _("must be 0 or more"))

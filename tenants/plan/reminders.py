@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
 from tenants.notifications.services import notify
 from tenants.plan.models import LineReminder, PlanLine, ReminderPreference
@@ -46,6 +47,12 @@ def _once(line: PlanLine, kind: str, about: str) -> bool:
     return True
 
 
+def _still_manages(line: PlanLine) -> bool:
+    """A manager who lost the expert grant on the line lost its rights (tenants/plan/rules.py):
+    reminding them would tell them of a line that is no longer theirs to follow."""
+    return line.manager is not None and has_permission(line.manager, Action.MANAGE_LINES, line)
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """Remind each manager of their lines that need it; the number of reminders sent."""
     now = now or timezone.now()
@@ -63,6 +70,8 @@ def send_reminders(now: datetime | None = None) -> int:
     )
     for line in undated.order_by("pk"):
         assert line.manager is not None and line.manager_id is not None
+        if not _still_manages(line):
+            continue
         delay = delays.get(line.manager_id, DEFAULT_DELAY)
         # In days, not hours: granted at 15:00 with 1 day, reminded the next morning.
         if timezone.localdate(line.created) + timedelta(days=delay) > today:
@@ -79,6 +88,8 @@ def send_reminders(now: datetime | None = None) -> int:
             )
     for line in open_lines.filter(commissioning_month__lt=month).order_by("pk"):
         assert line.manager is not None and line.commissioning_month is not None
+        if not _still_manages(line):
+            continue
         expected = line.commissioning_month.strftime("%m/%Y")
         if _once(line, LineReminder.Kind.LATE, line.commissioning_month.isoformat()):
             sent += notify(

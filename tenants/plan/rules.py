@@ -57,6 +57,9 @@ SETTLED = "settled"
 CLOSED = "closed"
 
 AMOUNTS = frozenset({ESTIMATED, ORDERED, COMMITTED, PAID})
+# What only those who follow the plan read (the line's page and the API hide them from the
+# others): a change to one of them is never compared with its value for whoever may not.
+TEAM_ONLY = AMOUNTS | {PROCEDURE, PRIVATE_NOTE}
 _FOLLOW_UP = frozenset(
     {STEPS, PROCEDURE, COMMISSIONING, PRIVATE_NOTE, PUBLIC_NOTE, ORDER_NUMBER, INVENTORY_NUMBERS}
 )
@@ -136,6 +139,12 @@ def _ever_given(field: str, roles: set[LineRole]) -> bool:
 def may_ever_change(user: Any, line: PlanLine, field: str) -> bool:
     """Whether one of this person's roles on the line gives this field in some state."""
     return _ever_given(field, roles_on(user, line))
+
+
+def may_read(user: Any, line: PlanLine, field: str) -> bool:
+    """Whether this person reads this field of the line (the follow-up's private side is the
+    team's: the biomedical team, purchasing and finance)."""
+    return field not in TEAM_ONLY or has_permission(user, Action.FOLLOW_PLAN, line)
 
 
 def require_field(user: Any, line: PlanLine, field: str) -> None:

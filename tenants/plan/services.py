@@ -154,11 +154,15 @@ def update_line(
     """Change some of the line's own fields (procedure, amounts, commissioning month, notes).
 
     Only the fields that differ from the line's are checked against the rules: a form that
-    sends back a field unchanged does not need the right to change it.
+    sends back a field unchanged does not need the right to change it. A field the person
+    may not even read is refused whatever its value: were an unchanged one accepted, a
+    requester could guess an amount or the private note, one value at a time.
     """
     line = _locked(line, expected_version)
     cleaned: dict[str, Any] = {}
     for field, raw in changes.items():
+        if not rules.may_read(by, line, field):
+            raise Refused(field, _("you may not change this on this line"), status=403)
         try:
             value = _cleaned(field, raw, line)
         except Refused as refused:

@@ -290,6 +290,11 @@ def _apply(
         case "manager":
             services.assign_manager(line, data["manager"], **common)
         case "line":
+            # A field sent that the form lacks is one this person may not change now (the
+            # form offers only those): refused, naming it, rather than dropped with "Saved."
+            for name in LINE_FIELDS:
+                if name in post and name not in form.fields:
+                    rules.require_field(common["by"], line, name)
             # Only what was sent: a form with fewer fields changes no other one.
             changes = {k: data[k] for k in LINE_FIELDS if k in form.fields and k in post}
             services.update_line(line, changes, **common)

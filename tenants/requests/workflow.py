@@ -342,6 +342,11 @@ def give_expert_opinion(
     """The expert's opinion on the request, and on each of its parts (part id -> favourable,
     why): a composite request's maintenance may be judged apart from its investment. The
     expert may correct a part's unit price (part id -> price, empty to keep the estimate)."""
+    # Who may not give it is told so before the prices are read (checking them would teach
+    # a stranger nothing, and a refused price quotes what was typed).
+    _require(
+        by, ACTION_OF[Step.EXPERTISE], request, _("you may not give this opinion on this request")
+    )
     own = {part.pk: part for part in request.parts.all()}
     corrected = []
     for part_id, raw in (prices or {}).items():

@@ -24,7 +24,9 @@ from tenants.plan.services import NOTE_LIMIT, REASON_LIMIT, STEP_NOTE_LIMIT
 MAX_INTEGER = 2**31 - 1
 # What a field name that nobody defined is cut to when the answer names it.
 NAME_SHOWN = 80
-_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# ASCII digits only, to the end of the text: \d would read full-width
+# or Arabic-Indic digits, and $ a final newline.
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 
 class PlanLinePagination(PageNumberPagination):
@@ -76,7 +78,7 @@ class MonthField(serializers.Field):
     }
 
     def to_internal_value(self, data: Any) -> date:
-        found = _MONTH.match(data) if isinstance(data, str) and len(data) <= 10 else None
+        found = _MONTH.fullmatch(data) if isinstance(data, str) and len(data) <= 10 else None
         if found is None or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2100:
             self.fail("invalid")
         if found[3] is not None and found[3] != "01":
