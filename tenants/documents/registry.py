@@ -19,13 +19,30 @@ class Attachable:
     key: str  # in URLs: "request"
     model: type[models.Model]
     visible: Callable[[Any], QuerySet[Any]]  # user -> the objects this person may see
+    # (user, object) -> may this person add a document to it; None: whoever sees it may.
+    may_add: Callable[[Any, Any], bool] | None = None
+    # (object, document) -> may the document still be taken back at all (its uploader or an
+    # administrator may, see services.may_remove); None: always.
+    keeps: Callable[[Any, Any], bool] | None = None
 
 
 ATTACHABLE: dict[str, Attachable] = {}
 
 
-def register(key: str, model: type[models.Model], visible: Callable[[Any], QuerySet[Any]]) -> None:
-    ATTACHABLE[key] = Attachable(key, model, visible)
+def register(
+    key: str,
+    model: type[models.Model],
+    visible: Callable[[Any], QuerySet[Any]],
+    may_add: Callable[[Any, Any], bool] | None = None,
+    keeps: Callable[[Any, Any], bool] | None = None,
+) -> None:
+    ATTACHABLE[key] = Attachable(key, model, visible, may_add, keeps)
+
+
+def may_add(key: str, target: models.Model, user: Any) -> bool:
+    """May this person add a document to this object they see?"""
+    found = ATTACHABLE.get(key)
+    return found is not None and (found.may_add is None or found.may_add(user, target))
 
 
 def key_of(obj: models.Model) -> str | None:
@@ -34,6 +51,12 @@ def key_of(obj: models.Model) -> str | None:
 
 def key_of_model(model: type[models.Model] | None) -> str | None:
     return next((a.key for a in ATTACHABLE.values() if a.model is model), None)
+
+
+def kept(key: str | None, target: models.Model, document: Any) -> bool:
+    """Must this document stay with its object, whoever asks to remove it?"""
+    found = ATTACHABLE.get(key or "")
+    return found is not None and found.keeps is not None and found.keeps(target, document)
 
 
 def visible_target(key: str, pk: int, user: Any) -> models.Model | None:

@@ -32,6 +32,11 @@ def _back(target: object) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     target = _target(request, key, pk)
+    if not registry.may_add(key, target, request.user):
+        # Seeing an object is not always enough: a trial's documents are its team's.
+        refused = DocumentRefused("by", _("you may not add a document here"), status=403)
+        context = {"target": target, "name": "", "refusal": refused}
+        return render(request, "documents/refused.html", context, status=403)
     upload = request.FILES.get("file")
     if upload is None:
         refused = DocumentRefused("file", _("choose a file to add"))
@@ -80,6 +85,10 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def remove(request: HttpRequest, pk: int) -> HttpResponse:
     document, target = _visible_document(request, pk)
+    if registry.kept(registry.key_of(target), target, document):
+        refused = DocumentRefused("by", _("this document can no longer be removed"), status=409)
+        context = {"target": target, "name": document.name, "refusal": refused}
+        return render(request, "documents/refused.html", context, status=409)
     try:
         remove_document(document, by=cast(User, request.user))
     except DocumentRefused as refused:

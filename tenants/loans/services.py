@@ -108,6 +108,13 @@ def record_loan(data: LoanInput, *, by: User) -> Loan:
     """Lend a device from its UF (or the given one) to another UF for a while."""
     device = _lock_device(data.device)
     lending = data.lending_uf or device.uf
+    if lending.pk != device.uf_id:
+        # Another UF named as the lender would book the device out of sight of the UF that
+        # holds it (a loan shows to the people of its two UF).
+        raise Refused(
+            "lending_uf",
+            _("this device belongs to UF %(code)s: only it lends it") % {"code": device.uf.code},
+        )
     if not (may_record_for(by, lending) or may_record_for(by, data.borrowing_uf)):
         raise Refused("", _("you may not record a loan between these UF"), status=403)
     if device.status == DeviceStatus.RETIRED:

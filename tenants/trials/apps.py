@@ -12,8 +12,17 @@ class TrialsConfig(AppConfig):
         from tenants.documents.registry import register
         from tenants.plan.sections import register_line_section
         from tenants.trials.models import Trial
+        from tenants.trials.rules import keeps_document, may_manage
         from tenants.trials.sections import line_trials
         from tenants.trials.selectors import trials_for
 
-        register("trial", Trial, trials_for)
+        # Its page adds documents with their kind, for the team only: the attachments too.
+        # The required documents stay once the device was delivered on the strength of them.
+        register(
+            "trial",
+            Trial,
+            trials_for,
+            may_add=lambda user, trial: may_manage(user, trial),
+            keeps=keeps_document,
+        )
         register_line_section(line_trials)

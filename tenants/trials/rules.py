@@ -82,6 +82,8 @@ TRANSITIONS: dict[str, Transition] = {
 EDITABLE_STATES = frozenset({S.REQUESTED, S.AGREED, S.DELIVERED, S.IN_TRIAL})
 # The device is at the hospital, or was: the UF can say what it thought of it.
 EVALUATED_STATES = frozenset({S.IN_TRIAL, S.RETURNED, S.BOUGHT})
+# Delivered on the strength of its required documents: they stay (``keeps_document``).
+DOCUMENTS_KEPT_STATES = frozenset({S.DELIVERED, S.IN_TRIAL, S.RETURNED, S.BOUGHT})
 # Still lent: the return date matters.
 LENT_STATES = frozenset({S.DELIVERED, S.IN_TRIAL})
 
@@ -152,3 +154,14 @@ def may_evaluate_clinically(user: Any, trial: Trial) -> bool:
 
 def may_evaluate_technically(user: Any, trial: Trial) -> bool:
     return TrialRole.IN_CHARGE in roles_on(user, trial) and trial.state in EVALUATED_STATES
+
+
+def keeps_document(trial: Trial, document: Any) -> bool:
+    """A required document (the loan agreement, the insurance) stays once the device was
+    delivered on the strength of it."""
+    from tenants.trials.models import REQUIRED_KINDS, TrialDocument
+
+    if trial.state not in DOCUMENTS_KEPT_STATES:
+        return False
+    kind = TrialDocument.objects.filter(document=document).values_list("kind", flat=True).first()
+    return kind in REQUIRED_KINDS

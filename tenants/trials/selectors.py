@@ -15,6 +15,7 @@ from tenants.documents.models import Document
 from tenants.documents.services import documents_of as attached_to
 from tenants.documents.services import may_remove
 from tenants.plan.models import PlanLine
+from tenants.trials import rules
 from tenants.trials.models import (
     REQUIRED_KINDS,
     ClinicalEvaluation,
@@ -79,7 +80,10 @@ def documents_of(trial: Trial, user: Any) -> list[KindedDocument]:
     for document in attached_to(trial):
         kind = kinds.get(document.pk, DocumentKind.OTHER)
         label = str(DocumentKind(kind).label)
-        found.append(KindedDocument(document, kind, label, may_remove(document, user)))
+        removable = may_remove(document, user) and not (
+            kind in REQUIRED_KINDS and trial.state in rules.DOCUMENTS_KEPT_STATES
+        )
+        found.append(KindedDocument(document, kind, label, removable))
     return found
 
 

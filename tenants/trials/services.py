@@ -216,6 +216,8 @@ def change_state(
     reason = _text(reason, "reason", REASON_LIMIT)
     on = _date(on, "on", required=False)
     today = timezone.localdate()
+    if on is not None and on > today and action in ("deliver", "return"):
+        raise Refused("on", _("cannot be in the future"))
     fields: dict[str, Any] = {"state": transition.target}
     if action == "deliver":
         missing = missing_documents(trial)
