@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,40 @@ def test_the_tenants_core_imports_no_other_tenant_app(path):
         m for m in imports_of(path) if m.startswith("tenants.") and not m.startswith("tenants.core")
     )
     assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
+
+
+# Apps built on others register with them (sections, row annotations, suggestion sources);
+# the apps below never import them, so each can be left out or changed on its own.
+NOT_IMPORTED_BY = {
+    "tenants/plan": ("tenants.trials", "tenants.loans"),
+    "tenants/inventory": ("tenants.loans",),
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "forbidden"),
+    [(p, forbidden) for folder, forbidden in NOT_IMPORTED_BY.items() for p in sources(folder)],
+    ids=lambda value: str(value.relative_to(ROOT)) if isinstance(value, Path) else "",
+)
+def test_the_plan_and_the_inventory_import_none_of_the_apps_built_on_them(path, forbidden):
+    wrong = sorted(m for m in imports_of(path) if m.startswith(forbidden))
+    assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("path", "forbidden"),
+    [
+        (p, forbidden)
+        for folder, forbidden in NOT_IMPORTED_BY.items()
+        for p in (ROOT / folder).rglob("*.html")
+    ],
+    ids=lambda value: str(value.relative_to(ROOT)) if isinstance(value, Path) else "",
+)
+def test_their_templates_load_no_tag_library_of_those_apps(path, forbidden):
+    libraries = {
+        name
+        for line in re.findall(r"{%\s*load\s+([^%]*)%}", path.read_text())
+        for name in line.split()
+    }
+    wrong = sorted(libraries & {app.rsplit(".", 1)[-1] for app in forbidden})
+    assert not wrong, f"{path.relative_to(ROOT)} loads {wrong}"

@@ -21,6 +21,7 @@ from tenants.imports.services import ApplyRefused, apply_dry_run, job_progress, 
 from tenants.inventory.filters import DeviceFilter
 from tenants.inventory.forms import InventoryImportForm, MatchForm
 from tenants.inventory.models import Device
+from tenants.inventory.sections import device_sections
 from tenants.inventory.selectors import devices_for, spellings_to_review
 from tenants.inventory.services import MatchRefused, decide_match
 from tenants.inventory.tables import DEFAULT_COLUMNS, DeviceTable
@@ -59,8 +60,10 @@ def device_list(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    device = get_object_or_404(devices_for(_user(request)), pk=pk)
-    return render(request, "inventory/device_detail.html", {"device": device})
+    user = _user(request)
+    device = get_object_or_404(devices_for(user), pk=pk)
+    context = {"device": device, "sections": device_sections(device, user)}
+    return render(request, "inventory/device_detail.html", context)
 
 
 @permission_required(Action.ADMINISTER_TENANT)

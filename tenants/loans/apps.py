@@ -10,11 +10,14 @@ class LoansConfig(AppConfig):
 
     def ready(self) -> None:
         from tenants.core.suggest import register_source
+        from tenants.inventory.sections import register_device_section
         from tenants.inventory.selectors import register_row_annotation
+        from tenants.loans.sections import device_loans_panel
         from tenants.loans.selectors import current_loan, may_record_any
         from tenants.loans.suggestions import lendable_devices
 
         register_source("loan_device", lendable_devices, can_use=may_record_any)
+        register_device_section(device_loans_panel)
         # The date shows to everyone who sees the device; the link, to those who see the loan.
         register_row_annotation("loan_due_on", lambda user: current_loan("due_on"))
         register_row_annotation("loan_id", lambda user: current_loan("pk", seen_by=user))

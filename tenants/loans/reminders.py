@@ -8,26 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.loans.models import Loan, LoanReminder
 from tenants.loans.selectors import open_loans, watchers
-from tenants.notifications.services import notify
+from tenants.notifications.services import first_time, notify
 
 # How many days before its planned return date a loan is recalled.
 DAYS_BEFORE = 3
-
-
-def _once(loan: Loan, kind: str) -> bool:
-    """Record the warning; False when it was already sent for this return date."""
-    try:
-        with transaction.atomic():
-            LoanReminder.objects.create(loan=loan, kind=kind, about=loan.due_on.isoformat())
-    except IntegrityError:
-        return False
-    return True
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -37,7 +26,9 @@ def send_reminders(now: datetime | None = None) -> int:
     sent = 0
     soon = loans.filter(due_on__gte=today, due_on__lte=today + timedelta(days=DAYS_BEFORE))
     for loan in soon.order_by("due_on", "pk"):
-        if _once(loan, LoanReminder.Kind.DUE_SOON):
+        if first_time(
+            LoanReminder, loan=loan, kind=LoanReminder.Kind.DUE_SOON, about=loan.due_on.isoformat()
+        ):
             sent += notify(
                 watchers(loan),
                 subject=_("%(loan)s: %(device)s is due back in UF %(uf)s on %(due)s")
@@ -46,7 +37,9 @@ def send_reminders(now: datetime | None = None) -> int:
                 body=_("Return it on time, or move its return date on the loan's page."),
             )
     for loan in loans.filter(due_on__lt=today, starts_on__lte=today).order_by("due_on", "pk"):
-        if _once(loan, LoanReminder.Kind.OVERDUE):
+        if first_time(
+            LoanReminder, loan=loan, kind=LoanReminder.Kind.OVERDUE, about=loan.due_on.isoformat()
+        ):
             sent += notify(
                 watchers(loan),
                 subject=_("%(loan)s is late: %(device)s was due back in UF %(uf)s on %(due)s")

@@ -115,7 +115,9 @@ def record_loan(data: LoanInput, *, by: User) -> Loan:
             "lending_uf",
             _("this device belongs to UF %(code)s: only it lends it") % {"code": device.uf.code},
         )
-    if not (may_record_for(by, lending) or may_record_for(by, data.borrowing_uf)):
+    # The device's own UF, not the lending UF typed: naming one's UF as the lender would
+    # otherwise let anyone lend any device of the hospital.
+    if not (may_record_for(by, device.uf) or may_record_for(by, data.borrowing_uf)):
         raise Refused("", _("you may not record a loan between these UF"), status=403)
     if device.status == DeviceStatus.RETIRED:
         raise Refused("device", _("this device is retired"))
@@ -244,11 +246,14 @@ def move_return_date(
     loan: Loan, due_on: date, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Loan:
     """Lend it for longer (or shorter): a new planned return date, warned about anew."""
+    # The device first, as record_loan does: locking the loan and then the device could
+    # deadlock with a loan of the same device being recorded meanwhile (its insert waits on
+    # this loan's new dates through the exclusion constraint). A loan's device never changes.
+    _lock_device(Device(pk=loan.device_id))
     loan = _locked(loan, by, expected_version)
     due_on = _date(due_on, "due_on")
     _due_after_start(loan.starts_on, due_on)
     note = _text(note, "note", REASON_LIMIT)
-    _lock_device(loan.device)
     _refuse_overlap(loan.device, loan.starts_on, due_on, but=loan.pk)
     before = loan.due_on
     try:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -39,6 +40,18 @@ def notify(recipients: Iterable[User], *, subject: str, url: str, body: str = ""
             lambda: send_notification_mails.apply_async(args=[people], countdown=delay)
         )
     return len(rows)
+
+
+def first_time(record: type[models.Model], **fields: Any) -> bool:
+    """Record that a warning is sent; False when it already was. The model's unique
+    constraint says what "once" means (per loan, kind and return date, say), so the daily
+    reminders' rerun, or their retry after a crash, sends nothing twice."""
+    try:
+        with transaction.atomic():
+            record._default_manager.create(**fields)
+    except IntegrityError:
+        return False
+    return True
 
 
 def settle_notifications(url: str) -> int:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
-from tenants.notifications.services import notify
+from tenants.notifications.services import first_time, notify
 from tenants.plan.models import LineReminder, PlanLine, ReminderPreference
 
 DEFAULT_DELAY = ReminderPreference.Delay.TWO
@@ -35,16 +34,6 @@ def set_reminder_delay(user: User, days: int) -> None:
 
         raise Refused("no_month_after_days", _("choose 0, 1, 2 or 7 days"))
     ReminderPreference.objects.update_or_create(user=user, defaults={"no_month_after_days": days})
-
-
-def _once(line: PlanLine, kind: str, about: str) -> bool:
-    """Record the reminder; False when it was already sent."""
-    try:
-        with transaction.atomic():
-            LineReminder.objects.create(line=line, kind=kind, about=about)
-    except IntegrityError:
-        return False
-    return True
 
 
 def _still_manages(line: PlanLine) -> bool:
@@ -76,7 +65,7 @@ def send_reminders(now: datetime | None = None) -> int:
         # In days, not hours: granted at 15:00 with 1 day, reminded the next morning.
         if timezone.localdate(line.created) + timedelta(days=delay) > today:
             continue
-        if _once(line, LineReminder.Kind.NO_MONTH, ""):
+        if first_time(LineReminder, line=line, kind=LineReminder.Kind.NO_MONTH, about=""):
             sent += notify(
                 [line.manager],
                 subject=_("%(line)s has no commissioning month yet") % {"line": line},
@@ -91,7 +80,12 @@ def send_reminders(now: datetime | None = None) -> int:
         if not _still_manages(line):
             continue
         expected = line.commissioning_month.strftime("%m/%Y")
-        if _once(line, LineReminder.Kind.LATE, line.commissioning_month.isoformat()):
+        if first_time(
+            LineReminder,
+            line=line,
+            kind=LineReminder.Kind.LATE,
+            about=line.commissioning_month.isoformat(),
+        ):
             sent += notify(
                 [line.manager],
                 subject=_("%(line)s is late: it was expected in service in %(month)s")

@@ -66,10 +66,6 @@ class Session:
     offset: int = 0
 
     @property
-    def waiting(self) -> list[SessionRow]:
-        return [row for row in self.rows if not row.decided]
-
-    @property
     def next_offset(self) -> int:
         return self.offset + len(self.rows)
 

@@ -8,27 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tenants.notifications.services import notify
+from tenants.notifications.services import first_time, notify
 from tenants.trials.models import Trial, TrialReminder
 from tenants.trials.rules import LENT_STATES
 
 DAYS_BEFORE = 3
-
-
-def _once(trial: Trial, kind: str) -> bool:
-    """Record the warning; False when it was already sent."""
-    try:
-        with transaction.atomic():
-            TrialReminder.objects.create(
-                trial=trial, kind=kind, about=trial.planned_return.isoformat()
-            )
-    except IntegrityError:
-        return False
-    return True
 
 
 def send_reminders(today: date | None = None) -> int:
@@ -42,7 +29,12 @@ def send_reminders(today: date | None = None) -> int:
         planned_return__gte=today, planned_return__lte=today + timedelta(days=DAYS_BEFORE)
     )
     for trial in soon.order_by("pk"):
-        if _once(trial, TrialReminder.Kind.SOON):
+        if first_time(
+            TrialReminder,
+            trial=trial,
+            kind=TrialReminder.Kind.SOON,
+            about=trial.planned_return.isoformat(),
+        ):
             sent += notify(
                 [trial.expert],
                 subject=_("%(trial)s goes back to its supplier on %(date)s")
@@ -54,7 +46,12 @@ def send_reminders(today: date | None = None) -> int:
                 ),
             )
     for trial in lent.filter(planned_return__lt=today).order_by("pk"):
-        if _once(trial, TrialReminder.Kind.LATE):
+        if first_time(
+            TrialReminder,
+            trial=trial,
+            kind=TrialReminder.Kind.LATE,
+            about=trial.planned_return.isoformat(),
+        ):
             sent += notify(
                 [trial.expert],
                 subject=_("%(trial)s should have gone back on %(date)s")

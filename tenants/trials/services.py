@@ -217,6 +217,7 @@ def change_state(
     on = _date(on, "on", required=False)
     today = timezone.localdate()
     if on is not None and on > today and action in ("deliver", "return"):
+        # Both record what happened; a date to come is a planned one (the trial's form).
         raise Refused("on", _("cannot be in the future"))
     fields: dict[str, Any] = {"state": transition.target}
     if action == "deliver":
@@ -242,7 +243,8 @@ def change_state(
     elif action in ("refuse", "cancel") and not reason:
         raise Refused("reason", _("say why"))
     trial = _save(trial, **fields)
-    _event(trial, action, by, reason=reason, on=str(fields.get("delivered_on") or on or ""))
+    dated = fields.get("delivered_on") or fields.get("returned_on") or on
+    _event(trial, action, by, reason=reason, on=dated.isoformat() if dated else "")
     return trial
 
 

@@ -84,6 +84,14 @@ def test_who_may_record_a_loan(lending):
         assert error.status == 403, name
 
 
+def test_naming_ones_own_uf_as_lender_does_not_lend_anothers_device(lending):
+    u = lending["users"]
+    # The outsider's UF (far) is neither the device's (réanimation) nor the borrowing one.
+    error = refused(lend, lending, by=u["outsider"], lending_uf=lending["far"])
+    assert error.status == 403
+    assert not Loan.objects.exists()
+
+
 def test_returning_refuses_impossible_dates_and_others(lending):
     u = lending["users"]
     loan = lend(lending, start=-3, due=4)

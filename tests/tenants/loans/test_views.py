@@ -214,3 +214,32 @@ def test_the_lists_export_writes_each_state_in_words(tenant, lending):
     cells = {cell.value for line in sheet.iter_rows() for cell in line}
     assert "En prêt" in cells, cells
     assert "under_way" not in cells
+
+
+def test_the_lists_query_count_does_not_grow_with_rows(tenant, lending):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.inventory.models import Device
+    from tenants.loans.views import LOANS
+    from tenants.tables.listing import all_columns
+
+    web = clients(tenant, lending)
+    columns = [name for name, _header in all_columns(LOANS)]
+    web["requester"].post("/lists/loans.loans/columns/", {"columns": columns})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert web["requester"].get("/loans/").status_code == 200
+        return len(queries)
+
+    with tenant_context(tenant):
+        lend(lending)
+    one = count()
+    with tenant_context(tenant):
+        for n in range(6):
+            device = Device.objects.create(
+                inventory_number=f"INV-LOAN-N{n}", uf=lending["rea"], model_name="Servo-u"
+            )
+            lend({**lending, "device": device})
+    assert count() == one

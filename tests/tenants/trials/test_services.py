@@ -159,6 +159,24 @@ def test_a_return_before_the_delivery_is_refused(chain, trial):
     assert trial.state == "returned" and trial.returned_on == timezone.localdate()
 
 
+def test_a_delivery_or_return_dated_in_the_future_is_refused(chain, trial):
+    expert = chain["users"]["expert"]
+    trial = bring(trial, "delivered", expert)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(services.Refused) as refused:
+        services.change_state(trial, "return", by=expert, on=tomorrow)
+    assert refused.value.field == "on"
+    assert Trial.objects.get(pk=trial.pk).state == "delivered"
+
+
+def test_the_return_event_says_the_date_of_the_return(chain, trial):
+    expert = chain["users"]["expert"]
+    trial = bring(trial, "in_trial", expert)
+    services.change_state(trial, "return", by=expert)
+    event = TrialEvent.objects.get(trial=trial, action="return")
+    assert event.data["on"] == timezone.localdate().isoformat()
+
+
 def test_refusing_or_cancelling_says_why(chain, trial):
     expert = chain["users"]["expert"]
     with pytest.raises(services.Refused) as refused:
