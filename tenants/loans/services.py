@@ -108,6 +108,10 @@ def record_loan(data: LoanInput, *, by: User) -> Loan:
     """Lend a device from its UF (or the given one) to another UF for a while."""
     device = _lock_device(data.device)
     lending = data.lending_uf or device.uf
+    # The device's own UF, not the lending UF typed: naming one's UF as the lender would
+    # otherwise let anyone lend any device of the hospital.
+    if not (may_record_for(by, device.uf) or may_record_for(by, data.borrowing_uf)):
+        raise Refused("", _("you may not record a loan between these UF"), status=403)
     if lending.pk != device.uf_id:
         # Another UF named as the lender would book the device out of sight of the UF that
         # holds it (a loan shows to the people of its two UF).
@@ -115,10 +119,6 @@ def record_loan(data: LoanInput, *, by: User) -> Loan:
             "lending_uf",
             _("this device belongs to UF %(code)s: only it lends it") % {"code": device.uf.code},
         )
-    # The device's own UF, not the lending UF typed: naming one's UF as the lender would
-    # otherwise let anyone lend any device of the hospital.
-    if not (may_record_for(by, device.uf) or may_record_for(by, data.borrowing_uf)):
-        raise Refused("", _("you may not record a loan between these UF"), status=403)
     if device.status == DeviceStatus.RETIRED:
         raise Refused("device", _("this device is retired"))
     if data.borrowing_uf.pk == lending.pk:
