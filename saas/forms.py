@@ -43,7 +43,12 @@ class BootstrapMixin:
             widget = field.widget
             # Boxes and radio buttons (one per choice for the multiple ones), not text fields:
             # drawn as wide empty inputs, a ticked box cannot be told from an unticked one.
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            if isinstance(widget, forms.RadioSelect):  # and CheckboxSelectMultiple, its subclass
+                css = "form-check-input"
+                # Django's own template puts the class on the container too, which then drew
+                # as a tiny box over the labels: ours gives it to each input, in a .form-check.
+                widget.template_name = "forms/choices.html"
+            elif isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif getattr(widget, "source", None):  # suggest-as-you-type: a text field
                 css = "form-control"

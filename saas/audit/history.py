@@ -195,7 +195,8 @@ def display(model_field: models.Field[Any, Any], value: Any, related: dict[Any, 
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or EMPTY
     if isinstance(value, dict):
-        return "; ".join(f"{k} : {v}" for k, v in value.items()) or EMPTY
+        # French typography: a no-break space before the colon and the semicolon.
+        return "\u00a0; ".join(f"{k}\u00a0: {v}" for k, v in value.items()) or EMPTY
     return str(value)
 
 
@@ -274,6 +275,9 @@ def _entries(
                     )
                 )
         previous[event.pgh_obj_id] = event
+        if event.pgh_label == "update" and before is not None and not changes:
+            # Only bookkeeping changed (a version bumped): a row saying nothing is noise.
+            continue
         metadata = (event.pgh_context.metadata or {}) if event.pgh_context is not None else {}
         entries.append(
             HistoryEntry(

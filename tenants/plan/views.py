@@ -596,6 +596,9 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         "has_feed": CalendarFeed.objects.filter(user=user).exists(),
         "count": calendar.calendar_lines(user).count(),
         "reminder_form": reminder_form if manages else None,
+        # The plan's tabs, so the page is no dead end (this one the active tab).
+        "base_url": reverse("plan:calendar"),
+        **_list_extra(request),
     }
     status = 400 if reminder_form.is_bound and reminder_form.errors else 200
     return render(request, "plan/calendar.html", context, status=status)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tenants.accounts.models import User
+from tenants.core.suggest import SuggestInput
 from tenants.tables.filters import ALL, BaseFilterSet, SearchFilter
 from tenants.trials.models import Trial, TrialState
 
@@ -25,7 +25,7 @@ class TrialFilter(BaseFilterSet):
         label=_("State"), choices=TrialState.choices, empty_label=ALL
     )
     uf = django_filters.CharFilter(
-        label=_("UF code"), field_name="uf__code", widget=forms.TextInput(attrs={"size": 8})
+        label=_("UF"), field_name="uf__code", widget=SuggestInput("uf", attrs={"size": 8})
     )
     expert = django_filters.ModelChoiceFilter(
         label=_("Expert in charge"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas.forms import BootstrapForm
 from tenants.access.models import ExpertiseDomain
@@ -59,7 +61,7 @@ class TrialForm(BootstrapForm):
         label=_("Plan line"),
         queryset=PlanLine.objects.none(),
         required=False,
-        empty_label=_("— none —"),
+        empty_label=pgettext_lazy("feminine", "— none —"),
         help_text=_("When the trial is the trials step of a line of the equipment plan."),
     )
     planned_start = forms.DateField(label=_("Planned start"), widget=DATE_INPUT)
@@ -102,7 +104,8 @@ class DocumentForm(BootstrapForm):
 
 
 def _score(label: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=SCORES, widget=forms.RadioSelect)
+    # The models' names are lower case ("ergonomics"): a form's label starts with a capital.
+    return forms.ChoiceField(label=capfirst(label), choices=SCORES, widget=forms.RadioSelect)
 
 
 class ClinicalForm(BootstrapForm):

@@ -156,9 +156,11 @@ class TrialDocument(models.Model):
 
     class Meta:
         ordering = ["kind", "pk"]
+        verbose_name = _("trial document")
 
     def __str__(self) -> str:
-        return f"{self.trial_id} {self.kind}"
+        # Read in the trial's history: "Document of the trial « Loan agreement »".
+        return str(self.get_kind_display())
 
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -169,7 +171,10 @@ class ClinicalEvaluation(models.Model):
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="clinical_evaluations")
     evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("evaluator"),
     )
     ergonomics = models.PositiveSmallIntegerField(_("ergonomics"), validators=SCORE)
     ease_of_use = models.PositiveSmallIntegerField(_("ease of use"), validators=SCORE)
@@ -185,6 +190,7 @@ class ClinicalEvaluation(models.Model):
 
     class Meta:
         ordering = ["evaluated", "pk"]
+        verbose_name = _("clinical evaluation")
         constraints = [
             models.UniqueConstraint(
                 fields=["trial", "evaluator"], name="clinical_evaluation_once_per_person"
@@ -200,7 +206,8 @@ class ClinicalEvaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.trial_id} clinical {self.evaluator_id}"
+        # Read in the trial's history: "Clinical evaluation « Claire Cadre »".
+        return str(self.evaluator)
 
 
 class TechnicalEvaluation(models.Model):
@@ -210,7 +217,10 @@ class TechnicalEvaluation(models.Model):
         Trial, on_delete=models.CASCADE, related_name="technical_evaluation"
     )
     evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("evaluator"),
     )
     build_quality = models.PositiveSmallIntegerField(_("build quality"), validators=SCORE)
     maintainability = models.PositiveSmallIntegerField(_("maintainability"), validators=SCORE)
@@ -231,6 +241,7 @@ class TechnicalEvaluation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("technical evaluation")
         constraints = [
             models.CheckConstraint(
                 name="technical_scores_1_to_5",
@@ -244,7 +255,7 @@ class TechnicalEvaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.trial_id} technical"
+        return str(self.evaluator)
 
 
 class TrialEvent(models.Model):

@@ -24,6 +24,9 @@ def test_a_refused_session_shows_every_decision_again(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/campaigns/{chain_in_alpha['campaign'].pk}/arbitration/")
     assert page.locator(f'select[name="decision-{pumps.pk}"]').input_value() == ""
+    # The amount field shows "104400,00" whole at 1280 px (it was cut at "104400,0").
+    amount = page.locator(f'input[name="amount-{pumps.pk}"]')
+    assert amount.evaluate("e => e.getBoundingClientRect().width") >= 120
     page.locator(f'select[name="decision-{breathing.pk}"]').select_option("granted")
     page.locator(f'input[name="amount-{breathing.pk}"]').fill("28 000")
     page.locator(f'select[name="decision-{pumps.pk}"]').select_option("granted")

@@ -38,6 +38,10 @@ NOT_AUDITED = {
     "plan.CalendarFeed": "a secret address's digest: no business data, replaced when renewed",
     "plan.LineReminder": "which reminders went out, so each goes once (notifications say it)",
     "plan.LineEvent": "a plan line's own journal (manager named, closed, reopened and why)",
+    "loans.LoanEvent": "a loan's own journal (recorded, returned, moved, cancelled and why)",
+    "loans.LoanReminder": "which warnings went out, so each goes once (notifications say it)",
+    "trials.TrialEvent": "a trial's own journal of its states, with who and why",
+    "trials.TrialReminder": "which warnings went out, so each goes once (notifications say it)",
     "shared_reference.ChangeLogEntry": "the published change log, append-only by design",
     "tenancy.TenantEvent": "the platform's journal of tenant life-cycle events",
     # Derived or bookkeeping rows written by the machinery, not by a person.

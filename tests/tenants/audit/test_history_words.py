@@ -141,3 +141,12 @@ def test_a_users_roles_read_with_french_labels(tenant, chain, web):
     assert "Utilisateur" not in shown  # the page's own user
     page = web["admin"].get(f"/administration/users/{expert.pk}/").content.decode()
     assert "Domain<" not in page and "Domaine d\u2019expertise" in page
+
+
+def test_a_dict_value_reads_with_french_spaces():
+    from saas.audit.history import display
+    from tenants.inventory.models import Device
+
+    field = Device._meta.get_field("attributes")
+    shown = display(field, {"Criticité": "Basse", "Localisation": "Bât. C"}, {})
+    assert shown == "Criticité\u00a0: Basse\u00a0; Localisation\u00a0: Bât. C"

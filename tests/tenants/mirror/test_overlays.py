@@ -116,7 +116,7 @@ def test_a_correction_goes_to_the_curators_and_their_decision_comes_back(hospita
     )
     assert sent.status_code == 302
     row = client.get(url).content.decode().split("data-contribution=")[1].split("</tr>")[0]
-    assert "Fin de support\u00a0: 30/06/2030" in row and "En attente d&#x27;un curateur" in row
+    assert "Fin de support\u00a0: 30/06/2030" in row and "En attente d\u2019un curateur" in row
     assert "end_of_support" not in row and "pending" not in row
     contribution = Contribution.objects.get()
     assert contribution.proposal == {"end_of_support": "2030-06-30"}

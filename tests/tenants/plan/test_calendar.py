@@ -77,3 +77,11 @@ def test_a_line_without_month_closed_or_commissioned_is_not_in_the_calendar(chai
     assert not calendar.calendar_lines(u["imaging_expert"]).exists()
     services.close_line(line, by=u["expert"])
     assert not calendar.calendar_lines(u["expert"]).exists()
+
+
+def test_the_calendar_page_carries_the_plans_tabs(web):
+    # No dead end: the person goes back to their lines from it.
+    expert = web["expert"].get("/plan/calendar/").content.decode()
+    assert 'href="/plan/managed/"' in expert
+    assert re.search(r'active" aria-current="page" href="/plan/calendar/"', expert)
+    assert 'href="/plan/followed/"' in web["requester"].get("/plan/calendar/").content.decode()

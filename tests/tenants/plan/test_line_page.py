@@ -169,3 +169,17 @@ def test_someone_outside_the_lines_scope_does_not_reach_it(tenant, make_user, ma
     client = client_for(host_of(tenant), stranger, tenant)
     assert page(client, managed).status_code == 404
     assert post(client, managed, action="close").status_code == 404
+
+
+def test_a_change_of_the_version_alone_is_no_row_of_the_history(line, tenant):
+    from django.db.models import F
+
+    from saas.audit.history import history_of
+
+    with tenant_context(tenant):
+        before = len(history_of(line))
+        # Only bookkeeping changes: a row saying "changed" and nothing else was noise.
+        PlanLine.objects.filter(pk=line.pk).update(version=F("version") + 1)
+        assert len(history_of(line)) == before
+        PlanLine.objects.filter(pk=line.pk).update(public_note="Livrée en mars")
+        assert len(history_of(line)) == before + 1

@@ -217,6 +217,9 @@ def test_a_refused_row_marks_its_faulty_control_and_the_summary_leads_to_it(
     page = lxml.html.fromstring(refused.content.decode())
     invalid = {c.get("name") for c in page.xpath('//*[@aria-invalid="true"]')}
     assert invalid == {f"amount-{pumps.pk}", f"reason-{bed.pk}"}
+    # Drawn in red as well, like every other form's faulty field.
+    outlined = {c.get("name") for c in page.xpath('//*[contains(@class, "is-invalid")]')}
+    assert outlined == invalid
     links = [a.get("href") for a in page.xpath("//*[@data-error-summary]//a[@data-error-link]")]
     assert sorted(links) == sorted([f"#amount-{pumps.pk}", f"#reason-{bed.pk}"])
     for href in links:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -42,6 +43,12 @@ def test_an_expert_records_a_trial_from_the_form(web, tenant, chain):
     page = web["expert"].get(response["Location"]).content.decode()
     assert trial.reference in page and "Fresenius Kabi" in page
     assert 'data-transition="agree"' in page and 'data-transition="deliver"' not in page
+    assert ">Modifier</a>" in page  # the button says what it does (not "Modification")
+
+
+def test_the_form_says_no_plan_line_in_the_feminine(web):
+    form = web["expert"].get("/trials/new/").content.decode()
+    assert "— aucune —</option>" in form and "— aucun —</option>" in form  # line, domain
 
 
 def test_a_return_before_the_start_comes_back_as_typed_naming_the_field(web, chain):
@@ -206,6 +213,14 @@ def test_the_clinical_form_on_the_page(web, chain, trial, tenant):
     assert ok.status_code == 302
     page = web["expert"].get(f"/trials/{trial.pk}/").content.decode()
     assert "data-clinical-averages" in page and "data-technical-form" in page
+    # The form's scores start with a capital; the history names the evaluation and its author
+    # in French, not as the code says them ("Clinical evaluation « 1 clinical 2 »").
+    assert ">Qualité de fabrication</legend>" in page
+    requester = str(chain["users"]["requester"])
+    assert f"Évaluation clinique « {requester} »" in page.replace("&laquo;", "«").replace(
+        "&raquo;", "»"
+    )
+    assert "Évaluateur" in page and "Evaluator" not in page
 
 
 def test_the_edit_form_keeps_the_version(web, chain, trial):
@@ -220,6 +235,7 @@ def test_the_edit_form_keeps_the_version(web, chain, trial):
 def test_the_list_filters_and_colours(web, chain, trial):
     page = web["expert"].get("/trials/?state=requested&uf=1101").content.decode()
     assert trial.reference in page and "<caption" in page
+    assert re.search(r"<label[^>]*>UF</label>", page)  # as the other lists name it
     assert trial.reference not in web["expert"].get("/trials/?state=bought").content.decode()
     assert web["expert"].get("/trials/?state=%00&expert=abc&q=%00").status_code in (200, 400)
 
