@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tenants.loans.models import Loan, LoanState
-from tenants.tables.columns import FrenchDateColumn
+from tenants.tables.columns import FrenchDateColumn, ReferenceColumn
 from tenants.tables.listing import ListTable, RowColour
 
 
@@ -36,7 +36,7 @@ LOAN_COLOURS = (
 
 
 class LoanTable(ListTable):
-    reference = tables.Column(linkify=True, verbose_name=_("reference"))
+    reference = ReferenceColumn(verbose_name=_("reference"))
     device = tables.Column(
         accessor="device__inventory_number",
         linkify=lambda record: record.device.get_absolute_url(),

@@ -19,7 +19,7 @@ from tenants.plan import rules
 from tenants.plan.models import PlanLine, StepStatus
 from tenants.plan.steps import definitions
 from tenants.plan.templatetags.plan_steps import step_badge
-from tenants.tables.columns import FrenchDateColumn, MoneyColumn
+from tenants.tables.columns import FrenchDateColumn, MoneyColumn, ReferenceColumn
 from tenants.tables.listing import ColumnSet, ListTable, RowColour
 
 
@@ -141,7 +141,7 @@ class StepEditColumn(tables.Column):
 class PlanLineTable(ListTable):
     export_paths = {"step_in_row": "current_step"}
 
-    reference = tables.Column(linkify=True, verbose_name=_("reference"))
+    reference = ReferenceColumn(verbose_name=_("reference"))
     year = tables.Column(verbose_name=_("year"))
     # The request's reference (DEM-...); the column kept its name, so saved choices still show it.
     request = tables.Column(
@@ -290,7 +290,7 @@ PLAN_COLOURS = (
 class FollowedLineTable(ListTable):
     """What a service sees of its purchases: no amounts beyond the grant, no private note."""
 
-    reference = tables.Column(linkify=True, verbose_name=_("reference"))
+    reference = ReferenceColumn(verbose_name=_("reference"))
     title = tables.Column(linkify=True, verbose_name=_("title"))
     request = tables.Column(
         accessor="request__reference",

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.access.models import Role
 from tenants.requests.models import EquipmentRequest, Priority, RequestState
-from tenants.tables.columns import FrenchDateColumn, MoneyColumn
+from tenants.tables.columns import FrenchDateColumn, MoneyColumn, ReferenceColumn
 from tenants.tables.listing import ColumnSet, ListTable, RowColour
 
 
 class RequestTable(ListTable):
-    reference = tables.Column(linkify=True, verbose_name=_("reference"))
+    reference = ReferenceColumn(verbose_name=_("reference"))
     id = tables.Column(linkify=True, verbose_name=_("no."))
     title = tables.Column(linkify=True, verbose_name=_("title"))
     campaign = tables.Column(accessor="campaign__name", verbose_name=_("campaign"))

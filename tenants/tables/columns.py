@@ -1,4 +1,4 @@
-"""Columns shared by list tables: money in euros, dates as dd/mm/yyyy."""
+"""Columns shared by list tables: money in euros, dates as dd/mm/yyyy, references."""
 
 from __future__ import annotations
 
@@ -21,4 +21,13 @@ class MoneyColumn(tables.Column):
 class FrenchDateColumn(tables.DateColumn):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("format", "d/m/Y")
+        super().__init__(*args, **kwargs)
+
+
+class ReferenceColumn(tables.Column):
+    """A human reference (DEM-2027-00042), linked to its page, never broken across lines."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("linkify", True)
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
         super().__init__(*args, **kwargs)
