@@ -108,19 +108,31 @@ def loan_act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Unknown action."))
         return render(request, "loans/loan_detail.html", _context(request, loan), status=400)
     form = form_class(request.POST, prefix=action)
+    done = ""
     try:
         common: dict[str, Any] = {"by": user, "expected_version": _version(request)}
         if form.is_valid():
             data = form.cleaned_data
             match action:
                 case "return":
-                    services.return_loan(
+                    changed = services.return_loan(
                         loan, returned_on=data["returned_on"], note=data["note"], **common
                     )
+                    done = _("Loan returned on %(date)s.") % {
+                        "date": changed.returned_on.strftime("%d/%m/%Y")
+                        if changed.returned_on
+                        else ""
+                    }
                 case "move":
-                    services.move_return_date(loan, data["due_on"], note=data["note"], **common)
+                    changed = services.move_return_date(
+                        loan, data["due_on"], note=data["note"], **common
+                    )
+                    done = _("Return date moved to %(date)s.") % {
+                        "date": changed.due_on.strftime("%d/%m/%Y")
+                    }
                 case "cancel":
                     services.cancel_loan(loan, note=data["note"], **common)
+                    done = _("Loan cancelled.")
     except UserError as refused:
         loan.refresh_from_db()
         if hasattr(form, "cleaned_data") and refused.field in form.fields:
@@ -137,7 +149,7 @@ def loan_act(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "loans/loan_detail.html", _context(request, loan, {action: form}), status=400
         )
-    messages.success(request, _("Saved."))
+    messages.success(request, done or _("Saved."))
     return redirect(loan)
 
 

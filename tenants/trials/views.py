@@ -245,12 +245,13 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     user, post = _user(request), request.POST
     action = post.get("action", "")
     form: forms.Form = forms.Form(post)
+    done = ""
     try:
         if action in rules.TRANSITIONS:
             form = StateForm(post, prefix=action)
             version = _version(request)
             if form.is_valid():
-                services.change_state(
+                moved = services.change_state(
                     trial,
                     action,
                     by=user,
@@ -258,20 +259,27 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     expected_version=version,
                 )
+                done = _("%(trial)s is now “%(state)s”.") % {
+                    "trial": moved.reference,
+                    "state": moved.get_state_display(),
+                }
         elif action == "document":
             form = DocumentForm(post, request.FILES, prefix="document")
             if form.is_valid():
                 services.add_document(
                     trial, form.cleaned_data["file"], form.cleaned_data["kind"], by=user
                 )
+                done = _("Document added.")
         elif action == "clinical":
             form = ClinicalForm(post, prefix="clinical")
             if form.is_valid():
                 services.evaluate_clinically(trial, form.cleaned_data, by=user)
+                done = _("Evaluation saved.")
         elif action == "technical":
             form = TechnicalForm(post, prefix="technical")
             if form.is_valid():
                 services.evaluate_technically(trial, form.cleaned_data, by=user)
+                done = _("Evaluation saved.")
         else:
             raise services.Refused("action", _("unknown action"))
     except UserError as refused:
@@ -294,5 +302,5 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             _context(request, trial, {action: form}),
             status=400,
         )
-    messages.success(request, _("Saved."))
+    messages.success(request, done or _("Saved."))
     return redirect(trial)

@@ -154,6 +154,9 @@ def test_marking_returned_and_a_stale_page(tenant, lending):
         {"action": "move", "version": loan.version, "move-due_on": days(5).strftime("%d/%m/%Y")},
     )
     assert moved.status_code == 302
+    # What was done is said, not only "Saved".
+    said = web["requester"].get(moved["Location"]).content.decode()
+    assert f"Date de retour déplacée au {days(5).strftime('%d/%m/%Y')}." in said
     stale = web["bloc"].post(
         f"/loans/{loan.pk}/act/", {"action": "return", "version": loan.version}
     )

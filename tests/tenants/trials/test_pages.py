@@ -302,3 +302,12 @@ def test_the_lists_query_count_does_not_grow_with_rows(web, chain, trial, tenant
         for _ in range(8):
             services.create_trial(trial_data(chain), by=chain["users"]["expert"])
     assert count() == one
+
+
+def test_a_move_says_the_state_the_trial_reached(web, trial):
+    moved = web["expert"].post(
+        f"/trials/{trial.pk}/act/", {"action": "agree", "version": trial.version}
+    )
+    assert moved.status_code == 302
+    said = web["expert"].get(moved["Location"]).content.decode()
+    assert f"{trial.reference} est désormais «\u00a0Accepté\u00a0»." in said
