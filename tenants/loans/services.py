@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,13 +79,26 @@ def _due_after_start(starts_on: date, due_on: date) -> None:
 
 
 def _refuse_overlap(device: Device, starts_on: date, due_on: date, *, but: int | None) -> None:
-    """Call with the device's row locked: no other open loan of it may cross these dates."""
+    """Call with the device's row locked: no other open loan of it may cross these dates. A
+    loan past its return date and not returned still holds the device, whatever its planned
+    date said: until it is marked returned, the device is not lent again."""
+    today = timezone.localdate()
     crossing_loans = open_loans().filter(
-        device=device, starts_on__lte=due_on, due_on__gte=starts_on
+        Q(due_on__gte=starts_on) | Q(due_on__lt=today), device=device, starts_on__lte=due_on
     )
     if but is not None:
         crossing_loans = crossing_loans.exclude(pk=but)
     crossing = crossing_loans.order_by("starts_on").first()
+    if crossing is not None and crossing.due_on < today and crossing.due_on < starts_on:
+        raise Refused(
+            "starts_on",
+            _(
+                "this device has not come back from %(loan)s (due back on %(due)s): mark that "
+                "loan returned first"
+            )
+            % {"loan": crossing.reference, "due": crossing.due_on.strftime("%d/%m/%Y")},
+            status=409,
+        )
     if crossing is not None:
         raise Refused(
             "starts_on",

@@ -59,6 +59,16 @@ def test_a_device_cannot_be_in_two_overlapping_open_loans(lending):
     lend(lending, start=1, due=3)
 
 
+def test_a_late_loan_not_returned_still_holds_the_device(lending):
+    late = lend(lending, start=-10, due=-2)
+    # Its planned dates are behind it, but the device has not come back.
+    error = refused(lend, lending, start=0, due=5, by=lending["users"]["bloc"])
+    assert (error.field, error.status) == ("starts_on", 409)
+    assert late.reference in error.reason and "rendu" in error.reason
+    services.return_loan(late, by=lending["users"]["requester"])
+    lend(lending, start=0, due=5)
+
+
 def test_the_database_refuses_an_overlap_the_services_did_not_see(lending):
     from django.db import IntegrityError, transaction
 
