@@ -49,9 +49,10 @@ def test_a_refused_session_keeps_every_decision_typed_and_names_the_faulty_reque
     assert refused.status_code == 400
     body = refused.content.decode()
     # Every decision typed is there again, the valid ones too.
+    # The faulty amount is outlined (is-invalid), the valid ones are not.
     assert (
-        f'name="amount-{pumps.pk}" class="form-control form-control-sm text-end" value="abc"'
-        in body
+        f'name="amount-{pumps.pk}" class="form-control form-control-sm text-end is-invalid" '
+        'value="abc"' in body
     )
     assert (
         f'name="amount-{breathing.pk}" class="form-control form-control-sm text-end" value="25 000"'
