@@ -72,3 +72,12 @@ class BootstrapForm(BootstrapMixin, forms.Form):
 
 class BootstrapModelForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
+
+
+def posted_version(data: Any, refusal: Exception) -> int:
+    """The version of the object the page showed, as its form posted it; ``refusal`` is raised
+    when it is missing or not one (a change without it could overwrite someone else's)."""
+    raw = data.get("version", "")
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    raise refusal

@@ -107,10 +107,6 @@ def device_loans(device: Device, user: Any) -> list[Loan]:
     return [loan for loan in loans if loan.state_on(today) in OPEN_STATES]
 
 
-def device_by_number(number: str) -> Device | None:
-    return Device.objects.select_related("uf").filter(inventory_number=number).first()
-
-
 def watchers(loan: Loan) -> list[User]:
     """Who is warned about the loan's return: the person who recorded it, and the services'
     requesters of both UF (granted on that very UF: a pôle's head is not told of each loan)."""

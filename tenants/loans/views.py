@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saas.errors import UserError, sentence, show_on_form
+from saas.forms import posted_version
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.inventory.selectors import devices_for
@@ -89,11 +90,10 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 
 
 def _version(request: HttpRequest) -> int:
-    """The version of the loan the person saw: a change without it could undo another's."""
-    raw = request.POST.get("version", "")
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    raise services.Refused("version", _("the page sent no version of the loan: reload it"))
+    return posted_version(
+        request.POST,
+        services.Refused("version", _("the page sent no version of the loan: reload it")),
+    )
 
 
 @login_required

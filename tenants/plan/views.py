@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saas.errors import UserError, labelled, sentence, show_on_form
+from saas.forms import posted_version
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
 from tenants.campaigns.models import Nature
@@ -225,11 +226,10 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(request: HttpRequest) -> int:
-    """The version of the line the person saw: a change without it could overwrite another's."""
-    raw = request.POST.get("version", "")
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    raise services.Refused("version", _("the page sent no version of the line: reload it"))
+    return posted_version(
+        request.POST,
+        services.Refused("version", _("the page sent no version of the line: reload it")),
+    )
 
 
 @login_required

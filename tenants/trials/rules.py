@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,6 +87,11 @@ EVALUATED_STATES = frozenset({S.IN_TRIAL, S.RETURNED, S.BOUGHT})
 DOCUMENTS_KEPT_STATES = frozenset({S.DELIVERED, S.IN_TRIAL, S.RETURNED, S.BOUGHT})
 # Still lent: the return date matters.
 LENT_STATES = frozenset({S.DELIVERED, S.IN_TRIAL})
+
+
+def is_overdue(trial: Trial) -> bool:
+    """Still lent after its planned return date."""
+    return trial.state in LENT_STATES and trial.planned_return < timezone.localdate()
 
 
 def roles_on(user: Any, trial: Trial) -> set[TrialRole]:

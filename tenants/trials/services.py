@@ -31,7 +31,6 @@ from tenants.trials.models import (
     Trial,
     TrialDocument,
     TrialEvent,
-    TrialState,
 )
 from tenants.trials.selectors import linkable_lines, missing_documents
 
@@ -305,12 +304,3 @@ def evaluate_technically(trial: Trial, values: dict[str, Any], *, by: User) -> T
         trial=trial, defaults={**scores, "comments": comments, "evaluator": by}
     )
     return evaluation
-
-
-def is_over(trial: Trial) -> bool:
-    return trial.state in (
-        TrialState.RETURNED,
-        TrialState.BOUGHT,
-        TrialState.REFUSED,
-        TrialState.CANCELLED,
-    )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.tables.columns import FrenchDateColumn, ReferenceColumn
 from tenants.tables.listing import ListTable, RowColour
 from tenants.trials.models import Trial, TrialState
-from tenants.trials.rules import LENT_STATES
+from tenants.trials.rules import LENT_STATES, is_overdue
 
 
 class TrialTable(ListTable):
@@ -58,11 +57,6 @@ TRIAL_COLUMNS = (
     "planned_return",
     "plan_line",
 )
-
-
-def is_overdue(trial: Trial) -> bool:
-    """Still lent after its planned return date."""
-    return trial.state in LENT_STATES and trial.planned_return < timezone.localdate()
 
 
 TRIAL_COLOURS = (

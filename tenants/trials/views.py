@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saas.errors import UserError, sentence, show_on_form
+from saas.forms import posted_version
 from tenants.access.models import Role, ScopeKind
 from tenants.access.permissions import Action, grants_of, has_permission
 from tenants.accounts.models import User
@@ -137,10 +137,10 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def _version(request: HttpRequest) -> int:
-    raw = request.POST.get("version", "")
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    raise services.Refused("version", _("the page sent no version of the trial: reload it"))
+    return posted_version(
+        request.POST,
+        services.Refused("version", _("the page sent no version of the trial: reload it")),
+    )
 
 
 @login_required
@@ -226,7 +226,7 @@ def _context(
         "clinical_form": clinical_form,
         "technical_form": technical_form,
         "events": events_of(trial),
-        "overdue": trial.state in rules.LENT_STATES and trial.planned_return < timezone.localdate(),
+        "overdue": rules.is_overdue(trial),
     }
 
 
