@@ -94,6 +94,7 @@ TENANT_APPS = [
     "tenants.plan",
     "tenants.loans",
     "tenants.trials",  # manufacturers' trial loans (prêts d'essai)
+    "tenants.markets",  # central markets followed and local markets, with their lots
     "tenants.notifications",
     "tenants.documents",
     "tenants.imports",
