@@ -211,7 +211,7 @@ class Market(Terms):
         indexes = [models.Index(fields=["ends"], name="markets_market_ends")]
 
     def __str__(self) -> str:
-        if self.purchasing_body_id:
+        if self.purchasing_body is not None:
             return f"{self.purchasing_body.code.upper()} {self.reference}"
         return self.reference
 
