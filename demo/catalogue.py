@@ -7,6 +7,7 @@ framework agreements but their references are made up. Both say so in their sour
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from shared_reference.models import (
     PurchasingBody,
     SafetyNotice,
     Supplier,
+    end_of,
 )
 
 DEMO_SOURCE = "démo : date plausible, à vérifier auprès du fabricant"
@@ -63,61 +65,230 @@ BODIES = {
     "caih": "CAIH",
 }
 
-# body, reference, title, start, end, lots: (number, title, suppliers, EMDN codes)
+
+@dataclass(frozen=True)
+class DemoLot:
+    number: str
+    title: str
+    scopes: tuple[str, ...]
+    suppliers: tuple[str, ...]
+    codes: tuple[str, ...]
+    models: tuple[str, ...] = ()  # commercial names of the models covered
+    min_quantity: int | None = None
+    max_quantity: int | None = None
+    max_amount: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoMarket:
+    body: str
+    reference: str
+    title: str
+    starts: date
+    duration_months: int
+    renewals: int
+    renewal_months: int | None
+    lots: tuple[DemoLot, ...]
+    min_amount: str | None = None
+    max_amount: str | None = None
+
+
+# Shaped like the bodies' framework agreements (four years at most, renewals included);
+# the references and amounts are made up.
 MARKETS = [
-    (
+    DemoMarket(
         "ugap",
         "DEMO-UGAP-2024-MON",
-        "Monitorage des patients (démo)",
+        "Monitorage des patients et défibrillation (démo)",
         date(2024, 1, 1),
-        date(2027, 12, 31),
-        [
-            (
+        24,
+        2,
+        12,
+        (
+            DemoLot(
                 "1",
                 "Moniteurs multiparamétriques",
-                ["Philips France", "GE Medical Systems SCS"],
-                ["Z12030202"],
-            )
-        ],
+                ("acquisition", "maintenance", "accessories"),
+                ("Philips France", "GE Medical Systems SCS"),
+                ("Z12030202",),
+                ("IntelliVue MX450", "CARESCAPE B650"),
+                min_quantity=10,
+                max_quantity=400,
+            ),
+            DemoLot(
+                "2",
+                "Défibrillateurs",
+                ("acquisition", "maintenance", "consumables"),
+                ("Mindray Medical France", "ZOLL Medical France"),
+                ("Z12030502",),
+                ("BeneHeart D6", "R Series"),
+                max_quantity=150,
+            ),
+        ),
+        min_amount="500000.00",
+        max_amount="12000000.00",
     ),
-    (
+    DemoMarket(
+        "ugap",
+        "DEMO-UGAP-2023-ECG",
+        "Électrocardiographes (démo)",
+        date(2023, 7, 1),
+        36,
+        1,
+        6,
+        (
+            DemoLot(
+                "1",
+                "Électrocardiographes de repos",
+                ("acquisition", "consumables"),
+                ("Philips France",),
+                ("Z12050301",),
+                ("PageWriter TC50",),
+                max_amount="800000.00",
+            ),
+        ),
+    ),
+    DemoMarket(
         "resah",
         "DEMO-RESAH-2023-VENT",
-        "Ventilation de réanimation (démo)",
+        "Ventilation et anesthésie (démo)",
         date(2023, 3, 1),
-        date(2026, 12, 31),
-        [
-            ("1", "Ventilateurs de réanimation", ["Dräger France"], ["Z12030105"]),
-            ("2", "Stations d'anesthésie", ["Dräger France"], ["Z1203010101"]),
-        ],
+        24,
+        2,
+        12,
+        (
+            DemoLot(
+                "1",
+                "Ventilateurs de réanimation",
+                ("acquisition", "maintenance", "accessories", "consumables"),
+                ("Dräger France", "Hamilton Medical France"),
+                ("Z12030105",),
+                ("Evita V500", "HAMILTON-C6"),
+                min_quantity=5,
+                max_quantity=120,
+            ),
+            DemoLot(
+                "2",
+                "Stations d'anesthésie",
+                ("acquisition", "maintenance"),
+                ("Dräger France",),
+                ("Z1203010101",),
+                ("Perseus A500",),
+                max_quantity=60,
+            ),
+        ),
+        max_amount="9000000.00",
     ),
-    (
+    DemoMarket(
+        "resah",
+        "DEMO-RESAH-2025-PERF",
+        "Perfusion : pompes et pousse-seringues (démo)",
+        date(2025, 4, 1),
+        36,
+        1,
+        12,
+        (
+            DemoLot(
+                "1",
+                "Pousse-seringues",
+                ("acquisition", "consumables"),
+                ("B. Braun Medical", "Fresenius Kabi France"),
+                ("Z12030302",),
+                ("Perfusor Space", "Agilia SP"),
+                min_quantity=50,
+                max_quantity=2000,
+            ),
+            DemoLot(
+                "2",
+                "Pompes à perfusion volumétriques",
+                ("acquisition", "maintenance", "consumables"),
+                ("B. Braun Medical",),
+                ("Z12030301",),
+                ("Infusomat Space",),
+                max_quantity=1500,
+            ),
+        ),
+    ),
+    DemoMarket(
         "uniha",
-        "DEMO-UNIHA-2025-PERF",
-        "Perfusion (démo)",
+        "DEMO-UNIHA-2025-DIAL",
+        "Dialyse (démo)",
         date(2025, 1, 1),
-        date(2028, 12, 31),
-        [
-            ("1", "Pousse-seringues", ["B. Braun Medical", "Fresenius Kabi France"], ["Z12030302"]),
-            ("2", "Pompes à perfusion", ["B. Braun Medical"], ["Z12030301"]),
-        ],
+        48,
+        0,
+        None,
+        (
+            DemoLot(
+                "1",
+                "Générateurs d'hémodialyse",
+                ("acquisition", "maintenance", "consumables"),
+                ("Fresenius Medical Care France",),
+                ("Z12090201",),
+                ("5008S",),
+            ),
+        ),
     ),
-    (
+    DemoMarket(
         "caih",
         "DEMO-CAIH-2022-ECHO",
         "Échographie (démo)",
         date(2022, 6, 1),
-        date(2026, 5, 31),
-        [
-            (
+        36,
+        1,
+        12,
+        (
+            DemoLot(
                 "1",
                 "Échographes polyvalents",
-                ["GE Medical Systems SCS", "Philips France"],
-                ["Z110401"],
-            )
-        ],
+                ("acquisition", "maintenance"),
+                ("GE Medical Systems SCS", "Philips France"),
+                ("Z110401",),
+                ("LOGIQ E10", "EPIQ 7"),
+            ),
+        ),
     ),
 ]
+
+
+def load_demo_markets(terms: dict[str, NomenclatureTerm]) -> None:
+    """The demo's framework agreements, with their lots, suppliers and models covered."""
+    for code, name in BODIES.items():
+        PurchasingBody.objects.get_or_create(code=code, defaults={"name": name})
+    models = {m.commercial_name: m for m in DeviceModel.objects.all()}
+    for item in MARKETS:
+        market, created = Market.objects.get_or_create(
+            purchasing_body=PurchasingBody.objects.get(code=item.body),
+            reference=item.reference,
+            defaults={
+                "title": item.title,
+                "starts": item.starts,
+                "duration_months": item.duration_months,
+                "renewals": item.renewals,
+                "renewal_months": item.renewal_months,
+                "ends": end_of(
+                    item.starts, item.duration_months, item.renewals, item.renewal_months
+                ),
+                "min_amount": item.min_amount,
+                "max_amount": item.max_amount,
+            },
+        )
+        if not created:
+            continue
+        for lot_item in item.lots:
+            lot = Lot.objects.create(
+                market=market,
+                number=lot_item.number,
+                title=lot_item.title,
+                scopes=sorted(lot_item.scopes),
+                min_quantity=lot_item.min_quantity,
+                max_quantity=lot_item.max_quantity,
+                max_amount=lot_item.max_amount,
+            )
+            lot.suppliers.set(
+                [Supplier.objects.get_or_create(name=s)[0] for s in lot_item.suppliers]
+            )
+            lot.terms.set([terms[c] for c in lot_item.codes if c in terms])
+            lot.device_models.set([models[n] for n in lot_item.models if n in models])
 
 
 @transaction.atomic
@@ -146,21 +317,7 @@ def load_demo_catalogue() -> int:
             if code in terms:
                 model.terms.add(terms[code])
             created += 1
-    for code, name in BODIES.items():
-        PurchasingBody.objects.get_or_create(code=code, defaults={"name": name})
-    for body, reference, title, starts, ends, lots in MARKETS:
-        market, _ = Market.objects.get_or_create(
-            purchasing_body=PurchasingBody.objects.get(code=body),
-            reference=reference,
-            defaults={"title": title, "starts": starts, "ends": ends},
-        )
-        for number, lot_title, suppliers, codes in lots:
-            lot, lot_created = Lot.objects.get_or_create(
-                market=market, number=number, defaults={"title": lot_title}
-            )
-            if lot_created:
-                lot.suppliers.set([Supplier.objects.get_or_create(name=s)[0] for s in suppliers])
-                lot.terms.set([terms[c] for c in codes if c in terms])
+    load_demo_markets(terms)
     notice, notice_created = SafetyNotice.objects.get_or_create(
         reference="DEMO-FSN-2026-001",
         defaults={

@@ -109,9 +109,25 @@ def link_demo_tenants(demos: Collection[DemoTenant] = DEMO_TENANTS) -> list[str]
         link = link_tenant(tenant)
         if link.new_key:
             done.append(f"  {demo.subdomain}: linked to the reference server")
+        if demo.subdomain == OIDC_TENANT:
+            done += follow_demo_purchasing_bodies(tenant)
         queue_sync(tenant.schema_name)
     done += propose_demo_contribution()
     return done
+
+
+# The purchasing bodies whose framework agreements the GHT buys on.
+GHT_PURCHASING_BODIES = ("ugap", "resah")
+
+
+def follow_demo_purchasing_bodies(tenant: Tenant) -> list[str]:
+    """The GHT follows UGAP's and RESAH's markets (its first sync brings them)."""
+    from saas.reference_sync.linking import follow_for_tenant
+    from shared_reference.models import PurchasingBody
+
+    bodies = PurchasingBody.objects.filter(code__in=GHT_PURCHASING_BODIES).order_by("code")
+    new = follow_for_tenant(tenant, "purchasing_body", [str(b.uuid) for b in bodies])
+    return [f"  {tenant.schema_name}: follows {', '.join(b.name for b in bodies)}"] if new else []
 
 
 def propose_demo_contribution() -> list[str]:

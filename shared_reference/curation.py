@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from pathlib import Path
 
-from shared_reference.models import DeviceModel, LabelStatus, NomenclatureTerm
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from saas.errors import UserError
+from shared_reference.models import (
+    DOCUMENT_TYPES,
+    DeviceModel,
+    DocumentKind,
+    EntityStatus,
+    LabelStatus,
+    Lot,
+    Market,
+    MarketDocument,
+    NomenclatureTerm,
+    PurchasingBody,
+    Scope,
+    Supplier,
+    Terms,
+    end_of,
+)
 
 
 @transaction.atomic
@@ -26,3 +47,151 @@ def save_device_model(model: DeviceModel) -> DeviceModel:
     model.dirty = True
     model.save()
     return model
+
+
+# --- Central markets: purchasing bodies, framework agreements, lots and their documents -------
+
+
+class MarketRefused(UserError):
+    """A market, lot or document the curator cannot save as it is; ``field`` names the field."""
+
+
+def terms_problems(obj: Terms) -> list[tuple[str, str]]:
+    """What is wrong with an object's dates and bounds, field by field (empty when right).
+
+    The end, renewals included, follows from the start, the duration and the renewals when
+    the curator leaves it empty.
+    """
+    problems: list[tuple[str, str]] = []
+    if obj.renewals and not obj.renewal_months:
+        problems.append(("renewal_months", _("Say how long each renewal lasts.")))
+    if obj.ends is None:
+        obj.ends = end_of(obj.starts, obj.duration_months, obj.renewals, obj.renewal_months)
+    if obj.starts and obj.ends and obj.ends < obj.starts:
+        problems.append(("ends", _("The end comes before the start.")))
+    pairs = (
+        ("min_amount", "max_amount", _("The maximum amount is below the minimum.")),
+        ("min_quantity", "max_quantity", _("The maximum quantity is below the minimum.")),
+    )
+    for low, high, reason in pairs:
+        low_value, high_value = getattr(obj, low), getattr(obj, high)
+        if low_value is not None and high_value is not None and high_value < low_value:
+            problems.append((high, reason))
+    return problems
+
+
+def _refuse_bad_terms(obj: Terms) -> None:
+    problems = terms_problems(obj)
+    if problems:
+        raise MarketRefused(*problems[0])
+
+
+@transaction.atomic
+def save_purchasing_body(body: PurchasingBody) -> PurchasingBody:
+    """A body deleted takes its markets and lots with it (tombstones at the next release)."""
+    body.dirty = True
+    body.save()
+    if body.status == EntityStatus.DELETED:
+        markets = Market.objects.filter(purchasing_body=body).exclude(status=EntityStatus.DELETED)
+        for market in markets:
+            market.status = EntityStatus.DELETED
+            save_market(market)
+    return body
+
+
+@transaction.atomic
+def save_market(market: Market) -> Market:
+    """A market's change; deleted, its lots go with it (tombstones at the next release)."""
+    _refuse_bad_terms(market)
+    if market.ends is None:
+        raise MarketRefused("ends", _("Give the end, or the duration to work it out."))
+    market.dirty = True
+    market.save()
+    if market.status == EntityStatus.DELETED:
+        Lot.objects.filter(market=market).exclude(status=EntityStatus.DELETED).update(
+            status=EntityStatus.DELETED, dirty=True
+        )
+    return market
+
+
+@transaction.atomic
+def save_lot(
+    lot: Lot,
+    *,
+    supplier_names: list[str] | None = None,
+    device_models: list[DeviceModel] | None = None,
+) -> Lot:
+    """A lot's change: suppliers named are found (whatever their case) or created."""
+    _refuse_bad_terms(lot)
+    lot.scopes = sorted(set(lot.scopes))
+    unknown = set(lot.scopes) - set(Scope.values)
+    if unknown:
+        raise MarketRefused("scopes", _("Unknown scope: %s") % ", ".join(sorted(unknown)))
+    lot.dirty = True
+    lot.save()
+    if supplier_names is not None:
+        lot.suppliers.set([supplier_named(name) for name in supplier_names])
+    if device_models is not None:
+        lot.device_models.set(device_models)
+    return lot
+
+
+def supplier_named(name: str) -> Supplier:
+    name = " ".join(name.split())
+    if not name:
+        raise MarketRefused("suppliers", _("A supplier needs a name."))
+    if len(name) > 200:
+        raise MarketRefused("suppliers", _("A supplier's name has at most 200 characters."))
+    found = Supplier.objects.filter(name__iexact=name).first()
+    return found or Supplier.objects.create(name=name)
+
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def add_document(
+    market: Market, upload: UploadedFile, *, kind: str, title: str, lot: Lot | None = None
+) -> MarketDocument:
+    """A document on a market or one of its lots; the market (or lot) goes out again."""
+    # What the curator's browser calls the file, printable only (it is shown and stored).
+    name = "".join(ch for ch in Path(upload.name or "").name if ch.isprintable())
+    if Path(name).suffix.lower() not in DOCUMENT_TYPES:
+        raise MarketRefused(
+            "file",
+            _("Accepted files: %(types)s.") % {"types": ", ".join(sorted(DOCUMENT_TYPES))},
+        )
+    if (upload.size or 0) > MAX_DOCUMENT_BYTES:
+        raise MarketRefused("file", _("The file is larger than 20 MB."))
+    if kind not in DocumentKind.values:
+        raise MarketRefused("kind", _("Choose a kind of document."))
+    if lot is not None and lot.market_id != market.pk:
+        raise MarketRefused("lot", _("This lot belongs to another market."))
+    document = MarketDocument(
+        market=market,
+        lot=lot,
+        kind=kind,
+        title=title.strip()[:200] or name[:200],
+        filename=name[:200],
+        size=upload.size or 0,
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    _mark_dirty(document)
+    return document
+
+
+@transaction.atomic
+def remove_document(document: MarketDocument) -> None:
+    _mark_dirty(document)
+    stored = document.file.name
+    document.delete()
+    if stored:
+        transaction.on_commit(lambda: default_storage.delete(stored))
+
+
+def _mark_dirty(document: MarketDocument) -> None:
+    if document.lot_id is not None:
+        Lot.objects.filter(pk=document.lot_id).update(dirty=True)
+    else:
+        Market.objects.filter(pk=document.market_id).update(dirty=True)

@@ -8,15 +8,24 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm, BootstrapModelForm
 from shared_reference.contributions import CORRECTABLE, MAX_LENGTH
+from shared_reference.curation import terms_problems
 from shared_reference.models import (
     Contribution,
     DeviceModel,
+    DocumentKind,
+    EntityStatus,
     LabelStatus,
+    Lot,
+    Market,
     NomenclatureTerm,
+    PurchasingBody,
+    Scope,
     TermStatus,
 )
 from shared_reference.selectors_journal import JournalFilters, kind_choices, people_choices
@@ -324,3 +333,129 @@ class ContributionDecisionForm(BootstrapForm):
                 continue  # emptied: the curator drops this change
             result[key] = value.isoformat() if isinstance(value, date) else value
         return result
+
+
+# --- Central markets ------------------------------------------------------------------------
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TERMS_FIELDS = [
+    "starts",
+    "duration_months",
+    "renewals",
+    "renewal_months",
+    "ends",
+    "min_amount",
+    "max_amount",
+    "min_quantity",
+    "max_quantity",
+]
+
+
+class TermsForm(BootstrapModelForm):
+    """Dates and bounds: the end left empty is worked out from the duration and renewals."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("starts", "ends"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["ends"].required = False
+        self.fields["ends"].help_text = _(
+            "Left empty, worked out from the start, the duration and the renewals."
+        )
+        for name in ("duration_months", "renewal_months"):
+            self.fields[name].widget.attrs["max"] = 1200
+            self.fields[name].max_value = 1200  # type: ignore[attr-defined]
+            self.fields[name].validators.append(MaxValueValidator(1200))
+        self.fields["renewals"].validators.append(MaxValueValidator(50))
+        for name in ("min_amount", "max_amount"):
+            self.fields[name].validators.append(MinValueValidator(0))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if self.errors:
+            return cleaned
+        probe = self.instance.__class__(**{k: cleaned.get(k) for k in TERMS_FIELDS})
+        probe.renewals = cleaned.get("renewals") or 0
+        for field, reason in terms_problems(probe):
+            self.add_error(field, reason)
+        if not self.errors and cleaned.get("ends") is None:
+            cleaned["ends"] = probe.ends
+        return cleaned
+
+
+class PurchasingBodyForm(BootstrapModelForm):
+    class Meta:
+        model = PurchasingBody
+        fields = ["code", "name", "status"]
+
+
+class MarketForm(TermsForm):
+    class Meta:
+        model = Market
+        fields = ["reference", "title", *TERMS_FIELDS, "status"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and cleaned.get("ends") is None:
+            self.add_error("ends", _("Give the end, or the duration to work it out."))
+        return cleaned
+
+
+class LotForm(TermsForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("Scope"), choices=Scope.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    supplier_names = forms.CharField(
+        label=_("Suppliers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One a line; a name not known yet creates the supplier."),
+    )
+    device_models = forms.ModelMultipleChoiceField(
+        label=_("Device models covered"),
+        queryset=DeviceModel.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+
+    class Meta:
+        model = Lot
+        fields = ["number", "title", "scopes", *TERMS_FIELDS, "status"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chosen = (
+            self.instance.device_models.all() if self.instance.pk else DeviceModel.objects.none()
+        )
+        self.fields["device_models"].queryset = (  # type: ignore[attr-defined]
+            DeviceModel.objects.filter(Q(status=EntityStatus.ACTIVE) | Q(pk__in=chosen))
+            .select_related("manufacturer")
+            .order_by("manufacturer__name", "commercial_name")
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["device_models"] = list(chosen)
+            self.initial["supplier_names"] = "\n".join(
+                s.name for s in self.instance.suppliers.order_by("name")
+            )
+        self.fields["starts"].help_text = _("Left empty, the lot runs as its market does.")
+
+    def clean_supplier_names(self) -> list[str]:
+        names = [
+            " ".join(line.split()) for line in self.cleaned_data["supplier_names"].splitlines()
+        ]
+        names = list(dict.fromkeys(n for n in names if n))
+        for name in names:
+            if len(name) > 200:
+                raise forms.ValidationError(_("A supplier's name has at most 200 characters."))
+        return names
+
+
+class MarketDocumentForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, office document, CSV or ZIP; 20 MB at most."),
+    )

@@ -7,9 +7,14 @@ dirty entity with its full published payload and a monotonic ``seq``: the feed s
 
 from __future__ import annotations
 
+import calendar
 import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -410,7 +415,100 @@ class Supplier(models.Model):
         return self.name
 
 
-class Market(CatalogueEntity):
+class Scope(models.TextChoices):
+    """What a lot may be used to buy."""
+
+    ACQUISITION = "acquisition", _("Acquisition")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    ACCESSORIES = "accessories", _("Accessories")
+    CONSUMABLES = "consumables", _("Consumables")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_of(
+    starts: date | None, duration_months: int | None, renewals: int, renewal_months: int | None
+) -> date | None:
+    """The last day of a market, every renewal included: None without a start or a duration."""
+    if starts is None or not duration_months:
+        return None
+    months = duration_months + (renewals or 0) * (renewal_months or 0)
+    return add_months(starts, months) - timedelta(days=1)
+
+
+class Terms(models.Model):
+    """The dates, renewals and bounds a market and its lots share (amounts excluding VAT)."""
+
+    starts = models.DateField(_("start"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True
+    )
+    renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    renewal_months = models.PositiveSmallIntegerField(
+        _("renewal length (months)"), null=True, blank=True
+    )
+    ends = models.DateField(_("end, renewals included"), null=True, blank=True)
+    min_amount = models.DecimalField(
+        _("minimum amount excl. VAT (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_amount = models.DecimalField(
+        _("maximum amount excl. VAT (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    min_quantity = models.PositiveIntegerField(_("minimum quantity"), null=True, blank=True)
+    max_quantity = models.PositiveIntegerField(_("maximum quantity"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def terms_payload(self) -> dict[str, Any]:
+        return {
+            "starts": _date(self.starts),
+            "duration_months": self.duration_months,
+            "renewals": self.renewals,
+            "renewal_months": self.renewal_months,
+            "ends": _date(self.ends),
+            "min_amount": _decimal(self.min_amount),
+            "max_amount": _decimal(self.max_amount),
+            "min_quantity": self.min_quantity,
+            "max_quantity": self.max_quantity,
+        }
+
+    @staticmethod
+    def terms_constraints(prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.CheckConstraint(
+                condition=models.Q(ends__isnull=True)
+                | models.Q(starts__isnull=True)
+                | models.Q(ends__gte=models.F("starts")),
+                name=f"{prefix}_dates",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_amount__isnull=True)
+                | models.Q(max_amount__isnull=True)
+                | models.Q(max_amount__gte=models.F("min_amount")),
+                name=f"{prefix}_amounts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__isnull=True)
+                | models.Q(max_quantity__isnull=True)
+                | models.Q(max_quantity__gte=models.F("min_quantity")),
+                name=f"{prefix}_quantities",
+            ),
+        ]
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+class Market(Terms, CatalogueEntity):
+    """A central purchasing body's framework agreement; ``ends`` counts every renewal."""
+
     ENTITY_TYPE = "market"
     purchasing_body = models.ForeignKey(
         PurchasingBody,
@@ -420,8 +518,9 @@ class Market(CatalogueEntity):
     )
     reference = models.CharField(_("reference"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
+    # A market always has its dates (a lot may not: it then runs as its market does).
     starts = models.DateField(_("start"))
-    ends = models.DateField(_("end"))
+    ends = models.DateField(_("end, renewals included"))
 
     class Meta:
         ordering = ["purchasing_body__name", "reference"]
@@ -429,9 +528,7 @@ class Market(CatalogueEntity):
             models.UniqueConstraint(
                 fields=["purchasing_body", "reference"], name="reference_market_unique"
             ),
-            models.CheckConstraint(
-                condition=models.Q(ends__gte=models.F("starts")), name="reference_market_dates"
-            ),
+            *Terms.terms_constraints("reference_market"),
         ]
 
     def __str__(self) -> str:
@@ -443,33 +540,50 @@ class Market(CatalogueEntity):
     def payload(self) -> dict[str, Any]:
         return {
             **super().payload(),
+            **self.terms_payload(),
             "purchasing_body": str(self.purchasing_body.uuid),
             "reference": self.reference,
             "title": self.title,
-            "starts": _date(self.starts),
-            "ends": _date(self.ends),
+            "documents": [d.payload() for d in self.documents.all() if d.lot_id is None],
         }
 
 
-class Lot(CatalogueEntity):
+class Lot(Terms, CatalogueEntity):
+    """A lot of a market; its own dates, when it has some, are within the market's."""
+
     ENTITY_TYPE = "lot"
     market = models.ForeignKey(
         Market, on_delete=models.CASCADE, related_name="lots", verbose_name=_("market")
     )
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
-    suppliers = models.ManyToManyField(Supplier, blank=True, related_name="lots")
+    scopes = ArrayField(
+        models.CharField(max_length=12, choices=Scope.choices),
+        verbose_name=_("scope"),
+        default=list,
+        blank=True,
+    )
+    suppliers = models.ManyToManyField(
+        Supplier, blank=True, related_name="lots", verbose_name=_("suppliers")
+    )
     terms = models.ManyToManyField(NomenclatureTerm, blank=True, related_name="lots")
-    device_models = models.ManyToManyField(DeviceModel, blank=True, related_name="lots")
+    device_models = models.ManyToManyField(
+        DeviceModel, blank=True, related_name="lots", verbose_name=_("device models covered")
+    )
 
     class Meta:
         ordering = ["market", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["market", "number"], name="reference_lot_unique")
+            models.UniqueConstraint(fields=["market", "number"], name="reference_lot_unique"),
+            *Terms.terms_constraints("reference_lot"),
         ]
 
     def __str__(self) -> str:
         return f"{self.market} lot {self.number}"
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(Scope(s).label) for s in self.scopes if s in Scope.values]
 
     def topic(self) -> str:
         return self.market.purchasing_body.topic()
@@ -477,12 +591,91 @@ class Lot(CatalogueEntity):
     def payload(self) -> dict[str, Any]:
         return {
             **super().payload(),
+            **self.terms_payload(),
             "market": str(self.market.uuid),
             "number": self.number,
             "title": self.title,
-            "suppliers": [{"uuid": str(s.uuid), "name": s.name} for s in self.suppliers.all()],
+            "scopes": sorted(self.scopes),
+            "suppliers": [
+                {"uuid": str(s.uuid), "name": s.name, "siren": s.siren}
+                for s in sorted(self.suppliers.all(), key=lambda s: s.name)
+            ],
             "nomenclature": sorted(f"{t.system.code}:{t.code}" for t in self.terms.all()),
             "device_models": sorted(str(m.uuid) for m in self.device_models.all()),
+            "documents": [d.payload() for d in self.documents.all()],
+        }
+
+
+class DocumentKind(models.TextChoices):
+    NOTICE = "notice", _("Contract notice")
+    CCAP = "ccap", _("Administrative clauses (CCAP)")
+    CCTP = "cctp", _("Technical clauses (CCTP)")
+    BPU = "bpu", _("Price schedule (BPU)")
+    NOTIFICATION = "notification", _("Notification")
+    AMENDMENT = "amendment", _("Amendment")
+    OTHER = "other", _("Other")
+
+
+# What a market's documents may be: office and PDF files, never anything a browser runs.
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".zip": "application/zip",
+}
+
+
+def document_path(document: MarketDocument, filename: str) -> str:
+    """Stored under the document's UUID: a name typed by a curator never becomes a path."""
+    suffix = Path(filename).suffix.lower()
+    return f"reference/market-documents/{document.uuid}{suffix}"
+
+
+class MarketDocument(models.Model):
+    """A market's or a lot's document (CCAP, BPU, notification...), published in its payload;
+    subscribers following the purchasing body download it from the sync API."""
+
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
+    market = models.ForeignKey(
+        Market, on_delete=models.CASCADE, related_name="documents", verbose_name=_("market")
+    )
+    lot = models.ForeignKey(
+        Lot,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("lot"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    uploaded = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def content_type(self) -> str:
+        return DOCUMENT_TYPES.get(Path(self.filename).suffix.lower(), "application/octet-stream")
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "uuid": str(self.uuid),
+            "kind": self.kind,
+            "title": self.title,
+            "filename": self.filename,
+            "size": self.size,
         }
 
 
@@ -584,6 +777,7 @@ track(
     Supplier,
     Market,
     Lot,
+    MarketDocument,
     SafetyNotice,
     Release,
     Contribution,

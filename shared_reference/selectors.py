@@ -8,7 +8,13 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 
-from shared_reference.models import ChangeLogEntry, PublishedEntity, Subscriber
+from shared_reference.models import (
+    ChangeLogEntry,
+    EntityStatus,
+    MarketDocument,
+    PublishedEntity,
+    Subscriber,
+)
 
 
 @dataclass(frozen=True)
@@ -134,3 +140,22 @@ def search_terms(system_uuid: str, query: str, limit: int) -> list[dict[str, Any
         entity_uuid__in=terms.order_by("code").values("uuid")[:limit]
     ).order_by("payload__code")
     return [{"uuid": str(p.entity_uuid), **p.payload} for p in published]
+
+
+def market_document_for(subscriber: Subscriber, document_uuid: str) -> MarketDocument | None:
+    """A market's document, for a subscriber that follows its purchasing body (or takes the
+    whole catalogue); None otherwise, as for a document that does not exist."""
+    document = (
+        MarketDocument.objects.select_related("market__purchasing_body")
+        .filter(uuid=document_uuid)
+        .exclude(market__status=EntityStatus.DELETED)
+        .first()
+    )
+    if document is None:
+        return None
+    if (
+        subscriber.mirrors_everything
+        or subscriber.subscriptions.filter(topic=document.market.topic()).exists()
+    ):
+        return document
+    return None

@@ -13,6 +13,7 @@ from saas.labels import matching_words
 from shared_reference.models import (
     ChangeLogEntry,
     DeviceModel,
+    Lot,
     Manufacturer,
     Market,
     NomenclatureSystem,
@@ -192,3 +193,26 @@ def release_difference(first: int, last: int) -> list[EntityDifference]:
             EntityDifference(row.entity_type, str(entity_uuid), label, row.operation, fields)
         )
     return differences
+
+
+def purchasing_bodies() -> QuerySet[PurchasingBody]:
+    return PurchasingBody.objects.annotate(
+        market_count=Count("markets", filter=~Q(markets__status="deleted"))
+    ).order_by("name")
+
+
+def markets_of(body: PurchasingBody) -> QuerySet[Market]:
+    return (
+        Market.objects.filter(purchasing_body=body)
+        .annotate(lot_count=Count("lots", filter=~Q(lots__status="deleted")))
+        .order_by("-ends", "reference")
+    )
+
+
+def lots_of(market: Market) -> QuerySet[Lot]:
+    return (
+        Lot.objects.filter(market=market)
+        .prefetch_related("suppliers")
+        .annotate(model_count=Count("device_models", distinct=True))
+        .order_by("number")
+    )

@@ -39,6 +39,7 @@ from shared_reference.models import (
     Lot,
     Manufacturer,
     Market,
+    MarketDocument,
     NomenclatureSystem,
     NomenclatureTerm,
     PurchasingBody,
@@ -116,6 +117,7 @@ KINDS: dict[str, Kind] = {
                 f"{e.reference} — {e.title}"
             ).strip(),
             ("reference", "title", "journal_body"),
+            page=("reference:market", "uuid"),
             named_related=(("purchasing_body_id", PurchasingBody),),
             searched_related={"journal_body": ("purchasing_body_id", "code")},
         ),
@@ -126,6 +128,7 @@ KINDS: dict[str, Kind] = {
                 f"{_name(names, Market, e.market_id)} lot {e.number} — {e.title}"
             ).strip(),
             ("number", "title", "journal_market"),
+            page=("reference:lot", "uuid"),
             named_related=(("market_id", Market),),
             searched_related={"journal_market": ("market_id", "reference")},
         ),
@@ -134,6 +137,15 @@ KINDS: dict[str, Kind] = {
             PurchasingBody,
             lambda e, names: f"{e.code.upper()} {e.name}",
             ("code", "name"),
+            page=("reference:purchasing_body", "uuid"),
+        ),
+        Kind(
+            "market_document",
+            MarketDocument,
+            lambda e, names: f"{_name(names, Market, e.market_id)} — {e.title}".strip(" —"),
+            ("title", "filename", "journal_market"),
+            named_related=(("market_id", Market),),
+            searched_related={"journal_market": ("market_id", "reference")},
         ),
         Kind("supplier", Supplier, lambda e, names: e.name, ("name", "siren")),
         Kind(

@@ -255,8 +255,12 @@ CATALOGUE: list[tuple[type[CatalogueEntity], tuple[str, ...], tuple[str, ...]]] 
     (Manufacturer, (), ()),
     (DeviceModel, ("manufacturer",), ("terms__system",)),
     (PurchasingBody, (), ()),
-    (Market, ("purchasing_body",), ()),
-    (Lot, ("market__purchasing_body",), ("suppliers", "terms__system", "device_models")),
+    (Market, ("purchasing_body",), ("documents",)),
+    (
+        Lot,
+        ("market__purchasing_body",),
+        ("suppliers", "terms__system", "device_models", "documents"),
+    ),
 ]
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -21,15 +22,23 @@ from shared_reference.forms import (
     DeviceModelForm,
     FrenchLabelsForm,
     JournalFilterForm,
+    LotForm,
+    MarketDocumentForm,
+    MarketForm,
     PublishForm,
+    PurchasingBodyForm,
     TermForm,
 )
 from shared_reference.french_labels import LabelsRefused, import_and_publish_french_labels
 from shared_reference.models import (
     Contribution,
     DeviceModel,
+    Lot,
+    Market,
+    MarketDocument,
     NomenclatureSystem,
     NomenclatureTerm,
+    PurchasingBody,
     Release,
 )
 from shared_reference.selectors_journal import journal_page
@@ -39,10 +48,10 @@ from shared_reference.templatetags.reference_words import FIELDS
 CURATORS = "curators"
 
 
-def curator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def curator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed-in public-schema users of the curators group (platform superusers too)."""
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -312,3 +321,206 @@ def journal(request: HttpRequest) -> HttpResponse:
         },
         status=200 if valid else 400,
     )
+
+
+# --- Central markets --------------------------------------------------------------------------
+
+
+def _saved(request: HttpRequest) -> None:
+    messages.success(request, _("Saved; it will go out with the next release."))
+
+
+@curator_required
+def purchasing_body_list(request: HttpRequest) -> HttpResponse:
+    """The purchasing bodies, and a new one."""
+    form = PurchasingBodyForm(request.POST or None, instance=PurchasingBody())
+    if request.method == "POST" and form.is_valid():
+        body = curation.save_purchasing_body(form.instance)
+        _saved(request)
+        return redirect("reference:purchasing_body", uuid=body.uuid)
+    return render(
+        request,
+        "shared_reference/purchasing_bodies.html",
+        {"bodies": selectors.purchasing_bodies(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _history(uuid: Any) -> dict[str, Any]:
+    history = list(selectors.history_of(uuid))
+    return {"history": history, "names": selectors.names_in(e.payload for e in history)}
+
+
+@curator_required
+def purchasing_body_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A body, and its markets."""
+    body = get_object_or_404(PurchasingBody, uuid=uuid)
+    form = PurchasingBodyForm(request.POST or None, instance=body)
+    if request.method == "POST" and form.is_valid():
+        curation.save_purchasing_body(form.instance)
+        _saved(request)
+        return redirect("reference:purchasing_body", uuid=body.uuid)
+    return render(
+        request,
+        "shared_reference/purchasing_body_edit.html",
+        {"body": body, "form": form, "markets": selectors.markets_of(body), **_history(body.uuid)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _save_or_show(form: Any, save: Callable[[], Any]) -> bool:
+    """Save through the service; its refusal goes next to the field it names."""
+    try:
+        save()
+    except curation.MarketRefused as refused:
+        show_on_form(refused, form)
+        return False
+    return True
+
+
+@curator_required
+def market_new(request: HttpRequest, uuid: str) -> HttpResponse:
+    body = get_object_or_404(PurchasingBody, uuid=uuid)
+    form = MarketForm(request.POST or None, instance=Market(purchasing_body=body))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show(form, lambda: curation.save_market(form.instance))
+    ):
+        _saved(request)
+        return redirect("reference:market", uuid=form.instance.uuid)
+    return render(
+        request,
+        "shared_reference/market_edit.html",
+        {"body": body, "market": None, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@curator_required
+def market_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A market: its terms, its lots, its documents."""
+    market = get_object_or_404(Market.objects.select_related("purchasing_body"), uuid=uuid)
+    form = MarketForm(None, instance=market)
+    document_form = MarketDocumentForm()
+    if request.method == "POST":
+        if "file" in request.FILES or request.POST.get("upload"):
+            document_form = MarketDocumentForm(request.POST, request.FILES)
+            if _upload(request, document_form, market, None):
+                return redirect("reference:market", uuid=market.uuid)
+        else:
+            form = MarketForm(request.POST, instance=market)
+            if form.is_valid() and _save_or_show(form, lambda: curation.save_market(form.instance)):
+                _saved(request)
+                return redirect("reference:market", uuid=market.uuid)
+    return render(
+        request,
+        "shared_reference/market_edit.html",
+        {
+            "body": market.purchasing_body,
+            "market": market,
+            "form": form,
+            "lots": selectors.lots_of(market),
+            "documents": market.documents.filter(lot=None),
+            "document_form": document_form,
+            **_history(market.uuid),
+        },
+        status=400 if form.errors or document_form.errors else 200,
+    )
+
+
+def _upload(
+    request: HttpRequest, form: MarketDocumentForm, market: Market, lot: Lot | None
+) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        curation.add_document(market, data["file"], kind=data["kind"], title=data["title"], lot=lot)
+    except curation.MarketRefused as refused:
+        show_on_form(refused, form)
+        return False
+    messages.success(request, _("Document added; it will go out with the next release."))
+    return True
+
+
+def _save_lot(form: LotForm) -> Callable[[], Any]:
+    return lambda: curation.save_lot(
+        form.instance,
+        supplier_names=form.cleaned_data["supplier_names"],
+        device_models=list(form.cleaned_data["device_models"]),
+    )
+
+
+@curator_required
+def lot_new(request: HttpRequest, uuid: str) -> HttpResponse:
+    market = get_object_or_404(Market.objects.select_related("purchasing_body"), uuid=uuid)
+    form = LotForm(request.POST or None, instance=Lot(market=market))
+    if request.method == "POST" and form.is_valid() and _save_or_show(form, _save_lot(form)):
+        _saved(request)
+        return redirect("reference:lot", uuid=form.instance.uuid)
+    return render(
+        request,
+        "shared_reference/lot_edit.html",
+        {"market": market, "lot": None, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@curator_required
+def lot_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A lot: terms, scope, suppliers, device models covered, documents."""
+    lot = get_object_or_404(Lot.objects.select_related("market__purchasing_body"), uuid=uuid)
+    form = LotForm(None, instance=lot)
+    document_form = MarketDocumentForm()
+    if request.method == "POST":
+        if "file" in request.FILES or request.POST.get("upload"):
+            document_form = MarketDocumentForm(request.POST, request.FILES)
+            if _upload(request, document_form, lot.market, lot):
+                return redirect("reference:lot", uuid=lot.uuid)
+        else:
+            form = LotForm(request.POST, instance=lot)
+            if form.is_valid() and _save_or_show(form, _save_lot(form)):
+                _saved(request)
+                return redirect("reference:lot", uuid=lot.uuid)
+    return render(
+        request,
+        "shared_reference/lot_edit.html",
+        {
+            "market": lot.market,
+            "lot": lot,
+            "form": form,
+            "documents": lot.documents.all(),
+            "document_form": document_form,
+            **_history(lot.uuid),
+        },
+        status=400 if form.errors or document_form.errors else 200,
+    )
+
+
+@curator_required
+def market_document(request: HttpRequest, uuid: str) -> HttpResponseBase:
+    """GET: the file, as an attachment; POST: removes it (the market goes out again)."""
+    document = get_object_or_404(MarketDocument.objects.select_related("lot"), uuid=uuid)
+    if request.method == "POST":
+        curation.remove_document(document)
+        messages.success(request, _("Document removed; it will go out with the next release."))
+        if document.lot is not None:
+            return redirect("reference:lot", uuid=document.lot.uuid)
+        return redirect("reference:market", uuid=document.market.uuid)
+    return document_response(document)
+
+
+def document_response(document: MarketDocument) -> HttpResponseBase:
+    """The stored file as a download, with the type its extension says and nothing a browser
+    would run in the page (also what the sync API answers subscribers)."""
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("file missing") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -71,6 +71,22 @@ def link_tenant(tenant: Tenant, *, new_key: bool = False) -> Link:
     return Link(subscriber.pk, topics, issue_key)
 
 
+def follow_for_tenant(tenant: Tenant, entity_type: str, entity_uuids: list[str]) -> list[str]:
+    """Subscribe a linked tenant to whole entities (a purchasing body and its markets...), as
+    its administrator's *Follow* would; returns the topics newly followed. Its next sync
+    starts again from the snapshot when anything is new, so that what they hold comes in."""
+    with schema_context("public"), transaction.atomic():
+        subscriber = Subscriber.objects.get(tenant_schema=tenant.schema_name)
+        topics = [subscribe(subscriber, entity_type, u).topic for u in entity_uuids]
+    with schema_context(tenant.schema_name), transaction.atomic():
+        known = set(LocalSubscription.objects.values_list("topic", flat=True))
+        new = [t for t in topics if t not in known]
+        LocalSubscription.objects.bulk_create([LocalSubscription(topic=t) for t in new])
+        if new:
+            SyncState.objects.filter(pk=SyncState.current().pk).update(cursor=0)
+    return new
+
+
 def linked_schema_names(topics: set[str] | None = None) -> list[str]:
     """Schemas of the tenants subscribed to any of ``topics`` (all linked tenants if None)."""
     with schema_context("public"):

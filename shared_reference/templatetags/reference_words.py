@@ -10,7 +10,7 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from shared_reference.models import EntityStatus, TermStatus
+from shared_reference.models import DocumentKind, EntityStatus, Scope, TermStatus
 
 register = template.Library()
 
@@ -28,6 +28,7 @@ ENTITY_KINDS = {
     "release": _("Release"),
     "contribution": _("Contribution"),
     "subscriber": _("Subscriber"),
+    "market_document": _("Market document"),
 }
 
 FIELDS = {
@@ -44,7 +45,20 @@ FIELDS = {
     "end_of_sale": _("End of sale"),
     "end_of_support": _("End of support"),
     "end_of_support_source": _("Source of the end of support"),
+    "documents": _("Documents"),
+    "duration_months": _("Duration (months)"),
     "ends": _("Ends"),
+    "filename": _("File"),
+    "kind": _("Kind"),
+    "max_amount": _("Maximum amount excl. VAT (€)"),
+    "max_quantity": _("Maximum quantity"),
+    "min_amount": _("Minimum amount excl. VAT (€)"),
+    "min_quantity": _("Minimum quantity"),
+    "renewal_months": _("Renewal length (months)"),
+    "renewals": _("Renewals"),
+    "scopes": _("Scope"),
+    "siren": "SIREN",
+    "size": _("Size (bytes)"),
     "expected_life_years": _("Expected life (years)"),
     "issuer": _("Issuer"),
     "label_en": _("Label (English)"),
@@ -77,7 +91,13 @@ FIELDS = {
 }
 
 OPERATIONS = {"upsert": _("created or changed"), "tombstone": _("deleted")}
-STATUSES = {**dict(TermStatus.choices), **dict(EntityStatus.choices)}
+# Values shown by their label: statuses, a lot's scopes, a market document's kind.
+STATUSES = {
+    **dict(TermStatus.choices),
+    **dict(EntityStatus.choices),
+    **dict(Scope.choices),
+    **dict(DocumentKind.choices),
+}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

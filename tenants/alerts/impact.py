@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tenants.alerts.models import Alert, AlertKind, AlertSettings
 from tenants.inventory.models import Device
+from tenants.markets.models import Market
 from tenants.mirror.models import ReferenceDeviceModel, ReferenceEntity, ReferenceTerm
 from tenants.mirror.overlays import LOCAL, effective_end_of_support, overlay_of
 
@@ -244,25 +245,33 @@ def _retired_codes(owned: dict[uuid.UUID, Owned]) -> list[Wanted]:
     return wanted
 
 
+# A local market has no central UUID: its alerts carry one made from its id, always the same.
+LOCAL_MARKETS = uuid.UUID("6f1c1f9e-5d0a-4c7e-9a57-0d3f7d1c2b10")
+
+
 def _markets_ending(today: date, horizon: date) -> list[Wanted]:
+    """Markets in force (central ones still followed, and the hospital's own) whose last day,
+    renewals included, falls within the window."""
     wanted = []
-    for market in ReferenceEntity.objects.filter(entity_type="market").exclude(status="deleted"):
-        try:
-            ends = date.fromisoformat(str(market.payload.get("ends")))
-        except ValueError:
-            continue
-        if not today <= ends <= horizon:
-            continue
+    markets = (
+        Market.objects.filter(ends__gte=today, ends__lte=horizon)
+        .exclude(central_status="deleted")
+        .exclude(is_followed=False)
+    )
+    for market in markets:
+        ends = market.ends
+        assert ends is not None  # filtered on
+        if market.central_uuid is not None:
+            key, reference = f"market:{market.central_uuid}:{ends.isoformat()}", market.central_uuid
+        else:
+            key = f"market:local:{market.pk}:{ends.isoformat()}"
+            reference = uuid.uuid5(LOCAL_MARKETS, str(market.pk))
         wanted.append(
             Wanted(
                 AlertKind.MARKET_ENDING,
-                f"market:{market.uuid}:{ends.isoformat()}",
-                market.uuid,
-                {
-                    "title": str(market.payload.get("title") or ""),
-                    "reference": str(market.payload.get("reference") or ""),
-                    "date": ends.isoformat(),
-                },
+                key,
+                reference,
+                {"title": market.title, "reference": market.reference, "date": ends.isoformat()},
             )
         )
     return wanted

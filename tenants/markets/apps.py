@@ -8,3 +8,9 @@ class MarketsConfig(AppConfig):
     name = "tenants.markets"
     label = "markets"
     verbose_name = "Markets"
+
+    def ready(self) -> None:
+        # The reference sync hands the central markets' changes to this app's tables.
+        from tenants.markets.sync import register
+
+        register()

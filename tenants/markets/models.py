@@ -101,6 +101,8 @@ class PurchasingBody(models.Model):
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(_("status"), max_length=12, default="active")
     seq = models.BigIntegerField(default=0, help_text="change-log position applied last")
+    # False once the hospital stopped following it while its markets were still in use here.
+    is_followed = models.BooleanField(_("followed"), default=True)
 
     class Meta:
         ordering = ["name"]
@@ -142,6 +144,12 @@ class Market(Terms):
     central_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     seq = models.BigIntegerField(default=0)
     central_status = models.CharField(max_length=12, blank=True)
+    # False once the hospital stopped following its purchasing body while the market was still
+    # in use here (kept for what points at it; the sync no longer updates it).
+    is_followed = models.BooleanField(_("followed"), default=True)
+    # The central documents (CCAP, BPU...): [{uuid, kind, title, filename, size}], downloaded
+    # from the reference server on demand.
+    documents = models.JSONField(_("documents"), default=list, blank=True)
     purchasing_body = models.ForeignKey(
         PurchasingBody,
         null=True,
@@ -245,6 +253,7 @@ class Lot(Terms):
     # ``system:code``: the tenant mirrors models only on use, so these are not foreign keys.
     device_models = ArrayField(models.UUIDField(), default=list, blank=True)
     nomenclature = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    documents = models.JSONField(_("documents"), default=list, blank=True)
 
     class Meta:
         ordering = ["market", "number"]

@@ -53,6 +53,16 @@ class UnexpectedAnswer(SyncFailed):
     """The answer is not what API v1 promises: that page is refused."""
 
 
+MAX_DOCUMENT_BYTES = 25 * 1024 * 1024  # the reference server accepts 20 MB
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    content_type: str
+    disposition: str
+
+
 @dataclass(frozen=True)
 class ChangePage:
     changes: list[dict[str, Any]]
@@ -85,6 +95,15 @@ class ReferenceClient:
         self.timeout = timeout
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._request(method, path, **kwargs)
+        if response.status_code == 204:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise UnexpectedAnswer(f"{response.url}: the answer is not JSON") from exc
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = self.base_url + path
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
@@ -103,12 +122,18 @@ class ReferenceClient:
                 f"{url}: answered {response.status_code}: {response.text[:300]}",
                 body=_json_or_none(response),
             )
-        if response.status_code == 204:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise UnexpectedAnswer(f"{url}: the answer is not JSON") from exc
+        return response
+
+    def market_document(self, document_uuid: str) -> Download:
+        """A central market's document (its UUID from the market's or lot's payload)."""
+        response = self._request("GET", f"market-documents/{document_uuid}/")
+        if len(response.content) > MAX_DOCUMENT_BYTES:
+            raise UnexpectedAnswer("market-documents: larger than any document may be")
+        return Download(
+            content=response.content,
+            content_type=response.headers.get("Content-Type", "application/octet-stream"),
+            disposition=response.headers.get("Content-Disposition", "attachment"),
+        )
 
     def changes(self, since: int, limit: int | None = None) -> ChangePage:
         limit = limit or getattr(settings, "REFERENCE_SYNC_PAGE_SIZE", PAGE_SIZE)

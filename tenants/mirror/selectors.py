@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from tenants.mirror.appliers import applied_counts
 from tenants.mirror.models import (
     LocalSubscription,
     ReferenceDeviceModel,
@@ -37,6 +38,7 @@ def mirror_status() -> MirrorStatus:
         .annotate(n=Count("pk"))
         .order_by("entity_type")
     )
+    counts += applied_counts()
     return MirrorStatus(
         state=state,
         linked=bool(state.api_key_encrypted),

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tenants.mirror.appliers import appliers, drop_followed, handled_types
 from tenants.mirror.client import (
     INTERACTIVE_TIMEOUT,
     SNAPSHOT_TOPICS,
@@ -98,6 +99,7 @@ def apply_changes(changes: list[dict[str, Any]]) -> int:
     """
     bulk = {"nomenclature_term": apply_terms, "manufacturer": apply_manufacturers}
     bulk["device_model"] = apply_models
+    typed = handled_types()
     written = 0
     try:
         for entity_type, apply in bulk.items():
@@ -107,8 +109,18 @@ def apply_changes(changes: list[dict[str, Any]]) -> int:
                 if c["entity_type"] == entity_type and c["operation"] == "upsert"
             ]
             written += apply(entries) if entries else 0
+        # Types another app keeps in tables of its own (markets...): upserts and tombstones.
+        for applier in appliers():
+            mine = [c for c in changes if c["entity_type"] in applier.entity_types]
+            if mine:
+                written += applier.apply(sorted(mine, key=lambda c: c["seq"]))
         rest = sorted(
-            (c for c in changes if c["entity_type"] not in bulk or c["operation"] != "upsert"),
+            (
+                c
+                for c in changes
+                if c["entity_type"] not in typed
+                and (c["entity_type"] not in bulk or c["operation"] != "upsert")
+            ),
             key=lambda c: c["seq"],
         )
         for change in rest:
@@ -331,9 +343,8 @@ def follow(entity_type: str, entity_uuid: str, client: ReferenceClient | None = 
 
 
 def unfollow(entity_type: str, entity_uuid: str, client: ReferenceClient | None = None) -> None:
-    """Stop following, and drop what only that subscription brought (codes, markets, lots):
-    nothing points at those rows but by UUID, and alerts about them close at the next
-    impact step."""
+    """Stop following, and drop what only that subscription brought (codes, markets, lots);
+    alerts about them close at the next impact step."""
     if entity_type not in FOLLOWABLE:
         raise ReferenceRefused(f"{entity_type}: only {', '.join(FOLLOWABLE)} can be followed")
     key = str(uuid.UUID(entity_uuid))
@@ -348,12 +359,7 @@ def unfollow(entity_type: str, entity_uuid: str, client: ReferenceClient | None 
                 ReferenceTerm.objects.filter(system=code).delete()
             ReferenceEntity.objects.filter(uuid=key).delete()
         else:
-            markets = list(
-                ReferenceEntity.objects.filter(
-                    entity_type="market", payload__purchasing_body=key
-                ).values_list("uuid", flat=True)
-            )
-            ReferenceEntity.objects.filter(
-                entity_type="lot", payload__market__in=[str(m) for m in markets]
-            ).delete()
-            ReferenceEntity.objects.filter(uuid__in=[*markets, key]).delete()
+            ReferenceEntity.objects.filter(uuid=key).delete()
+        # The apps keeping what it brought in tables of their own drop it (or keep what the
+        # hospital's own rows still point at, marked as no longer followed).
+        drop_followed(entity_type, key)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("sync/now/", views.sync_now, name="sync_now"),
     path("follow/", views.follow, name="follow"),
     path("models/<int:pk>/", views.model_detail, name="model_detail"),
+    path("market-documents/<uuid:uuid>/", views.market_document, name="market_document"),
 ]

@@ -6,8 +6,9 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,9 +16,9 @@ from saas.errors import show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required, require
 from tenants.accounts.models import User
 from tenants.mirror import overlays, sync
-from tenants.mirror.client import SyncFailed
+from tenants.mirror.client import ReferenceRefused, SyncFailed
 from tenants.mirror.forms import CorrectionForm, OverlayForm
-from tenants.mirror.models import LocalSubscription, ReferenceDeviceModel
+from tenants.mirror.models import LocalSubscription, ReferenceDeviceModel, SyncState
 from tenants.mirror.selectors import mirror_status, model_devices, notices_of
 from tenants.mirror.tasks import queue_sync
 
@@ -134,3 +135,45 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "correction_form": correction_form,
     }
     return render(request, "mirror/model_detail.html", context, status=status)
+
+
+# What a market document may be served as here; anything else goes out as bytes to save.
+DOCUMENT_TYPES = {
+    "application/pdf",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/csv",
+    "application/zip",
+}
+
+
+@permission_required(Action.VIEW_REFERENCES)
+def market_document(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A central market's document, fetched from the reference server (which gives it only to
+    subscribers following its purchasing body), as a download."""
+    try:
+        found = sync.client_for(SyncState.current(), interactive=True).market_document(uuid)
+    except ReferenceRefused as exc:
+        raise Http404("no such document") from exc
+    except SyncFailed as exc:
+        messages.error(request, _("The reference server could not be reached: %s") % exc)
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = "/"
+        return redirect(back)
+    content_type = found.content_type.split(";")[0].strip()
+    response = HttpResponse(
+        found.content,
+        content_type=content_type if content_type in DOCUMENT_TYPES else "application/octet-stream",
+    )
+    disposition = found.disposition
+    if not disposition.startswith("attachment") or "\n" in disposition or "\r" in disposition:
+        disposition = "attachment"
+    response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -29,9 +29,7 @@ def emdn_subset() -> str:
     """The real EMDN cut down to the demo's codes and their ancestors (fast tests)."""
     from demo.catalogue import MARKETS, MODELS
 
-    wanted = {m[2] for m in MODELS} | {
-        c for *_, lots in MARKETS for *_, codes in lots for c in codes
-    }
+    wanted = {m[2] for m in MODELS} | {c for m in MARKETS for lot in m.lots for c in lot.codes}
     keep = {code[:n] for code in wanted for n in range(1, len(code) + 1)}
     resource = json.loads(EMDN.read_text())
 
@@ -145,13 +143,26 @@ def test_a_model_taken_off_a_notice_gets_a_tombstone_and_a_deleted_entity_too(ca
 
 def test_a_purchasing_body_subscription_brings_its_markets_and_lots(catalogue):
     hospital = Subscriber.objects.create(name="CH")
-    subscribe(hospital, "purchasing_body", str(PurchasingBody.objects.get(code="uniha").uuid))
+    subscribe(hospital, "purchasing_body", str(PurchasingBody.objects.get(code="resah").uuid))
     changes = feed(hospital, since=catalogue.first_seq - 1)
-    assert sorted(c["entity_type"] for c in changes) == ["lot", "lot", "market", "purchasing_body"]
+    assert sorted(c["entity_type"] for c in changes) == [
+        *["lot"] * 4,
+        *["market"] * 2,
+        "purchasing_body",
+    ]
     lot = next(
-        c["payload"] for c in changes if c["entity_type"] == "lot" and c["payload"]["number"] == "1"
+        c["payload"]
+        for c in changes
+        if c["entity_type"] == "lot" and c["payload"]["title"] == "Pousse-seringues"
     )
     assert {s["name"] for s in lot["suppliers"]} == {"B. Braun Medical", "Fresenius Kabi France"}
+    assert lot["scopes"] == ["acquisition", "consumables"] and lot["max_quantity"] == 2000
+    covered = DeviceModel.objects.filter(commercial_name__in=["Perfusor Space", "Agilia SP"])
+    assert lot["device_models"] == sorted(str(m.uuid) for m in covered)
+    market = next(
+        c["payload"] for c in changes if c["payload"].get("reference") == ("DEMO-RESAH-2025-PERF")
+    )
+    assert market["ends"] == "2029-03-31" and market["renewals"] == 1
 
 
 def test_the_snapshot_streams_the_catalogue_with_its_seq(catalogue):

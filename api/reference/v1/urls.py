@@ -19,6 +19,11 @@ urlpatterns = [
     path("purchasing-bodies/", views.PurchasingBodyListView.as_view(), name="purchasing_bodies"),
     path("device-models/", views.DeviceModelSearchView.as_view(), name="device_models"),
     path("entities/<uuid:entity_uuid>/", views.EntityLookupView.as_view(), name="entity"),
+    path(
+        "market-documents/<uuid:document_uuid>/",
+        views.MarketDocumentView.as_view(),
+        name="market_document",
+    ),
     path("contributions/", views.ContributionsView.as_view(), name="contributions"),
     path(
         "schema/",

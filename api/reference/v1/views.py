@@ -14,6 +14,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import status
@@ -31,6 +33,7 @@ from api.reference.v1.auth import (
 )
 from shared_reference import contributions, selectors, services
 from shared_reference.models import NomenclatureSystem, PurchasingBody, Subscription
+from shared_reference.views import document_response
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 500
@@ -349,6 +352,25 @@ class EntityLookupView(ReferenceAPIView):
                 "payload": row.payload,
             }
         )
+
+
+class MarketDocumentView(ReferenceAPIView):
+    """``GET market-documents/UUID/``: a document of a market or lot (its payload's
+    ``documents`` list the UUIDs), for a subscriber that follows its purchasing body."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: s.ErrorSerializer,
+        }
+    )
+    def get(self, request: Request, document_uuid: uuid.UUID) -> HttpResponseBase:
+        document = selectors.market_document_for(subscriber_of(request), str(document_uuid))
+        if document is None:
+            return Response(
+                {"detail": "no document with this UUID for this subscriber"}, status=404
+            )
+        return document_response(document)
 
 
 class ContributionsView(ReferenceAPIView):

@@ -15,6 +15,7 @@ from tenants.alerts.models import Alert, AlertKind, AlertReceipt, AlertSettings
 from tenants.alerts.selectors import alerts_for, unread_count
 from tenants.alerts.services import mark_read, send_digests
 from tenants.inventory.models import Device
+from tenants.markets.models import Market
 from tenants.mirror.models import (
     ReferenceDeviceModel,
     ReferenceEntity,
@@ -132,16 +133,17 @@ def test_notices_retired_codes_and_ending_markets(hospital):
         ReferenceTerm.objects.create(
             uuid=uuid.uuid4(), system="emdn", code="Z1203", status="retired", replacement="Z1204"
         )
-        ReferenceEntity.objects.create(
-            uuid=uuid.uuid4(),
-            entity_type="market",
-            payload={"title": "Ventilation", "reference": "M-1", "ends": "2027-02-01"},
-        )
-        ReferenceEntity.objects.create(
-            uuid=uuid.uuid4(),
-            entity_type="market",
-            payload={"title": "Lointain", "reference": "M-2", "ends": "2030-01-01"},
-        )
+        for reference, title, ends in (
+            ("M-1", "Ventilation", "2027-02-01"),
+            ("M-2", "Lointain", "2030-01-01"),
+        ):
+            Market.objects.create(
+                origin="central",
+                central_uuid=uuid.uuid4(),
+                reference=reference,
+                title=title,
+                ends=ends,
+            )
         report = raise_alerts(TODAY)
         assert report.raised == {
             AlertKind.END_OF_SUPPORT: 1,

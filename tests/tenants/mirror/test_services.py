@@ -173,7 +173,8 @@ def change(entity_type: str, entity_uuid: str, seq: int, payload=None, operation
     }
 
 
-@pytest.mark.parametrize("entity_type", ["market", "lot", "nomenclature_system"])
+# Markets and lots go to the markets app's tables (tests/tenants/markets/test_sync.py).
+@pytest.mark.parametrize("entity_type", ["safety_notice", "nomenclature_system"])
 def test_an_older_feed_row_never_overwrites_a_newer_mirrored_payload(in_alpha, entity_type):
     from tenants.mirror.models import ReferenceEntity
     from tenants.mirror.sync import apply_changes
@@ -189,14 +190,14 @@ def test_an_older_tombstone_replayed_after_a_newer_upsert_deletes_nothing(in_alp
     from tenants.mirror.models import ReferenceEntity, ReferenceTerm
     from tenants.mirror.sync import apply_changes
 
-    market = str(uuid.uuid4())
+    notice = str(uuid.uuid4())
     code_uuid, code_payload, _seq = term("Z12", 0)
     apply_changes(
         [
             change("manufacturer", MAKER, 10, {"name": "Dräger"}),
             change("device_model", MODEL, 10, model_payload()),
             change("nomenclature_term", code_uuid, 10, code_payload),
-            change("market", market, 10, {"title": "Ventilation"}),
+            change("safety_notice", notice, 10, {"title": "Rappel"}),
         ]
     )
     replayed = [
@@ -205,7 +206,7 @@ def test_an_older_tombstone_replayed_after_a_newer_upsert_deletes_nothing(in_alp
             ("manufacturer", MAKER),
             ("device_model", MODEL),
             ("nomenclature_term", code_uuid),
-            ("market", market),
+            ("safety_notice", notice),
         ]
     ]
     assert apply_changes(replayed) == 0

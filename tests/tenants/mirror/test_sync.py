@@ -133,29 +133,57 @@ def test_the_whole_catalogue_is_searched_live_and_linking_a_model_subscribes_to_
 
 
 def test_following_a_purchasing_body_brings_its_markets_and_stopping_removes_them(hospital):
-    from shared_reference.models import Market, PurchasingBody
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shared_reference.curation import add_document
+    from shared_reference.models import Lot, Market, PurchasingBody
+    from tenants.markets import models as markets
 
     body = PurchasingBody.objects.create(code="ugap", name="UGAP")
-    Market.objects.create(
+    market = Market.objects.create(
         purchasing_body=body,
         reference="M-1",
         title="Ventilation",
         starts=datetime.date(2024, 1, 1),
+        duration_months=36,
         ends=datetime.date.today() + datetime.timedelta(days=90),
+    )
+    lot = Lot.objects.create(
+        market=market, number="1", title="Ventilateurs", scopes=["acquisition"]
+    )
+    lot.device_models.set(DeviceModel.objects.filter(commercial_name="Evita V500"))
+    document = add_document(
+        market, SimpleUploadedFile("ccap.pdf", b"%PDF-1.4 ccap"), kind="ccap", title="CCAP"
     )
     publish_release(notes="markets", by="curator")
     client = admin_client(hospital)
     page = client.get("/references/sync/").content.decode()
     assert f'data-followable="purchasing_body:{body.uuid}"' in page
+    # Before following, the document is not this hospital's to read.
+    assert client.get(f"/references/market-documents/{document.uuid}/").status_code == 404
     response = client.post("/references/follow/", {"kind": "purchasing_body", "uuid": body.uuid})
     assert response.status_code == 302
     with tenant_context(hospital):
-        assert ReferenceEntity.objects.filter(entity_type="market").count() == 1
+        mirrored = markets.Market.objects.get(central_uuid=market.uuid)
+        assert mirrored.title == "Ventilation" and mirrored.duration_months == 36
+        assert mirrored.documents[0]["title"] == "CCAP"
+        mirrored_lot = markets.Lot.objects.get(central_uuid=lot.uuid)
+        assert mirrored_lot.market == mirrored and mirrored_lot.scopes == ["acquisition"]
+        assert not ReferenceEntity.objects.filter(entity_type__in=["market", "lot"]).exists()
         sync.sync_reference()
         assert Alert.objects.filter(kind=AlertKind.MARKET_ENDING).exists()
+    download = client.get(f"/references/market-documents/{document.uuid}/")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 ccap"
+    assert download["Content-Type"] == "application/pdf"
+    # A change published later reaches the typed rows through the feed.
+    Market.objects.filter(pk=market.pk).update(title="Ventilation 2026", dirty=True)
+    publish_release(notes="title", by="curator")
+    with tenant_context(hospital):
+        sync.sync_reference()
+        assert markets.Market.objects.get(central_uuid=market.uuid).title == "Ventilation 2026"
     client.post("/references/follow/", {"kind": "purchasing_body", "uuid": body.uuid, "stop": "1"})
     with tenant_context(hospital):
-        assert not ReferenceEntity.objects.filter(entity_type__in=["market", "purchasing_body"])
+        assert not markets.Market.objects.exists() and not markets.PurchasingBody.objects.exists()
         assert not LocalSubscription.objects.filter(topic__startswith="purchasing_body:").exists()
         sync.sync_reference()
         assert Alert.objects.get(kind=AlertKind.MARKET_ENDING).closed is not None
