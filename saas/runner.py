@@ -269,6 +269,27 @@ def ensure_chromium() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
 
 
+# The PDFs of Word templates (tenants/wordtemplates): LibreOffice without its GUI, and its
+# Python bridge for the warm converter (unoserver runs under the system's Python).
+LIBREOFFICE_PACKAGES = ["libreoffice-writer-nogui", "python3-uno"]
+
+
+def ensure_libreoffice() -> None:
+    """The PDF tests convert through Debian's LibreOffice; install it when missing and we may."""
+    if shutil.which("soffice") and Path("/usr/lib/python3/dist-packages/uno.py").exists():
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(
+            f"The PDF tests need LibreOffice: sudo apt-get install {' '.join(LIBREOFFICE_PACKAGES)}"
+        )
+        return
+    print("Installing Debian's LibreOffice for the PDF tests (apt-get) ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    command = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *LIBREOFFICE_PACKAGES]
+    subprocess.run(command, check=True, env=env)
+
+
 AXE_PACKAGE = ROOT / "tests" / "browser" / "axe"
 
 
@@ -290,6 +311,7 @@ def ensure_axe_core() -> None:
 
 def test(args: argparse.Namespace) -> int:
     ensure_chromium()
+    ensure_libreoffice()
     ensure_axe_core()
     return subprocess.run([sys.executable, "-m", "pytest", *args.rest], cwd=ROOT).returncode
 
@@ -349,6 +371,7 @@ BENCHMARKS = {
     "sync": "bench.sync",
     "requests": "bench.requests",
     "plan": "bench.plan",
+    "wordtemplates": "bench.wordtemplates",
 }
 
 

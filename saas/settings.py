@@ -97,6 +97,7 @@ TENANT_APPS = [
     "tenants.markets",  # central markets followed and local markets, with their lots
     "tenants.notifications",
     "tenants.documents",
+    "tenants.wordtemplates",  # Word templates of produced documents (DOCX and PDF)
     "tenants.imports",
     "tenants.tables",
     "tenants.access",
@@ -333,6 +334,14 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Documents attached to requests and other objects (tenants/documents): size limit per file.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Word templates (tenants/wordtemplates): size limit of an uploaded template; DOCX to PDF by
+# LibreOffice, "warm" (one kept running per process, unoserver) or "cold" (one run per PDF).
+WORD_TEMPLATE_MAX_BYTES = int(os.environ.get("WORD_TEMPLATE_MAX_BYTES", str(5 * 1024 * 1024)))
+WORD_PDF_CONVERTER = os.environ.get("WORD_PDF_CONVERTER", "warm")
+WORD_PDF_TIMEOUT = int(os.environ.get("WORD_PDF_TIMEOUT", "60"))
+WORD_SOFFICE = os.environ.get("WORD_SOFFICE", "soffice")
+# unoserver's server needs LibreOffice's Python bridge: Debian's python3-uno, for this Python.
+WORD_UNO_PYTHON = os.environ.get("WORD_UNO_PYTHON", "/usr/bin/python3")
 # Seconds a notification e-mail waits for others to the same person (one e-mail for a batch).
 NOTIFICATION_MAIL_DELAY = int(os.environ.get("NOTIFICATION_MAIL_DELAY", "60"))
 

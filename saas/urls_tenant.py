@@ -23,6 +23,7 @@ urlpatterns = [
     path("trials/", include("tenants.trials.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),
+    path("word-templates/", include("tenants.wordtemplates.urls")),
     path("administration/", include("tenants.access.urls")),
     path("sso/", include("tenants.sso.urls")),
     path("api/tenant/v1/", include("api.tenant.v1.urls")),
