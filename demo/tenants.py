@@ -91,6 +91,9 @@ def load_demo(only: Collection[str] = ()) -> list[str]:
                 from demo.loans import load_demo_loans
 
                 done += load_demo_loans()
+                from demo.purchasing import load_demo_purchasing
+
+                done += load_demo_purchasing(demo.subdomain)
     if any(demo.subdomain == OIDC_TENANT for demo in demos):
         configure_demo_identity_provider()
     done += link_demo_tenants(demos)

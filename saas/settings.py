@@ -95,6 +95,7 @@ TENANT_APPS = [
     "tenants.loans",
     "tenants.trials",  # manufacturers' trial loans (prêts d'essai)
     "tenants.markets",  # central markets followed and local markets, with their lots
+    "tenants.purchasing",  # off-contract exceptions, purchase files, purchase requests (DRA)
     "tenants.notifications",
     "tenants.documents",
     "tenants.wordtemplates",  # Word templates of produced documents (DOCX and PDF)

@@ -175,6 +175,45 @@ def fill_bravo_inventory(member: User) -> None:
     fill_bravo_requests(member, unit)
 
 
+def fill_bravo_purchasing(member: User, line: Any) -> None:
+    """Tenant B's off-contract exception, purchase file and purchase request, marked."""
+    import datetime
+
+    from tenants.markets.models import Supplier
+    from tenants.purchasing.models import (
+        ChecklistItem,
+        OffContractException,
+        OrderLine,
+        PurchaseFile,
+        PurchaseRequest,
+    )
+
+    today = datetime.date.today()
+    supplier = Supplier.objects.create(name=f"Purchasing supplier {B_MARKER}")
+    exception = OffContractException.objects.create(
+        code="HM4",
+        supplier=supplier,
+        valid_from=today,
+        valid_until=today,
+        note=B_MARKER,
+        created_by=member,
+    )
+    file = PurchaseFile.objects.create(title=f"File {B_MARKER}", lead=member, created_by=member)
+    file.plan_lines.set([line])
+    ChecklistItem.objects.create(file=file, kind="fluids", note=B_MARKER)
+    item = PurchaseRequest.objects.create(
+        file=file,
+        supplier=supplier,
+        quote_date=today,
+        quote_number=B_MARKER,
+        exception=exception,
+        created_by=member,
+    )
+    OrderLine.objects.create(
+        request=item, plan_line=line, description=B_MARKER, quantity=1, unit_price=1, vat_rate=20
+    )
+
+
 def fill_bravo_requests(member: User, unit: Any) -> None:
     """Tenant B's campaign, envelope, granted request with its plan line, notification,
     document and comment, each carrying the marker."""
@@ -220,7 +259,7 @@ def fill_bravo_requests(member: User, unit: Any) -> None:
         actor=member,
         reason=B_MARKER,
     )
-    PlanLine.objects.create(
+    line = PlanLine.objects.create(
         request=request,
         campaign=campaign,
         year=campaign.year,
@@ -230,6 +269,7 @@ def fill_bravo_requests(member: User, unit: Any) -> None:
         amount=900,
         created_by=member,
     )
+    fill_bravo_purchasing(member, line)
     Notification.objects.create(recipient=member, subject=B_MARKER, url="/", body=B_MARKER)
     target = {
         "content_type": ContentType.objects.get_for_model(EquipmentRequest),

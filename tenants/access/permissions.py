@@ -48,6 +48,7 @@ class Action(StrEnum):
     VIEW_TRIALS = "trials.view"
     MANAGE_TRIALS = "trials.manage"
     EVALUATE_TRIALS = "trials.evaluate"
+    VIEW_PURCHASES = "purchasing.view"
 
 
 ALL_ROLES = frozenset(Role)
@@ -103,6 +104,19 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     ),
     Action.MANAGE_TRIALS: frozenset({Role.EXPERT}),
     Action.EVALUATE_TRIALS: frozenset({Role.REQUESTER, Role.POLE_HEAD}),
+    # Purchasing: purchase requests, files and off-contract exceptions are the buyers' (who
+    # act through BUY); the biomedical team drafts requests on its lines (MANAGE_LINES), and
+    # those who follow the plan read them.
+    Action.VIEW_PURCHASES: frozenset(
+        {
+            Role.EXPERT,
+            Role.DISPATCHER,
+            Role.BUYER,
+            Role.FINANCE,
+            Role.MANAGEMENT,
+            Role.TENANT_ADMIN,
+        }
+    ),
 }
 
 # On which kinds of scope each role makes sense.

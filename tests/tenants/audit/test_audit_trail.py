@@ -42,6 +42,7 @@ NOT_AUDITED = {
     "loans.LoanReminder": "which warnings went out, so each goes once (notifications say it)",
     "trials.TrialEvent": "a trial's own journal of its states, with who and why",
     "trials.TrialReminder": "which warnings went out, so each goes once (notifications say it)",
+    "purchasing.RequestEvent": "a purchase request's own journal of its states, with who and why",
     "shared_reference.ChangeLogEntry": "the published change log, append-only by design",
     "tenancy.TenantEvent": "the platform's journal of tenant life-cycle events",
     # Derived or bookkeeping rows written by the machinery, not by a person.

@@ -1,0 +1,251 @@
+"""The purchasing pages, as a buyer and an expert use them; bad input answered next to the
+field, never with a 500."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django_tenants.utils import tenant_context
+from openpyxl import load_workbook
+
+from tenants.purchasing import services
+from tenants.purchasing.documents import document_context
+from tenants.purchasing.models import (
+    ChecklistItem,
+    OffContractException,
+    PurchaseFile,
+    PurchaseRequest,
+    RequestState,
+)
+from tests.conftest import client_for, host_of
+from tests.tenants.purchasing.conftest import TODAY, days, line_input, off_contract, on_market
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clients(buying, tenant):  # type: ignore[no-untyped-def]
+    return {
+        name: client_for(host_of(tenant), buying["users"][name], tenant)
+        for name in ("buyer", "expert", "requester", "finance", "imaging_expert")
+    }
+
+
+def request_post(setup, **extra) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    data = {
+        "supplier": "Maquet SAS",
+        "quote_date": TODAY.strftime("%d/%m/%Y"),
+        "quote_number": "DEV-9",
+        "market": str(setup["market"].pk),
+        "lot": "1",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "50",
+        "lines-0-plan_line": setup["line"].reference,
+        "lines-0-description": "Respirateur",
+        "lines-0-quantity": "1",
+        "lines-0-unit_price": "10000",
+        "lines-0-vat_rate": "20",
+        "lines-0-warranty_months": "24",
+        "lines-0-to_inventory": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_buyer_writes_a_request_through_the_form(buying, clients, tenant):
+    response = clients["buyer"].post("/purchasing/requests/new/", request_post(buying))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with tenant_context(tenant):
+        item = PurchaseRequest.objects.get()
+        assert item.lot == buying["lot"] and item.lines.get().warranty_months == 24
+    page = clients["buyer"].get(response["Location"])
+    assert item.reference in page.content.decode()
+    assert 'data-act="send"' in page.content.decode()
+
+
+def test_an_ended_market_is_refused_next_to_its_field(buying, clients, tenant):
+    data = request_post(buying, market=str(buying["ended"].pk), lot="1")
+    response = clients["buyer"].post("/purchasing/requests/new/", data)
+    assert response.status_code == 400
+    assert 'id="id_market_error"' in response.content.decode() or "is-invalid" in (
+        response.content.decode()
+    )
+    with tenant_context(tenant):
+        assert not PurchaseRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"lines-0-unit_price": "9" * 5000},
+        {"lines-0-quantity": "\x00"},
+        {"quote_date": "31/02/2027"},
+        {"market": "99999999999999999999"},
+        {"lines-0-plan_line": "PLN-\x00"},
+        {"lines-TOTAL_FORMS": "100000"},
+        {"supplier": "x" * 300},
+        {"lot": "\x00"},
+        {"exception": "abc"},
+        {"lines-0-vat_rate": "1e999"},
+        {"lines-0-warranty_months": "99999999999999999999"},
+    ],
+)
+def test_bad_input_never_answers_500(buying, clients, extra):
+    response = clients["buyer"].post("/purchasing/requests/new/", request_post(buying, **extra))
+    assert 400 <= response.status_code < 500
+
+
+def test_a_requester_sees_no_purchasing(buying, clients):
+    assert clients["requester"].get("/purchasing/requests/").status_code == 404
+    assert clients["requester"].get("/purchasing/requests/new/").status_code == 404
+    assert clients["requester"].get("/purchasing/spending/").status_code == 404
+
+
+def test_an_expert_of_another_domain_does_not_see_the_request(buying, clients, tenant):
+    with tenant_context(tenant):
+        item = on_market(buying)
+    assert clients["expert"].get(f"/purchasing/requests/{item.pk}/").status_code == 200
+    assert clients["imaging_expert"].get(f"/purchasing/requests/{item.pk}/").status_code == 404
+
+
+def test_the_buyer_sends_and_orders_from_the_page(buying, clients, tenant):
+    with tenant_context(tenant):
+        item = on_market(buying)
+    url = f"/purchasing/requests/{item.pk}/act/"
+    sent = clients["buyer"].post(url, {"action": "send", "version": item.version, "act-note": ""})
+    assert sent.status_code == 302
+    stale = clients["buyer"].post(url, {"action": "cancel", "version": item.version})
+    assert stale.status_code == 409
+    ordered = clients["buyer"].post(
+        url, {"action": "order", "version": item.version + 1, "order-order_number": "BC-1"}
+    )
+    assert ordered.status_code == 302
+    with tenant_context(tenant):
+        item.refresh_from_db()
+        assert item.state == RequestState.ORDERED and item.order_number == "BC-1"
+
+
+def test_an_expert_may_not_send(buying, clients, tenant):
+    with tenant_context(tenant):
+        item = on_market(buying, by=buying["users"]["expert"])
+    response = clients["expert"].post(
+        f"/purchasing/requests/{item.pk}/act/", {"action": "send", "version": item.version}
+    )
+    assert response.status_code == 403
+
+
+def test_lists_and_the_spending_xlsx(buying, clients, tenant):
+    with tenant_context(tenant):
+        services.send_request(off_contract(buying), by=buying["users"]["buyer"])
+        on_market(buying)
+    for url in ("/purchasing/requests/", "/purchasing/files/", "/purchasing/exceptions/"):
+        assert clients["buyer"].get(url).status_code == 200, url
+    page = clients["finance"].get("/purchasing/spending/")
+    assert page.status_code == 200 and "Dräger France" in page.content.decode()
+    export = clients["finance"].get("/purchasing/spending/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Fournisseur", str(TODAY.year), "Total") or rows[0][1] == str(TODAY.year)
+    assert rows[1][0] == "Dräger France" and rows[1][1] == 1000
+
+
+def test_an_exception_is_recorded_and_edited_by_the_buyer(buying, clients, tenant):
+    data = {
+        "code": "HM2",
+        "supplier": "Maquet SAS",
+        "account_prefix": "2154",
+        "valid_from": TODAY.strftime("%d/%m/%Y"),
+        "valid_until": days(90).strftime("%d/%m/%Y"),
+    }
+    assert clients["expert"].post("/purchasing/exceptions/new/", data).status_code == 404
+    assert clients["buyer"].post("/purchasing/exceptions/new/", data).status_code == 302
+    with tenant_context(tenant):
+        exception = OffContractException.objects.get(code="HM2")
+    bad = {**data, "valid_until": days(-5).strftime("%d/%m/%Y"), "version": exception.version}
+    response = clients["buyer"].post(f"/purchasing/exceptions/{exception.pk}/", bad)
+    assert response.status_code == 400
+
+
+def test_a_purchase_file_with_its_checklist(buying, clients, tenant):
+    buyer, expert = buying["users"]["buyer"], buying["users"]["expert"]
+    response = clients["buyer"].post(
+        "/purchasing/files/new/",
+        {
+            "title": "Réanimation 2027",
+            "lead": buyer.email,
+            "participants": expert.email,
+            "plan_lines": buying["line"].reference,
+            "deadline": days(60).strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with tenant_context(tenant):
+        file = PurchaseFile.objects.get()
+        assert file.checklist.count() == 5
+        item = file.checklist.get(kind="fluids")
+    page = clients["expert"].get(f"/purchasing/files/{file.pk}/")
+    assert page.status_code == 200 and "Fluides" in page.content.decode()
+    prefix = f"item{item.pk}"
+    changed = clients["expert"].post(
+        f"/purchasing/files/{file.pk}/checklist/{item.pk}/",
+        {
+            f"{prefix}-owner": expert.email,
+            f"{prefix}-status": "in_progress",
+            f"{prefix}-note": "O2",
+        },
+    )
+    assert changed.status_code == 302
+    with tenant_context(tenant):
+        item = ChecklistItem.objects.get(pk=item.pk)
+        assert (item.owner, item.status) == (expert, "in_progress")
+    other = clients["imaging_expert"].get(f"/purchasing/files/{file.pk}/")
+    assert other.status_code == 404
+
+
+def test_the_plan_line_page_shows_its_purchase_requests(buying, clients, tenant):
+    with tenant_context(tenant):
+        item = on_market(buying)
+    page = clients["buyer"].get(buying["line"].get_absolute_url()).content.decode()
+    assert "data-line-purchases" in page and item.reference in page
+    assert f"/purchasing/requests/new/?line={buying['line'].pk}" in page
+
+
+def test_document_context_gives_plain_values(buying, tenant):
+    with tenant_context(tenant):
+        item = on_market(buying)
+        context = document_context(item)
+    assert context["reference"] == item.reference
+    assert context["procurement"]["kind"] == "market"
+    assert context["procurement"]["lot_number"] == "1"
+    assert context["supplier"]["name"] == "Maquet SAS"
+    assert str(context["total_excl_vat"]) == "20000.00"
+    assert str(context["total_incl_vat"]) == "24000.00"
+    assert context["lines"][0]["plan_line"] == buying["line"].reference
+    assert context["budget_lines"][0]["granted"] == buying["line"].amount
+    assert context["establishment"]["finess"]
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_lists_read_as_many_queries_for_two_rows_as_for_six(buying, clients, tenant):
+    def add(count: int) -> None:
+        with tenant_context(tenant):
+            for _ in range(count):
+                on_market(buying, lines=[line_input(buying, unit_price="100")])
+                off_contract(buying)
+
+    urls = ("/purchasing/requests/", buying["line"].get_absolute_url())
+    add(1)
+    before = [_queries(clients["buyer"], url) for url in urls]
+    add(2)
+    assert [_queries(clients["buyer"], url) for url in urls] == before
