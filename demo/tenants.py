@@ -91,6 +91,9 @@ def load_demo(only: Collection[str] = ()) -> list[str]:
                 from demo.loans import load_demo_loans
 
                 done += load_demo_loans()
+                from demo.markets import load_demo_markets
+
+                done += load_demo_markets()
                 from demo.purchasing import load_demo_purchasing
 
                 done += load_demo_purchasing(demo.subdomain)

@@ -371,6 +371,7 @@ BENCHMARKS = {
     "sync": "bench.sync",
     "requests": "bench.requests",
     "plan": "bench.plan",
+    "markets": "bench.markets",
     "wordtemplates": "bench.wordtemplates",
 }
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("plan/", include("tenants.plan.urls")),
     path("loans/", include("tenants.loans.urls")),
     path("trials/", include("tenants.trials.urls")),
+    path("markets/", include("tenants.markets.urls")),
     path("purchasing/", include("tenants.purchasing.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),

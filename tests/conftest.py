@@ -173,6 +173,37 @@ def fill_bravo_inventory(member: User) -> None:
     )
     alert.units.add(unit)
     fill_bravo_requests(member, unit)
+    fill_bravo_markets(model.uuid)
+
+
+def fill_bravo_markets(model_uuid: uuid.UUID) -> None:
+    """Tenant B's central market followed (a maintenance lot of its model) and local market,
+    each used by its legal entity, carrying the marker."""
+    from tenants.markets.models import Lot, Market, MarketUse, PurchasingBody, Supplier
+
+    body = PurchasingBody.objects.create(
+        central_uuid=uuid.uuid4(), code="resah", name=f"Body {B_MARKER}"
+    )
+    followed = Market.objects.create(
+        origin="central",
+        central_uuid=uuid.uuid4(),
+        purchasing_body=body,
+        reference=f"C-{B_MARKER}",
+        title=f"Central {B_MARKER}",
+    )
+    own = Market.objects.create(origin="local", reference=f"L-{B_MARKER}", title=B_MARKER)
+    for market in (followed, own):
+        lot = Lot.objects.create(
+            market=market,
+            number="1",
+            title=f"Lot {B_MARKER}",
+            scopes=["maintenance"],
+            device_models=[model_uuid],
+        )
+        lot.suppliers.add(Supplier.objects.create(name=f"Supplier {B_MARKER} {market.pk}"))
+        MarketUse.objects.create(
+            market=market, legal_entity_finess="800000044", local_reference=B_MARKER
+        )
 
 
 def fill_bravo_purchasing(member: User, line: Any) -> None:

@@ -48,6 +48,8 @@ class Action(StrEnum):
     VIEW_TRIALS = "trials.view"
     MANAGE_TRIALS = "trials.manage"
     EVALUATE_TRIALS = "trials.evaluate"
+    VIEW_MARKETS = "markets.view"
+    MANAGE_MARKETS = "markets.manage"
     VIEW_PURCHASES = "purchasing.view"
 
 
@@ -104,6 +106,23 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     ),
     Action.MANAGE_TRIALS: frozenset({Role.EXPERT}),
     Action.EVALUATE_TRIALS: frozenset({Role.REQUESTER, Role.POLE_HEAD}),
+    # Markets are the tenant's, whatever the scope of the grant: the people who buy, plan,
+    # expertise, arbitrate or pay see them; buyers and administrators keep the local ones
+    # and say which legal entities use which market. Requesters and heads of pôle do not
+    # see the amounts negotiated.
+    Action.VIEW_MARKETS: frozenset(
+        {
+            Role.BUYER,
+            Role.EXPERT,
+            Role.DISPATCHER,
+            Role.MANAGEMENT,
+            Role.FINANCE,
+            Role.COMMISSION,
+            Role.VIEWER,
+            Role.TENANT_ADMIN,
+        }
+    ),
+    Action.MANAGE_MARKETS: frozenset({Role.BUYER, Role.TENANT_ADMIN}),
     # Purchasing: purchase requests, files and off-contract exceptions are the buyers' (who
     # act through BUY); the biomedical team drafts requests on its lines (MANAGE_LINES), and
     # those who follow the plan read them.

@@ -55,6 +55,7 @@ NOT_AUDITED = {
     "mirror.ReferenceDeviceModel": "a copy written by sync; the reference server keeps history",
     "mirror.ReferenceTerm": "a copy written by sync; the reference server keeps history",
     "mirror.ReferenceEntity": "a copy written by sync; the reference server keeps history",
+    "markets.PurchasingBody": "a copy written by sync; the reference server keeps history",
     "mirror.SentContribution": "the outbox of proposals; the curators' Contribution is tracked",
     "imports.ImportJob": "an import's own record (file, who, report)",
     "tables.ExportJob": "an export's progress and file",

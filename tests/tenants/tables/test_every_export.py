@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from tenants.campaigns.models import Campaign
 from tenants.inventory.models import Device
 from tenants.loans.services import LoanInput, record_loan
+from tenants.markets.models import Lot, Market, Supplier
 from tenants.plan.models import PlanLine
 from tenants.plan.services import assign_manager
 from tenants.requests import workflow
@@ -156,6 +157,10 @@ def data(tenant, chain):  # type: ignore[no-untyped-def]
             },
             by=u["expert"],
         )
+        # A local market with a lot and its supplier: the markets' list has a row.
+        market = Market.objects.create(origin="local", reference="AO-1", title="Pompes")
+        lot = Lot.objects.create(market=market, number="1", title="Pompes volumétriques")
+        lot.suppliers.add(Supplier.objects.create(name="Baxter"))
     return chain
 
 
