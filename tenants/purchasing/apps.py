@@ -11,11 +11,12 @@ class PurchasingConfig(AppConfig):
     def ready(self) -> None:
         from tenants.core.suggest import register_source
         from tenants.documents.registry import register
+        from tenants.markets.sections import MARKET_SECTIONS
         from tenants.plan.sections import register_line_section
         from tenants.purchasing import rules, suggestions
         from tenants.purchasing.models import PurchaseFile, PurchaseRequest
         from tenants.purchasing.rules import may_edit, may_edit_file
-        from tenants.purchasing.sections import line_purchases
+        from tenants.purchasing.sections import line_purchases, market_purchases
         from tenants.purchasing.selectors import files_for, requests_for
 
         register(
@@ -26,6 +27,7 @@ class PurchasingConfig(AppConfig):
         )
         register("purchase_file", PurchaseFile, files_for, may_add=lambda u, f: may_edit_file(u, f))
         register_line_section(line_purchases)
+        MARKET_SECTIONS.register(market_purchases)
         register_source("purchasing_supplier", suggestions.suppliers, can_use=rules.may_view)
         register_source("purchasing_person", suggestions.people, can_use=rules.may_view)
         register_source("purchasing_plan_line", suggestions.plan_lines, can_use=rules.may_create)

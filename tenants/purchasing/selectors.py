@@ -51,6 +51,13 @@ def requests_for(user: Any) -> QuerySet[PurchaseRequest]:
     )
 
 
+def order_lines_for(user: Any) -> QuerySet[OrderLine]:
+    """The order lines on the person's scopes (a request's other lines may not be)."""
+    if not has_permission(user, Action.VIEW_PURCHASES):
+        return OrderLine.objects.none()
+    return OrderLine.objects.filter(_visible_plan_lines(user))
+
+
 def files_for(user: Any) -> QuerySet[PurchaseFile]:
     """The purchase files with a plan line on the person's scopes, and those they lead or
     take part in."""

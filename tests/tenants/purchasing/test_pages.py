@@ -249,3 +249,21 @@ def test_the_lists_read_as_many_queries_for_two_rows_as_for_six(buying, clients,
     before = [_queries(clients["buyer"], url) for url in urls]
     add(2)
     assert [_queries(clients["buyer"], url) for url in urls] == before
+
+
+def test_a_markets_page_lists_the_plan_lines_bought_on_it(buying, clients, tenant):
+    with tenant_context(tenant):
+        bought = on_market(buying)
+        cancelled = on_market(
+            buying, quote_number="DEV-2", lines=[line_input(buying, quantity=1, unit_price="4000")]
+        )
+        services.cancel_request(cancelled, by=buying["users"]["buyer"])
+    page = clients["buyer"].get(f"/markets/{buying['market'].pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "data-market-purchases" in html
+    assert bought.reference in html and buying["line"].reference in html
+    assert cancelled.reference not in html
+    # Someone who may not see purchases sees no section (the market page itself is theirs).
+    other = clients["finance"].get(f"/markets/{buying['market'].pk}/").content.decode()
+    assert ("data-market-purchases" in other) == (bought.reference in other)
