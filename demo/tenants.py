@@ -97,6 +97,9 @@ def load_demo(only: Collection[str] = ()) -> list[str]:
                 from demo.purchasing import load_demo_purchasing
 
                 done += load_demo_purchasing(demo.subdomain)
+                from demo.consumables import load_demo_consumables
+
+                done += load_demo_consumables()
     if any(demo.subdomain == OIDC_TENANT for demo in demos):
         configure_demo_identity_provider()
     done += link_demo_tenants(demos)

@@ -373,6 +373,7 @@ BENCHMARKS = {
     "plan": "bench.plan",
     "markets": "bench.markets",
     "wordtemplates": "bench.wordtemplates",
+    "catalogue": "bench.catalogue",
 }
 
 

@@ -96,6 +96,7 @@ TENANT_APPS = [
     "tenants.trials",  # manufacturers' trial loans (prêts d'essai)
     "tenants.markets",  # central markets followed and local markets, with their lots
     "tenants.purchasing",  # off-contract exceptions, purchase files, purchase requests (DRA)
+    "tenants.catalogue",  # referenced consumables and accessories, favourites, shared lists
     "tenants.notifications",
     "tenants.documents",
     "tenants.wordtemplates",  # Word templates of produced documents (DOCX and PDF)

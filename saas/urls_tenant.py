@@ -23,6 +23,7 @@ urlpatterns = [
     path("trials/", include("tenants.trials.urls")),
     path("markets/", include("tenants.markets.urls")),
     path("purchasing/", include("tenants.purchasing.urls")),
+    path("catalogue/", include("tenants.catalogue.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),
     path("word-templates/", include("tenants.wordtemplates.urls")),

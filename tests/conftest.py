@@ -174,6 +174,7 @@ def fill_bravo_inventory(member: User) -> None:
     alert.units.add(unit)
     fill_bravo_requests(member, unit)
     fill_bravo_markets(model.uuid)
+    fill_bravo_catalogue(member, unit)
 
 
 def fill_bravo_markets(model_uuid: uuid.UUID) -> None:
@@ -242,6 +243,42 @@ def fill_bravo_purchasing(member: User, line: Any) -> None:
     )
     OrderLine.objects.create(
         request=item, plan_line=line, description=B_MARKER, quantity=1, unit_price=1, vat_rate=20
+    )
+
+
+def fill_bravo_catalogue(member: User, unit: Any) -> None:
+    """Tenant B's catalogue: a product on a market, a favourite, a list shared with its UF."""
+    from tenants.catalogue.models import (
+        Family,
+        Favourite,
+        ListItem,
+        ListShare,
+        Product,
+        ProductList,
+    )
+    from tenants.imports.models import ImportJob
+    from tenants.markets.models import Lot, Market, Supplier
+
+    market = Market.objects.create(origin="local", reference="CAT-B", title=f"Market {B_MARKER}")
+    product = Product.objects.create(
+        code="B-1",
+        designation=f"Product {B_MARKER}",
+        family=Family.objects.create(name=f"Family {B_MARKER}"),
+        supplier=Supplier.objects.create(name=f"Supplier {B_MARKER} catalogue"),
+        supplier_reference=B_MARKER,
+        market=market,
+        lot=Lot.objects.create(market=market, number="1", title=B_MARKER),
+    )
+    Favourite.objects.create(user=member, product=product)
+    kept = ProductList.objects.create(name=f"List {B_MARKER}", owner=member, note=B_MARKER)
+    ListItem.objects.create(product_list=kept, product=product, quantity=3, note=B_MARKER)
+    ListShare.objects.create(product_list=kept, uf=unit, can_edit=True)
+    ImportJob.objects.create(
+        kind="catalogue",
+        filename=f"{B_MARKER}.csv",
+        created_by=member,
+        state="refused",
+        problems=[[1, "Marché", B_MARKER]],
     )
 
 

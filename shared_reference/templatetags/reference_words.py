@@ -57,7 +57,7 @@ FIELDS = {
     "renewal_months": _("Renewal length (months)"),
     "renewals": _("Renewals"),
     "scopes": _("Scope"),
-    "siren": "SIREN",
+    "siren": _("SIREN"),
     "size": _("Size (bytes)"),
     "expected_life_years": _("Expected life (years)"),
     "issuer": _("Issuer"),

@@ -51,6 +51,8 @@ class Action(StrEnum):
     VIEW_MARKETS = "markets.view"
     MANAGE_MARKETS = "markets.manage"
     VIEW_PURCHASES = "purchasing.view"
+    SEARCH_CATALOGUE = "catalogue.search"
+    MANAGE_CATALOGUE = "catalogue.manage"
 
 
 ALL_ROLES = frozenset(Role)
@@ -136,6 +138,10 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
             Role.TENANT_ADMIN,
         }
     ),
+    # The catalogue of consumables and accessories: everyone searches it and keeps lists;
+    # purchasing (and the tenant's administrators) import it and set its photos.
+    Action.SEARCH_CATALOGUE: ALL_ROLES,
+    Action.MANAGE_CATALOGUE: frozenset({Role.BUYER, Role.TENANT_ADMIN}),
 }
 
 # On which kinds of scope each role makes sense.

@@ -58,6 +58,7 @@ NOT_AUDITED = {
     "markets.PurchasingBody": "a copy written by sync; the reference server keeps history",
     "mirror.SentContribution": "the outbox of proposals; the curators' Contribution is tracked",
     "imports.ImportJob": "an import's own record (file, who, report)",
+    "catalogue.SearchWord": "the search's vocabulary, derived from the products' texts",
     "tables.ExportJob": "an export's progress and file",
     "notifications.Notification": "messages sent to people, not data they change",
     "alerts.AlertReceipt": "who has read which alert",

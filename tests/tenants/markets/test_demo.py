@@ -22,9 +22,6 @@ def test_the_demo_markets_are_two_local_ones_used_by_two_legal_entities(tenant_c
     entities = {finess for finess, _ref in uses}
     assert len(entities) == 2 and "800000036" in entities  # Abbeville, its own entity now
     assert all(ref for _finess, ref in uses)
-    states = dict(
-        markets_for(tenant_context_people["users"]["buyer"]).values_list(
-            "reference", "current_state"
-        )
-    )
+    seen = markets_for(tenant_context_people["users"]["buyer"])
+    states = dict(seen.values_list("reference", "current_state"))  # type: ignore[misc]
     assert states == {"MAPA-2024-017": "ending", "AO-2025-004": "in_force"}
