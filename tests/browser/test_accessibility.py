@@ -508,3 +508,29 @@ def test_axe_core_is_the_locked_version(browser):
 
 def test_route_name_knows_the_tenant_pages():
     assert route_name("/requests/mine/", TENANT_URLCONF) == "requests:my_requests"
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_the_readme_pictures_of_purchasing_are_the_demo_s(demo_site, browser):
+    """The README shows the markets list and a purchase request as the demo's buyer sees them."""
+    base = demo_site.url(GHT)
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_label("Adresse e-mail").fill(f"achats@{GHT}.localhost")
+        page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+        page.goto(f"{base}/markets/")
+        assert page.locator("table.list-table tbody tr").count() >= 4
+        page.screenshot(path=str(SCREENSHOTS / "markets-list.png"))
+        page.goto(f"{base}/purchasing/requests/")
+        page.locator("table.list-table tbody tr a").first.click()
+        page.wait_for_url(re.compile(r"/purchasing/requests/\d+/"))
+        assert "DRA-" in page.title() + page.content()
+        page.screenshot(path=str(SCREENSHOTS / "purchase-request.png"), full_page=True)
+    finally:
+        context.close()
