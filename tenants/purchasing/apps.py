@@ -14,10 +14,13 @@ class PurchasingConfig(AppConfig):
         from tenants.markets.sections import MARKET_SECTIONS
         from tenants.plan.sections import register_line_section
         from tenants.purchasing import rules, suggestions
+        from tenants.purchasing.documents import document_context
         from tenants.purchasing.models import PurchaseFile, PurchaseRequest
         from tenants.purchasing.rules import may_edit, may_edit_file
         from tenants.purchasing.sections import line_purchases, market_purchases
         from tenants.purchasing.selectors import files_for, requests_for
+        from tenants.wordtemplates import kinds
+        from tenants.wordtemplates.registry import register_kind
 
         register(
             "purchase_request",
@@ -31,3 +34,6 @@ class PurchasingConfig(AppConfig):
         register_source("purchasing_supplier", suggestions.suppliers, can_use=rules.may_view)
         register_source("purchasing_person", suggestions.people, can_use=rules.may_view)
         register_source("purchasing_plan_line", suggestions.plan_lines, can_use=rules.may_create)
+        # The purchase request form and the order letter, filled in from the request.
+        register_kind(kinds.PURCHASE_REQUEST_FORM, context=document_context)
+        register_kind(kinds.ORDER_LETTER, context=document_context)

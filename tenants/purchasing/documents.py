@@ -1,14 +1,19 @@
 """What a purchase request's order form or letter needs, for the Word templates
 (``tenants.wordtemplates`` fills its documents from ``document_context``).
 
-Every value is plain: ``str``, ``Decimal`` (euros, two decimals; rates in percent), ``date``,
-``int``, ``bool``, or lists and dicts of those; an absent value is ``""`` (or ``None`` for a
-date). Keys:
+``document_data`` gathers the request's data as plain values; ``document_context`` gives the
+Word templates exactly the placeholders the two kinds declare
+(``tenants.wordtemplates.kinds.PURCHASING_PLACEHOLDERS``), as the document shows them (dates
+dd/mm/yyyy, euros with two decimals). A test checks both ways that they match.
+
+``document_data``: every value is plain: ``str``, ``Decimal`` (euros, two decimals; rates in
+percent), ``date``, ``int``, ``bool``, or lists and dicts of those; an absent value is ``""``
+(or ``None`` for a date). Keys:
 
 - ``reference``, ``state`` (label), ``created`` (date), ``quote_number``, ``quote_date``,
   ``note``, ``over_budget_reason``, ``order_number``, ``ordered_on``;
 - ``hospital``: ``name`` (the tenant's name);
-- ``establishment``: ``name``, ``finess``, ``legal_entity_name``, ``legal_entity_finess``
+- ``establishment``: ``name``, ``finess``, ``city``, ``legal_entity_name``, ``legal_entity_finess``
   (the establishment of the first order line's UF);
 - ``supplier``: ``name``, ``siren``; ``contact``: ``name``, ``email``, ``phone``;
 - ``procurement``: ``kind`` ("market" or "off_contract" or ""), ``market_reference``,
@@ -32,8 +37,10 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tenants.purchasing.models import PurchaseRequest
+from tenants.tables.listing import money
 
 
 def _tenant_name() -> str:
@@ -41,7 +48,7 @@ def _tenant_name() -> str:
     return str(getattr(tenant, "name", "") or "")
 
 
-def document_context(purchase_request: PurchaseRequest) -> dict[str, Any]:
+def document_data(purchase_request: PurchaseRequest) -> dict[str, Any]:
     item = purchase_request
     lines = list(
         item.lines.select_related(
@@ -104,6 +111,7 @@ def document_context(purchase_request: PurchaseRequest) -> dict[str, Any]:
         "establishment": {
             "name": establishment.name if establishment else "",
             "finess": establishment.finess if establishment else "",
+            "city": establishment.city if establishment else "",
             "legal_entity_name": establishment.legal_entity_name if establishment else "",
             "legal_entity_finess": establishment.legal_entity_finess if establishment else "",
         },
@@ -142,4 +150,78 @@ def document_context(purchase_request: PurchaseRequest) -> dict[str, Any]:
             "email": item.created_by.email,
             "sent_by": sent.actor.get_full_name() if sent else "",
         },
+    }
+
+
+def _date(value: Any) -> str:
+    return date_format(value, "d/m/Y") if value else ""
+
+
+def _rate(value: Decimal) -> str:
+    text = f"{value.normalize():f}".replace(".", ",")
+    return f"{text}\u00a0%"
+
+
+def document_context(purchase_request: PurchaseRequest) -> dict[str, Any]:
+    """The placeholders of the purchasing kinds, filled in for ``purchase_request``."""
+    data = document_data(purchase_request)
+    establishment, procurement = data["establishment"], data["procurement"]
+    lot = " — ".join(
+        part
+        for part in (
+            f"Lot {procurement['lot_number']}" if procurement["lot_number"] else "",
+            procurement["lot_title"],
+        )
+        if part
+    )
+    return {
+        "reference": data["reference"],
+        "date": _date(timezone.localdate()),
+        "hospital": {
+            "name": establishment["legal_entity_name"] or data["hospital"]["name"],
+            "finess": establishment["legal_entity_finess"],
+        },
+        "establishment": {
+            "name": establishment["name"],
+            "city": establishment["city"],
+            "finess": establishment["finess"],
+        },
+        "supplier": {"name": data["supplier"]["name"], "siren": data["supplier"]["siren"]},
+        "contact": dict(data["contact"]),
+        "quote": {"number": data["quote_number"], "date": _date(data["quote_date"])},
+        "market": {
+            "name": procurement["market_title"],
+            "reference": procurement["market_reference"],
+            "lot": lot,
+        },
+        "off_contract": {
+            "code": procurement["exception_code"],
+            "label": procurement["exception_label"],
+        },
+        "lines": [
+            {
+                "position": str(line["position"]),
+                "plan_line": line["plan_line"],
+                "designation": line["description"],
+                "reference": line["model"],
+                "quantity": str(line["quantity"]),
+                "unit_price": money(line["unit_price_excl_vat"]),
+                "vat_rate": _rate(line["vat_rate"]),
+                "total_excl": money(line["total_excl_vat"]),
+                "total_incl": money(line["total_incl_vat"]),
+            }
+            for line in data["lines"]
+        ],
+        "total_excl": money(data["total_excl_vat"]),
+        "total_vat": money(data["total_vat"]),
+        "total_incl": money(data["total_incl_vat"]),
+        "budget_lines": [
+            {
+                "code": budget["reference"],
+                "label": budget["title"],
+                "amount": money(budget["this_request"]),
+            }
+            for budget in data["budget_lines"]
+        ],
+        "buyer": {"name": data["buyer"]["name"], "email": data["buyer"]["email"]},
     }

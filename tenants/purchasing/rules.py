@@ -5,6 +5,8 @@
 - The biomedical team may *draft*: an expert whose grant covers a plan line (its expertise
   domain, as for managing the line: ``Action.MANAGE_LINES``) may create and edit the draft
   purchase requests whose lines are all theirs, and cancel them while they are drafts.
+- Buyers covering every line produce its documents (the request form and the order letter,
+  DOCX and PDF, from the Word templates) in any state but cancelled.
 - A purchase file is changed by buyers covering its lines, by its lead and its participants.
 """
 
@@ -60,6 +62,12 @@ def may_edit(user: Any, item: PurchaseRequest) -> bool:
     if item.state == RequestState.SENT:
         return buys_all(user, lines)
     return False
+
+
+def may_produce_documents(user: Any, item: PurchaseRequest) -> bool:
+    """The request form and the order letter are the buyers' to issue (those who may send the
+    request): in any state but cancelled. An expert drafting prints the request's page."""
+    return item.state != RequestState.CANCELLED and buys_all(user, _plan_lines(item))
 
 
 def available_actions(user: Any, item: PurchaseRequest) -> list[str]:

@@ -19,6 +19,7 @@ The rules a purchase request is held to (``check_procurement``, ``check_budget``
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +53,11 @@ from tenants.purchasing.models import (
     RiskClass,
 )
 from tenants.purchasing.selectors import used_budgets
+from tenants.wordtemplates import kinds, pdf
+from tenants.wordtemplates.models import GeneratedDocument
+from tenants.wordtemplates.services import produce
+
+logger = logging.getLogger(__name__)
 
 SHORT = 60
 NAME = 120
@@ -731,3 +737,33 @@ def cancel_request(
         note=note,
         state=RequestState.CANCELLED,
     )
+
+
+# -- Documents from the Word templates ---------------------------------------------------------
+
+DOCUMENT_KINDS = (kinds.PURCHASE_REQUEST_FORM, kinds.ORDER_LETTER)
+
+
+@transaction.atomic
+def produce_documents(item: PurchaseRequest, *, by: User) -> list[GeneratedDocument]:
+    """The request form and the order letter, DOCX and PDF, from the templates in use,
+    attached to the request with their template versions: both or none."""
+    item = _locked(item, None)
+    if item.state == RequestState.CANCELLED:
+        raise Refused("", _("a cancelled purchase request has no documents produced"), status=409)
+    if not rules.may_produce_documents(by, item):
+        raise Refused("", _("only a buyer produces this request's documents"), status=403)
+    try:
+        return [produce(kind, item, by=by) for kind in DOCUMENT_KINDS]
+    except pdf.ConverterMissing as exc:
+        logger.error("Purchase request documents: %s", exc)
+        raise Refused(
+            "",
+            _("the PDF converter (LibreOffice) is not installed on the server: tell the support"),
+            status=503,
+        ) from exc
+    except pdf.ConversionFailed as exc:
+        logger.warning("Purchase request documents: %s", exc)
+        raise Refused(
+            "", _("LibreOffice could not make the PDF; try again in a moment"), status=503
+        ) from exc

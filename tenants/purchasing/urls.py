@@ -9,6 +9,7 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:pk>/act/", views.request_act, name="request_act"),
+    path("requests/<int:pk>/documents/", views.request_documents, name="request_documents"),
     path("files/", views.file_list, name="file_list"),
     path("files/new/", views.file_new, name="file_new"),
     path("files/add-line/", views.file_add_line, name="file_add_line"),

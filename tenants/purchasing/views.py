@@ -65,6 +65,7 @@ from tenants.purchasing.tables import (
 from tenants.tables.listing import ExportColumn, ListPage, register
 from tenants.tables.views import render_list
 from tenants.tables.xlsx import write_xlsx
+from tenants.wordtemplates.selectors import generated_for
 
 
 def _user(request: HttpRequest) -> User:
@@ -432,6 +433,7 @@ def _request_context(
     ]
     excl = sum((line.total_excl_vat for line in lines), Decimal("0.00"))
     incl = sum((line.total_incl_vat for line in lines), Decimal("0.00"))
+    labels = {kind.key: kind.label for kind in services.DOCUMENT_KINDS}
     return {
         "item": item,
         "lines": lines,
@@ -443,6 +445,11 @@ def _request_context(
         "act_form": bound.get("act") or ActForm(prefix="act"),
         "order_form": bound.get("order") or OrderForm(prefix="order"),
         "events": item.events.select_related("actor"),
+        "may_produce": rules.may_produce_documents(user, item),
+        "generated": [
+            (labels.get(made.kind, made.kind), made)
+            for made in generated_for(item).order_by("-produced_at", "-pk")
+        ],
     }
 
 
@@ -501,6 +508,22 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
         context = _request_context(request, item, {key: form})
         return render(request, "purchasing/request_detail.html", context, status=refused.status)
     messages.success(request, _("Saved."))
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def request_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """Produce the request form and the order letter (DOCX and PDF) from the templates."""
+    item = _request(request, pk)
+    try:
+        services.produce_documents(item, by=_user(request))
+    except UserError as refused:
+        item.refresh_from_db()
+        messages.error(request, sentence(refused.reason))
+        context = _request_context(request, item)
+        return render(request, "purchasing/request_detail.html", context, status=refused.status)
+    messages.success(request, _("The request form and the order letter are produced."))
     return redirect(item)
 
 

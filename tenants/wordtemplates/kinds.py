@@ -20,16 +20,14 @@ from tenants.wordtemplates.registry import DocumentKind, Placeholder, Text
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
 
 
-def _person(name: str, description: Text) -> Placeholder:
-    return Placeholder(
-        name,
-        description,
-        (
-            Placeholder("name", _("full name")),
-            Placeholder("email", _("e-mail address")),
-            Placeholder("phone", _("phone number")),
-        ),
+def _person(name: str, description: Text, *, phone: bool = True) -> Placeholder:
+    fields: tuple[Placeholder, ...] = (
+        Placeholder("name", _("full name")),
+        Placeholder("email", _("e-mail address")),
     )
+    if phone:
+        fields += (Placeholder("phone", _("phone number")),)
+    return Placeholder(name, description, fields)
 
 
 PURCHASING_PLACEHOLDERS: tuple[Placeholder, ...] = (
@@ -40,7 +38,6 @@ PURCHASING_PLACEHOLDERS: tuple[Placeholder, ...] = (
         _("the hospital or GHT"),
         (
             Placeholder("name", _("name")),
-            Placeholder("address", _("postal address")),
             Placeholder("finess", _("FINESS number of the legal entity")),
         ),
     ),
@@ -49,7 +46,7 @@ PURCHASING_PLACEHOLDERS: tuple[Placeholder, ...] = (
         _("the establishment that buys"),
         (
             Placeholder("name", _("name")),
-            Placeholder("address", _("postal address")),
+            Placeholder("city", _("city")),
             Placeholder("finess", _("FINESS number of the establishment")),
         ),
     ),
@@ -58,10 +55,7 @@ PURCHASING_PLACEHOLDERS: tuple[Placeholder, ...] = (
         _("the supplier"),
         (
             Placeholder("name", _("name")),
-            Placeholder("address", _("postal address")),
-            Placeholder("siret", _("SIRET number")),
-            Placeholder("email", _("e-mail address")),
-            Placeholder("phone", _("phone number")),
+            Placeholder("siren", _("SIREN number")),
         ),
     ),
     _person("contact", _("the supplier's contact person")),
@@ -91,8 +85,10 @@ PURCHASING_PLACEHOLDERS: tuple[Placeholder, ...] = (
         "lines",
         _("the order lines, one row each (loop)"),
         (
+            Placeholder("position", _("line number (1, 2…)")),
+            Placeholder("plan_line", _("the equipment plan line's reference")),
             Placeholder("designation", _("what is bought")),
-            Placeholder("reference", _("supplier's product reference")),
+            Placeholder("reference", _("model (product reference)")),
             Placeholder("quantity", _("quantity")),
             Placeholder("unit_price", _("unit price excl. VAT")),
             Placeholder("vat_rate", _("VAT rate")),
@@ -114,7 +110,7 @@ PURCHASING_PLACEHOLDERS: tuple[Placeholder, ...] = (
         ),
         is_list=True,
     ),
-    _person("buyer", _("the buyer who issues the document")),
+    _person("buyer", _("the buyer who issues the document"), phone=False),
 )
 
 PURCHASING_EXAMPLE = {
@@ -122,20 +118,16 @@ PURCHASING_EXAMPLE = {
     "date": "15/03/2027",
     "hospital": {
         "name": "CHU Amiens-Picardie",
-        "address": "1 rond-point du Professeur Christian Cabrol, 80054 Amiens",
         "finess": "800000044",
     },
     "establishment": {
         "name": "Site Sud",
-        "address": "Avenue René Laënnec, 80054 Amiens",
+        "city": "Amiens",
         "finess": "800000028",
     },
     "supplier": {
         "name": "Getinge France",
-        "address": "3 avenue Gay-Lussac, 78990 Élancourt",
-        "siret": "39942346700058",
-        "email": "commandes@getinge.example",
-        "phone": "01 34 82 50 00",
+        "siren": "399423467",
     },
     "contact": {
         "name": "Claire Martin",
@@ -151,6 +143,8 @@ PURCHASING_EXAMPLE = {
     "off_contract": {"code": "", "label": ""},
     "lines": [
         {
+            "position": "1",
+            "plan_line": "PE-2027-017",
             "designation": "Respirateur de réanimation Servo-u",
             "reference": "SERVO-U-66",
             "quantity": "2",
@@ -160,6 +154,8 @@ PURCHASING_EXAMPLE = {
             "total_incl": "68 400,00 €",
         },
         {
+            "position": "2",
+            "plan_line": "PE-2027-017",
             "designation": "Kit de démarrage & circuits patient <adulte>",
             "reference": "KIT-U-12",
             "quantity": "4",
@@ -182,7 +178,6 @@ PURCHASING_EXAMPLE = {
     "buyer": {
         "name": "Julien Lefèvre",
         "email": "j.lefevre@chu.example",
-        "phone": "03 22 00 00 00",
     },
 }
 

@@ -35,7 +35,7 @@ def _new() -> DocumentObject:
 def _letterhead(document: DocumentObject) -> None:
     head = document.add_paragraph()
     head.add_run("{{ hospital.name }}").bold = True
-    head.add_run("\n{{ establishment.name }}\n{{ establishment.address }}")
+    head.add_run("\n{{ establishment.name }}\n{{ establishment.city }}")
     head.add_run("\nFINESS {{ establishment.finess }}")
 
 
@@ -43,7 +43,7 @@ def _supplier_block(document: DocumentObject) -> None:
     block = document.add_paragraph()
     block.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     block.add_run("{{ supplier.name }}").bold = True
-    block.add_run("\n{{ supplier.address }}\nSIRET {{ supplier.siret }}")
+    block.add_run("\nSIREN {{ supplier.siren }}")
     block.add_run(
         "\nÀ l’attention de {{ contact.name }} ({{ contact.email }}, {{ contact.phone }})"
     )
@@ -114,7 +114,7 @@ def _budget_table(document: DocumentObject) -> None:
 
 
 def _buyer(document: DocumentObject) -> None:
-    document.add_paragraph("Acheteur : {{ buyer.name }} — {{ buyer.email }} — {{ buyer.phone }}")
+    document.add_paragraph("Acheteur : {{ buyer.name }} — {{ buyer.email }}")
 
 
 def purchase_request_form() -> DocumentObject:

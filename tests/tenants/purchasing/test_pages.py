@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
 from tenants.purchasing import services
-from tenants.purchasing.documents import document_context
+from tenants.purchasing.documents import document_data
 from tenants.purchasing.models import (
     ChecklistItem,
     OffContractException,
@@ -213,10 +213,10 @@ def test_the_plan_line_page_shows_its_purchase_requests(buying, clients, tenant)
     assert f"/purchasing/requests/new/?line={buying['line'].pk}" in page
 
 
-def test_document_context_gives_plain_values(buying, tenant):
+def test_document_data_gives_plain_values(buying, tenant):
     with tenant_context(tenant):
         item = on_market(buying)
-        context = document_context(item)
+        context = document_data(item)
     assert context["reference"] == item.reference
     assert context["procurement"]["kind"] == "market"
     assert context["procurement"]["lot_number"] == "1"

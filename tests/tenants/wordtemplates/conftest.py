@@ -12,24 +12,31 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tenants.wordtemplates import kinds, pdf
-from tenants.wordtemplates.registry import register_kind, unregister_kind
+from tenants.wordtemplates.registry import KINDS, register_kind, unregister_kind
 from tenants.wordtemplates.services import DOCX_MIME
 
 
 @pytest.fixture(autouse=True)
 def purchasing_kinds():  # type: ignore[no-untyped-def]
-    """What the purchasing app does at its ready(), with the example for context."""
+    """The purchasing kinds with their example as context instead of a request's."""
 
     def example_of(kind):  # type: ignore[no-untyped-def]
         return lambda target: kind.example
 
+    before = {
+        key: KINDS.get(key) for key in (kinds.PURCHASE_REQUEST_FORM.key, kinds.ORDER_LETTER.key)
+    }
     registered = [
         register_kind(kind, context=example_of(kind))
         for kind in (kinds.PURCHASE_REQUEST_FORM, kinds.ORDER_LETTER)
     ]
     yield {kind.key: kind for kind in registered}
-    for kind in registered:
-        unregister_kind(kind.key)
+    # Back to what the purchasing app registered at its ready().
+    for key, kind in before.items():
+        if kind is None:
+            unregister_kind(key)
+        else:
+            KINDS[key] = kind
 
 
 @pytest.fixture(scope="session")

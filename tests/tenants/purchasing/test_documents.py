@@ -1,0 +1,229 @@
+"""A purchase request's documents: the two purchasing kinds filled in from a real request (the
+placeholders the kinds declare are exactly the context's keys), produced from the request's
+page by a buyer, attached with the template's version; refusals in French, never a 500, and
+nothing half-attached when LibreOffice fails."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django_tenants.utils import tenant_context
+
+from tenants.documents.models import Document
+from tenants.purchasing import services
+from tenants.purchasing.documents import document_context
+from tenants.purchasing.models import PurchaseRequest
+from tenants.tables.listing import money
+from tenants.wordtemplates import kinds, pdf
+from tenants.wordtemplates import services as wordtemplates
+from tenants.wordtemplates.models import GeneratedDocument
+from tenants.wordtemplates.registry import kind_of
+from tests.conftest import client_for, host_of
+from tests.tenants.purchasing.conftest import line_input, on_market
+from tests.tenants.wordtemplates.conftest import text_of, upload
+
+pytestmark = pytest.mark.django_db
+
+KINDS = (kinds.PURCHASE_REQUEST_FORM, kinds.ORDER_LETTER)
+
+
+@pytest.fixture(scope="module")
+def soffice():  # type: ignore[no-untyped-def]
+    if not shutil.which("soffice"):
+        pytest.fail(f"LibreOffice is missing: {pdf.INSTALL_HINT}")
+    yield
+    pdf.WARM.stop()
+
+
+@pytest.fixture
+def clients(buying, tenant):  # type: ignore[no-untyped-def]
+    return {
+        name: client_for(host_of(tenant), buying["users"][name], tenant)
+        for name in ("buyer", "expert", "requester", "finance")
+    }
+
+
+@pytest.fixture
+def two_lines(buying, tenant) -> PurchaseRequest:  # type: ignore[no-untyped-def]
+    with tenant_context(tenant):
+        return on_market(
+            buying,
+            lines=[
+                line_input(buying),
+                line_input(
+                    buying,
+                    description="Kit patient <adulte> & circuits",
+                    quantity=3,
+                    unit_price="150.5",
+                ),
+            ],
+            contact_name="Claire Martin",
+        )
+
+
+def _url(item: PurchaseRequest) -> str:
+    return f"/purchasing/requests/{item.pk}/documents/"
+
+
+def _attached(item: PurchaseRequest) -> tuple[int, int]:
+    kind = ContentType.objects.get_for_model(PurchaseRequest)
+    return (
+        GeneratedDocument.objects.filter(content_type=kind, object_id=item.pk).count(),
+        Document.objects.filter(content_type=kind, object_id=item.pk).count(),
+    )
+
+
+def test_the_purchasing_kinds_are_registered_with_the_requests_context():
+    for kind in KINDS:
+        registered = kind_of(kind.key)
+        assert registered is not None and registered.context is document_context
+
+
+def _keys_match(placeholders: Any, values: dict[str, Any], where: str) -> None:
+    assert set(values) == {p.name for p in placeholders}, where
+    for placeholder in placeholders:
+        value = values[placeholder.name]
+        if placeholder.is_list:
+            assert isinstance(value, list), placeholder.name
+            for item in value:
+                assert set(item) == placeholder.field_names(), placeholder.name
+                assert all(isinstance(v, str) for v in item.values()), item
+        elif placeholder.fields:
+            assert set(value) == placeholder.field_names(), placeholder.name
+            assert all(isinstance(v, str) for v in value.values()), value
+        else:
+            assert isinstance(value, str), placeholder.name
+
+
+def test_the_context_gives_exactly_the_placeholders_the_kinds_declare(two_lines, tenant):
+    with tenant_context(tenant):
+        context = document_context(two_lines)
+    for kind in KINDS:
+        _keys_match(kind.placeholders, context, kind.key)
+        _keys_match(kind.placeholders, dict(kind.example), f"{kind.key} example")
+    assert len(context["lines"]) == 2 and context["budget_lines"]
+
+
+def test_both_default_templates_show_a_real_request(two_lines, tenant):
+    with tenant_context(tenant):
+        context = document_context(two_lines)
+        texts = [text_of(wordtemplates.render(kind, context)) for kind in KINDS]
+    for text in texts:
+        assert "Maquet SAS" in text and "SIREN 123456789" in text
+        assert two_lines.reference in text
+        assert "Respirateur de réanimation" in text
+        assert "Kit patient <adulte> & circuits" in text  # escaped for the XML, shown as typed
+        assert "2025-RESP" in text and "Lot 1 — Réanimation" in text
+        assert money(two_lines.lines.all()[0].total_incl_vat) in text
+        # 2 x 10 000 + 3 x 150,50 excl. VAT; 20 % VAT.
+        assert money(Decimal("20451.50")) in text
+        assert money(Decimal("4090.30")) in text
+        assert money(Decimal("24541.80")) in text
+        assert "Claire Martin" in text
+
+
+def test_a_buyer_produces_both_documents_with_the_template_version(
+    two_lines, buying, clients, tenant, soffice
+):
+    response = clients["buyer"].post(_url(two_lines))
+    assert response.status_code == 302
+    with tenant_context(tenant):
+        made = list(GeneratedDocument.objects.order_by("kind"))
+        assert [(m.kind, m.template_number) for m in made] == [
+            ("order_letter", 0),
+            ("purchase_request_form", 0),
+        ]
+        assert _attached(two_lines) == (2, 4)
+        # A new version of the letter is recorded on the next documents.
+        wordtemplates.upload_template(
+            kinds.ORDER_LETTER,
+            upload(kinds.ORDER_LETTER.default_template.read_bytes()),
+            by=buying["users"]["buyer"],
+        )
+    assert clients["buyer"].post(_url(two_lines)).status_code == 302
+    with tenant_context(tenant):
+        latest = GeneratedDocument.objects.filter(kind="order_letter").latest("pk")
+        assert latest.template_number == 1 and latest.template is not None
+    page = clients["buyer"].get(f"/purchasing/requests/{two_lines.pk}/").content.decode()
+    assert page.count("data-generated-kind=") == 4
+    assert "Lettre de commande" in page and "Demande d\u2019achat" in page
+    pdf_url = f"/documents/file/{latest.pdf_id}/"
+    assert pdf_url in page
+    downloaded = clients["buyer"].get(pdf_url)
+    assert downloaded.status_code == 200
+    assert b"".join(downloaded.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("who", ["requester", "finance", "expert"])
+def test_who_does_not_buy_may_not_produce(two_lines, buying, clients, tenant, who):
+    page = clients[who].get(f"/purchasing/requests/{two_lines.pk}/")
+    assert "data-produce-documents" not in page.content.decode()
+    response = clients[who].post(_url(two_lines))
+    assert response.status_code in (403, 404)
+    if response.status_code == 403:
+        assert "Seul un acheteur produit les documents" in response.content.decode()
+    with tenant_context(tenant):
+        assert _attached(two_lines) == (0, 0)
+
+
+def test_another_tenants_buyer_does_not_reach_the_request(two_lines, other_tenant, make_user):
+    from tenants.access.models import Role, RoleGrant, ScopeKind
+
+    stranger = make_user(other_tenant)
+    with tenant_context(other_tenant):
+        RoleGrant.objects.create(user=stranger, role=Role.BUYER, scope=ScopeKind.TENANT)
+    client = client_for(host_of(other_tenant), stranger, other_tenant)
+    assert client.post(_url(two_lines)).status_code == 404
+
+
+def test_a_cancelled_request_has_no_documents_produced(two_lines, buying, clients, tenant):
+    with tenant_context(tenant):
+        services.cancel_request(two_lines, by=buying["users"]["buyer"])
+    response = clients["buyer"].post(_url(two_lines))
+    assert response.status_code == 409
+    assert "Une demande d\u2019achat annulée" in response.content.decode()
+    page = clients["buyer"].get(f"/purchasing/requests/{two_lines.pk}/").content.decode()
+    assert "data-produce-documents" not in page
+    with tenant_context(tenant):
+        assert _attached(two_lines) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (pdf.ConverterMissing("no soffice"), "n\u2019est pas installé"),
+        (pdf.ConversionFailed("crashed"), "LibreOffice n\u2019a pas pu"),
+    ],
+)
+def test_libreoffice_missing_or_failing_leaves_nothing_attached(
+    two_lines, clients, tenant, monkeypatch, fault, message
+):
+    calls: list[bytes] = []
+
+    def second_fails(docx: bytes) -> bytes:
+        calls.append(docx)
+        if len(calls) == 2:  # the form is attached already when the letter fails
+            raise fault
+        return b"%PDF-1.7 made"
+
+    monkeypatch.setattr(pdf, "to_pdf", second_fails)
+    response = clients["buyer"].post(_url(two_lines))
+    assert response.status_code == 503
+    assert message in response.content.decode()
+    assert len(calls) == 2
+    with tenant_context(tenant):
+        assert _attached(two_lines) == (0, 0)
+
+
+def test_odd_requests_are_answered_without_a_500(two_lines, clients, monkeypatch):
+    monkeypatch.setattr(pdf, "to_pdf", lambda docx: b"%PDF-1.7 made")
+    client = clients["buyer"]
+    assert client.get(_url(two_lines)).status_code == 405
+    assert client.post("/purchasing/requests/999999999/documents/").status_code == 404
+    assert client.post("/purchasing/requests/99999999999999999999/documents/").status_code == 404
+    odd = client.post(_url(two_lines), {"version": "\x00", "x": "9" * 500})
+    assert odd.status_code in (302, 400, 503)
