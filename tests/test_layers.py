@@ -68,6 +68,8 @@ NOT_IMPORTED_BY = {
     "tenants/inventory": ("tenants.loans",),
     # The markets app registers its appliers with the mirror (tenants.mirror.appliers).
     "tenants/mirror": ("tenants.markets",),
+    # Purchasing and the catalogue build on the markets (sections, foreign keys).
+    "tenants/markets": ("tenants.purchasing", "tenants.catalogue"),
 }
 
 

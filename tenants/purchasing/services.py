@@ -12,9 +12,9 @@ The rules a purchase request is held to (``check_procurement``, ``check_budget``
   Ordering checks again on the order date, since an order may not be placed on an ended market.
 - The lot belongs to the market and names the supplier.
 - The exception names the same supplier and is valid on the quote date (and on the order date).
-- The total **including VAT** may exceed what the lines' plan lines have left (granted amount
-  minus the other requests not cancelled) only with a reason: hospitals' investment budgets,
-  the plan lines' granted amounts, are counted including VAT.
+- Each plan line's share of the total **including VAT** may exceed what that line has left
+  (granted amount minus the other requests not cancelled) only with a reason: hospitals'
+  investment budgets, the plan lines' granted amounts, are counted including VAT.
 """
 
 from __future__ import annotations
@@ -491,27 +491,36 @@ def _clean_lines(
 
 
 def check_budget(lines: list[OrderLine], reason: str, *, but: int | None = None) -> None:
-    """The total including VAT within what the plan lines have left, or a reason given.
+    """Each plan line's share of the total including VAT within what that line has left, or
+    a reason given: room left on one line does not pay for another's overspending.
 
     The plan lines' rows are locked first (in a steady order): two requests drawing on the
     same line at once are checked one after the other, the second seeing the first's lines."""
     plan_lines = {line.plan_line_id: line.plan_line for line in lines}
     list(PlanLine.objects.select_for_update().filter(pk__in=plan_lines).order_by("pk"))
     used = used_budgets(plan_lines, but=but)
-    left = sum(
-        (line.amount - used.get(pk, Decimal("0.00")) for pk, line in plan_lines.items()),
-        Decimal("0.00"),
-    )
-    total = sum((line.total_incl_vat for line in lines), Decimal("0.00"))
-    if total > left and not reason:
-        raise Refused(
-            "over_budget_reason",
-            _(
-                "the total including VAT (%(total)s €) exceeds what the plan lines have left "
-                "(%(left)s €): say why"
-            )
-            % {"total": _euros(total), "left": _euros(left)},
+    drawn: dict[int, Decimal] = {}
+    for line in lines:
+        drawn[line.plan_line_id] = drawn.get(line.plan_line_id, Decimal("0.00")) + (
+            line.total_incl_vat
         )
+    if reason:
+        return
+    for pk in sorted(plan_lines):
+        left = plan_lines[pk].amount - used.get(pk, Decimal("0.00"))
+        if drawn[pk] > left:
+            raise Refused(
+                "over_budget_reason",
+                _(
+                    "the total including VAT on %(line)s (%(total)s €) exceeds what it has "
+                    "left (%(left)s €): say why"
+                )
+                % {
+                    "line": plan_lines[pk].reference,
+                    "total": _euros(drawn[pk]),
+                    "left": _euros(left),
+                },
+            )
 
 
 def _euros(amount: Decimal) -> str:

@@ -99,15 +99,21 @@ def convert_cold(docx: bytes) -> bytes:
             str(folder),
             str(source),
         ]
+        # soffice is a launcher and LibreOffice its child: in a session of their own, a
+        # time-out ends both (an orphan would keep the profile's lock for the next ones).
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "HOME": work},
+            start_new_session=True,
+        )
         try:
-            subprocess.run(
-                command,
-                capture_output=True,
-                timeout=settings.WORD_PDF_TIMEOUT,
-                check=False,
-                env={**os.environ, "HOME": work},
-            )
+            process.wait(settings.WORD_PDF_TIMEOUT)
         except subprocess.TimeoutExpired as exc:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             raise ConversionFailed(
                 f"LibreOffice took more than {settings.WORD_PDF_TIMEOUT} s to make the PDF"
             ) from exc

@@ -222,6 +222,24 @@ def test_the_data_migration_moves_the_mirrors_generic_rows(inside):
     assert list(ReferenceEntity.objects.values_list("entity_type", flat=True)) == ["safety_notice"]
 
 
+def test_the_data_migration_carries_its_own_copy_of_the_sync():
+    """A migration runs on its own state's historical models: code imported from the app
+    would follow later edits (a new field written) and break on a tenant migrated later."""
+    import ast
+    from pathlib import Path
+
+    import tenants.markets.migrations as folder
+
+    path = Path(folder.__file__).parent / "0003_central_rows_from_the_mirror.py"
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+    assert not {m for m in imported if m.startswith("tenants.")}
+
+
 def test_the_demo_ght_follows_ugap_and_resah_and_gets_their_markets(tenant):
     from demo.catalogue import load_demo_catalogue
     from demo.tenants import follow_demo_purchasing_bodies

@@ -339,3 +339,37 @@ def test_a_file_cannot_lose_a_line_its_requests_use(buying):
         services.FileInput(title="Projet", lead=buyer, plan_lines=[]),
         by=buyer,
     )
+
+
+def test_each_plan_line_keeps_its_own_budget(buying):
+    """Room left on one plan line does not pay for another's overspending: each line's
+    granted amount is checked on its own."""
+    from tenants.plan.models import PlanLine
+
+    request = buying["line"].request
+    other = PlanLine.objects.create(
+        request=type(request).objects.create(
+            campaign=request.campaign,
+            uf=request.uf,
+            nature=request.nature,
+            title="Petit achat",
+            state="granted",
+            granted_amount=1000,
+            requested_by=request.requested_by,
+        ),
+        campaign=request.campaign,
+        year=request.campaign.year,
+        uf=request.uf,
+        nature=request.nature,
+        title="Petit achat",
+        amount=1000,
+        created_by=request.requested_by,
+    )
+    # 1 x 5 000 € excl. = 6 000 € incl. on a line granted 1 000 €; 1 000 € on the 30 000 € one.
+    lines = [
+        line_input(buying, plan_line=other, quantity=1, unit_price="5000"),
+        line_input(buying, quantity=1, unit_price="1000"),
+    ]
+    error = refused("over_budget_reason", on_market, buying, lines=lines)
+    assert other.reference in error.reason
+    on_market(buying, lines=lines, over_budget_reason="Urgence")

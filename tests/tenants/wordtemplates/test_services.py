@@ -164,3 +164,32 @@ def test_without_libreoffice_the_error_says_what_to_install():
         pytest.raises(pdf.ConverterMissing, match="libreoffice-writer-nogui"),
     ):
         pdf.convert_cold(b"")
+
+
+def test_a_cold_conversion_timed_out_leaves_no_office_process_behind(tmp_path):
+    """soffice is a launcher: LibreOffice runs as its child. A time-out must end both, or the
+    orphan keeps the profile's lock and the next conversions of this process fail."""
+    import os
+    import time
+    from pathlib import Path
+
+    child = tmp_path / "child.pid"
+    launcher = tmp_path / "soffice"
+    launcher.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {child}\nwait\n")
+    launcher.chmod(0o755)
+    with (
+        override_settings(WORD_SOFFICE=str(launcher), WORD_PDF_TIMEOUT=1),
+        pytest.raises(pdf.ConversionFailed),
+    ):
+        pdf.convert_cold(b"PK")
+    pid = int(child.read_text())
+    for _attempt in range(50):
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return
+        if state in ("Z", "X"):  # ended, not yet reaped by whoever adopted it
+            return
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    raise AssertionError("the office process outlived its time-out")
