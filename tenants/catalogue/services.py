@@ -93,11 +93,10 @@ def add_to_list(
     """Add the product to the list, or add the quantity to its line when it is there."""
     _editing(user, product_list)
     _quantity(quantity)
-    item = (
-        ListItem.objects.select_for_update()
-        .filter(product_list=product_list, product=product)
-        .first()
-    )
+    # The list's row is the lock: two adds of one product at once (a double click) would
+    # both find no line, and the second would break the one-line-per-product constraint.
+    ProductList.objects.select_for_update().filter(pk=product_list.pk).first()
+    item = ListItem.objects.filter(product_list=product_list, product=product).first()
     if item is None:
         item = ListItem.objects.create(
             product_list=product_list, product=product, quantity=quantity

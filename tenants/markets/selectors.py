@@ -59,11 +59,13 @@ def with_state(
     """Each market with ``current_state`` (a MarketState value), in SQL so that the list filters
     and sorts on it: ended once its last day (renewals included) has passed; planned before
     its first day; ending soon when its last day falls within ``months`` (the alert setting);
-    else in force. A market whose dates are unknown is in force."""
+    else in force. A market whose dates are unknown is in force. A central market its
+    purchasing body withdrew (a tombstone) is ended, whatever its dates said."""
     today = today or timezone.localdate()
     horizon = add_months(today, alert_months() if months is None else months)
     return markets.annotate(
         current_state=Case(
+            When(central_status="deleted", then=Value(MarketState.ENDED.value)),
             When(ends__lt=today, then=Value(MarketState.ENDED.value)),
             When(starts__gt=today, then=Value(MarketState.PLANNED.value)),
             When(ends__lte=horizon, then=Value(MarketState.ENDING.value)),

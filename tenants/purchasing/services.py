@@ -381,6 +381,8 @@ def check_procurement(
         if complete:
             raise Refused("market", _("choose a market and its lot, or an off-contract exception"))
         return
+    if market.central_status == "deleted":
+        raise Refused("market", _("the purchasing body has withdrawn this market"))
     if problem := _ended(market.ends, market.starts, on):
         raise Refused("market", _("this market %(problem)s") % {"problem": problem})
     if lot is None:

@@ -45,6 +45,13 @@ def test_the_state_at_its_boundaries(tenant_context_people, starts, ends, expect
     assert state_of(market) == expected
 
 
+def test_a_market_its_purchasing_body_withdrew_is_ended(tenant_context_people):
+    day = today()
+    market = central(starts=day - D(days=10), ends=day + D(days=900))
+    Market.objects.filter(pk=market.pk).update(central_status="deleted")
+    assert state_of(market) == "ended"
+
+
 def test_ending_soon_follows_the_alert_window(tenant_context_people):
     day = today()
     at_edge = central(starts=day - D(days=10), ends=add_months(day, 6))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from tenants.markets.models import Market
 from tenants.purchasing import services
 from tenants.purchasing.models import OrderLine, PurchaseRequest, RequestEvent, RequestState
 from tests.tenants.purchasing.conftest import (
@@ -38,6 +39,13 @@ def test_a_request_takes_a_dra_reference_and_its_lines(buying):
 def test_an_ended_market_is_refused_naming_the_market(buying):
     error = refused("market", on_market, buying, market=buying["ended"], lot=buying["old_lot"])
     assert "pris fin" in error.reason or "ended" in error.reason
+
+
+def test_a_market_its_purchasing_body_withdrew_is_refused(buying):
+    Market.objects.filter(pk=buying["market"].pk).update(central_status="deleted")
+    buying["market"].refresh_from_db()
+    error = refused("market", on_market, buying)
+    assert "retiré" in error.reason
 
 
 def test_a_market_that_ended_after_the_quote_date_is_accepted(buying):
