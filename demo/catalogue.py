@@ -169,7 +169,7 @@ MARKETS = [
             ),
             DemoLot(
                 "2",
-                "Stations d'anesthésie",
+                "Stations d\u2019anesthésie",
                 ("acquisition", "maintenance"),
                 ("Dräger France",),
                 ("Z1203010101",),
@@ -220,7 +220,7 @@ MARKETS = [
         (
             DemoLot(
                 "1",
-                "Générateurs d'hémodialyse",
+                "Générateurs d\u2019hémodialyse",
                 ("acquisition", "maintenance", "consumables"),
                 ("Fresenius Medical Care France",),
                 ("Z12090201",),

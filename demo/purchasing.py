@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from demo.people import DEMO_PASSWORD
@@ -19,6 +20,8 @@ from tenants.purchasing.models import PurchaseRequest
 
 BEDS = "Lits de réanimation"
 PUMPS = "Pompes à perfusion volumétriques"
+# A real EMDN code: the GHT mirrors the whole EMDN, so a made-up one is refused.
+BEDS_EMDN = "V08060102"  # intensive care or resuscitation electric medical beds
 
 
 def _buyer(subdomain: str) -> User:
@@ -30,6 +33,9 @@ def _buyer(subdomain: str) -> User:
     return buyer
 
 
+# All or nothing: a half-loaded demo (an exception and a file, no request) would be made again
+# on the next start, since only the purchase requests say it was loaded.
+@transaction.atomic
 def load_demo_purchasing(subdomain: str) -> list[str]:
     """Once, after the campaign: its granted beds and pumps bought by the GHT's buyer."""
     if PurchaseRequest.objects.exists():
@@ -98,7 +104,7 @@ def load_demo_purchasing(subdomain: str) -> list[str]:
                     plan_line=beds,
                     description="Lit de réanimation électrique, pesée intégrée",
                     model_name="Progressa+",
-                    emdn_code="V0801",
+                    emdn_code=BEDS_EMDN,
                     risk_class="I",
                     quantity=4,
                     unit_price="9000",

@@ -69,9 +69,12 @@ def _amount(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value))
+        amount = Decimal(str(value))
     except InvalidOperation as exc:
         raise ValueError(f"not an amount: {value!r}") from exc
+    if not amount.is_finite():  # NaN would be stored and break every sum and page after
+        raise ValueError(f"not an amount: {value!r}")
+    return amount
 
 
 def terms_fields(payload: dict[str, Any]) -> dict[str, Any]:

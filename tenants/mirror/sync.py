@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -128,8 +128,10 @@ def apply_changes(changes: list[dict[str, Any]]) -> int:
                 written += _tombstone(change)
             else:
                 written += _keep_payload(change)
-    except (PayloadRefused, ValueError, TypeError) as exc:
-        raise UnexpectedAnswer(f"a change could not be applied: {exc}") from exc
+    # A key missing, a payload of the wrong shape, a value the database refuses (a number too
+    # large, a NUL in JSON): the page is refused whole, as the server's fault, never a crash.
+    except (PayloadRefused, ValueError, TypeError, LookupError, AttributeError, DataError) as exc:
+        raise UnexpectedAnswer(f"a change could not be applied: {exc!r}") from exc
     return written
 
 

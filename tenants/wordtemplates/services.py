@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import docx
@@ -20,6 +21,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from saas.errors import UserError
@@ -40,11 +42,102 @@ class TemplateRefused(UserError):
     """A template file refused (field ``file``), or a template that cannot be filled in."""
 
 
+class _Environment(SandboxedEnvironment):
+    """No repeating a text or a list (``'x' * 10**9`` fills the memory): ``*`` multiplies
+    numbers only."""
+
+    intercepted_binops = frozenset({"*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*" and not all(
+            isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in (left, right)
+        ):
+            raise SecurityError("only numbers may be multiplied (no repeat of a text)")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment() -> SandboxedEnvironment:
     """Templates come from the tenant's administrators: Jinja's sandbox (no reaching into
     Python from a placeholder), values escaped for the document's XML, and a missing value
     (an empty market out of market) shows nothing rather than failing."""
-    return SandboxedEnvironment(autoescape=True, undefined=ChainableUndefined)
+    return _Environment(autoescape=True, undefined=ChainableUndefined)
+
+
+# What a template may hold: placeholders, conditions, loops over the kind's lists and the
+# filters that never make a text longer than asked. Anything else (include, import, macros,
+# calls such as range() or lipsum(), set, ``**`` and ``%``) could load what is not there (a
+# 500 when filled in) or make the server compute for hours; Jinja's compiler even folds
+# ``9 ** 9 ** 9`` at upload.
+ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
+    nodes.Getitem, nodes.Const, nodes.If, nodes.For, nodes.CondExpr, nodes.Compare,
+    nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.Concat,
+    nodes.Filter, nodes.Test, nodes.Keyword, nodes.Add, nodes.Sub, nodes.Mul, nodes.Div,
+    nodes.FloorDiv, nodes.Slice, nodes.List, nodes.Tuple,
+)  # fmt: skip
+ALLOWED_FILTERS = frozenset(
+    [
+        "abs",
+        "capitalize",
+        "count",
+        "d",
+        "default",
+        "e",
+        "escape",
+        "first",
+        "float",
+        "int",
+        "join",
+        "last",
+        "length",
+        "list",
+        "lower",
+        "max",
+        "min",
+        "reverse",
+        "round",
+        "sort",
+        "string",
+        "striptags",
+        "sum",
+        "title",
+        "trim",
+        "truncate",
+        "unique",
+        "upper",
+        "wordcount",
+    ]
+)
+MAX_CONSTANT = 10_000
+MAX_LOOP_DEPTH = 2
+
+
+def _loop_depth(node: nodes.Node) -> int:
+    below = max((_loop_depth(child) for child in node.iter_child_nodes()), default=0)
+    return below + 1 if isinstance(node, nodes.For) else below
+
+
+def _check_nodes(tree: nodes.Template) -> None:
+    def refuse(what: str) -> TemplateRefused:
+        return TemplateRefused(
+            "file", _("the template uses what is not allowed: %(what)s") % {"what": what}
+        )
+
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, ALLOWED_NODES):
+            raise refuse(type(node).__name__)
+        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            raise refuse(f"|{node.name}")
+        if isinstance(node, nodes.Const) and (
+            (isinstance(node.value, int | float) and abs(node.value) > MAX_CONSTANT)
+            or (isinstance(node.value, str) and len(node.value) > MAX_CONSTANT)
+        ):
+            raise refuse(str(node.value)[:20])
+        if isinstance(node, nodes.For):
+            if not isinstance(node.iter, nodes.Name | nodes.Getattr):
+                raise refuse(_("a loop over something else than a list of the document"))
+            if _loop_depth(node) > MAX_LOOP_DEPTH:
+                raise refuse(_("loops nested more than twice"))
 
 
 # -- Checking an upload ------------------------------------------------------------------------
@@ -119,6 +212,7 @@ def check_placeholders(kind: DocumentKind, data: bytes) -> None:
     env = environment()
     try:
         tree = env.parse(template_source(data))
+        _check_nodes(tree)  # before compiling: the compiler computes constant expressions
         env.compile(tree)  # unknown filters and tests are found here
     except TemplateSyntaxError as exc:
         raise TemplateRefused(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from django_tenants.utils import tenant_context
 
@@ -35,3 +38,42 @@ def test_the_demo_makes_a_file_two_requests_and_an_exception(buying, tenant):
         assert OffContractException.objects.filter(code="HM1").exists()
         assert demo.load_demo_purchasing("alpha") == []  # once
         assert spending_table().rows == []  # the off-contract one is still a draft
+
+
+def _emdn_codes(concepts: list[dict]) -> set[str]:
+    return {c["code"] for c in concepts} | {
+        code for c in concepts for code in _emdn_codes(c.get("concept", []))
+    }
+
+
+def test_the_demo_names_a_real_emdn_code():
+    # The demo GHT mirrors the whole EMDN: a code missing from it is refused and the demo
+    # stops loading (dev.py start on a fresh database).
+    fixture = Path(__file__).resolve().parents[3] / "shared_reference/fixtures/CodeSystem-emdn.json"
+    codes = _emdn_codes(json.loads(fixture.read_text(encoding="utf-8"))["concept"])
+    assert demo.BEDS_EMDN in codes
+
+
+def test_a_demo_stopped_half_way_leaves_nothing_to_make_twice(buying, tenant, monkeypatch):
+    def refused(*args, **kwargs):
+        raise demo.services.Refused("lines", "no")
+
+    with tenant_context(tenant):
+        beds = buying["line"]
+        beds.title, beds.amount = demo.BEDS, 44000
+        beds.save()
+        buying["request"] = save_draft(
+            by=buying["users"]["requester"],
+            campaign=buying["campaign"],
+            uf=buying["rea"],
+            title=demo.PUMPS,
+            parts=[PartInput("investment", 10, "2100")],
+        )
+        grant(buying, "21000")
+        PurchaseRequest.objects.all().delete()
+        files, exceptions = PurchaseFile.objects.count(), OffContractException.objects.count()
+        monkeypatch.setattr(demo.services, "save_purchase_request", refused)
+        with pytest.raises(demo.services.Refused):
+            demo.load_demo_purchasing("alpha")
+        assert PurchaseFile.objects.count() == files
+        assert OffContractException.objects.count() == exceptions
