@@ -39,7 +39,7 @@ def inside(tenant):
 @pytest.mark.parametrize("name", MALFORMED)
 def test_a_malformed_market_page_is_refused_whole(inside, name):
     with pytest.raises(UnexpectedAnswer):
-        sync.apply_changes([body(), MALFORMED[name]()])
+        sync.apply_changes([body(), MALFORMED[name]()])  # type: ignore[list-item]
     assert not PurchasingBody.objects.filter(name="UGAP").exists()
     assert not Market.objects.filter(title="Monitorage").exists()
     assert not Lot.objects.exists()
