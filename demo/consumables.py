@@ -17,6 +17,7 @@ from tenants.catalogue import services
 from tenants.catalogue.imports import DEFAULT_MAPPING, import_catalogue
 from tenants.catalogue.models import Product, ProductList
 from tenants.markets.models import Lot, Market
+from tenants.structure.models import FunctionalUnit
 
 # Family -> (code prefix, market reference and lot number or None, designations).
 FAMILIES: dict[str, tuple[str, tuple[str, str] | None, tuple[str, ...]]] = {
@@ -223,14 +224,17 @@ def load_demo_consumables(count: int = 3000) -> list[str]:
     ensure_markets()
     report = import_catalogue(export_csv(product_rows(count)), "export-achats.csv")
     done = [f"  catalogue: {report.created} consumables and accessories"]
-    owner = (
-        User.objects.filter(grants__role=Role.REQUESTER, grants__uf__isnull=False)
-        .order_by("pk")
-        .first()
-    )
+    # The demo's requesters hold their role on an establishment (the cadre de santé): the list
+    # is shared with a UF of it, whose people see it.
+    owner = User.objects.filter(grants__role=Role.REQUESTER).order_by("pk").first()
     if owner is not None and not ProductList.objects.exists():
-        grant = owner.grants.filter(role=Role.REQUESTER, uf__isnull=False).first()
-        unit = grant.uf if grant else None
+        grant = owner.grants.filter(role=Role.REQUESTER).order_by("pk").first()
+        units = FunctionalUnit.objects.order_by("code")
+        if grant is not None and grant.uf_id is not None:
+            units = units.filter(pk=grant.uf_id)
+        elif grant is not None and grant.establishment_id is not None:
+            units = units.filter(service__pole__establishment_id=grant.establishment_id)
+        unit = units.first()
         kept = services.create_list(owner, "Réassort mensuel du service")
         for code, quantity in (
             ("ELE000000", 20),

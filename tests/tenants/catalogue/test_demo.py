@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from demo.consumables import load_demo_consumables
+from tenants.access.models import Role, RoleGrant, ScopeKind
 from tenants.catalogue.models import Product, ProductList
 from tenants.catalogue.selectors import lists_for, search_page
 
@@ -19,3 +20,18 @@ def test_the_demo_catalogue_imports_and_shares_a_list_with_an_uf(catalogue):
     assert kept not in lists_for(catalogue["users"]["neuro"])
     assert search_page("electorde").corrected
     assert search_page("electorde").total > 0
+
+
+def test_the_demo_list_is_shared_when_requesters_hold_an_establishment(catalogue):
+    """The demo's cadres de santé are requesters on an establishment, not on one UF."""
+    Product.objects.all().delete()
+    RoleGrant.objects.filter(role=Role.REQUESTER).delete()
+    owner = catalogue["users"]["cardio2"]
+    site = catalogue["cardio"].service.pole.establishment
+    RoleGrant.objects.create(
+        user=owner, role=Role.REQUESTER, scope=ScopeKind.ESTABLISHMENT, establishment=site
+    )
+    done = load_demo_consumables(count=50)
+    assert any("shared with UF" in line for line in done), done
+    kept = ProductList.objects.get(name="Réassort mensuel du service")
+    assert kept.owner == owner and kept.shares.filter(uf__isnull=False).exists()
