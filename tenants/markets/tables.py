@@ -84,15 +84,14 @@ class MarketTable(ListTable):
         return format_html('<span class="badge {}">{}</span>', css, value)
 
 
+# Shown until the person chooses: what fits 1280 px (the procedure, the number of lots and
+# the buyer are a click away in the column chooser).
 MARKET_COLUMNS = (
     "reference",
     "title",
     "origin",
     "purchasing_body",
-    "procedure",
     "state",
     "ends",
-    "lot_count",
     "supplier_names",
-    "buyer",
 )
