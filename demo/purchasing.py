@@ -140,8 +140,22 @@ def load_demo_purchasing(subdomain: str) -> list[str]:
         # The biomedical expert drafts it when the line is in her domain; the buyer sends it.
         by=expert if rules.may_draft_on(expert, pumps) else buyer,
     )
+    produced = _documents(on_market, off_contract, by=buyer)
     return [
         f"  purchasing: file {file.reference}, requests {on_market.reference} (market "
         f"{market.reference} lot {lot.number}, sent) and {off_contract.reference} "
-        f"(exception {exception.code}, draft); buyer achats@{subdomain}.localhost"
+        f"(exception {exception.code}, draft); buyer achats@{subdomain}.localhost",
+        f"  purchasing: {produced}",
     ]
+
+
+def _documents(*items: PurchaseRequest, by: User) -> str:
+    """Each request's form and order letter, DOCX and PDF, as a buyer produces them; without
+    LibreOffice on this machine the demo goes on without them and says so."""
+    for item in items:
+        try:
+            with transaction.atomic():
+                services.produce_documents(item, by=by)
+        except services.Refused as refused:
+            return f"documents not produced ({refused.reason})"
+    return f"the form and the order letter of {len(items)} requests, as DOCX and PDF"

@@ -588,6 +588,12 @@ def save_purchase_request(
         item = _locked(item, expected_version)
         if not rules.may_edit(by, item):
             raise Refused("", _("you may not change this purchase request now"), status=403)
+        if (
+            data.file is not None
+            and data.file.pk != item.file_id
+            and not rules.may_edit_file(by, data.file)
+        ):  # as when creating: moving a request into a file is changing the file
+            raise Refused("file", _("you may not add to this purchase file"), status=403)
         fields = _request_fields(data)
         was = set(item.lines.values_list("plan_line_id", flat=True))
         lines = _clean_lines(data.lines, by, data.file, was=was)

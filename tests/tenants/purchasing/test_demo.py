@@ -12,6 +12,7 @@ from demo import purchasing as demo
 from tenants.purchasing.models import OffContractException, PurchaseFile, PurchaseRequest
 from tenants.purchasing.selectors import spending_table
 from tenants.requests.services import PartInput, save_draft
+from tenants.wordtemplates.models import GeneratedDocument
 from tests.tenants.plan.conftest import grant
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,9 @@ def test_the_demo_makes_a_file_two_requests_and_an_exception(buying, tenant):
         assert PurchaseFile.objects.get().requests.count() == 2
         assert PurchaseRequest.objects.filter(exception__isnull=False).count() == 1
         assert OffContractException.objects.filter(code="HM1").exists()
+        # Each request's form and order letter, as the done-when of the purchasing asks.
+        assert "DOCX and PDF" in done[-1], done
+        assert GeneratedDocument.objects.count() == 4
         assert demo.load_demo_purchasing("alpha") == []  # once
         assert spending_table().rows == []  # the off-contract one is still a draft
 
