@@ -161,6 +161,43 @@ def data(tenant, chain):  # type: ignore[no-untyped-def]
         market = Market.objects.create(origin="local", reference="AO-1", title="Pompes")
         lot = Lot.objects.create(market=market, number="1", title="Pompes volumétriques")
         lot.suppliers.add(Supplier.objects.create(name="Baxter"))
+        # An exception, a purchase file and a purchase request on the plan line.
+        from tenants.purchasing.models import (
+            OffContractException,
+            OrderLine,
+            PurchaseFile,
+            PurchaseRequest,
+        )
+
+        plan_line = PlanLine.objects.order_by("pk").first()
+        assert plan_line is not None
+        supplier = Supplier.objects.create(name="Dräger")
+        today = datetime.date.today()
+        exception = OffContractException.objects.create(
+            code="HM4",
+            supplier=supplier,
+            valid_from=today,
+            valid_until=today,
+            created_by=u["expert"],
+        )
+        file = PurchaseFile.objects.create(title="Réa", lead=u["expert"], created_by=u["expert"])
+        file.plan_lines.set([plan_line])
+        item = PurchaseRequest.objects.create(
+            file=file,
+            supplier=supplier,
+            quote_date=today,
+            quote_number="DEV-1",
+            exception=exception,
+            created_by=u["expert"],
+        )
+        OrderLine.objects.create(
+            request=item,
+            plan_line=plan_line,
+            description="Pompe",
+            quantity=1,
+            unit_price=1,
+            vat_rate=20,
+        )
     return chain
 
 
