@@ -7,8 +7,9 @@ tenant mirrors models only on use, and the catalogue says it uses them
 (``tenants.catalogue.apps.fitted_models``) so that the sync subscribes.
 
 Searching reads two generated columns: ``search_text`` (code, designation, supplier reference,
-folded: lower case, no accents; trigram-indexed for typos) and ``search_vector`` (the same text
-as a French full-text vector). Both are computed by PostgreSQL on every write.
+folded: lower case, no accents) and ``search_vector`` (the same text as a French full-text
+vector). Both are computed by PostgreSQL on every write. Typos are corrected against the
+vocabulary of those texts (``SearchWord``), whose words carry their trigrams.
 
 People keep favourites and lists of products with quantities. A list belongs to its owner, who
 may share it with an UF (everyone whose grants cover that UF sees it) or with named people, each
@@ -124,9 +125,6 @@ class Product(models.Model):
         verbose_name_plural = _("catalogue products")
         indexes = [
             GinIndex(fields=["search_vector"], name="catalogue_product_fts"),
-            GinIndex(
-                fields=["search_text"], opclasses=["gin_trgm_ops"], name="catalogue_product_trgm"
-            ),
             GinIndex(fields=["fits_models"], name="catalogue_product_fits"),
             models.Index(Upper("code"), name="catalogue_product_code_upper"),
         ]
@@ -144,17 +142,25 @@ class Product(models.Model):
         return reverse("catalogue:product_detail", args=[self.pk])
 
 
+# The trigrams of a folded word as pg_trgm makes them: the word padded with two spaces before
+# and one after, each run of three characters once ("gel": "  g", " ge", "gel", "el "). Plain
+# SQL, so the search needs no extension (the embedded PostgreSQL has none but plpgsql).
+TRIGRAMS_SQL = (
+    "ARRAY(SELECT DISTINCT substr('  ' || {word} || ' ', i, 3) "
+    "FROM generate_series(1, length({word}) + 1) AS i)"
+)
+
+
 class SearchWord(models.Model):
-    """A word of the catalogue's searched texts, folded: a query's typos are corrected against
-    this vocabulary by trigram similarity (a few thousand words, not 200,000 rows), then
-    searched in full text. Refilled by each import (``tenants.catalogue.imports``)."""
+    """A word of the catalogue's searched texts, folded, with its trigrams: a query's typos are
+    corrected against this vocabulary by trigram similarity (a few thousand words, not 200,000
+    rows), then searched in full text. Refilled by each import (``tenants.catalogue.imports``)."""
 
     word = models.CharField(max_length=100, primary_key=True)
+    trigrams = ArrayField(models.TextField(), default=list)
 
     class Meta:
-        indexes = [
-            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="catalogue_word_trgm")
-        ]
+        indexes = [GinIndex(fields=["trigrams"], name="catalogue_word_trigrams")]
 
     def __str__(self) -> str:
         return self.word
@@ -165,10 +171,11 @@ def refresh_vocabulary() -> None:
     or more (codes and references, with their digits, are typed exactly, never misspelt)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO catalogue_searchword (word) "
+            "INSERT INTO catalogue_searchword (word, trigrams) "
+            f"SELECT w, {TRIGRAMS_SQL.format(word='w')} FROM ("
             "SELECT DISTINCT w FROM catalogue_product, "
             "regexp_split_to_table(search_text, '[^a-z0-9]+') AS w "
-            "WHERE w ~ '^[a-z]{3,100}$' ON CONFLICT DO NOTHING"
+            "WHERE w ~ '^[a-z]{3,100}$') AS words ON CONFLICT DO NOTHING"
         )
 
 

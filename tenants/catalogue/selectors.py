@@ -1,13 +1,14 @@
 """Read queries of the catalogue: the search, a person's favourites and the lists they see.
 
 The search ranks the exact internal code first, then the French full-text rank (stemmed, so
-"électrodes" finds "Électrode"), then the trigram similarity that forgives typos ("electorde").
+"électrodes" finds "Électrode"); typos ("electorde") are forgiven by trigram similarity.
 Accents and case never matter: the query is folded as the searched columns are
 (``saas.labels.fold``). A row is found when its code is the query or when its full-text vector
 holds every word of the query, each as a prefix (results come as one types). When none does,
 each word is corrected against the catalogue's vocabulary by trigrams (``SearchWord``) and
-searched again: trigram-matching a few thousand words is instant where matching 200,000
-designations costs a second.
+searched again, the products holding the closest words first: trigram-matching a few thousand
+words is instant where matching 200,000 designations costs a second. The trigrams are pg_trgm's,
+computed in plain SQL and held in a GIN-indexed array (``SearchWord.trigrams``): no extension.
 
 A list is seen by its owner, by the people it is shared with, and by everyone whose grants
 cover an UF it is shared with (its requesters, its pôle's head, the roles that cover the whole
@@ -21,19 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    TrigramSimilarity,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -47,12 +42,12 @@ from saas.labels import search_words
 from tenants.access.permissions import Action, scope_filter
 from tenants.accounts.models import User
 from tenants.catalogue.models import (
+    TRIGRAMS_SQL,
     Favourite,
     ListItem,
     ListShare,
     Product,
     ProductList,
-    SearchWord,
 )
 from tenants.structure.models import FunctionalUnit
 
@@ -60,8 +55,9 @@ PAGE_SIZE = 25
 # Results are counted up to this many ("more than 1,000"): counting 20,000 matches costs more
 # than finding the first page.
 MAX_COUNTED = 1000
-# Vocabulary words close enough to a typed word (pg_trgm similarity) to be searched for it:
-# "electorde" is 0.43 from "electrode", "circiut" 0.33 from "circuit".
+# Vocabulary words close enough to a typed word to be searched for it (pg_trgm's similarity:
+# trigrams shared over trigrams of either): "electorde" is 0.43 from "electrode", "circiut"
+# 0.33 from "circuit".
 TYPO_THRESHOLD = 0.3
 CORRECTIONS_PER_WORD = 3
 MAX_QUERY_LENGTH = 200
@@ -86,14 +82,6 @@ class SearchPage:
     corrected: bool = False  # found by correcting typos
 
 
-class Similar(Func):
-    """``word % text``: pg_trgm similarity over its threshold (0.3), from the trigram index."""
-
-    arg_joiner = " %% "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-
 def filtered(filters: Filters) -> QuerySet[Product]:
     products = Product.objects.all()
     if filters.supplier:
@@ -114,17 +102,35 @@ def query_tokens(query: str) -> list[str]:
     return [t for word in search_words(query[:MAX_QUERY_LENGTH]) for t in _TOKEN.findall(word)]
 
 
+_TOKEN_TRIGRAMS = TRIGRAMS_SQL.format(word="%(token)s::text")
+_CORRECTIONS_SQL = f"""
+SELECT word FROM (
+    SELECT word, shared / (cardinality(trigrams) + cardinality({_TOKEN_TRIGRAMS}) - shared)
+        AS similarity
+    FROM (
+        SELECT word, trigrams, (
+            SELECT count(*) FROM unnest(trigrams) AS t WHERE t = ANY({_TOKEN_TRIGRAMS})
+        )::float AS shared
+        FROM catalogue_searchword
+        WHERE trigrams && {_TOKEN_TRIGRAMS} AND word <> %(token)s
+    ) AS candidates
+) AS scored
+WHERE similarity >= %(threshold)s
+ORDER BY similarity DESC, word
+LIMIT %(limit)s
+"""
+
+
 def corrections(token: str) -> list[str]:
     """The vocabulary's words closest to a (mistyped) word, closest first."""
     if len(token) < 3 or not token.isalpha():
         return []  # codes and references are typed exactly (the vocabulary holds words)
-    return list(
-        SearchWord.objects.filter(Similar(F("word"), Value(token)))
-        .annotate(similarity=TrigramSimilarity("word", token))
-        .exclude(word=token)
-        .order_by("-similarity", "word")
-        .values_list("word", flat=True)[:CORRECTIONS_PER_WORD]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CORRECTIONS_SQL,
+            {"token": token, "threshold": TYPO_THRESHOLD, "limit": CORRECTIONS_PER_WORD},
+        )
+        return [word for (word,) in cursor.fetchall()]
 
 
 def _matching(products: QuerySet[Product], code: str, tsquery_text: str) -> QuerySet[Product]:
@@ -145,30 +151,48 @@ def _count(found: QuerySet[Product]) -> int:
     return found.order_by()[: MAX_COUNTED + 1].count()
 
 
-def _search(query: str, filters: Filters | None) -> tuple[QuerySet[Product], bool, list[str]]:
-    """The matches (unordered), whether typos were corrected to find them, the query's words."""
+@dataclass(frozen=True)
+class _Found:
+    products: QuerySet[Product]
+    tokens: list[str]
+    # When the words as typed found nothing: the closest vocabulary word of each, searched
+    # with the others, whose products come first among equals.
+    closest: str = ""
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.closest)
+
+
+def _search(query: str, filters: Filters | None) -> _Found:
+    """The matches (unordered), the query's words and, if typos were corrected, the closest."""
     products = filtered(filters or Filters())
     tokens = query_tokens(query)
     if not tokens:
-        return products, False, tokens
+        return _Found(products, tokens)
     code = query.replace("\x00", "").strip().upper()[:MAX_QUERY_LENGTH]
     found = _matching(products, code, " & ".join(f"{t}:*" for t in tokens))
     if found.exists():
-        return found, False, tokens
-    alternatives = [" | ".join([f"{t}:*"] + [f"{w}:*" for w in corrections(t)]) for t in tokens]
-    return _matching(products, code, " & ".join(f"({a})" for a in alternatives)), True, tokens
+        return _Found(found, tokens)
+    corrected = {t: corrections(t) for t in tokens}
+    alternatives = [" | ".join([f"{t}:*"] + [f"{w}:*" for w in corrected[t]]) for t in tokens]
+    closest = " | ".join(f"{(corrected[t] or [t])[0]}:*" for t in tokens)
+    products = _matching(products, code, " & ".join(f"({a})" for a in alternatives))
+    return _Found(products, tokens, closest)
 
 
-def _best_first(found: QuerySet[Product], corrected: bool, tokens: list[str]) -> QuerySet[Product]:
-    if not tokens:
-        return found.order_by("designation", "code")
-    if corrected:
-        # Among what the corrected words found, what is closest to what was typed.
-        similarity = TrigramWordSimilarity(" ".join(tokens), "search_text")
-        return found.annotate(similarity=similarity).order_by(
-            "-exact", "-rank", "-similarity", "pk"
+def _best_first(found: _Found) -> QuerySet[Product]:
+    if not found.tokens:
+        return found.products.order_by("designation", "code")
+    if found.corrected:
+        # Among what the corrected words found, what holds the words closest to those typed.
+        closest = SearchRank(
+            F("search_vector"), SearchQuery(found.closest, config="french", search_type="raw")
         )
-    return found.order_by("-exact", "-rank", "designation", "pk")
+        return found.products.annotate(closest=closest).order_by(
+            "-exact", "-closest", "-rank", "pk"
+        )
+    return found.products.order_by("-exact", "-rank", "designation", "pk")
 
 
 def search_products(query: str, filters: Filters | None = None) -> QuerySet[Product]:
@@ -176,9 +200,8 @@ def search_products(query: str, filters: Filters | None = None) -> QuerySet[Prod
 
     Every word must match, as a prefix, in full text (French stems, no accents). When nothing
     does, each word is searched with the vocabulary's closest words too ("electorde" with
-    "electrode"), and the results closest to the query by trigrams come first among equals."""
-    found, corrected, tokens = _search(query, filters)
-    return _best_first(found, corrected, tokens)
+    "electrode"), and the results holding the closest words come first among equals."""
+    return _best_first(_search(query, filters))
 
 
 def search_page(query: str, filters: Filters | None = None, page: int = 1) -> SearchPage:
@@ -188,7 +211,8 @@ def search_page(query: str, filters: Filters | None = None, page: int = 1) -> Se
     read every one; the page then says to add a word or a filter, and shows the product whose
     code is the query first, then the others in the catalogue's order, read only as far as the
     page needs."""
-    found, corrected, tokens = _search(query, filters)
+    searched = _search(query, filters)
+    found, tokens = searched.products, searched.tokens
     counted = _count(found)
     more = counted > MAX_COUNTED
     total = min(counted, MAX_COUNTED)
@@ -207,9 +231,9 @@ def search_page(query: str, filters: Filters | None = None, page: int = 1) -> Se
             first = start - len(exact)
             products = list(rest.select_related(*related)[first : first + PAGE_SIZE])
     else:
-        ordered = _best_first(found, corrected, tokens)
+        ordered = _best_first(searched)
         products = list(ordered.select_related(*related)[start : start + PAGE_SIZE])
-    return SearchPage(products, total, page, pages, more, corrected)
+    return SearchPage(products, total, page, pages, more, searched.corrected)
 
 
 def favourite_ids(user: User, products: list[Product]) -> set[int]:

@@ -24,13 +24,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Trigram operators for the typo-tolerant search. Extensions are per database: this
-        # one goes to the public schema, which every tenant's search_path holds (django-tenants),
-        # whichever tenant migrates first; IF NOT EXISTS makes the others' runs a no-op.
-        migrations.RunSQL(
-            "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
-            reverse_sql=migrations.RunSQL.noop,
-        ),
         migrations.CreateModel(
             name='FamilyAudit',
             fields=[
@@ -399,10 +392,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='product',
             index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='catalogue_product_fts'),
-        ),
-        migrations.AddIndex(
-            model_name='product',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_text'], name='catalogue_product_trgm', opclasses=['gin_trgm_ops']),
         ),
         migrations.AddIndex(
             model_name='product',

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tenants.catalogue.models import Family, Product
-from tenants.catalogue.selectors import Filters, search_page
+from tenants.catalogue.models import Family, Product, SearchWord, refresh_vocabulary
+from tenants.catalogue.selectors import Filters, corrections, search_page
 from tenants.catalogue.services import toggle_favourite
 from tenants.markets.models import Supplier
 
@@ -31,6 +31,30 @@ def test_a_typo_is_forgiven(catalogue):
     assert set(codes("electorde")[:2]) == {"ECG-001", "ECG-002"}
     assert codes("capteur spo2")[0] == "SPO-001"
     assert "CIR-001" in codes("circiut")
+
+
+def test_the_vocabulary_holds_pg_trgms_trigrams_of_each_word(catalogue):
+    # pg_trgm's show_trgm('ecg'), computed without the extension.
+    assert sorted(SearchWord.objects.get(word="ecg").trigrams) == ["  e", " ec", "cg ", "ecg"]
+    assert not SearchWord.objects.filter(word="2248").exists()  # references are typed exactly
+
+
+def test_typos_are_corrected_to_the_closest_words_only(catalogue):
+    assert corrections("electorde")[0] == "electrode"
+    assert corrections("zzyzx") == []  # shares no trigram
+    assert corrections("elx") == []  # shares only its first letters: too far
+    assert corrections("ecg5") == []  # codes are not corrected
+
+
+def test_among_corrected_results_the_closest_word_comes_first(catalogue):
+    farther = Product.objects.create(code="THM-002", designation="Sonde thermostat")
+    closer = Product.objects.create(code="THM-001", designation="Sonde thermomètre")
+    assert farther.pk < closer.pk
+    refresh_vocabulary()
+    assert corrections("thermoetre")[:2] == ["thermometre", "thermostat"]
+    page = search_page("thermoetre")
+    assert page.corrected
+    assert [p.code for p in page.products] == ["THM-001", "THM-002"]
 
 
 def test_every_word_must_match_in_full_text(catalogue):
