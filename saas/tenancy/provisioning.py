@@ -188,7 +188,15 @@ def _send_first_invitation(tenant: Tenant, administrator: User, host: str) -> bo
 
 
 def delete_tenant_schema(tenant: Tenant) -> None:
-    """Remove a tenant's schema and row (tests, benchmarks and abandoned spares)."""
-    with schema_context("public"):
+    """Remove a tenant's schema and row (tests, benchmarks and abandoned spares).
+
+    A provisioning still running holds the tenant's row until it commits its schema and
+    domain: the row is locked first, so the deletion waits for it and then sees (and removes)
+    what it made, instead of deleting the row under a domain committed meanwhile.
+    """
+    with schema_context("public"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '10min'")  # a stuck worker fails, not hangs
+        Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
         drop_schema(tenant.schema_name)
         Tenant.objects.filter(pk=tenant.pk).delete()

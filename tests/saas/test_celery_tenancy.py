@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
+from saas.tenancy import provisioning
 from saas.tenancy.models import SignupRequest, Tenant, TenantStatus
 from saas.tenancy.services import confirm_signup, request_signup
 from tenants.accounts.models import User
@@ -64,6 +65,13 @@ def test_a_tenant_task_sent_without_its_tenant_refuses_to_run(
 
 
 def test_sign_up_to_first_login_through_the_worker(celery_worker_process, live_db, mail_dir):
+    # As in production, a spare schema is ready before anyone signs up (the pool's refill runs
+    # off the sign-up path): migrating a schema from scratch costs about a minute of CPU for
+    # the whole migration graph, which is what the pool exists to keep out of the wait. The
+    # path without a spare is covered in-process by tests/saas/tenancy/test_provisioning.py.
+    spare = provisioning.create_spare_schema()
+    live_db.append(spare)  # dropped afterwards if the worker did not claim it
+    spares_before = provisioning.spare_count()
     request_signup(
         name="CH Delta",
         kind="hospital",
@@ -81,6 +89,7 @@ def test_sign_up_to_first_login_through_the_worker(celery_worker_process, live_d
             time.sleep(0.2)
             tenant.refresh_from_db()
         assert tenant.status == TenantStatus.ACTIVE, tenant.status_reason
+        assert provisioning.spare_count() == spares_before - 1  # a spare was claimed
 
         # The invitation leaves right after the commit that made the tenant active.
         invitation = wait_for_mail(mail_dir, "chef@delta.fr")
