@@ -25,10 +25,11 @@ from saas.tenancy import provisioning
 from saas.tenancy.context import use_public_schema
 from saas.tenancy.models import Tenant, TenantKind, TenantStatus
 from saas.tenancy.provisioning import delete_tenant_schema, provision_tenant, schema_name_for
-from saas.tenancy.schemas import drop_schema, rename_schema
+from saas.tenancy.schemas import rename_schema
 from saas.tenancy.services import ensure_public_tenant
 from tenants.accounts.models import User
 from tenants.structure.models import Establishment
+from tests.schema_copies import PARKED_SPARE, spare_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -366,7 +367,15 @@ def django_db_setup(request, django_test_environment, django_db_blocker):  # typ
         name = connection.settings_dict["NAME"]
         assert name.startswith("test_"), f"refusing to create test tenants in {name}"
         ensure_public_tenant()
+        # One schema migrated from scratch for the session; the tenants are provisioned from
+        # spares copied from it (tests/schema_copies.py: seconds, where migrating takes a
+        # minute), and it is parked for the tests that need a spare of their own.
+        made = provisioning.create_spare_schema()
+        rename_schema(made.schema_name, PARKED_SPARE)
+        Tenant.objects.filter(pk=made.pk).delete()
+        spare_copy(PARKED_SPARE)
         alpha = create_tenant("alpha", "Hôpital Alpha")
+        spare_copy(PARKED_SPARE)
         bravo = create_tenant("bravo", "Hôpital Bravo", kind=TenantKind.GHT)
         with tenant_context(alpha):
             Establishment.objects.create(
@@ -430,17 +439,10 @@ def other_tenant(db) -> Tenant:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def parked_spare(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """One spare schema made by ``create_spare_schema`` for the session (migrating one costs
-    seconds), committed under a name that is no spare's, without its registry row."""
-    with django_db_blocker.unblock():
-        made = provisioning.create_spare_schema()
-        parked = f"parked_{uuid.uuid4().hex[:20]}"
-        rename_schema(made.schema_name, parked)
-        Tenant.objects.filter(pk=made.pk).delete()
-    yield parked
-    with django_db_blocker.unblock():
-        drop_schema(parked)
+def parked_spare(django_db_setup) -> str:  # type: ignore[no-untyped-def]
+    """The session's freshly migrated schema, committed under a name that is no spare's,
+    without its registry row (dropped with the test database)."""
+    return PARKED_SPARE
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ schema is emptied back to what a freshly migrated schema holds, kept under a pri
 and the next test's provisioning claims it through the ordinary spare-schema path (rename,
 then migrate if it is behind).
 
-"What a freshly migrated schema holds" is read once from a real spare schema, just migrated:
+"What a freshly migrated schema holds" is read once from the session's migrated schema:
 the rows migrations and post-migrate hooks put there (expertise domains, content types,
 permissions) and the sequences' positions. A recycled schema gets exactly those back.
 """
@@ -25,6 +25,7 @@ from django_tenants.utils import schema_context
 from saas.tenancy import provisioning
 from saas.tenancy.models import Tenant, TenantKind, TenantStatus
 from saas.tenancy.schemas import rename_schema
+from tests.schema_copies import PARKED_SPARE, spare_copy
 
 RECYCLED_PREFIX = "recycled_"
 
@@ -101,15 +102,14 @@ def empty_as_fresh(schema: str, fresh: Fresh) -> None:
 def provision_from_recycled(create: Callable[[], Tenant]) -> Tenant:
     """Run ``create`` (which provisions a tenant) with a recycled schema offered as the spare.
 
-    The first time, a real spare is migrated and read as the fresh state before it is offered.
+    The fresh state is read from the session's migrated schema; when no schema waits to be
+    recycled, a copy of that schema is offered (tests/schema_copies.py).
     """
     global _fresh
     with schema_context("public"):
         if _fresh is None:
-            spare = provisioning.create_spare_schema()
-            _fresh = _read_fresh(spare.schema_name)
-            offered = spare
-        elif _recycled:
+            _fresh = _read_fresh(PARKED_SPARE)
+        if _recycled:
             schema = _recycled.pop()
             spare_name = provisioning.SPARE_PREFIX + uuid.uuid4().hex[:20]
             rename_schema(schema, spare_name)
@@ -120,10 +120,10 @@ def provision_from_recycled(create: Callable[[], Tenant]) -> Tenant:
                 status=TenantStatus.SPARE,
             )
         else:
-            offered = None
+            offered = spare_copy(PARKED_SPARE)
     tenant = create()
     with schema_context("public"):
-        if offered is not None and Tenant.objects.filter(pk=offered.pk).exists():
+        if Tenant.objects.filter(pk=offered.pk).exists():
             # Another spare was claimed (one a test left behind): keep ours for the next time.
             Tenant.objects.filter(pk=offered.pk).delete()
             _recycled.append(_park(offered.schema_name))

@@ -14,6 +14,7 @@ from saas.tenancy.models import SignupRequest, Tenant, TenantStatus
 from saas.tenancy.services import confirm_signup, request_signup
 from tenants.accounts.models import User
 from tenants.accounts.tasks import send_invitation_task
+from tests.schema_copies import PARKED_SPARE, spare_copy
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +70,8 @@ def test_sign_up_to_first_login_through_the_worker(celery_worker_process, live_d
     # off the sign-up path): migrating a schema from scratch costs about a minute of CPU for
     # the whole migration graph, which is what the pool exists to keep out of the wait. The
     # path without a spare is covered in-process by tests/saas/tenancy/test_provisioning.py.
-    spare = provisioning.create_spare_schema()
+    # The spare is a copy of the session's migrated schema (tests/schema_copies.py).
+    spare = spare_copy(PARKED_SPARE)
     live_db.append(spare)  # dropped afterwards if the worker did not claim it
     spares_before = provisioning.spare_count()
     request_signup(
