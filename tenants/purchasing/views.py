@@ -67,6 +67,14 @@ from tenants.tables.views import render_list
 from tenants.tables.xlsx import write_xlsx
 from tenants.wordtemplates.selectors import generated_for
 
+# What a purchase request's action did, said once it is done.
+ACTION_DONE = {
+    "send": gettext_lazy("The purchase request is validated and sent."),
+    "return": gettext_lazy("The purchase request is back to draft."),
+    "order": gettext_lazy("The order is recorded."),
+    "cancel": gettext_lazy("The purchase request is cancelled."),
+}
+
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
@@ -507,7 +515,7 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, sentence(refused.reason))
         context = _request_context(request, item, {key: form})
         return render(request, "purchasing/request_detail.html", context, status=refused.status)
-    messages.success(request, _("Saved."))
+    messages.success(request, ACTION_DONE[action])
     return redirect(item)
 
 
