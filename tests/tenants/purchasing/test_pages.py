@@ -295,3 +295,16 @@ def test_a_markets_page_lists_the_plan_lines_bought_on_it(buying, clients, tenan
     # Someone who may not see purchases sees no section (the market page itself is theirs).
     other = clients["finance"].get(f"/markets/{buying['market'].pk}/").content.decode()
     assert ("data-market-purchases" in other) == (bought.reference in other)
+
+
+def test_a_buyer_follows_a_line_without_a_link_to_the_request_they_may_not_read(
+    buying, clients, tenant
+):
+    """Purchasing follows plan lines but not the campaign's requests: the line's page names
+    the request it came from, linked only for those who may open it."""
+    line = buying["line"]
+    link = f'href="/requests/{line.request_id}/"'
+    page = clients["buyer"].get(f"/plan/lines/{line.pk}/").content.decode()
+    assert line.request.reference in page and link not in page
+    assert clients["buyer"].get(f"/requests/{line.request_id}/").status_code == 404
+    assert link in clients["expert"].get(f"/plan/lines/{line.pk}/").content.decode()
