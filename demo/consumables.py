@@ -3,7 +3,8 @@
 Generated but realistic: French designations of what biomedical services order (electrodes,
 SpO2 sensors, ventilation circuits...), real suppliers' names, made-up codes, references and
 prices, on two local markets the demo creates. The catalogue goes through the real import (a
-CSV as the purchasing system exports it); a requester then keeps a list shared with their UF.
+CSV as the purchasing system exports it, in an import job the catalogue's import page lists);
+a requester then keeps a list shared with their UF.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+from django.core.files.base import ContentFile
+
 from tenants.access.models import Role
 from tenants.accounts.models import User
 from tenants.catalogue import services
-from tenants.catalogue.imports import DEFAULT_MAPPING, import_catalogue
+from tenants.catalogue.imports import DEFAULT_MAPPING
 from tenants.catalogue.models import Product, ProductList
+from tenants.imports.models import ImportJob
+from tenants.imports.services import run_import
 from tenants.markets.models import Lot, Market
 from tenants.structure.models import FunctionalUnit
 
@@ -217,13 +222,32 @@ def export_csv(rows: Iterator[dict[str, str]]) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+def import_as_purchasing_does(data: bytes, filename: str) -> ImportJob:
+    """The file imported as the buyer imports it from the catalogue's import page: a job,
+    which that page lists with its report (run here, as a worker would run it)."""
+    buyer = User.objects.filter(grants__role=Role.BUYER).order_by("pk").first()
+    job = ImportJob.objects.create(
+        kind="catalogue",
+        file=ContentFile(data, name=filename),
+        filename=filename,
+        mapping=dict(DEFAULT_MAPPING),
+        dry_run=False,
+        created_by=buyer,
+        language="fr",
+    )
+    job = run_import(job.pk)
+    if job.state != ImportJob.State.DONE:
+        raise RuntimeError(f"the demo catalogue was not imported: {job.state} {job.problems[:5]}")
+    return job
+
+
 def load_demo_consumables(count: int = 3000) -> list[str]:
     """Once: the catalogue, and a requester's list shared with their UF."""
     if Product.objects.exists():
         return []
     ensure_markets()
-    report = import_catalogue(export_csv(product_rows(count)), "export-achats.csv")
-    done = [f"  catalogue: {report.created} consumables and accessories"]
+    job = import_as_purchasing_does(export_csv(product_rows(count)), "export-achats.csv")
+    done = [f"  catalogue: {job.report['created']} consumables and accessories"]
     # The demo's requesters hold their role on an establishment (the cadre de santé): the list
     # is shared with a UF of it, whose people see it.
     owner = User.objects.filter(grants__role=Role.REQUESTER).order_by("pk").first()

@@ -63,6 +63,10 @@ CAMPAIGN_PEOPLE = (
     ("commission", "Colette Commission (commission)", "commission", "tenant", ""),
 )
 
+# The GHT's buyer (demo/purchasing.py): records off-contract exceptions, sends and orders
+# purchase requests, imports the catalogue.
+BUYER = "achats"
+
 
 @dataclass(frozen=True)
 class DemoTenant:

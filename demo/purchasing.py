@@ -9,7 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from demo.people import DEMO_PASSWORD
+from demo.people import BUYER, DEMO_PASSWORD
 from tenants.access.models import Role, ScopeKind
 from tenants.access.services import grant_role
 from tenants.accounts.models import User
@@ -25,7 +25,7 @@ BEDS_EMDN = "V08060102"  # intensive care or resuscitation electric medical beds
 
 
 def _buyer(subdomain: str) -> User:
-    email = f"achats@{subdomain}.localhost"
+    email = f"{BUYER}@{subdomain}.localhost"
     buyer = User.objects.filter(email=email).first()
     if buyer is None:
         buyer = User.objects.create_user(email, DEMO_PASSWORD, full_name="Arthur Achats (acheteur)")
@@ -144,7 +144,7 @@ def load_demo_purchasing(subdomain: str) -> list[str]:
     return [
         f"  purchasing: file {file.reference}, requests {on_market.reference} (market "
         f"{market.reference} lot {lot.number}, sent) and {off_contract.reference} "
-        f"(exception {exception.code}, draft); buyer achats@{subdomain}.localhost",
+        f"(exception {exception.code}, draft); buyer {BUYER}@{subdomain}.localhost",
         f"  purchasing: {produced}",
     ]
 

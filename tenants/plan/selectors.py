@@ -14,6 +14,7 @@ from tenants.access.permissions import Action, scope_filter
 from tenants.accounts.models import User
 from tenants.plan.models import LineEvent, LineStep, PlanLine, StepDefinition, StepStatus
 from tenants.plan.steps import DEFAULT_STEPS, default_label
+from tenants.requests.selectors import visible_requests
 
 # A step with one of these statuses is behind the line; the first other one is where it stands.
 PAST = (StepStatus.DONE, StepStatus.NOT_APPLICABLE, StepStatus.CANCELLED)
@@ -232,3 +233,9 @@ def plan_lines_matching(
     if q:
         lines = lines.filter(title__icontains=q)
     return lines
+
+
+def request_readable(user: Any, line: PlanLine) -> bool:
+    """May this person open the equipment request the line came from? Purchasing and finance
+    follow the line without reading the requests of the campaign."""
+    return visible_requests(user).filter(pk=line.request_id).exists()

@@ -51,6 +51,7 @@ from tenants.plan.selectors import (
     managed_by,
     manager_candidates,
     plan_lines_for,
+    request_readable,
     schedule,
 )
 from tenants.plan.steps import definitions, steps_of
@@ -193,6 +194,7 @@ def _context(
     return {
         "line": line,
         "follows": has_permission(user, Action.FOLLOW_PLAN, line),
+        "request_readable": request_readable(user, line),
         "steps": steps,
         "step_forms": step_forms,
         "editable": editable,

@@ -97,7 +97,7 @@ class OffContractException(models.Model):
         return f"{self.code} · {self.supplier} ({self.valid_until:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("purchasing:exception_edit", args=[self.pk])
+        return reverse("purchasing:exception_detail", args=[self.pk])
 
     def covers(self, supplier_id: int | None, on: Any) -> bool:
         return self.supplier_id == supplier_id and self.valid_from <= on <= self.valid_until

@@ -19,10 +19,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear, Round
+from django.utils import timezone
 
 from tenants.access.permissions import Action, has_permission, scope_filter
 from tenants.markets.models import Supplier
 from tenants.plan.models import PlanLine
+from tenants.purchasing import rules
 from tenants.purchasing.models import (
     COMMITTING_STATES,
     SPENDING_STATES,
@@ -79,6 +81,17 @@ def exceptions_for(user: Any) -> QuerySet[OffContractException]:
     if not has_permission(user, Action.VIEW_PURCHASES):
         return OffContractException.objects.none()
     return OffContractException.objects.select_related("supplier", "next_market", "created_by")
+
+
+def exception_page(user: Any, exception: OffContractException) -> dict[str, Any]:
+    """What an exception's page shows this person: the purchase requests they may see that are
+    made under it, whether it has expired, and whether they may change it."""
+    return {
+        "requests": requests_for(user).filter(exception=exception).order_by("-created"),
+        "expired": exception.valid_until < timezone.localdate(),
+        "may_edit": rules.may_manage_exceptions(user),
+        "may_view_market": has_permission(user, Action.VIEW_MARKETS),
+    }
 
 
 def line_total_incl_vat() -> ExpressionWrapper:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("files/<int:pk>/checklist/<int:item_pk>/", views.checklist_item, name="checklist_item"),
     path("exceptions/", views.exception_list, name="exception_list"),
     path("exceptions/new/", views.exception_new, name="exception_new"),
-    path("exceptions/<int:pk>/", views.exception_edit, name="exception_edit"),
+    path("exceptions/<int:pk>/", views.exception_detail, name="exception_detail"),
+    path("exceptions/<int:pk>/edit/", views.exception_edit, name="exception_edit"),
     path("spending/", views.spending, name="spending"),
 ]

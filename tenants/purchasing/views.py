@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from saas.errors import UserError, sentence, show_on_form
 from saas.forms import posted_version
@@ -210,9 +210,9 @@ def _exception_edit(request: HttpRequest, existing: OffContractException | None)
             )
             try:
                 if existing is None:
-                    services.record_exception(given, by=user)
+                    saved = services.record_exception(given, by=user)
                 else:
-                    services.update_exception(
+                    saved = services.update_exception(
                         existing, given, by=user, expected_version=_version(request)
                     )
             except UserError as refused:
@@ -220,9 +220,22 @@ def _exception_edit(request: HttpRequest, existing: OffContractException | None)
                 _refusal(request, refused, form)
             else:
                 messages.success(request, _("Off-contract exception saved."))
-                return redirect("purchasing:exception_list")
+                return redirect(saved)
     context = {"form": form, "existing": existing}
     return render(request, "purchasing/exception_form.html", context, status=status)
+
+
+def _exception(request: HttpRequest, pk: int) -> OffContractException:
+    return get_object_or_404(selectors.exceptions_for(_user(request)), pk=pk)
+
+
+@login_required
+@require_safe
+def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The exception as whoever follows purchases reads it; buyers get a button to change it."""
+    exception = _exception(request, pk)
+    context = {"exception": exception, **selectors.exception_page(_user(request), exception)}
+    return render(request, "purchasing/exception_detail.html", context)
 
 
 @login_required
@@ -232,8 +245,7 @@ def exception_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exception_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    existing = get_object_or_404(selectors.exceptions_for(_user(request)), pk=pk)
-    return _exception_edit(request, existing)
+    return _exception_edit(request, _exception(request, pk))
 
 
 # The off-contract spending -----------------------------------------------------------------

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import get_resolver, reverse
 
-from demo.people import CAMPAIGN_PEOPLE, DEMO_PASSWORD, STAFF_EMAIL
+from demo.people import BUYER, CAMPAIGN_PEOPLE, DEMO_PASSWORD, STAFF_EMAIL
 from tests.browser.accessibility import (
     AXE_JS,
     Crawl,
@@ -52,9 +52,9 @@ from tests.isolation.test_every_url import PUBLIC_URLCONF, TENANT_URLCONF, walk
 pytestmark = pytest.mark.slow
 
 GHT = "ght-somme"
-# The administrator and one person per role (the demo's second head of pôle and second expert
-# see the same pages as the first ones).
-PEOPLE = ("admin", *dict((role, key) for key, _, role, *_ in CAMPAIGN_PEOPLE).values())
+# The administrator, one person per role of the census (the demo's second head of pôle and
+# second expert see the same pages as the first ones), and the buyer (the exceptions' forms).
+PEOPLE = ("admin", *dict((role, key) for key, _, role, *_ in CAMPAIGN_PEOPLE).values(), BUYER)
 DEMO_FILES = Path(__file__).resolve().parent.parent.parent / "demo" / "files"
 
 # URL patterns a GET answers with something other than a page (patterns that refuse a GET
@@ -66,6 +66,12 @@ NOT_PAGES = {
         "set_language": "the language switch: a redirect back to the page",
         "suggest": "the suggestions of a field, inside the page of its form",
         "documents:download": "the document itself",
+        "catalogue:product_photo": "the product's photo, an image shown on its page",
+        "catalogue:list_export": "the list as an order request, an XLSX file",
+        "mirror:market_document": "a central market's document, a file from the reference server",
+        "wordtemplates:download_default": "the Word template shipped with the application, DOCX",
+        "wordtemplates:download_version": "a Word template the tenant uploaded, DOCX",
+        "wordtemplates:preview": "the template filled with its example, a DOCX or PDF file",
         "tables:export_download": "the exported XLSX file",
         "tables:view": "a redirect to the list the saved view filters",
         "notifications:open": "a redirect to the page the notification is about",
@@ -80,6 +86,8 @@ NOT_PAGES = {
         "set_language": "the language switch: a redirect back to the page",
         "tenancy:health": "JSON for the load balancer",
         "reference:codesystem_fhir": "the FHIR CodeSystem as JSON",
+        "reference:market_document": "a market's document, the file itself",
+        "reference_api_v1:market_document": "a market's document for subscribers, the file",
         **{
             name: "JSON of the reference API (its documentation page is checked)"
             for name in (
@@ -520,7 +528,7 @@ def test_the_readme_pictures_of_purchasing_are_the_demo_s(demo_site, browser):
     page = context.new_page()
     try:
         page.goto(f"{base}/accounts/login/")
-        page.get_by_label("Adresse e-mail").fill(f"achats@{GHT}.localhost")
+        page.get_by_label("Adresse e-mail").fill(f"{BUYER}@{GHT}.localhost")
         page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state()

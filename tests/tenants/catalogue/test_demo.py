@@ -1,4 +1,5 @@
-"""The demo's generated catalogue goes through the real import and leaves a shared list."""
+"""The demo's generated catalogue goes through the real import (a job the import page lists) and
+leaves a shared list."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from demo.consumables import load_demo_consumables
 from tenants.access.models import Role, RoleGrant, ScopeKind
 from tenants.catalogue.models import Product, ProductList
 from tenants.catalogue.selectors import lists_for, search_page
+from tenants.imports.models import ImportJob
 
 
 def test_the_demo_catalogue_imports_and_shares_a_list_with_an_uf(catalogue):
     Product.objects.all().delete()
     done = load_demo_consumables(count=400)
     assert Product.objects.count() == 400
+    # Through an import job, as the buyer imports it: the import page lists it with its report.
+    job = ImportJob.objects.get(kind="catalogue")
+    assert job.state == ImportJob.State.DONE and not job.dry_run
+    assert job.report["created"] == 400 and job.filename == "export-achats.csv"
     assert any("shared with UF" in line for line in done)
     kept = ProductList.objects.get(name="Réassort mensuel du service")
     assert kept.items.count() == 4

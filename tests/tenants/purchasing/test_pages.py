@@ -168,8 +168,36 @@ def test_an_exception_is_recorded_and_edited_by_the_buyer(buying, clients, tenan
     with tenant_context(tenant):
         exception = OffContractException.objects.get(code="HM2")
     bad = {**data, "valid_until": days(-5).strftime("%d/%m/%Y"), "version": exception.version}
-    response = clients["buyer"].post(f"/purchasing/exceptions/{exception.pk}/", bad)
+    response = clients["buyer"].post(f"/purchasing/exceptions/{exception.pk}/edit/", bad)
     assert response.status_code == 400
+
+
+def test_who_follows_purchases_reads_an_exception_only_a_buyer_changes_it(buying, clients, tenant):
+    with tenant_context(tenant):
+        item = off_contract(buying)
+    exception = buying["exception"]
+    page = f"/purchasing/exceptions/{exception.pk}/"
+    edit = f"/purchasing/exceptions/{exception.pk}/edit/"
+    # The list links each row to the exception's page, which every reader of the list opens.
+    assert page in clients["finance"].get("/purchasing/exceptions/").content.decode()
+    for name in ("finance", "expert"):
+        response = clients[name].get(page)
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert "Dräger France" in html and item.reference in html, name
+        assert "data-exception-form" not in html and edit not in html, name
+        # Neither the edit page nor a change sent to either address.
+        data = {"code": "HM1", "supplier": "Dräger France", "version": exception.version}
+        assert clients[name].get(edit).status_code == 404, name
+        assert clients[name].post(edit, data).status_code == 404, name
+        assert clients[name].post(page, data).status_code == 405, name
+    with tenant_context(tenant):
+        exception.refresh_from_db()
+        assert exception.code == "HM4" and exception.version == 1
+    # The buyer gets the button to change it; a requester does not see purchasing at all.
+    assert edit in clients["buyer"].get(page).content.decode()
+    assert clients["buyer"].get(edit).status_code == 200
+    assert clients["requester"].get(page).status_code == 404
 
 
 def test_a_purchase_file_with_its_checklist(buying, clients, tenant):
@@ -270,3 +298,16 @@ def test_a_markets_page_lists_the_plan_lines_bought_on_it(buying, clients, tenan
     # Someone who may not see purchases sees no section (the market page itself is theirs).
     other = clients["finance"].get(f"/markets/{buying['market'].pk}/").content.decode()
     assert ("data-market-purchases" in other) == (bought.reference in other)
+
+
+def test_a_buyer_follows_a_line_without_a_link_to_the_request_they_may_not_read(
+    buying, clients, tenant
+):
+    """Purchasing follows plan lines but not the campaign's requests: the line's page names
+    the request it came from, linked only for those who may open it."""
+    line = buying["line"]
+    link = f'href="/requests/{line.request_id}/"'
+    page = clients["buyer"].get(f"/plan/lines/{line.pk}/").content.decode()
+    assert line.request.reference in page and link not in page
+    assert clients["buyer"].get(f"/requests/{line.request_id}/").status_code == 404
+    assert link in clients["expert"].get(f"/plan/lines/{line.pk}/").content.decode()
