@@ -67,15 +67,17 @@ def _client_dirs() -> list[Path]:
 
 
 def _connection_env() -> dict[str, str]:
-    settings = connection.settings_dict
-    env = {**os.environ, "PGDATABASE": str(settings["NAME"]), "PGUSER": str(settings["USER"])}
-    if settings.get("HOST"):
-        env["PGHOST"] = str(settings["HOST"])
-    if settings.get("PORT"):
-        env["PGPORT"] = str(settings["PORT"])
-    if settings.get("PASSWORD"):
-        env["PGPASSWORD"] = str(settings["PASSWORD"])
-    return env
+    """libpq's variables for the connection Django opens (host may be a socket folder, as the
+    embedded server's)."""
+    params = connection.get_connection_params()
+    variables = {
+        "PGDATABASE": params.get("database") or params.get("dbname"),
+        "PGUSER": params.get("user"),
+        "PGHOST": params.get("host"),
+        "PGPORT": params.get("port"),
+        "PGPASSWORD": params.get("password"),
+    }
+    return {**os.environ, **{k: str(v) for k, v in variables.items() if v}}
 
 
 def _run(tool: str, *args: str, stdin: str | None = None) -> str:
