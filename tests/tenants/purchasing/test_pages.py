@@ -119,7 +119,7 @@ def test_the_buyer_sends_and_orders_from_the_page(buying, clients, tenant):
     assert sent.status_code == 302
     # The page says what was done, in French.
     shown = clients["buyer"].get(sent["Location"]).content.decode()
-    assert "La demande d’achat est validée et envoyée." in shown
+    assert "La demande d\u2019achat est validée et envoyée." in shown
     stale = clients["buyer"].post(url, {"action": "cancel", "version": item.version})
     assert stale.status_code == 409
     ordered = clients["buyer"].post(
