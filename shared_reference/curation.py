@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from saas.dates import end_of
 from saas.errors import UserError
 from shared_reference.models import (
     DOCUMENT_TYPES,
@@ -24,7 +25,6 @@ from shared_reference.models import (
     Scope,
     Supplier,
     Terms,
-    end_of,
 )
 
 

@@ -24,6 +24,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.dates import end_of
 from saas.errors import UserError
 from tenants.access.models import Role
 from tenants.accounts.models import User
@@ -38,7 +39,6 @@ from tenants.markets.models import (
     Supplier,
 )
 from tenants.markets.selectors import legal_entities, may_manage, people_with
-from tenants.markets.terms import end_of
 
 __all__ = ["end_of"]  # the model's docs name it here
 

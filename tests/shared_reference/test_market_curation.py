@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from saas.dates import end_of
 from shared_reference.models import (
     ChangeLogEntry,
     DeviceModel,
@@ -18,7 +19,6 @@ from shared_reference.models import (
     MarketDocument,
     PurchasingBody,
     Supplier,
-    end_of,
 )
 from shared_reference.services import publish_release
 from tests.conftest import client_for
@@ -96,7 +96,11 @@ def lot_form(**changes: str | list[str]) -> dict[str, str | list[str]]:
 
 def test_the_end_counts_every_renewal():
     assert end_of(datetime.date(2026, 3, 1), 24, 2, 12) == datetime.date(2030, 2, 28)
-    assert end_of(datetime.date(2024, 1, 31), 1, 0, None) == datetime.date(2024, 2, 28)
+    # French civil-law reckoning: a period of N months ends the day before the same day N months
+    # later, or on that month's last day when it has no such day (31/02/2024: 29/02, a leap year).
+    assert end_of(datetime.date(2024, 1, 31), 1, 0, None) == datetime.date(2024, 2, 29)
+    assert end_of(datetime.date(2027, 1, 31), 1, 0, None) == datetime.date(2027, 2, 28)
+    assert end_of(datetime.date(2027, 3, 31), 1, 0, None) == datetime.date(2027, 4, 30)
     assert end_of(None, 12, 0, None) is None
 
 

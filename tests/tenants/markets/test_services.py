@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from saas.dates import end_of
 from tenants.markets import services
 from tenants.markets.models import Lot, Market, MarketUse, Supplier
-from tenants.markets.terms import end_of, period_ends
+from tenants.markets.terms import period_ends
 from tests.tenants.markets.conftest import SECOND_ENTITY, central, local
 
 D = datetime.date
@@ -27,7 +28,14 @@ def refused(call, field: str, status: int = 400) -> services.Refused:  # type: i
 def test_the_end_counts_every_renewal():
     assert end_of(D(2027, 1, 1), 12) == D(2027, 12, 31)
     assert end_of(D(2027, 1, 1), 12, 3, 12) == D(2030, 12, 31)
-    assert end_of(D(2027, 1, 31), 1) == D(2027, 2, 27)  # 28/02 is the next period's first day
+    # French civil-law reckoning: a period of N months ends the day before the same day N months
+    # later, or on that month's last day when it has no such day (no 31/02, no 30/02, no 31/04).
+    assert end_of(D(2027, 1, 31), 1) == D(2027, 2, 28)
+    assert end_of(D(2027, 1, 30), 1) == D(2027, 2, 28)
+    assert end_of(D(2027, 1, 28), 1) == D(2027, 2, 27)
+    assert end_of(D(2027, 3, 31), 1) == D(2027, 4, 30)
+    assert end_of(D(2027, 1, 31), 1, 2, 1) == D(2027, 4, 30)
+    assert period_ends(D(2027, 1, 31), 1, 2, 1) == [D(2027, 2, 28), D(2027, 3, 30), D(2027, 4, 30)]
     assert period_ends(D(2027, 3, 1), 24, 2, 6) == [D(2029, 2, 28), D(2029, 8, 31), D(2030, 2, 28)]
     assert end_of(None, 12) is None and end_of(D(2027, 1, 1), None) is None
 
