@@ -56,17 +56,31 @@ class MarketRefused(UserError):
     """A market, lot or document the curator cannot save as it is; ``field`` names the field."""
 
 
-def terms_problems(obj: Terms) -> list[tuple[str, str]]:
+def terms_problems(obj: Terms, *, ends_typed: bool = False) -> list[tuple[str, str]]:
     """What is wrong with an object's dates and bounds, field by field (empty when right).
 
-    The end, renewals included, follows from the start, the duration and the renewals when
-    the curator leaves it empty.
+    With a start and a duration, the end (renewals included) follows from them and the
+    renewals, whatever it was: a curator changing the duration moves the end. An end the
+    curator typed (``ends_typed``) that says otherwise is refused, naming the day it should
+    be. Without a start or a duration, the end typed is kept.
     """
     problems: list[tuple[str, str]] = []
     if obj.renewals and not obj.renewal_months:
         problems.append(("renewal_months", _("Say how long each renewal lasts.")))
-    if obj.ends is None:
-        obj.ends = end_of(obj.starts, obj.duration_months, obj.renewals, obj.renewal_months)
+    computed = end_of(obj.starts, obj.duration_months, obj.renewals, obj.renewal_months)
+    if computed is not None and ends_typed and obj.ends is not None and obj.ends != computed:
+        problems.append(
+            (
+                "ends",
+                _(
+                    "With this start, duration and renewals, the end is %(day)s: type that "
+                    "day or leave the end empty."
+                )
+                % {"day": computed.strftime("%d/%m/%Y")},
+            )
+        )
+    elif computed is not None:
+        obj.ends = computed
     if obj.starts and obj.ends and obj.ends < obj.starts:
         problems.append(("ends", _("The end comes before the start.")))
     pairs = (

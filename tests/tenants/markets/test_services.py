@@ -68,6 +68,44 @@ def test_without_a_duration_the_end_typed_is_kept(tenant_context_people):
     assert market.ends == D(2027, 6, 30)
 
 
+def test_an_end_typed_against_the_duration_is_refused_naming_the_right_day(
+    tenant_context_people,
+):
+    people = tenant_context_people
+    error = refused(
+        lambda: local(people, starts=D(2027, 1, 31), duration_months=1, ends=D(2027, 3, 31)),
+        "ends",
+    )
+    assert "28/02/2027" in str(error.reason)
+    assert not Market.objects.exists()
+    assert local(people, starts=D(2027, 1, 31), duration_months=1, ends=D(2027, 2, 28))
+
+
+def test_the_end_shown_follows_a_changed_duration(tenant_context_people):
+    """The form shows the stored end: left as it was, it moves with the duration."""
+    people = tenant_context_people
+    buyer = people["users"]["buyer"]
+    market = local(people, starts=D(2027, 1, 1), duration_months=12)
+    fields = ("reference", "title", "starts", "duration_months", "ends")
+    shown = {f: getattr(market, f) for f in fields}
+    assert shown["ends"] == D(2027, 12, 31)
+    services.update_market(
+        market, {**shown, "duration_months": 6}, by=buyer, expected_version=market.version
+    )
+    market.refresh_from_db()
+    assert market.ends == D(2027, 6, 30)
+    shown = {f: getattr(market, f) for f in fields}
+    refused(
+        lambda: services.update_market(
+            market,
+            {**shown, "duration_months": 3, "ends": D(2027, 5, 31)},
+            by=buyer,
+            expected_version=market.version,
+        ),
+        "ends",
+    )
+
+
 def test_an_end_before_the_start_is_refused_on_the_end(tenant_context_people):
     refused(
         lambda: local(
