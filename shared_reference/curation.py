@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from saas.dates import end_of
@@ -156,8 +156,23 @@ def supplier_named(name: str) -> Supplier:
         raise MarketRefused("suppliers", _("A supplier needs a name."))
     if len(name) > 200:
         raise MarketRefused("suppliers", _("A supplier's name has at most 200 characters."))
-    found = Supplier.objects.filter(name__iexact=name).first()
-    return found or Supplier.objects.create(name=name)
+    found = _supplier_by_name(name)
+    if found is not None:
+        return found
+    # Race-safe: another curator recording the same name since the look-up wins the unique
+    # constraint (in a savepoint, so the lot's transaction goes on), and their row is used.
+    try:
+        with transaction.atomic():
+            return Supplier.objects.create(name=name)
+    except IntegrityError:
+        found = _supplier_by_name(name)
+        if found is None:
+            raise
+        return found
+
+
+def _supplier_by_name(name: str) -> Supplier | None:
+    return Supplier.objects.filter(name__iexact=name).first()
 
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024

@@ -367,19 +367,38 @@ def _save_lot(lot: Lot, values: dict[str, Any]) -> Lot:
     return lot
 
 
-def _suppliers(names: list[str]) -> list[Supplier]:
-    """The suppliers named, the ones the hospital does not know yet recorded."""
-    known: dict[str, Supplier] = {
+def _known_suppliers(names: list[str]) -> dict[str, Supplier]:
+    """The suppliers already recorded under these names, whatever their case, by upper name."""
+    return {
         s.name.upper(): s
         for s in Supplier.objects.annotate(key=Upper("name")).filter(
             key__in=[n.upper() for n in names]
         )
     }
+
+
+def _create_supplier(name: str) -> Supplier:
+    """A supplier recorded. Race-safe: another request recording the same name (whatever its
+    case) between the look-up and this insert wins the unique constraint, and its row is the
+    one returned."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a conflict
+            return Supplier.objects.create(name=name)
+    except IntegrityError:
+        found = Supplier.objects.filter(name__iexact=name).first()
+        if found is None:  # another constraint than the name's
+            raise
+        return found
+
+
+def _suppliers(names: list[str]) -> list[Supplier]:
+    """The suppliers named, the ones the hospital does not know yet recorded."""
+    known = _known_suppliers(names)
     found = []
     for name in names:
         supplier = known.get(name.upper())
         if supplier is None:
-            supplier = Supplier.objects.create(name=name)
+            supplier = _create_supplier(name)
             known[name.upper()] = supplier
         found.append(supplier)
     return found

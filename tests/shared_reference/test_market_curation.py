@@ -273,6 +273,30 @@ def test_a_lot_that_does_not_hold_together_is_refused_with_the_field_named(
     assert not Lot.objects.exists()
 
 
+def test_a_supplier_another_curator_recorded_meanwhile_is_used(curator, market, monkeypatch):
+    """Two curators naming a new supplier at once: the second's insert meets the unique
+    constraint and uses the first's row (no 500)."""
+    from shared_reference import curation
+
+    looked_up = curation._supplier_by_name
+    calls: list[str] = []
+
+    def raced(name: str) -> Supplier | None:
+        calls.append(name)
+        if len(calls) == 1:  # the first look-up misses; the other curator records it then
+            Supplier.objects.create(name=name)
+            return None
+        return looked_up(name)
+
+    monkeypatch.setattr(curation, "_supplier_by_name", raced)
+    response = curator.post(
+        f"/reference/markets/{market.uuid}/lots/new/", lot_form(supplier_names="Dräger France")
+    )
+    assert response.status_code == 302
+    assert [s.name for s in Lot.objects.get().suppliers.all()] == ["Dräger France"]
+    assert Supplier.objects.count() == 1
+
+
 def test_documents_are_uploaded_published_and_removed(curator, market):
     publish_release(notes="v1", by="curator")
     response = curator.post(

@@ -254,6 +254,40 @@ def test_a_use_names_one_of_the_legal_entities_and_a_lot_of_the_market(tenant_co
     assert caught.value.status == 403
 
 
+def test_a_supplier_recorded_meanwhile_by_another_request_is_used(
+    tenant_context_people, monkeypatch
+):
+    """Two requests naming a new supplier at once: the second's insert meets the unique
+    constraint and uses the first's row (no IntegrityError, no 500)."""
+    people = tenant_context_people
+    market = local(people)
+    looked_up = services._known_suppliers
+
+    def raced(names: list[str]) -> dict[str, Supplier]:
+        known = looked_up(names)
+        Supplier.objects.create(name="DRÄGER FRANCE")  # the other request, just after
+        return known
+
+    monkeypatch.setattr(services, "_known_suppliers", raced)
+    lot = services.create_lot(
+        market,
+        {"number": "1", "title": "Ventilation", "suppliers": "Dräger France\nBaxter"},
+        by=people["users"]["buyer"],
+        expected_version=market.version,
+    )
+    assert sorted(s.name for s in lot.suppliers.all()) == ["Baxter", "DRÄGER FRANCE"]
+    assert Supplier.objects.count() == 2
+
+
+def test_an_import_naming_a_supplier_recorded_meanwhile_uses_it(tenant_context_people):
+    from tenants.catalogue.imports import _create_names
+
+    recorded = Supplier.objects.create(name="BAXTER")  # since the import looked names up
+    made = _create_names(Supplier, ["Baxter", "Medtronic"])
+    assert made["BAXTER"] == recorded.pk and set(made) == {"BAXTER", "MEDTRONIC"}
+    assert Supplier.objects.count() == 2
+
+
 def test_a_lot_keeps_its_suppliers_scopes_and_models(tenant_context_people):
     people = tenant_context_people
     buyer = people["users"]["buyer"]
