@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> None:
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
+    from saas.dates import end_of
     from saas.tenancy.models import Tenant, TenantStatus
     from saas.tenancy.provisioning import provision_tenant, schema_name_for
     from saas.tenancy.services import ensure_public_tenant
@@ -96,7 +97,6 @@ def run(args: argparse.Namespace) -> None:
         Scope,
         Supplier,
     )
-    from tenants.markets.terms import end_of
     from tenants.structure.models import Establishment
 
     logging.getLogger("axes").setLevel(logging.WARNING)

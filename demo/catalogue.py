@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import transaction
 
+from saas.dates import end_of
 from shared_reference.models import (
     DeviceModel,
     Lot,
@@ -21,7 +22,6 @@ from shared_reference.models import (
     PurchasingBody,
     SafetyNotice,
     Supplier,
-    end_of,
 )
 
 DEMO_SOURCE = "démo : date plausible, à vérifier auprès du fabricant"

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from saas.dates import add_months
 from tenants.access.models import Role
 from tenants.accounts.models import User
-from tenants.alerts.impact import add_months
 from tenants.markets import services
 from tenants.markets.models import Market, Origin
 from tenants.mirror.models import ReferenceDeviceModel

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from saas.dates import end_of
 from saas.errors import UserError
 from shared_reference.models import (
     DOCUMENT_TYPES,
@@ -24,7 +25,6 @@ from shared_reference.models import (
     Scope,
     Supplier,
     Terms,
-    end_of,
 )
 
 
@@ -56,17 +56,31 @@ class MarketRefused(UserError):
     """A market, lot or document the curator cannot save as it is; ``field`` names the field."""
 
 
-def terms_problems(obj: Terms) -> list[tuple[str, str]]:
+def terms_problems(obj: Terms, *, ends_typed: bool = False) -> list[tuple[str, str]]:
     """What is wrong with an object's dates and bounds, field by field (empty when right).
 
-    The end, renewals included, follows from the start, the duration and the renewals when
-    the curator leaves it empty.
+    With a start and a duration, the end (renewals included) follows from them and the
+    renewals, whatever it was: a curator changing the duration moves the end. An end the
+    curator typed (``ends_typed``) that says otherwise is refused, naming the day it should
+    be. Without a start or a duration, the end typed is kept.
     """
     problems: list[tuple[str, str]] = []
     if obj.renewals and not obj.renewal_months:
         problems.append(("renewal_months", _("Say how long each renewal lasts.")))
-    if obj.ends is None:
-        obj.ends = end_of(obj.starts, obj.duration_months, obj.renewals, obj.renewal_months)
+    computed = end_of(obj.starts, obj.duration_months, obj.renewals, obj.renewal_months)
+    if computed is not None and ends_typed and obj.ends is not None and obj.ends != computed:
+        problems.append(
+            (
+                "ends",
+                _(
+                    "With this start, duration and renewals, the end is %(day)s: type that "
+                    "day or leave the end empty."
+                )
+                % {"day": computed.strftime("%d/%m/%Y")},
+            )
+        )
+    elif computed is not None:
+        obj.ends = computed
     if obj.starts and obj.ends and obj.ends < obj.starts:
         problems.append(("ends", _("The end comes before the start.")))
     pairs = (
@@ -142,8 +156,23 @@ def supplier_named(name: str) -> Supplier:
         raise MarketRefused("suppliers", _("A supplier needs a name."))
     if len(name) > 200:
         raise MarketRefused("suppliers", _("A supplier's name has at most 200 characters."))
-    found = Supplier.objects.filter(name__iexact=name).first()
-    return found or Supplier.objects.create(name=name)
+    found = _supplier_by_name(name)
+    if found is not None:
+        return found
+    # Race-safe: another curator recording the same name since the look-up wins the unique
+    # constraint (in a savepoint, so the lot's transaction goes on), and their row is used.
+    try:
+        with transaction.atomic():
+            return Supplier.objects.create(name=name)
+    except IntegrityError:
+        found = _supplier_by_name(name)
+        if found is None:
+            raise
+        return found
+
+
+def _supplier_by_name(name: str) -> Supplier | None:
+    return Supplier.objects.filter(name__iexact=name).first()
 
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024

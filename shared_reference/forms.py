@@ -361,7 +361,8 @@ class TermsForm(BootstrapModelForm):
             self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["ends"].required = False
         self.fields["ends"].help_text = _(
-            "Left empty, worked out from the start, the duration and the renewals."
+            "Worked out from the start, the duration and the renewals when a start and a "
+            "duration are given; otherwise, type it."
         )
         for name in ("duration_months", "renewal_months"):
             self.fields[name].widget.attrs["max"] = 1200
@@ -377,9 +378,11 @@ class TermsForm(BootstrapModelForm):
             return cleaned
         probe = self.instance.__class__(**{k: cleaned.get(k) for k in TERMS_FIELDS})
         probe.renewals = cleaned.get("renewals") or 0
-        for field, reason in terms_problems(probe):
+        # The end shown on the page, left as it was, follows a changed duration; one typed
+        # that contradicts the duration is refused.
+        for field, reason in terms_problems(probe, ends_typed="ends" in self.changed_data):
             self.add_error(field, reason)
-        if not self.errors and cleaned.get("ends") is None:
+        if not self.errors:
             cleaned["ends"] = probe.ends
         return cleaned
 

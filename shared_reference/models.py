@@ -7,9 +7,7 @@ dirty entity with its full published payload and a monotonic ``seq``: the feed s
 
 from __future__ import annotations
 
-import calendar
 import uuid
-from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -422,23 +420,6 @@ class Scope(models.TextChoices):
     MAINTENANCE = "maintenance", _("Maintenance")
     ACCESSORIES = "accessories", _("Accessories")
     CONSUMABLES = "consumables", _("Consumables")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def end_of(
-    starts: date | None, duration_months: int | None, renewals: int, renewal_months: int | None
-) -> date | None:
-    """The last day of a market, every renewal included: None without a start or a duration."""
-    if starts is None or not duration_months:
-        return None
-    months = duration_months + (renewals or 0) * (renewal_months or 0)
-    return add_months(starts, months) - timedelta(days=1)
 
 
 class Terms(models.Model):

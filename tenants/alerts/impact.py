@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from saas.dates import add_months
 from tenants.alerts.models import Alert, AlertKind, AlertSettings
 from tenants.inventory.models import Device
 from tenants.markets.models import Market
@@ -34,17 +35,6 @@ class ImpactReport:
     def __str__(self) -> str:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.raised.items())) or "none"
         return f"alerts raised: {kinds}; closed: {self.closed}"
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)

@@ -382,9 +382,18 @@ def _differ(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
 
 
 def _create_names(model: type[Family] | type[Supplier], names: list[str]) -> dict[str, int]:
+    """The names recorded, by upper name. Race-safe: a name another request recorded since
+    the look-up (a buyer naming the same supplier) is skipped (ON CONFLICT DO NOTHING) and
+    its row is the one used."""
     rows: list[Any] = [model(name=name) for name in names]
-    made = model.objects.bulk_create(rows)
-    return {m.name.upper(): m.pk for m in made}
+    model.objects.bulk_create(rows, ignore_conflicts=True)
+    uppers = [name.upper() for name in names]
+    return {
+        upper: pk
+        for pk, upper in model.objects.annotate(upper=Upper("name"))
+        .filter(upper__in=uppers)
+        .values_list("pk", "upper")
+    }
 
 
 def _field_label(name: str) -> str:

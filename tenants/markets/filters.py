@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from saas.dates import add_months
 from saas.labels import matching_words
 from tenants.access.models import Role
-from tenants.alerts.impact import add_months
 from tenants.markets.models import (
     Lot,
     Market,

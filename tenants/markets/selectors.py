@@ -30,10 +30,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from saas.dates import add_months
 from tenants.access.models import Role, RoleGrant
 from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
-from tenants.alerts.impact import add_months
 from tenants.alerts.models import AlertSettings
 from tenants.inventory.models import Device
 from tenants.inventory.selectors import devices_for

@@ -24,6 +24,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.dates import end_of
 from saas.errors import UserError
 from tenants.access.models import Role
 from tenants.accounts.models import User
@@ -38,7 +39,6 @@ from tenants.markets.models import (
     Supplier,
 )
 from tenants.markets.selectors import legal_entities, may_manage, people_with
-from tenants.markets.terms import end_of
 
 __all__ = ["end_of"]  # the model's docs name it here
 
@@ -166,8 +166,13 @@ def _bounds(values: dict[str, Any], low: str, high: str) -> None:
         raise Refused(high, _("cannot be less than the minimum"))
 
 
-def _terms(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The dates, renewals and bounds a market and a lot share, checked, with ``ends``."""
+def _terms(data: Mapping[str, Any], shown_ends: date | None = None) -> dict[str, Any]:
+    """The dates, renewals and bounds a market and a lot share, checked, with ``ends``.
+
+    With a start and a duration, the end follows from them and the renewals: the end the
+    form showed (``shown_ends``, the stored one) left as it was moves with a new duration; an
+    end typed that says otherwise is refused, naming the day it should be. Without a
+    duration, the end typed is kept."""
     values: dict[str, Any] = {
         "starts": _date(data.get("starts"), "starts"),
         "duration_months": _whole(data.get("duration_months"), "duration_months", 1, MAX_DURATION),
@@ -186,6 +191,15 @@ def _terms(data: Mapping[str, Any]) -> dict[str, Any]:
         values["starts"], values["duration_months"], values["renewals"], values["renewal_months"]
     )
     typed = _date(data.get("ends"), "ends")
+    if computed is not None and typed is not None and typed not in (computed, shown_ends):
+        raise Refused(
+            "ends",
+            _(
+                "does not match the start, the duration and the renewals, which end it on "
+                "%(day)s: type that day or leave the end empty"
+            )
+            % {"day": computed.strftime("%d/%m/%Y")},
+        )
     ends = computed or typed
     if ends is not None and values["starts"] is not None and ends < values["starts"]:
         raise Refused(
@@ -201,8 +215,8 @@ def _terms(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _market_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    values = _terms(data)
+def _market_values(data: Mapping[str, Any], shown_ends: date | None = None) -> dict[str, Any]:
+    values = _terms(data, shown_ends)
     values.update(
         reference=_text(data.get("reference"), "reference", SHORT_LIMIT, required=True),
         title=_text(data.get("title"), "title", TITLE_LIMIT, required=True),
@@ -246,8 +260,8 @@ def _models(value: Any) -> list[uuid.UUID]:
     return list(dict.fromkeys(found))
 
 
-def _lot_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    values = _terms(data)
+def _lot_values(data: Mapping[str, Any], shown_ends: date | None = None) -> dict[str, Any]:
+    values = _terms(data, shown_ends)
     scopes = data.get("scopes") or []
     if isinstance(scopes, str):
         scopes = [scopes]
@@ -322,7 +336,7 @@ def update_market(
     market: Market, data: Mapping[str, Any], *, by: User, expected_version: int | None
 ) -> Market:
     market = _locked(market, by, expected_version, local=True)
-    values = _market_values(data)
+    values = _market_values(data, market.ends)
     _refuse_duplicate(values["reference"], but=market.pk)
     for name, value in values.items():
         setattr(market, name, value)
@@ -353,19 +367,38 @@ def _save_lot(lot: Lot, values: dict[str, Any]) -> Lot:
     return lot
 
 
-def _suppliers(names: list[str]) -> list[Supplier]:
-    """The suppliers named, the ones the hospital does not know yet recorded."""
-    known: dict[str, Supplier] = {
+def _known_suppliers(names: list[str]) -> dict[str, Supplier]:
+    """The suppliers already recorded under these names, whatever their case, by upper name."""
+    return {
         s.name.upper(): s
         for s in Supplier.objects.annotate(key=Upper("name")).filter(
             key__in=[n.upper() for n in names]
         )
     }
+
+
+def _create_supplier(name: str) -> Supplier:
+    """A supplier recorded. Race-safe: another request recording the same name (whatever its
+    case) between the look-up and this insert wins the unique constraint, and its row is the
+    one returned."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a conflict
+            return Supplier.objects.create(name=name)
+    except IntegrityError:
+        found = Supplier.objects.filter(name__iexact=name).first()
+        if found is None:  # another constraint than the name's
+            raise
+        return found
+
+
+def _suppliers(names: list[str]) -> list[Supplier]:
+    """The suppliers named, the ones the hospital does not know yet recorded."""
+    known = _known_suppliers(names)
     found = []
     for name in names:
         supplier = known.get(name.upper())
         if supplier is None:
-            supplier = Supplier.objects.create(name=name)
+            supplier = _create_supplier(name)
             known[name.upper()] = supplier
         found.append(supplier)
     return found
@@ -397,7 +430,7 @@ def create_lot(
 def update_lot(lot: Lot, data: Mapping[str, Any], *, by: User, expected_version: int | None) -> Lot:
     market = _locked(lot.market, by, expected_version, local=True)
     lot = Lot.objects.select_for_update().get(pk=lot.pk, market=market)
-    values = _lot_values(data)
+    values = _lot_values(data, lot.ends)
     values["suppliers"] = _supplier_names(data.get("suppliers"))
     _refuse_same_number(market, values["number"], but=lot.pk)
     lot = _save_lot(lot, values)

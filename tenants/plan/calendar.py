@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from saas.dates import add_months
 from tenants.accounts.models import User
 from tenants.plan.models import CalendarFeed, PlanLine
-from tenants.plan.selectors import add_months, followed_by_requester, managed_by
+from tenants.plan.selectors import followed_by_requester, managed_by
 
 TOKEN_BYTES = 32
 

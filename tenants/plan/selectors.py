@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas.dates import add_months
 from tenants.access.models import Role, ScopeKind
 from tenants.access.permissions import Action, scope_filter
 from tenants.accounts.models import User
@@ -145,11 +146,6 @@ class Schedule:
 SCHEDULE_MONTHS = 12
 LOAD_MONTHS = 6
 SHOWN_PER_MONTH = 25
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def schedule(user: Any, today: date | None = None) -> Schedule:

@@ -9,10 +9,10 @@ import datetime
 import pytest
 from django_tenants.utils import tenant_context
 
+from saas.dates import add_months
 from saas.tenancy.models import Tenant
 from tenants.plan import services
 from tenants.plan.models import PlanLine
-from tenants.plan.selectors import add_months
 from tenants.plan.steps import DEFAULT_STEPS
 from tests.browser.test_request_chain import screenshot, signed_in
 from tests.tenants.plan.conftest import grant

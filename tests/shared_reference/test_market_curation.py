@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from saas.dates import end_of
 from shared_reference.models import (
     ChangeLogEntry,
     DeviceModel,
@@ -18,7 +19,6 @@ from shared_reference.models import (
     MarketDocument,
     PurchasingBody,
     Supplier,
-    end_of,
 )
 from shared_reference.services import publish_release
 from tests.conftest import client_for
@@ -96,7 +96,11 @@ def lot_form(**changes: str | list[str]) -> dict[str, str | list[str]]:
 
 def test_the_end_counts_every_renewal():
     assert end_of(datetime.date(2026, 3, 1), 24, 2, 12) == datetime.date(2030, 2, 28)
-    assert end_of(datetime.date(2024, 1, 31), 1, 0, None) == datetime.date(2024, 2, 28)
+    # French civil-law reckoning: a period of N months ends the day before the same day N months
+    # later, or on that month's last day when it has no such day (31/02/2024: 29/02, a leap year).
+    assert end_of(datetime.date(2024, 1, 31), 1, 0, None) == datetime.date(2024, 2, 29)
+    assert end_of(datetime.date(2027, 1, 31), 1, 0, None) == datetime.date(2027, 2, 28)
+    assert end_of(datetime.date(2027, 3, 31), 1, 0, None) == datetime.date(2027, 4, 30)
     assert end_of(None, 12, 0, None) is None
 
 
@@ -160,6 +164,76 @@ def test_a_market_that_does_not_hold_together_is_refused_with_the_field_named(
     assert not Market.objects.exists()
 
 
+def edited(market: Market, **changes: str) -> dict[str, str]:
+    """The market's form as the edit page shows it (the stored end filled in), changed."""
+    shown = {
+        "reference": market.reference,
+        "title": market.title,
+        "starts": market.starts.isoformat() if market.starts else "",
+        "duration_months": str(market.duration_months or ""),
+        "renewals": str(market.renewals),
+        "renewal_months": str(market.renewal_months or ""),
+        "ends": market.ends.isoformat() if market.ends else "",
+        "min_amount": "",
+        "max_amount": "",
+        "min_quantity": "",
+        "max_quantity": "",
+        "status": "active",
+    }
+    return {**shown, **changes}
+
+
+def test_a_curator_changing_the_duration_moves_the_end(curator, market):
+    # The page shows the stored end (31/12/2028); changing the duration alone must move it.
+    response = curator.post(
+        f"/reference/markets/{market.uuid}/", edited(market, duration_months="12")
+    )
+    assert response.status_code == 302
+    market.refresh_from_db()
+    assert market.duration_months == 12 and market.ends == datetime.date(2027, 12, 31)
+    response = curator.post(f"/reference/markets/{market.uuid}/", edited(market, renewals="0"))
+    market.refresh_from_db()
+    assert market.ends == datetime.date(2025, 12, 31)
+
+
+def test_an_end_typed_against_the_duration_is_refused_naming_the_right_day(curator, body, market):
+    response = curator.post(
+        f"/reference/purchasing-bodies/{body.uuid}/markets/new/", {**MARKET, "ends": "2030-03-31"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-field="ends"' in page and "28/02/2030" in page
+    assert not Market.objects.filter(reference=MARKET["reference"]).exists()
+    # The same typed on an edit, with a new duration: refused, nothing changes.
+    response = curator.post(
+        f"/reference/markets/{market.uuid}/",
+        edited(market, duration_months="12", ends="2029-06-30"),
+    )
+    assert response.status_code == 400 and "31/12/2027" in response.content.decode()
+    market.refresh_from_db()
+    assert market.duration_months == 24 and market.ends == datetime.date(2028, 12, 31)
+    # The right day typed is fine.
+    curator.post(
+        f"/reference/purchasing-bodies/{body.uuid}/markets/new/", {**MARKET, "ends": "2030-02-28"}
+    )
+    assert Market.objects.get(reference=MARKET["reference"]).ends == datetime.date(2030, 2, 28)
+
+
+def test_an_end_typed_without_a_duration_is_kept(curator, body, market):
+    alone = {**MARKET, "duration_months": "", "renewals": "0", "renewal_months": ""}
+    curator.post(
+        f"/reference/purchasing-bodies/{body.uuid}/markets/new/", {**alone, "ends": "2029-06-30"}
+    )
+    assert Market.objects.get(reference=MARKET["reference"]).ends == datetime.date(2029, 6, 30)
+    response = curator.post(
+        f"/reference/markets/{market.uuid}/",
+        edited(market, duration_months="", renewals="0", renewal_months="", ends="2029-06-30"),
+    )
+    assert response.status_code == 302
+    market.refresh_from_db()
+    assert market.duration_months is None and market.ends == datetime.date(2029, 6, 30)
+
+
 def test_a_lot_with_scopes_suppliers_and_models(curator, market, evita):
     Supplier.objects.create(name="DRÄGER FRANCE")
     response = curator.post(
@@ -197,6 +271,30 @@ def test_a_lot_that_does_not_hold_together_is_refused_with_the_field_named(
     assert response.status_code == 400
     assert f'data-field="{field}"' in response.content.decode()
     assert not Lot.objects.exists()
+
+
+def test_a_supplier_another_curator_recorded_meanwhile_is_used(curator, market, monkeypatch):
+    """Two curators naming a new supplier at once: the second's insert meets the unique
+    constraint and uses the first's row (no 500)."""
+    from shared_reference import curation
+
+    looked_up = curation._supplier_by_name
+    calls: list[str] = []
+
+    def raced(name: str) -> Supplier | None:
+        calls.append(name)
+        if len(calls) == 1:  # the first look-up misses; the other curator records it then
+            Supplier.objects.create(name=name)
+            return None
+        return looked_up(name)
+
+    monkeypatch.setattr(curation, "_supplier_by_name", raced)
+    response = curator.post(
+        f"/reference/markets/{market.uuid}/lots/new/", lot_form(supplier_names="Dräger France")
+    )
+    assert response.status_code == 302
+    assert [s.name for s in Lot.objects.get().suppliers.all()] == ["Dräger France"]
+    assert Supplier.objects.count() == 1
 
 
 def test_documents_are_uploaded_published_and_removed(curator, market):

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django_tenants.utils import tenant_context
 
+from saas.dates import add_months
 from tenants.access.models import Role, RoleGrant, ScopeKind
-from tenants.alerts.impact import add_months, raise_alerts
+from tenants.alerts.impact import raise_alerts
 from tenants.alerts.models import Alert, AlertKind, AlertReceipt, AlertSettings
 from tenants.alerts.selectors import alerts_for, unread_count
 from tenants.alerts.services import mark_read, send_digests

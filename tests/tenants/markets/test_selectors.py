@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tenants.alerts.impact import add_months
+from saas.dates import add_months, period_end
 from tenants.alerts.models import AlertSettings
 from tenants.inventory.models import Device
 from tenants.markets.models import Lot, Market
@@ -122,7 +122,7 @@ def test_the_market_plan_by_horizon(tenant_context_people):
     assert six.counts == {6: 1, 12: 2, 18: 4}
     assert six.retender_counts == {6: 2, 12: 3, 18: 4}
     express = next(r for r in six.rows if r.market.reference == "EXPRESS")
-    assert express.renewals_left == 1 and express.decide_by == add_months(day, 4) - D(days=1)
+    assert express.renewals_left == 1 and express.decide_by == period_end(add_months(day, -8), 12)
     assert market_plan(people["users"]["requester"], 6).rows == []
 
 

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from saas.dates import end_of
 from tenants.markets import services
 from tenants.markets.models import Lot, Market, MarketUse, Supplier
-from tenants.markets.terms import end_of, period_ends
+from tenants.markets.terms import period_ends
 from tests.tenants.markets.conftest import SECOND_ENTITY, central, local
 
 D = datetime.date
@@ -27,7 +28,14 @@ def refused(call, field: str, status: int = 400) -> services.Refused:  # type: i
 def test_the_end_counts_every_renewal():
     assert end_of(D(2027, 1, 1), 12) == D(2027, 12, 31)
     assert end_of(D(2027, 1, 1), 12, 3, 12) == D(2030, 12, 31)
-    assert end_of(D(2027, 1, 31), 1) == D(2027, 2, 27)  # 28/02 is the next period's first day
+    # French civil-law reckoning: a period of N months ends the day before the same day N months
+    # later, or on that month's last day when it has no such day (no 31/02, no 30/02, no 31/04).
+    assert end_of(D(2027, 1, 31), 1) == D(2027, 2, 28)
+    assert end_of(D(2027, 1, 30), 1) == D(2027, 2, 28)
+    assert end_of(D(2027, 1, 28), 1) == D(2027, 2, 27)
+    assert end_of(D(2027, 3, 31), 1) == D(2027, 4, 30)
+    assert end_of(D(2027, 1, 31), 1, 2, 1) == D(2027, 4, 30)
+    assert period_ends(D(2027, 1, 31), 1, 2, 1) == [D(2027, 2, 28), D(2027, 3, 30), D(2027, 4, 30)]
     assert period_ends(D(2027, 3, 1), 24, 2, 6) == [D(2029, 2, 28), D(2029, 8, 31), D(2030, 2, 28)]
     assert end_of(None, 12) is None and end_of(D(2027, 1, 1), None) is None
 
@@ -58,6 +66,44 @@ def test_without_a_duration_the_end_typed_is_kept(tenant_context_people):
         tenant_context_people, starts=D(2027, 1, 1), duration_months=None, ends=D(2027, 6, 30)
     )
     assert market.ends == D(2027, 6, 30)
+
+
+def test_an_end_typed_against_the_duration_is_refused_naming_the_right_day(
+    tenant_context_people,
+):
+    people = tenant_context_people
+    error = refused(
+        lambda: local(people, starts=D(2027, 1, 31), duration_months=1, ends=D(2027, 3, 31)),
+        "ends",
+    )
+    assert "28/02/2027" in str(error.reason)
+    assert not Market.objects.exists()
+    assert local(people, starts=D(2027, 1, 31), duration_months=1, ends=D(2027, 2, 28))
+
+
+def test_the_end_shown_follows_a_changed_duration(tenant_context_people):
+    """The form shows the stored end: left as it was, it moves with the duration."""
+    people = tenant_context_people
+    buyer = people["users"]["buyer"]
+    market = local(people, starts=D(2027, 1, 1), duration_months=12)
+    fields = ("reference", "title", "starts", "duration_months", "ends")
+    shown = {f: getattr(market, f) for f in fields}
+    assert shown["ends"] == D(2027, 12, 31)
+    services.update_market(
+        market, {**shown, "duration_months": 6}, by=buyer, expected_version=market.version
+    )
+    market.refresh_from_db()
+    assert market.ends == D(2027, 6, 30)
+    shown = {f: getattr(market, f) for f in fields}
+    refused(
+        lambda: services.update_market(
+            market,
+            {**shown, "duration_months": 3, "ends": D(2027, 5, 31)},
+            by=buyer,
+            expected_version=market.version,
+        ),
+        "ends",
+    )
 
 
 def test_an_end_before_the_start_is_refused_on_the_end(tenant_context_people):
@@ -206,6 +252,40 @@ def test_a_use_names_one_of_the_legal_entities_and_a_lot_of_the_market(tenant_co
     with pytest.raises(services.Refused) as caught:
         services.set_use(market, legal_entity_finess=SECOND_ENTITY, by=people["users"]["expert"])
     assert caught.value.status == 403
+
+
+def test_a_supplier_recorded_meanwhile_by_another_request_is_used(
+    tenant_context_people, monkeypatch
+):
+    """Two requests naming a new supplier at once: the second's insert meets the unique
+    constraint and uses the first's row (no IntegrityError, no 500)."""
+    people = tenant_context_people
+    market = local(people)
+    looked_up = services._known_suppliers
+
+    def raced(names: list[str]) -> dict[str, Supplier]:
+        known = looked_up(names)
+        Supplier.objects.create(name="DRÄGER FRANCE")  # the other request, just after
+        return known
+
+    monkeypatch.setattr(services, "_known_suppliers", raced)
+    lot = services.create_lot(
+        market,
+        {"number": "1", "title": "Ventilation", "suppliers": "Dräger France\nBaxter"},
+        by=people["users"]["buyer"],
+        expected_version=market.version,
+    )
+    assert sorted(s.name for s in lot.suppliers.all()) == ["Baxter", "DRÄGER FRANCE"]
+    assert Supplier.objects.count() == 2
+
+
+def test_an_import_naming_a_supplier_recorded_meanwhile_uses_it(tenant_context_people):
+    from tenants.catalogue.imports import _create_names
+
+    recorded = Supplier.objects.create(name="BAXTER")  # since the import looked names up
+    made = _create_names(Supplier, ["Baxter", "Medtronic"])
+    assert made["BAXTER"] == recorded.pk and set(made) == {"BAXTER", "MEDTRONIC"}
+    assert Supplier.objects.count() == 2
 
 
 def test_a_lot_keeps_its_suppliers_scopes_and_models(tenant_context_people):

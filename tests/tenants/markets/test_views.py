@@ -10,7 +10,7 @@ from io import BytesIO
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenants.alerts.impact import add_months
+from saas.dates import add_months
 from tenants.inventory.models import Device
 from tenants.markets import services
 from tenants.markets.models import Lot, Market, MarketUse, Supplier

@@ -9,9 +9,9 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 from icalendar import Calendar
 
+from saas.dates import add_months
 from tenants.plan import calendar, services
 from tenants.plan.models import CalendarFeed
-from tenants.plan.selectors import add_months
 from tests.conftest import host_of
 
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from saas.dates import add_months
 from tenants.notifications.models import Notification
 from tenants.plan import reminders, services
 from tenants.plan.models import PlanLine
-from tenants.plan.selectors import add_months
 
 
 def mine(user, line) -> list[str]:  # type: ignore[no-untyped-def]

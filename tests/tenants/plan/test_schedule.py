@@ -6,9 +6,10 @@ import datetime
 
 from django_tenants.utils import tenant_context
 
+from saas.dates import add_months
 from tenants.plan import services
 from tenants.plan.models import PlanLine
-from tenants.plan.selectors import add_months, schedule
+from tenants.plan.selectors import schedule
 
 
 def test_the_schedule_puts_each_open_line_in_its_month_and_says_what_is_late(chain, line):
