@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -87,7 +88,20 @@ def test_a_buyer_goes_from_a_plan_line_to_the_purchase_requests_pdf(
     page.wait_for_url(f"{base}/purchasing/requests/*/")
     reference = page.locator("[data-reference]").inner_text()
     assert reference.startswith("DRA-")
-    page.get_by_role("button", name="Produire les documents").click()
+    # Clicking again while the server works sends nothing more (tenants/core/static/core/
+    # page.js, data-once): producing takes seconds when the converter is cold, and people
+    # click again. The first request is held until the second click has had its chance.
+    held: list[Any] = []
+    page.route("**/documents/", held.append)
+    button = page.locator("[data-produce-documents] button")
+    button.click(no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert button.is_disabled() and button.inner_text() == "Production des documents…"
+    button.click(force=True, no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert len(held) == 1, [route.request.url for route in held]
+    page.unroute("**/documents/")
+    held[0].continue_()
     page.wait_for_selector("[data-generated-kind]")
     assert page.locator("[data-generated-kind]").count() == 2
     assert "sont produites" in page.content()

@@ -36,3 +36,39 @@
     field.scrollIntoView({ block: "center" });
   });
 })();
+
+// A form marked data-once is sent once: a second click while the server works (producing
+// documents takes seconds when the converter is cold) would send it again. Its button is
+// disabled and says so (data-busy-text); back from the browser's cache, it is usable again.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    const form = event.target.closest("form[data-once]");
+    if (!form) return;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+    form.setAttribute("aria-busy", "true");
+    const button = form.querySelector("button");
+    if (!button) return;
+    button.dataset.idleText = button.textContent;
+    if (form.dataset.busyText) button.textContent = form.dataset.busyText;
+    // After the submission has left: a disabled button would not send its own name.
+    window.setTimeout(function () {
+      button.disabled = true;
+    }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-once][data-sent]").forEach(function (form) {
+      delete form.dataset.sent;
+      form.removeAttribute("aria-busy");
+      const button = form.querySelector("button");
+      if (button) {
+        button.disabled = false;
+        if (button.dataset.idleText) button.textContent = button.dataset.idleText;
+      }
+    });
+  });
+})();
