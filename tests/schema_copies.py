@@ -56,7 +56,7 @@ def _client_dirs() -> list[Path]:
     found = []
     for directory in candidates:
         tool = directory / "pg_dump"
-        if not tool.exists():
+        if not tool.exists() or not (directory / "psql").exists():
             continue
         version = subprocess.run([tool, "--version"], capture_output=True, text=True).stdout
         if re.search(rf"\b{major}\.\d+", version):
@@ -82,11 +82,12 @@ def _connection_env() -> dict[str, str]:
 
 def _run(tool: str, *args: str, stdin: str | None = None) -> str:
     done = subprocess.run(
-        [str(_client_dirs()[0] / tool), *args],
-        env=_connection_env(),
+        [str(_client_dirs()[0] / tool), "--no-password", *args],
+        env={**_connection_env(), "PGCLIENTENCODING": "UTF8"},
         input=stdin,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        timeout=300,  # a lock the test process holds on the schema would wait forever
     )
     if done.returncode:
         raise RuntimeError(f"{tool} {' '.join(args)} failed: {done.stderr[-3000:]}")
@@ -95,7 +96,9 @@ def _run(tool: str, *args: str, stdin: str | None = None) -> str:
 
 def dump_schema(name: str) -> str:
     """The schema as pg_dump writes it: structure, rows, sequences' positions, comments."""
-    return _run("pg_dump", "--schema", name, "--no-owner", "--no-privileges")
+    return _run(
+        "pg_dump", "--schema", name, "--no-owner", "--no-privileges", "--lock-wait-timeout=60s"
+    )
 
 
 def copy_schema(source: str, target: str) -> None:
@@ -106,7 +109,7 @@ def copy_schema(source: str, target: str) -> None:
     assert re.fullmatch(r"[a-z][a-z0-9_]{15,62}", source), source
     assert re.fullmatch(r"[a-z][a-z0-9_]{0,62}", target), target
     # Recent pg_dump guards its output with \restrict meta-commands, which psql understands.
-    copied = re.sub(rf"\b{source}\b", target, dump_schema(source))
+    copied = re.sub(rf"\b{re.escape(source)}\b", lambda _: target, dump_schema(source))
     _run(
         "psql",
         "--quiet",

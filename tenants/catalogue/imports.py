@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Upper
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -307,10 +306,9 @@ def _check_rows(
 
 
 def _names(model: type[Family] | type[Supplier]) -> dict[str, int]:
-    return {
-        upper: pk
-        for pk, upper in model.objects.annotate(upper=Upper("name")).values_list("pk", "upper")
-    }
+    """Every recorded name's pk, by its upper case as Python writes it, the way the file's
+    names are looked up ("Straße" is STRASSE here, STRAßE for PostgreSQL's UPPER)."""
+    return {name.upper(): pk for pk, name in model.objects.values_list("pk", "name")}
 
 
 def _apply(rows: list[dict[str, Any]], report: CatalogueReport, progress: Progress) -> None:
@@ -387,13 +385,8 @@ def _create_names(model: type[Family] | type[Supplier], names: list[str]) -> dic
     its row is the one used."""
     rows: list[Any] = [model(name=name) for name in names]
     model.objects.bulk_create(rows, ignore_conflicts=True)
-    uppers = [name.upper() for name in names]
-    return {
-        upper: pk
-        for pk, upper in model.objects.annotate(upper=Upper("name"))
-        .filter(upper__in=uppers)
-        .values_list("pk", "upper")
-    }
+    recorded = _names(model)
+    return {name.upper(): recorded[name.upper()] for name in names if name.upper() in recorded}
 
 
 def _field_label(name: str) -> str:

@@ -106,6 +106,18 @@ def test_new_suppliers_and_families_are_created_once(catalogue):
     assert Family.objects.filter(name="Sondes").count() == 1
 
 
+def test_names_whose_capitals_differ_between_python_and_postgresql_are_imported(catalogue):
+    # Python writes "STRASSE" for "Straße", PostgreSQL's UPPER "STRAßE": a new supplier is
+    # looked up the way the file's names are, and the product gets it.
+    row = "NEW-11;Câble de rechange;Pièces ﬁnes;Straße Medizintechnik;S-1;;;pièce;8"
+    import_catalogue(csv_of(row), "c.csv")
+    product = Product.objects.select_related("supplier", "family").get(code="NEW-11")
+    assert product.supplier.name == "Straße Medizintechnik"
+    assert product.family.name == "Pièces ﬁnes"
+    import_catalogue(csv_of(row.replace("8", "9")), "c.csv")  # known by now: found again
+    assert Supplier.objects.filter(name__startswith="Straße").count() == 1
+
+
 def test_fitted_models_by_uuid_or_catalogue_reference_and_unknown_refused(catalogue):
     maker = ReferenceManufacturer.objects.create(uuid=uuid.uuid4(), name="Philips")
     model = ReferenceDeviceModel.objects.create(

@@ -44,7 +44,7 @@
   "use strict";
   document.addEventListener("submit", function (event) {
     const form = event.target.closest("form[data-once]");
-    if (!form) return;
+    if (!form || event.defaultPrevented) return;
     if (form.dataset.sent) {
       event.preventDefault();
       return;
@@ -61,7 +61,9 @@
     }, 0);
   });
   window.addEventListener("pageshow", function () {
-    document.querySelectorAll("form[data-once][data-sent]").forEach(function (form) {
+    // Every such form, not only those marked sent: Firefox keeps a disabled button across a
+    // reload, where the mark is gone.
+    document.querySelectorAll("form[data-once]").forEach(function (form) {
       delete form.dataset.sent;
       form.removeAttribute("aria-busy");
       const button = form.querySelector("button");
