@@ -616,10 +616,10 @@ def live_server_port(django_db_setup, mail_dir: Path) -> Iterator[int]:  # type:
     while time.monotonic() < deadline:
         try:
             requests.get(
-                f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=1
+                f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=10
             )
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up, or slow to first answer
             if server.poll() is not None:
                 raise RuntimeError("the web server died at start-up") from None
             time.sleep(0.2)

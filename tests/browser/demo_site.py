@@ -109,11 +109,11 @@ class DemoSite:
                 raise RuntimeError("the demo's web server died at start-up")
             try:
                 requests.get(
-                    f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=1
+                    f"http://127.0.0.1:{port}/health/", headers={"Host": "localhost"}, timeout=10
                 )
                 if self.process.poll() is None:  # ours answered, not another server
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up, or slow to first answer
                 time.sleep(0.2)
         stop_process(self.process)
         raise RuntimeError("the demo's web server did not answer within 60 s")

@@ -98,6 +98,14 @@ def test_filter_sort_choose_columns_resize_reload_and_export(
     value_column = [c.value for c in sheet[1]].index("Valeur d\u2019achat")
     assert [r[value_column] for r in rows[1:]] == [3500, 2000]
 
+    # A row's link opens its page as a page: sorting and paging swap the results in place,
+    # a row's own page is not swapped into the list.
+    page.locator("table.list-table tbody tr a").first.click()
+    page.wait_for_url(lambda url: "?" not in url)
+    page.wait_for_load_state()
+    assert page.locator("h1").count() == 1
+    assert not page.locator("#list-results").count()
+
 
 def test_a_column_set_is_chosen_with_the_keyboard_and_coloured_rows_pass_axe(
     browser, live_server_port, chain_in_alpha

@@ -62,9 +62,9 @@ def limited_server(limited_role: str, mail_dir: Path) -> Iterator[int]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up, or slow to first answer
             if server.poll() is not None:
                 raise RuntimeError("the web server died at start-up") from None
             time.sleep(0.2)
