@@ -67,7 +67,16 @@ def terms_problems(obj: Terms, *, ends_typed: bool = False) -> list[tuple[str, s
     problems: list[tuple[str, str]] = []
     if obj.renewals and not obj.renewal_months:
         problems.append(("renewal_months", _("Say how long each renewal lasts.")))
-    computed = end_of(obj.starts, obj.duration_months, obj.renewals, obj.renewal_months)
+    try:
+        computed = end_of(obj.starts, obj.duration_months, obj.renewals, obj.renewal_months)
+    except (ValueError, OverflowError):  # past the year 9999
+        problems.append(
+            (
+                "duration_months",
+                _("With this start, duration and renewals, the end falls after the year 9999."),
+            )
+        )
+        return problems
     if computed is not None and ends_typed and obj.ends is not None and obj.ends != computed:
         problems.append(
             (

@@ -151,6 +151,8 @@ def test_a_curator_creates_a_body_then_a_market_whose_end_is_worked_out(curator)
         ({"duration_months": "99999999999999999999"}, "duration_months"),
         ({"max_quantity": "99999999999999999999"}, "max_quantity"),
         ({"reference": ""}, "reference"),
+        # Past the calendar's last year: refused, not a 500.
+        ({"starts": "9000-01-01", "renewals": "50", "renewal_months": "1200"}, "duration_months"),
     ],
 )
 def test_a_market_that_does_not_hold_together_is_refused_with_the_field_named(
