@@ -10,7 +10,7 @@ from saas.tenancy.schemas import drop_schema, pending_migrations, schema_signatu
 from tenants.access.models import RoleGrant
 from tenants.accounts.models import User
 from tests.conftest import put_behind
-from tests.schema_copies import copy_schema, dump_schema
+from tests.schema_copies import copy_schema, dump_schema, spare_copy
 
 
 def new_tenant(subdomain="gamma"):
@@ -139,9 +139,29 @@ def test_provisioning_an_active_tenant_again_is_refused(db, tenant):
         provisioning.provision_tenant(tenant.pk, subdomain="alpha", admin_email="x@alpha.fr")
 
 
-def test_refilling_the_pool_creates_only_what_is_missing(db):
+@pytest.fixture
+def copied_spares(parked_spare, django_db_blocker, monkeypatch):  # type: ignore[no-untyped-def]
+    """``create_spare_schema`` makes copies of the session's spare (migrating one from scratch
+    is what the session's set-up does, and costs a minute): their schemas are committed, so
+    they are dropped after the test's transaction is rolled back (ask for this fixture first)."""
+    made: list[str] = []
+
+    def copy() -> Tenant:
+        spare = spare_copy(parked_spare)
+        made.append(spare.schema_name)
+        return spare
+
+    monkeypatch.setattr(provisioning, "create_spare_schema", copy)
+    yield made
+    with django_db_blocker.unblock():
+        for name in made:
+            drop_schema(name)
+
+
+def test_refilling_the_pool_creates_only_what_is_missing(copied_spares, db):
     assert provisioning.refill_spare_pool(1) == 1
     assert provisioning.refill_spare_pool(1) == 0
     assert provisioning.spare_count() == 1
+    assert len(copied_spares) == 1
     spares = Tenant.objects.filter(status=TenantStatus.SPARE)
     assert all(not pending_migrations(s.schema_name) for s in spares)
