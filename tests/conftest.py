@@ -91,7 +91,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     minutes (its tests come first in file order). The others keep their order."""
     walk = [item for item in items if item.nodeid.startswith("tests/browser/test_accessibility")]
     if walk:
-        items[:] = [item for item in items if item not in set(walk)] + walk
+        last = set(walk)
+        items[:] = [item for item in items if item not in last] + walk
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
