@@ -23,16 +23,13 @@ from django.utils.translation import gettext as _
 
 from tenants.catalogue.models import Family, Product, refresh_vocabulary
 from tenants.imports.reader import (
-    FileRefused,
     ImportRefused,
     Problem,
     Row,
     coverage,
-    missing_column,
-    no_data_row,
     normalise_header,
     parse_decimal,
-    read_table,
+    read_mapped_rows,
     required_but_empty,
 )
 from tenants.markets.models import Lot, Market, Supplier
@@ -117,16 +114,7 @@ def import_catalogue(
     """Check the whole file, then upsert it in one transaction (nothing written for a dry run)."""
     report_progress = progress or (lambda phase, done, total: None)
     columns = {**DEFAULT_MAPPING, **(mapping or {})}
-    try:
-        table = read_table(data, filename, list(columns.values()))
-        missing = [columns[f] for f in REQUIRED if normalise_header(columns[f]) not in table.header]
-        if missing:
-            raise ImportRefused([Problem(None, name, missing_column()) for name in missing])
-        rows = list(table.rows)
-    except FileRefused as exc:
-        raise ImportRefused([exc.problem]) from exc
-    if not rows:
-        raise ImportRefused([Problem(None, None, no_data_row())])
+    table, rows = read_mapped_rows(data, filename, columns, REQUIRED)
     clean, problems = _check_rows(rows, columns, report_progress)
     if problems:
         raise ImportRefused(problems)

@@ -46,11 +46,10 @@ from tenants.catalogue.selectors import (
     shares_of,
     ufs_of,
 )
-from tenants.imports.models import ImportJob, ImportMapping
-from tenants.imports.services import ApplyRefused, apply_dry_run, job_progress, start_import
+from tenants.imports.pages import ImportPages
 from tenants.markets.models import Market, Supplier
 
-KIND = "catalogue"
+IMPORT_PAGES = ImportPages(kind="catalogue", form_class=CatalogueImportForm, app="catalogue")
 search_required = permission_required(Action.SEARCH_CATALOGUE)
 manage_required = permission_required(Action.MANAGE_CATALOGUE)
 
@@ -367,44 +366,15 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
 @manage_required
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """Upload the purchasing system's export; a worker checks and applies it."""
-    kept, _created = ImportMapping.objects.get_or_create(kind=KIND)
-    form = CatalogueImportForm(request.POST or None, request.FILES or None, mapping=kept.mapping)
-    if request.method == "POST" and form.is_valid():
-        kept.mapping = form.mapping()
-        kept.save(update_fields=["mapping", "updated"])
-        job = start_import(
-            KIND,
-            form.cleaned_data["file"],
-            mapping=kept.mapping,
-            dry_run=form.cleaned_data["dry_run"],
-            by=_user(request),
-        )
-        return redirect("catalogue:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(kind=KIND)[:10]
-    return render(
-        request,
-        "catalogue/import.html",
-        {"form": form, "jobs": jobs},
-        status=400 if form.errors else 200,
-    )
+    return IMPORT_PAGES.upload(request)
 
 
 @manage_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk, kind=KIND)
-    context = {"job": job, "progress": job_progress(job)}
-    htmx = getattr(request, "htmx", None)
-    template = "catalogue/_import_job.html" if htmx else "catalogue/import_job.html"
-    return render(request, template, context)
+    return IMPORT_PAGES.job(request, pk)
 
 
 @manage_required
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    dry_run = get_object_or_404(ImportJob, pk=pk, kind=KIND)
-    try:
-        job = apply_dry_run(dry_run, by=_user(request))
-    except ApplyRefused as refused:
-        messages.error(request, refused.reason)
-        return redirect("catalogue:import_job", pk=dry_run.pk)
-    return redirect("catalogue:import_job", pk=job.pk)
+    return IMPORT_PAGES.apply(request, pk)

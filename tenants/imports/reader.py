@@ -153,6 +153,25 @@ def read_table(data: bytes, filename: str, expected: list[str]) -> Table:
     )
 
 
+def read_mapped_rows(
+    data: bytes, filename: str, columns: dict[str, str], required: Iterable[str]
+) -> tuple[Table, list[Row]]:
+    """The file's table and all its rows, under ``columns`` (field -> header, the mapping in
+    use); refused whole when the file cannot be read, lacks a required field's column or
+    holds no data row."""
+    try:
+        table = read_table(data, filename, list(columns.values()))
+        missing = [columns[f] for f in required if normalise_header(columns[f]) not in table.header]
+        if missing:
+            raise ImportRefused([Problem(None, name, missing_column()) for name in missing])
+        rows = list(table.rows)
+    except FileRefused as exc:
+        raise ImportRefused([exc.problem]) from exc
+    if not rows:
+        raise ImportRefused([Problem(None, None, no_data_row())])
+    return table, rows
+
+
 def _rows_under(header: list[str], rows: Iterator[tuple[int, list[str]]]) -> Iterator[Row]:
     for line, cells in rows:
         if not any(c.strip() for c in cells):

@@ -21,17 +21,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tenants.imports.reader import (
-    FileRefused,
     ImportRefused,
     Problem,
     Row,
     coverage,
-    missing_column,
-    no_data_row,
     normalise_header,
     parse_date,
     parse_decimal,
-    read_table,
+    read_mapped_rows,
     required_but_empty,
 )
 from tenants.inventory.matching import Matcher, match_key
@@ -158,16 +155,7 @@ def import_inventory(
     """Check the whole file, then upsert it in one transaction (nothing written for a dry run)."""
     report_progress = progress or (lambda phase, done, total: None)
     columns = {**DEFAULT_MAPPING, **(mapping or {})}
-    try:
-        table = read_table(data, filename, list(columns.values()))
-        missing = [columns[f] for f in REQUIRED if normalise_header(columns[f]) not in table.header]
-        if missing:
-            raise ImportRefused([Problem(None, name, missing_column()) for name in missing])
-        rows = list(table.rows)
-    except FileRefused as exc:
-        raise ImportRefused([exc.problem]) from exc
-    if not rows:
-        raise ImportRefused([Problem(None, None, no_data_row())])
+    table, rows = read_mapped_rows(data, filename, columns, REQUIRED)
     mapped = {normalise_header(h) for h in columns.values()}
     extra = [(h, table.labels.get(h, h)) for h in table.header if h and h not in mapped]
     clean, problems = _check_rows(rows, columns, extra, report_progress)

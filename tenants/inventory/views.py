@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from saas.errors import show_on_form
 from tenants.access.permissions import Action, has_permission, permission_required
 from tenants.accounts.models import User
-from tenants.imports.models import ImportJob, ImportMapping
-from tenants.imports.services import ApplyRefused, apply_dry_run, job_progress, start_import
+from tenants.imports.models import ImportJob
+from tenants.imports.pages import ImportPages
 from tenants.inventory.filters import DeviceFilter
 from tenants.inventory.forms import InventoryImportForm, MatchForm
 from tenants.inventory.models import Device
@@ -30,6 +30,10 @@ from tenants.mirror.models import ReferenceDeviceModel
 from tenants.mirror.sync import mirror_model
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
+
+IMPORT_PAGES = ImportPages(
+    kind=ImportJob.Kind.INVENTORY, form_class=InventoryImportForm, app="inventory"
+)
 
 DEVICES = register(
     ListPage(
@@ -69,48 +73,18 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Action.ADMINISTER_TENANT)
 def inventory_import(request: HttpRequest) -> HttpResponse:
     """Upload the CMMS export; a worker checks and applies it while the job page shows progress."""
-    kept, _created = ImportMapping.objects.get_or_create(kind="inventory")
-    form = InventoryImportForm(request.POST or None, request.FILES or None, mapping=kept.mapping)
-    if request.method == "POST" and form.is_valid():
-        kept.mapping = form.mapping()
-        kept.save(update_fields=["mapping", "updated"])
-        job = start_import(
-            ImportJob.Kind.INVENTORY,
-            form.cleaned_data["file"],
-            mapping=kept.mapping,
-            dry_run=form.cleaned_data["dry_run"],
-            by=_user(request),
-        )
-        return redirect("inventory:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.INVENTORY)[:10]
-    return render(
-        request,
-        "inventory/import.html",
-        {"form": form, "jobs": jobs},
-        status=400 if form.errors else 200,
-    )
+    return IMPORT_PAGES.upload(request)
 
 
 @permission_required(Action.ADMINISTER_TENANT)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.INVENTORY)
-    context = {"job": job, "progress": job_progress(job)}
-    htmx = getattr(request, "htmx", None)
-    template = "inventory/_import_job.html" if htmx else "inventory/import_job.html"
-    return render(request, template, context)
+    return IMPORT_PAGES.job(request, pk)
 
 
 @permission_required(Action.ADMINISTER_TENANT)
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import for real the file a dry run checked."""
-    dry_run = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.INVENTORY)
-    try:
-        job = apply_dry_run(dry_run, by=_user(request))
-    except ApplyRefused as refused:
-        messages.error(request, refused.reason)
-        return redirect("inventory:import_job", pk=dry_run.pk)
-    return redirect("inventory:import_job", pk=job.pk)
+    return IMPORT_PAGES.apply(request, pk)
 
 
 @permission_required(Action.ADMINISTER_TENANT)

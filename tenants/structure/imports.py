@@ -19,16 +19,14 @@ from django.utils.translation import gettext as _
 
 from saas.tenancy.validators import finess_key_is_valid, normalise_finess
 from tenants.imports.reader import (
-    FileRefused,
     ImportRefused,
     Problem,
     Row,
     coverage,
-    missing_column,
     no_data_row,
     normalise_header,
     parse_date,
-    read_table,
+    read_mapped_rows,
     required_but_empty,
 )
 from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
@@ -118,14 +116,8 @@ def import_structure(
     ``progress`` (phase, done, total) is told when each phase ends: a structure file holds a
     few thousand rows at most, checked and written in seconds."""
     columns = {**DEFAULT_MAPPING, **(mapping or {})}
-    try:
-        table = read_table(data, filename, list(columns.values()))
-        missing = [columns[f] for f in REQUIRED if normalise_header(columns[f]) not in table.header]
-        if missing:
-            raise ImportRefused([Problem(None, name, missing_column()) for name in missing])
-        clean, problems = _check_rows(table.rows, columns)
-    except FileRefused as exc:
-        raise ImportRefused([exc.problem]) from exc
+    table, rows = read_mapped_rows(data, filename, columns, REQUIRED)
+    clean, problems = _check_rows(iter(rows), columns)
     if problems:
         raise ImportRefused(problems)
     if not clean:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -16,8 +15,8 @@ from saas.tenancy.context import current_tenant
 from tenants.access.permissions import Action, permission_required
 from tenants.access.selectors import has_any_role, tenant_administrators
 from tenants.accounts.models import User
-from tenants.imports.models import ImportJob, ImportMapping
-from tenants.imports.services import ApplyRefused, apply_dry_run, job_progress, start_import
+from tenants.imports.models import ImportJob
+from tenants.imports.pages import ImportPages
 from tenants.structure.filters import FunctionalUnitFilter
 from tenants.structure.forms import StructureImportForm
 from tenants.structure.home import home_blocks
@@ -26,6 +25,10 @@ from tenants.structure.selectors import active_establishments, units_for
 from tenants.structure.tables import DEFAULT_COLUMNS, FunctionalUnitTable
 from tenants.tables.listing import ListPage, register
 from tenants.tables.views import render_list
+
+IMPORT_PAGES = ImportPages(
+    kind=ImportJob.Kind.STRUCTURE, form_class=StructureImportForm, app="structure"
+)
 
 UNITS = register(
     ListPage(
@@ -88,45 +91,15 @@ def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def structure_import(request: HttpRequest) -> HttpResponse:
     """Upload the structure file; a worker checks and applies it (a dry run, the default,
     keeps nothing) while the job page shows its report."""
-    kept, _created = ImportMapping.objects.get_or_create(kind="structure")
-    form = StructureImportForm(request.POST or None, request.FILES or None, mapping=kept.mapping)
-    if request.method == "POST" and form.is_valid():
-        kept.mapping = form.mapping()
-        kept.save(update_fields=["mapping", "updated"])
-        job = start_import(
-            ImportJob.Kind.STRUCTURE,
-            form.cleaned_data["file"],
-            mapping=kept.mapping,
-            dry_run=form.cleaned_data["dry_run"],
-            by=cast(User, request.user),
-        )
-        return redirect("structure:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.STRUCTURE)[:10]
-    return render(
-        request,
-        "structure/import.html",
-        {"form": form, "jobs": jobs},
-        status=400 if form.errors else 200,
-    )
+    return IMPORT_PAGES.upload(request)
 
 
 @permission_required(Action.ADMINISTER_TENANT)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.STRUCTURE)
-    context = {"job": job, "progress": job_progress(job)}
-    htmx = getattr(request, "htmx", None)
-    template = "structure/_import_job.html" if htmx else "structure/import_job.html"
-    return render(request, template, context)
+    return IMPORT_PAGES.job(request, pk)
 
 
 @permission_required(Action.ADMINISTER_TENANT)
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import for real the file a dry run checked."""
-    dry_run = get_object_or_404(ImportJob, pk=pk, kind=ImportJob.Kind.STRUCTURE)
-    try:
-        job = apply_dry_run(dry_run, by=cast(User, request.user))
-    except ApplyRefused as refused:
-        messages.error(request, refused.reason)
-        return redirect("structure:import_job", pk=dry_run.pk)
-    return redirect("structure:import_job", pk=job.pk)
+    return IMPORT_PAGES.apply(request, pk)
