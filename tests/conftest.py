@@ -96,14 +96,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The accessibility walk's demo takes a minute to build: start it now, in the background,
-    so that it is ready when the walk's turn comes."""
+    """The accessibility walk's demo takes a minute to build: the test database's set-up starts
+    it in the background (from a copy of its migrated database), so that it is ready when the
+    walk's turn comes."""
     if session.config.option.collectonly or os.environ.get("ACCESSIBILITY_DEMO_PORT"):
         return
     if any("demo_site" in getattr(item, "fixturenames", ()) for item in session.items):
-        from tests.browser.demo_site import start_building
+        from tests.browser import demo_site
 
-        start_building()
+        demo_site.wanted = True
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -362,6 +363,16 @@ def fill_bravo_requests(member: User, unit: Any) -> None:
     document.save()
 
 
+def start_demo_build(test_database: str) -> None:
+    """The accessibility walk's demo, when the walk was collected, starts from a copy of the
+    test database as it is now: the public schema migrated and one spare schema in the pool."""
+    from tests.browser import demo_site
+
+    if demo_site.wanted:
+        connection.close()  # a database is copied only when nobody is connected to it
+        demo_site.start_building(template=test_database)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker):  # type: ignore[no-untyped-def]
     """Test database plus the public host and two tenants, created once and committed.
@@ -376,13 +387,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker):  # typ
         db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
         name = connection.settings_dict["NAME"]
         assert name.startswith("test_"), f"refusing to create test tenants in {name}"
-        ensure_public_tenant()
         # One schema migrated from scratch for the session; the tenants are provisioned from
         # spares copied from it (tests/schema_copies.py: seconds, where migrating takes a
         # minute), and it is parked for the tests that need a spare of their own.
         made = provisioning.create_spare_schema()
+        start_demo_build(name)
         rename_schema(made.schema_name, PARKED_SPARE)
         Tenant.objects.filter(pk=made.pk).delete()
+        ensure_public_tenant()
         spare_copy(PARKED_SPARE)
         alpha = create_tenant("alpha", "Hôpital Alpha")
         spare_copy(PARKED_SPARE)
