@@ -267,4 +267,11 @@ def warm_up_in_background() -> None:
     the ~6 s LibreOffice takes to start (a document asked meanwhile waits for it, no longer)."""
     if settings.WORD_PDF_CONVERTER != "warm" or not settings.WORD_PDF_WARM_AT_START:
         return
-    threading.Thread(target=WARM.warm_up, name="wordpdf-warm-up", daemon=True).start()
+
+    def start_and_stay() -> None:
+        WARM.warm_up()
+        # Linux sends the parent-death signal (_die_with_parent) when the *thread* that started
+        # the converter ends, not the process: this one stays, parked, as long as the process.
+        threading.Event().wait()
+
+    threading.Thread(target=start_and_stay, name="wordpdf-warm-up", daemon=True).start()
