@@ -341,6 +341,11 @@ DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 10
 WORD_TEMPLATE_MAX_BYTES = int(os.environ.get("WORD_TEMPLATE_MAX_BYTES", str(5 * 1024 * 1024)))
 WORD_PDF_CONVERTER = os.environ.get("WORD_PDF_CONVERTER", "warm")
 WORD_PDF_TIMEOUT = int(os.environ.get("WORD_PDF_TIMEOUT", "60"))
+# Each worker process starts its LibreOffice when it starts, not on its first document.
+WORD_PDF_WARM_AT_START = env_bool("WORD_PDF_WARM_AT_START", True)
+# A purchase request's documents still queued or running after this long are taken for lost
+# (the worker died): shown as failed, and may be asked for again.
+PURCHASING_DOCUMENT_JOB_TIMEOUT = int(os.environ.get("PURCHASING_DOCUMENT_JOB_TIMEOUT", "600"))
 WORD_SOFFICE = os.environ.get("WORD_SOFFICE", "soffice")
 # unoserver's server needs LibreOffice's Python bridge: Debian's python3-uno, for this Python.
 WORD_UNO_PYTHON = os.environ.get("WORD_UNO_PYTHON", "/usr/bin/python3")

@@ -226,6 +226,7 @@ def fill_bravo_purchasing(member: User, line: Any) -> None:
     from tenants.markets.models import Supplier
     from tenants.purchasing.models import (
         ChecklistItem,
+        DocumentJob,
         OffContractException,
         OrderLine,
         PurchaseFile,
@@ -255,6 +256,9 @@ def fill_bravo_purchasing(member: User, line: Any) -> None:
     )
     OrderLine.objects.create(
         request=item, plan_line=line, description=B_MARKER, quantity=1, unit_price=1, vat_rate=20
+    )
+    DocumentJob.objects.create(
+        request=item, version=item.version, state="failed", reason=B_MARKER, requested_by=member
     )
 
 
@@ -624,13 +628,38 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server_port(django_db_setup, mail_dir: Path) -> Iterator[int]:  # type: ignore[no-untyped-def]
+def live_server_queue() -> Iterator[str]:
+    """The Celery queue of the test web server's tasks: its own, consumed only by
+    ``live_server_worker`` (for the pages whose work a worker does), deleted after."""
+    import redis
+    from django.conf import settings
+
+    queue = f"web-{uuid.uuid4().hex[:8]}"
+    yield queue
+    redis.Redis.from_url(settings.REDIS_URL).delete(queue)
+
+
+@pytest.fixture(scope="session")
+def live_server_worker(live_server_queue: str, mail_dir: Path) -> Iterator[str]:
+    """A real ``celery worker`` consuming the test web server's tasks."""
+    env = process_env(
+        mail_dir, CELERY_QUEUE=live_server_queue, REFERENCE_API_URL=CLOSED_REFERENCE_API
+    )
+    worker = start_worker(live_server_queue, env)
+    yield live_server_queue
+    stop_process(worker, timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server_port(  # type: ignore[no-untyped-def]
+    django_db_setup, mail_dir: Path, live_server_queue: str
+) -> Iterator[int]:
     """``manage.py runserver`` on the test database, as the product would answer a browser."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
-        env=process_env(mail_dir, PUBLIC_URL_PORT=str(port)),
+        env=process_env(mail_dir, PUBLIC_URL_PORT=str(port), CELERY_QUEUE=live_server_queue),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

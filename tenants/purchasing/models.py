@@ -13,6 +13,7 @@ worked out from its lines (``totals``), never stored, so that they cannot drift.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -402,6 +403,74 @@ class RequestEvent(models.Model):
     @property
     def action_label(self) -> str:
         return str(EVENT_LABELS.get(self.action, self.action))
+
+
+class DocumentJob(models.Model):
+    """A request for a purchase request's documents (the request form and the order letter),
+    produced by a worker (``services.start_documents``, ``services.run_document_job``).
+
+    At most one job per purchase request is queued or running at a time: the table holds it
+    (a partial unique constraint), so two clicks or two buyers never start two productions.
+    A job asked for a version of the request that has changed since is refused before it is
+    recorded; a job still queued or running after ``PURCHASING_DOCUMENT_JOB_TIMEOUT`` seconds
+    is taken for lost (its worker died) and shown as failed, with another try allowed."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("document job", "queued")
+        RUNNING = "running", pgettext_lazy("document job", "running")
+        DONE = "done", pgettext_lazy("document job", "done")
+        FAILED = "failed", pgettext_lazy("document job", "failed")
+
+    request = models.ForeignKey(
+        PurchaseRequest, on_delete=models.CASCADE, related_name="document_jobs"
+    )
+    version = models.PositiveIntegerField()  # the request's version the documents were asked for
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    reason = models.TextField(blank=True)  # why it failed, in French, for the person who asked
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(state__in=["queued", "running"]),
+                name="purchasing_one_active_document_job",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"documents of {self.request_id} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def is_lost(self) -> bool:
+        """Queued or running for longer than any production takes: its worker is gone."""
+        limit = timezone.now() - timedelta(seconds=settings.PURCHASING_DOCUMENT_JOB_TIMEOUT)
+        return self.is_active and self.created < limit
+
+    @property
+    def outcome(self) -> str:
+        """The state the page shows: a lost job is a failed one."""
+        return self.State.FAILED if self.is_lost else self.state
+
+    @property
+    def failure(self) -> str:
+        if self.is_lost:
+            minutes = max(1, settings.PURCHASING_DOCUMENT_JOB_TIMEOUT // 60)
+            return _(
+                "The production did not finish within %(minutes)s minutes (the server that"
+                " produces documents may have stopped). Ask for the documents again."
+            ) % {"minutes": minutes}
+        return self.reason
 
 
 EVENT_LABELS = {

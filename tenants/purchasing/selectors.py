@@ -28,6 +28,7 @@ from tenants.purchasing import rules
 from tenants.purchasing.models import (
     COMMITTING_STATES,
     SPENDING_STATES,
+    DocumentJob,
     OffContractException,
     OrderLine,
     PurchaseFile,
@@ -195,3 +196,8 @@ def spending_table(year_from: int | None = None, year_to: int | None = None) -> 
     ]
     table.total = sum(table.totals, Decimal("0.00"))
     return table
+
+
+def last_document_job(item: PurchaseRequest) -> DocumentJob | None:
+    """The last time the request's documents were asked for, and how it went."""
+    return item.document_jobs.select_related("requested_by").first()

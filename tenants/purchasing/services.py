@@ -26,12 +26,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from saas.errors import UserError
+from saas.errors import UserError, sentence
 from tenants.accounts.models import User
 from tenants.campaigns.services import money
 from tenants.inventory.models import Device
@@ -43,6 +43,7 @@ from tenants.purchasing.models import (
     ChecklistItem,
     ChecklistKind,
     ChecklistStatus,
+    DocumentJob,
     ExceptionCode,
     OffContractException,
     OrderLine,
@@ -764,7 +765,9 @@ DOCUMENT_KINDS = (kinds.PURCHASE_REQUEST_FORM, kinds.ORDER_LETTER)
 @transaction.atomic
 def produce_documents(item: PurchaseRequest, *, by: User) -> list[GeneratedDocument]:
     """The request form and the order letter, DOCX and PDF, from the templates in use,
-    attached to the request with their template versions: both or none."""
+    attached to the request with their template versions: both or none.
+
+    Run by a worker (``run_document_job``): the pages ask through ``start_documents``."""
     item = _locked(item, None)
     if item.state == RequestState.CANCELLED:
         raise Refused("", _("a cancelled purchase request has no documents produced"), status=409)
@@ -784,3 +787,109 @@ def produce_documents(item: PurchaseRequest, *, by: User) -> list[GeneratedDocum
         raise Refused(
             "", _("LibreOffice could not make the PDF; try again in a moment"), status=503
         ) from exc
+
+
+ACTIVE_JOB_STATES = (DocumentJob.State.QUEUED, DocumentJob.State.RUNNING)
+
+
+def start_documents(
+    item: PurchaseRequest, *, by: User, expected_version: int | None
+) -> tuple[DocumentJob, bool]:
+    """Ask a worker for the request's documents; returns the job and whether it is a new one.
+
+    Idempotent: while a job for the request is queued or running, asking again answers with
+    that job (a second click, a second buyer). The page's version must still be the
+    request's: documents of a request changed since the page was shown are refused (409).
+    The request's row lock orders two askers; the table's partial unique constraint on the
+    active job holds even for a path that forgets the lock."""
+    from tenants.purchasing.tasks import produce_documents_task
+
+    with transaction.atomic():
+        locked = _locked(item, None)
+        if locked.state == RequestState.CANCELLED:
+            raise Refused(
+                "", _("a cancelled purchase request has no documents produced"), status=409
+            )
+        if not rules.may_produce_documents(by, locked):
+            raise Refused("", _("only a buyer produces this request's documents"), status=403)
+        if expected_version is not None and locked.version != expected_version:
+            raise Refused(
+                "version",
+                _(
+                    "this purchase request was changed since the page was shown: reload the"
+                    " page and check it before producing its documents"
+                ),
+                status=409,
+            )
+        active = _active_job(locked)
+        if active is not None:
+            if not active.is_lost:
+                return active, False
+            _give_up(active)
+        try:
+            with transaction.atomic():
+                job = DocumentJob.objects.create(
+                    request=locked, version=locked.version, requested_by=by
+                )
+        except IntegrityError:
+            # Another asker got in first without the lock: theirs is the job.
+            existing = _active_job(locked)
+            if existing is None:
+                raise
+            return existing, False
+        transaction.on_commit(lambda: produce_documents_task.delay(job.pk))
+    return job, True
+
+
+def _active_job(item: PurchaseRequest) -> DocumentJob | None:
+    return (
+        DocumentJob.objects.select_for_update()
+        .filter(request=item, state__in=ACTIVE_JOB_STATES)
+        .first()
+    )
+
+
+def _give_up(job: DocumentJob) -> None:
+    """A job its worker never finished: failed, with the reason the page shows."""
+    job.reason = str(job.failure)  # while it still counts as lost
+    job.state = DocumentJob.State.FAILED
+    job.finished = timezone.now()
+    job.save(update_fields=["state", "reason", "finished"])
+
+
+def run_document_job(job_id: int) -> DocumentJob | None:
+    """The worker's side: produce the documents a job asked for and record how it went.
+
+    A job no longer queued (run already, given up, or delivered twice) is left as it is."""
+    from django.conf import settings
+
+    with transaction.atomic():
+        job = (
+            DocumentJob.objects.select_for_update(of=("self",))
+            .select_related("request", "requested_by")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.state != DocumentJob.State.QUEUED:
+            return job
+        job.state = DocumentJob.State.RUNNING
+        job.started = timezone.now()
+        job.save(update_fields=["state", "started"])
+    # The reason is kept in the product's language, whatever the worker's.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            produce_documents(job.request, by=job.requested_by)
+        except UserError as refused:
+            job.state, job.reason = DocumentJob.State.FAILED, sentence(str(refused.reason))
+        except Exception:
+            logger.exception("documents of purchase request %s failed", job.request_id)
+            job.state = DocumentJob.State.FAILED
+            job.reason = _(
+                "An unexpected error stopped the production. Try again; if it happens again,"
+                " tell the support."
+            )
+        else:
+            job.state, job.reason = DocumentJob.State.DONE, ""
+    job.finished = timezone.now()
+    job.save(update_fields=["state", "reason", "finished"])
+    return job

@@ -10,6 +10,11 @@ urlpatterns = [
     path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:pk>/act/", views.request_act, name="request_act"),
     path("requests/<int:pk>/documents/", views.request_documents, name="request_documents"),
+    path(
+        "requests/<int:pk>/documents/status/",
+        views.request_documents_status,
+        name="request_documents_status",
+    ),
     path("files/", views.file_list, name="file_list"),
     path("files/new/", views.file_new, name="file_new"),
     path("files/add-line/", views.file_add_line, name="file_add_line"),

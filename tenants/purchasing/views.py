@@ -453,7 +453,6 @@ def _request_context(
     ]
     excl = sum((line.total_excl_vat for line in lines), Decimal("0.00"))
     incl = sum((line.total_incl_vat for line in lines), Decimal("0.00"))
-    labels = {kind.key: kind.label for kind in services.DOCUMENT_KINDS}
     return {
         "item": item,
         "lines": lines,
@@ -465,7 +464,21 @@ def _request_context(
         "act_form": bound.get("act") or ActForm(prefix="act"),
         "order_form": bound.get("order") or OrderForm(prefix="order"),
         "events": item.events.select_related("actor"),
+        **_documents_context(user, item, item.version),
+    }
+
+
+def _documents_context(user: User, item: PurchaseRequest, shown_version: int) -> dict[str, Any]:
+    """The documents section: those produced, the last job asked for, the form to ask.
+
+    ``shown_version`` is the request's version the page shows: the section polled in place
+    keeps it, so a request changed meanwhile is refused rather than produced unseen."""
+    labels = {kind.key: kind.label for kind in services.DOCUMENT_KINDS}
+    return {
+        "item": item,
         "may_produce": rules.may_produce_documents(user, item),
+        "job": selectors.last_document_job(item),
+        "shown_version": shown_version,
         "generated": [
             (labels.get(made.kind, made.kind), made)
             for made in generated_for(item).order_by("-produced_at", "-pk")
@@ -534,17 +547,39 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_documents(request: HttpRequest, pk: int) -> HttpResponse:
-    """Produce the request form and the order letter (DOCX and PDF) from the templates."""
+    """Ask a worker for the request form and the order letter (DOCX and PDF); the request's
+    page then shows them being produced, and the documents once they are."""
     item = _request(request, pk)
     try:
-        services.produce_documents(item, by=_user(request))
+        _job, started = services.start_documents(
+            item, by=_user(request), expected_version=_version(request)
+        )
     except UserError as refused:
         item.refresh_from_db()
         messages.error(request, sentence(refused.reason))
         context = _request_context(request, item)
         return render(request, "purchasing/request_detail.html", context, status=refused.status)
-    messages.success(request, _("The request form and the order letter are produced."))
-    return redirect(item)
+    if started:
+        messages.success(
+            request, _("The documents are being produced; they appear below when they are ready.")
+        )
+    else:
+        messages.info(
+            request,
+            _("These documents are already being produced; they appear below when they are ready."),
+        )
+    return redirect(f"{item.get_absolute_url()}#request-documents")
+
+
+@login_required
+@require_safe
+def request_documents_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The documents section alone, polled by the request's page while they are produced."""
+    item = _request(request, pk)
+    raw = request.GET.get("version", "")
+    shown = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else item.version
+    context = _documents_context(_user(request), item, shown)
+    return render(request, "purchasing/_request_documents.html", context)
 
 
 # Purchase files ----------------------------------------------------------------------------

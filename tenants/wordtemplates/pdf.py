@@ -6,7 +6,9 @@ Two ways, measured in docs/benchmarks.md:
   directory so that concurrent conversions do not clash on LibreOffice's profile lock
   (about 1 s each, most of it LibreOffice starting);
 - warm (the default): one LibreOffice kept running by this process through unoserver, started
-  on the first conversion and stopped when the process ends (about 0.1 s each after that).
+  on the first conversion (or, in a Celery worker process, as the process starts:
+  ``warm_up_in_background``, wired in ``apps.py``) and stopped when the process ends (about
+  0.1 s each after that).
   unoserver's server needs LibreOffice's Python bridge (Debian's python3-uno), so it runs under
   the system's Python, with only the unoserver package of this environment on its path; the
   client side is plain XML-RPC.
@@ -166,6 +168,17 @@ class WarmConverter:
             raise ConversionFailed("LibreOffice wrote no PDF for this document")
         return pdf
 
+    def warm_up(self) -> None:
+        """Start LibreOffice now if it is not running; a failure is only logged (the first
+        conversion tries again, and says what is wrong)."""
+        with self._lock:
+            if self.running:
+                return
+            try:
+                self._start()
+            except Exception:
+                logger.warning("the PDF converter could not be started ahead", exc_info=True)
+
     def _start(self) -> None:
         import unoserver
 
@@ -247,3 +260,18 @@ class WarmConverter:
 
 WARM = WarmConverter()
 atexit.register(WARM.stop)
+
+
+def warm_up_in_background() -> None:
+    """Start this process's LibreOffice in a thread, so that its first document does not wait
+    the ~6 s LibreOffice takes to start (a document asked meanwhile waits for it, no longer)."""
+    if settings.WORD_PDF_CONVERTER != "warm" or not settings.WORD_PDF_WARM_AT_START:
+        return
+
+    def start_and_stay() -> None:
+        WARM.warm_up()
+        # Linux sends the parent-death signal (_die_with_parent) when the *thread* that started
+        # the converter ends, not the process: this one stays, parked, as long as the process.
+        threading.Event().wait()
+
+    threading.Thread(target=start_and_stay, name="wordpdf-warm-up", daemon=True).start()

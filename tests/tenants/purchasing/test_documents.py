@@ -1,10 +1,13 @@
 """A purchase request's documents: the two purchasing kinds filled in from a real request (the
-placeholders the kinds declare are exactly the context's keys), produced from the request's
-page by a buyer, attached with the template's version; refusals in French, never a 500, and
-nothing half-attached when LibreOffice fails."""
+placeholders the kinds declare are exactly the context's keys), asked for from the request's
+page by a buyer and produced by a worker (here the job is run in the test's transaction, as the
+worker runs it: tests/tenants/purchasing/test_documents_with_a_worker.py has the real one),
+attached with the template's version; the page polls while they are produced; refusals in
+French, never a 500, and nothing half-attached when LibreOffice fails."""
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from decimal import Decimal
 from typing import Any
@@ -16,7 +19,7 @@ from django_tenants.utils import tenant_context
 from tenants.documents.models import Document
 from tenants.purchasing import services
 from tenants.purchasing.documents import document_context
-from tenants.purchasing.models import PurchaseRequest
+from tenants.purchasing.models import DocumentJob, PurchaseRequest
 from tenants.tables.listing import money
 from tenants.wordtemplates import kinds, pdf
 from tenants.wordtemplates import services as wordtemplates
@@ -67,6 +70,30 @@ def two_lines(buying, tenant) -> PurchaseRequest:  # type: ignore[no-untyped-def
 
 def _url(item: PurchaseRequest) -> str:
     return f"/purchasing/requests/{item.pk}/documents/"
+
+
+def _status_url(item: PurchaseRequest) -> str:
+    return f"/purchasing/requests/{item.pk}/documents/status/"
+
+
+def _ask(client: Any, item: PurchaseRequest, version: int | None = None) -> Any:
+    """Post the form as the page shows it: with the request's current version."""
+    if version is None:
+        version = PurchaseRequest.objects.get(pk=item.pk).version
+    return client.post(_url(item), {"version": str(version)})
+
+
+def _run_jobs(tenant: Any) -> list[DocumentJob]:
+    """What the worker does with the jobs queued (the test's transaction never commits, so no
+    task is sent)."""
+    with tenant_context(tenant):
+        queued = list(DocumentJob.objects.filter(state="queued").order_by("pk"))
+        return [job for job in (services.run_document_job(j.pk) for j in queued) if job]
+
+
+def _ask_in(tenant: Any, client: Any, item: PurchaseRequest) -> Any:
+    with tenant_context(tenant):
+        return _ask(client, item)
 
 
 def _attached(item: PurchaseRequest) -> tuple[int, int]:
@@ -129,8 +156,17 @@ def test_both_default_templates_show_a_real_request(two_lines, tenant):
 def test_a_buyer_produces_both_documents_with_the_template_version(
     two_lines, buying, clients, tenant, soffice
 ):
-    response = clients["buyer"].post(_url(two_lines))
+    response = _ask_in(tenant, clients["buyer"], two_lines)
     assert response.status_code == 302
+    assert response["Location"].endswith(f"/purchasing/requests/{two_lines.pk}/#request-documents")
+    page = clients["buyer"].get(response["Location"]).content.decode()
+    assert "Documents en cours de production" in page
+    assert f'hx-get="{_status_url(two_lines)}?version=' in page
+    assert "data-produce-documents" not in page  # no second production while one is on
+    with tenant_context(tenant):
+        assert _attached(two_lines) == (0, 0)
+    [job] = _run_jobs(tenant)
+    assert job.state == "done" and job.reason == ""
     with tenant_context(tenant):
         made = list(GeneratedDocument.objects.order_by("kind"))
         assert [(m.kind, m.template_number) for m in made] == [
@@ -138,13 +174,19 @@ def test_a_buyer_produces_both_documents_with_the_template_version(
             ("purchase_request_form", 0),
         ]
         assert _attached(two_lines) == (2, 4)
+    # The polled section now shows the documents, and stops polling.
+    section = clients["buyer"].get(_status_url(two_lines)).content.decode()
+    assert section.count("data-generated-kind=") == 2
+    assert "hx-trigger" not in section and "data-produce-documents" in section
+    with tenant_context(tenant):
         # A new version of the letter is recorded on the next documents.
         wordtemplates.upload_template(
             kinds.ORDER_LETTER,
             upload(kinds.ORDER_LETTER.default_template.read_bytes()),
             by=buying["users"]["buyer"],
         )
-    assert clients["buyer"].post(_url(two_lines)).status_code == 302
+    assert _ask_in(tenant, clients["buyer"], two_lines).status_code == 302
+    _run_jobs(tenant)
     with tenant_context(tenant):
         latest = GeneratedDocument.objects.filter(kind="order_letter").latest("pk")
         assert latest.template_number == 1 and latest.template is not None
@@ -162,34 +204,77 @@ def test_a_buyer_produces_both_documents_with_the_template_version(
 def test_who_does_not_buy_may_not_produce(two_lines, buying, clients, tenant, who):
     page = clients[who].get(f"/purchasing/requests/{two_lines.pk}/")
     assert "data-produce-documents" not in page.content.decode()
-    response = clients[who].post(_url(two_lines))
+    response = _ask_in(tenant, clients[who], two_lines)
     assert response.status_code in (403, 404)
     if response.status_code == 403:
         assert "Seul un acheteur produit les documents" in response.content.decode()
     with tenant_context(tenant):
         assert _attached(two_lines) == (0, 0)
+        assert not DocumentJob.objects.exists()
 
 
-def test_another_tenants_buyer_does_not_reach_the_request(two_lines, other_tenant, make_user):
+def test_the_polled_section_is_for_those_who_may_read_the_request(
+    two_lines, buying, clients, tenant
+):
+    assert _ask_in(tenant, clients["buyer"], two_lines).status_code == 302
+    # Finance reads the request: it sees the documents being produced, without the form.
+    section = clients["finance"].get(_status_url(two_lines))
+    assert section.status_code == 200
+    assert "Documents en cours de production" in section.content.decode()
+    assert "data-produce-documents" not in section.content.decode()
+    # The requester does not read purchase requests: nothing to see, not even that it exists.
+    assert clients["requester"].get(_status_url(two_lines)).status_code == 404
+    assert clients["buyer"].post(_status_url(two_lines)).status_code == 405
+
+
+def test_another_tenants_buyer_does_not_reach_the_request_nor_its_job(
+    two_lines, buying, clients, tenant, other_tenant, make_user
+):
     from tenants.access.models import Role, RoleGrant, ScopeKind
 
+    assert _ask_in(tenant, clients["buyer"], two_lines).status_code == 302
     stranger = make_user(other_tenant)
     with tenant_context(other_tenant):
         RoleGrant.objects.create(user=stranger, role=Role.BUYER, scope=ScopeKind.TENANT)
     client = client_for(host_of(other_tenant), stranger, other_tenant)
-    assert client.post(_url(two_lines)).status_code == 404
+    assert client.post(_url(two_lines), {"version": "1"}).status_code == 404
+    assert client.get(_status_url(two_lines)).status_code == 404
 
 
 def test_a_cancelled_request_has_no_documents_produced(two_lines, buying, clients, tenant):
     with tenant_context(tenant):
         services.cancel_request(two_lines, by=buying["users"]["buyer"])
-    response = clients["buyer"].post(_url(two_lines))
+    response = _ask_in(tenant, clients["buyer"], two_lines)
     assert response.status_code == 409
     assert "Une demande d\u2019achat annulée" in response.content.decode()
     page = clients["buyer"].get(f"/purchasing/requests/{two_lines.pk}/").content.decode()
     assert "data-produce-documents" not in page
     with tenant_context(tenant):
         assert _attached(two_lines) == (0, 0)
+        assert not DocumentJob.objects.exists()
+
+
+def test_a_second_click_answers_with_the_documents_already_asked_for(two_lines, clients, tenant):
+    first = _ask_in(tenant, clients["buyer"], two_lines)
+    second = _ask_in(tenant, clients["buyer"], two_lines)
+    assert first.status_code == second.status_code == 302
+    page = clients["buyer"].get(second["Location"]).content.decode()
+    assert "déjà en cours de production" in page
+    with tenant_context(tenant):
+        assert DocumentJob.objects.count() == 1
+
+
+def test_documents_of_a_request_changed_since_the_page_was_shown_are_refused(
+    two_lines, buying, clients, tenant
+):
+    with tenant_context(tenant):
+        shown = PurchaseRequest.objects.get(pk=two_lines.pk).version
+        services.send_request(two_lines, by=buying["users"]["buyer"])
+    response = clients["buyer"].post(_url(two_lines), {"version": str(shown)})
+    assert response.status_code == 409
+    assert "a été modifiée depuis l\u2019affichage de la page" in response.content.decode()
+    with tenant_context(tenant):
+        assert not DocumentJob.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -197,9 +282,10 @@ def test_a_cancelled_request_has_no_documents_produced(two_lines, buying, client
     [
         (pdf.ConverterMissing("no soffice"), "n\u2019est pas installé"),
         (pdf.ConversionFailed("crashed"), "LibreOffice n\u2019a pas pu"),
+        (RuntimeError("a bug"), "Une erreur inattendue a interrompu la production"),
     ],
 )
-def test_libreoffice_missing_or_failing_leaves_nothing_attached(
+def test_libreoffice_missing_or_failing_leaves_nothing_attached_and_may_be_retried(
     two_lines, clients, tenant, monkeypatch, fault, message
 ):
     calls: list[bytes] = []
@@ -211,19 +297,57 @@ def test_libreoffice_missing_or_failing_leaves_nothing_attached(
         return b"%PDF-1.7 made"
 
     monkeypatch.setattr(pdf, "to_pdf", second_fails)
-    response = clients["buyer"].post(_url(two_lines))
-    assert response.status_code == 503
-    assert message in response.content.decode()
+    assert _ask_in(tenant, clients["buyer"], two_lines).status_code == 302
+    [job] = _run_jobs(tenant)
+    assert job.state == "failed" and message in job.reason
     assert len(calls) == 2
     with tenant_context(tenant):
         assert _attached(two_lines) == (0, 0)
+    section = clients["buyer"].get(_status_url(two_lines)).content.decode()
+    assert message in section and "data-documents-failed" in section
+    assert "hx-trigger" not in section
+    assert "Réessayer" in section and "data-produce-documents" in section
+    monkeypatch.setattr(pdf, "to_pdf", lambda docx: b"%PDF-1.7 made")
+    assert _ask_in(tenant, clients["buyer"], two_lines).status_code == 302
+    [again] = _run_jobs(tenant)
+    assert again.state == "done"
+    with tenant_context(tenant):
+        assert _attached(two_lines) == (2, 4)
 
 
-def test_odd_requests_are_answered_without_a_500(two_lines, clients, monkeypatch):
+def test_documents_whose_worker_died_show_as_failed_and_may_be_asked_again(
+    two_lines, clients, tenant, monkeypatch
+):
+    assert _ask_in(tenant, clients["buyer"], two_lines).status_code == 302
+    with tenant_context(tenant):
+        job = DocumentJob.objects.get()
+        DocumentJob.objects.filter(pk=job.pk).update(
+            state="running", created=job.created - datetime.timedelta(hours=1)
+        )
+    section = clients["buyer"].get(_status_url(two_lines)).content.decode()
+    assert "ne s\u2019est pas terminée en 10 minutes" in section
+    assert "hx-trigger" not in section and "Réessayer" in section
+    monkeypatch.setattr(pdf, "to_pdf", lambda docx: b"%PDF-1.7 made")
+    assert _ask_in(tenant, clients["buyer"], two_lines).status_code == 302
+    with tenant_context(tenant):
+        lost = DocumentJob.objects.get(pk=job.pk)
+        assert lost.state == "failed" and "ne s\u2019est pas terminée" in lost.reason
+    [again] = _run_jobs(tenant)
+    assert again.pk != job.pk and again.state == "done"
+
+
+def test_odd_requests_are_answered_without_a_500(two_lines, clients, tenant, monkeypatch):
     monkeypatch.setattr(pdf, "to_pdf", lambda docx: b"%PDF-1.7 made")
     client = clients["buyer"]
     assert client.get(_url(two_lines)).status_code == 405
     assert client.post("/purchasing/requests/999999999/documents/").status_code == 404
     assert client.post("/purchasing/requests/99999999999999999999/documents/").status_code == 404
+    missing = client.post(_url(two_lines))
+    assert missing.status_code == 400 and "pas envoyé de version" in missing.content.decode()
     odd = client.post(_url(two_lines), {"version": "\x00", "x": "9" * 500})
-    assert odd.status_code in (302, 400, 503)
+    assert odd.status_code == 400
+    assert client.post(_url(two_lines), {"version": "9" * 30}).status_code == 400
+    assert client.get(f"{_status_url(two_lines)}?version=%00").status_code in (200, 400)
+    assert client.get(f"{_status_url(two_lines)}?version={'9' * 40}").status_code == 200
+    with tenant_context(tenant):
+        assert not DocumentJob.objects.exists()
