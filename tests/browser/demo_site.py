@@ -31,6 +31,7 @@ from saas.runner import ensure_database, run_on_server, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SUFFIX = "_demo_walk"
+DEMO_GHT = "ght-somme"
 
 
 def demo_database_name() -> str:
@@ -90,7 +91,7 @@ class DemoSite:
                 ["migrate_schemas", "--noinput", "-v", "0"],
                 # The GHT only: its census has a person of each role (the single hospital's
                 # pages are the same pages).
-                ["load_demo", "--tenant", "ght-somme"],
+                ["load_demo", "--tenant", DEMO_GHT],
             ):
                 if self.stopped:
                     return
@@ -132,6 +133,22 @@ class DemoSite:
                 time.sleep(0.2)
         stop_process(self.process)
         raise RuntimeError("the demo's web server did not answer within 60 s")
+
+    def sync_from_itself(self, subdomain: str) -> None:
+        """The tenant's first reference sync, from the demo's own reference server (as the
+        worker of ``dev.py start`` does): it brings the central markets the GHT follows."""
+        from saas.tenancy.provisioning import schema_name_for
+
+        env = {**self.env(), "REFERENCE_API_URL": f"{self.url()}/api/reference/v1/"}
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "sync_reference", schema_name_for(subdomain)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=300,
+        )
+        if done.returncode:
+            raise RuntimeError(f"the demo's sync failed: {done.stderr.decode()[-3000:]}")
 
     def drop(self) -> None:
         run_on_server(
@@ -183,6 +200,7 @@ def built_site(port: int) -> DemoSite:
     if site.failure:
         raise RuntimeError(f"the demo could not be built: {site.failure}")
     site.serve(port)
+    site.sync_from_itself(DEMO_GHT)
     return site
 
 
