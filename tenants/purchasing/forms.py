@@ -223,7 +223,12 @@ class LineForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={**SMALL, "inputmode": "numeric"}),
     )
-    to_inventory = forms.BooleanField(label=_("To inventory"), required=False, initial=True)
+    to_inventory = forms.BooleanField(
+        label=_("To inventory"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     taken_back = forms.CharField(
         label=_("Device taken back"),
         max_length=40,
@@ -265,6 +270,11 @@ class BaseLineFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "plan_lines": self.plan_lines}
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # a box drawn as Bootstrap's, as big as the others
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
 
 LineFormSet = formset_factory(

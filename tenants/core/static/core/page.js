@@ -109,7 +109,12 @@
     total.value = String(index + 1);
     const added = holder.lastElementChild;
     if (window.htmx) window.htmx.process(added);
-    const first = added.querySelector("input:not([type=hidden]), select, textarea");
+    // What comes with htmx is announced so (suggest.js makes its fields comboboxes then);
+    // htmx.process alone does not say it.
+    added.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));
+    const first = added.querySelector(
+      "input:not([type=hidden]):not([type=checkbox]), select, textarea"
+    );
     if (first) first.focus();
   });
 })();
