@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 ENTITY_TYPES = ("purchasing_body", "market", "lot")
@@ -244,10 +244,15 @@ def _supplier(tables: Tables, item: Any) -> Any:
         found = tables.supplier.objects.filter(name__iexact=name).first()
     if found is None:
         # Another sync or a buyer may record the same name meanwhile: theirs is then used.
-        found = create_supplier(
-            name, model=tables.supplier, siren=siren, central_uuid=key, **(address or {})
-        )
-        if found.central_uuid == key:
+        try:
+            found = create_supplier(
+                name, model=tables.supplier, siren=siren, central_uuid=key, **(address or {})
+            )
+        except IntegrityError:  # another sync recorded this central supplier under its old name
+            found = tables.supplier.objects.filter(central_uuid=key).first() if key else None
+            if found is None:
+                raise
+        if found.central_uuid == key and found.name == name:
             return found
     changed: list[str] = []
     if found.central_uuid is None and key is not None:

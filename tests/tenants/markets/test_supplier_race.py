@@ -110,6 +110,45 @@ def test_two_syncs_recording_one_new_supplier_at_once_share_it(django_db_setup, 
             _clean()
 
 
+def test_two_syncs_recording_one_central_supplier_under_two_names_share_it(
+    django_db_setup, live_db
+):
+    """A page replayed while a newer one renames the supplier: one row, the newer name."""
+    alpha = Tenant.objects.get(schema_name="t_alpha")
+    with tenant_context(alpha):
+        apply_market_changes(
+            [
+                {
+                    "entity_type": "market",
+                    "entity_uuid": str(MARKET),
+                    "seq": 5,
+                    "operation": "upsert",
+                    "payload": {"purchasing_body": str(BODY), "reference": "R", "title": "M"},
+                }
+            ]
+        )
+    try:
+        failures = _race(
+            alpha,
+            lambda: apply_market_changes(
+                [_lot(FIRST_LOT, "1", {"uuid": str(SUPPLIER), "name": "Baxter"})]
+            ),
+            lambda: apply_market_changes(
+                [_lot(SECOND_LOT, "2", {"uuid": str(SUPPLIER), "name": "Baxter SAS"})]
+            ),
+        )
+        assert failures == []
+        with tenant_context(alpha):
+            recorded = Supplier.objects.get(central_uuid=SUPPLIER)
+            assert recorded.name == "Baxter SAS"
+            for key in (FIRST_LOT, SECOND_LOT):
+                assert list(Lot.objects.get(central_uuid=key).suppliers.all()) == [recorded]
+    finally:
+        with tenant_context(alpha):
+            _clean()
+            Supplier.objects.filter(central_uuid=SUPPLIER).delete()
+
+
 def test_a_buyer_recording_the_supplier_a_sync_records_meanwhile_gets_it(django_db_setup, live_db):
     alpha = Tenant.objects.get(schema_name="t_alpha")
     with tenant_context(alpha):
