@@ -4,6 +4,7 @@ the market page, the market plan; bad input never gives a 500."""
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from io import BytesIO
 
@@ -89,7 +90,11 @@ def test_a_buyer_records_a_market_and_its_lot_then_changes_it(tenant, people):
     )
     assert lot.status_code == 302
     page = web.get(f"/markets/{market.pk}/").content.decode()
-    assert "GE Healthcare, Philips" in page and "Maintenance" in page
+    # Each supplier's name leads to its page (its postal address).
+    assert "GE Healthcare, Philips" in re.sub(r"<[^>]+>", "", page) and "Maintenance" in page
+    with tenant_context(tenant):
+        philips = Supplier.objects.get(name="Philips")
+    assert f'href="/markets/suppliers/{philips.pk}/"' in page
     # The form opened before the lot was added is stale now.
     stale = web.post(f"/markets/{market.pk}/edit/", {**market_form(title="Old"), "version": 1})
     assert stale.status_code == 409 and "rechargez" in stale.content.decode()

@@ -153,6 +153,27 @@ def test_both_default_templates_show_a_real_request(two_lines, tenant):
         assert "Claire Martin" in text
 
 
+def test_the_order_letter_shows_the_suppliers_postal_address(two_lines, tenant):
+    with tenant_context(tenant):
+        supplier = two_lines.supplier
+        supplier.address_line1, supplier.address_line2 = "2 rue René Caudron", "Bâtiment B"
+        supplier.postcode, supplier.city, supplier.country = (
+            "78960",
+            "Voisins-le-Bretonneux",
+            "France",
+        )
+        supplier.save()
+        context = document_context(two_lines)
+        assert context["supplier"]["postcode"] == "78960"
+        text = text_of(wordtemplates.render(kinds.ORDER_LETTER, context))
+        assert "Maquet SAS\n2 rue René Caudron\nBâtiment B\n78960 Voisins-le-Bretonneux\n" in text
+        assert "France" not in text.split("SIREN")[0].split("Maquet SAS")[1]  # not abroad
+        supplier.address_line2, supplier.country = "", "Belgique"
+        supplier.save()
+        text = text_of(wordtemplates.render(kinds.ORDER_LETTER, document_context(two_lines)))
+        assert "2 rue René Caudron\n78960 Voisins-le-Bretonneux\nBelgique\nSIREN" in text
+
+
 def test_a_buyer_produces_both_documents_with_the_template_version(
     two_lines, buying, clients, tenant, soffice
 ):
