@@ -7,7 +7,9 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas.dates import end_of
 from saas.errors import UserError
@@ -23,6 +25,7 @@ from shared_reference.models import (
     NomenclatureTerm,
     PurchasingBody,
     Scope,
+    Subscription,
     Supplier,
     Terms,
 )
@@ -111,15 +114,47 @@ def _refuse_bad_terms(obj: Terms) -> None:
 
 @transaction.atomic
 def save_purchasing_body(body: PurchasingBody) -> PurchasingBody:
-    """A body deleted takes its markets and lots with it (tombstones at the next release)."""
+    """A body's change. Deleted, it takes its markets and lots with it (tombstones at the next
+    release, as for any curated reference), as they are: a market ended long ago is not
+    checked again against today's rules on its dates. Refused while one of its markets is in
+    force or yet to start: the hospitals following the body still buy on it."""
+    deleting = body.status == EntityStatus.DELETED and (
+        body.pk is None
+        or PurchasingBody.objects.filter(pk=body.pk).exclude(status=EntityStatus.DELETED).exists()
+    )
+    if deleting and body.pk is not None:
+        _refuse_deleting_a_body_in_use(body)
     body.dirty = True
     body.save()
-    if body.status == EntityStatus.DELETED:
+    if deleting:
         markets = Market.objects.filter(purchasing_body=body).exclude(status=EntityStatus.DELETED)
-        for market in markets:
-            market.status = EntityStatus.DELETED
-            save_market(market)
+        Lot.objects.filter(market__in=markets).exclude(status=EntityStatus.DELETED).update(
+            status=EntityStatus.DELETED, dirty=True
+        )
+        markets.update(status=EntityStatus.DELETED, dirty=True)
     return body
+
+
+def _refuse_deleting_a_body_in_use(body: PurchasingBody) -> None:
+    current = (
+        Market.objects.filter(purchasing_body=body, ends__gte=timezone.localdate())
+        .exclude(status=EntityStatus.DELETED)
+        .order_by("ends", "reference")
+    )
+    references = list(current.values_list("reference", flat=True)[:4])
+    if not references:
+        return
+    shown = ", ".join(references[:3]) + (", …" if len(references) > 3 else "")
+    followers = Subscription.objects.filter(topic=body.topic()).count()
+    reason = _(
+        "This purchasing body still has markets in force or yet to start (%(markets)s): "
+        "delete them first, or wait until they end."
+    ) % {"markets": shown}
+    if followers:
+        reason += " " + ngettext(
+            "%(count)s subscriber follows it.", "%(count)s subscribers follow it.", followers
+        ) % {"count": followers}
+    raise MarketRefused("status", reason)
 
 
 @transaction.atomic
@@ -182,6 +217,43 @@ def supplier_named(name: str) -> Supplier:
 
 def _supplier_by_name(name: str) -> Supplier | None:
     return Supplier.objects.filter(name__iexact=name).first()
+
+
+def same_name_supplier(name: str, but: Supplier | None = None) -> Supplier | None:
+    """Another supplier with this name, whatever its case."""
+    others = Supplier.objects.filter(name__iexact=" ".join(name.split()))
+    if but is not None and but.pk is not None:
+        others = others.exclude(pk=but.pk)
+    return others.first()
+
+
+def duplicate_name_reason(other: Supplier) -> str:
+    return _("Another supplier already has this name, whatever its case: %(name)s.") % {
+        "name": other.name
+    }
+
+
+@transaction.atomic
+def save_supplier(supplier: Supplier) -> Supplier:
+    """A supplier's name, SIREN or address changed: the lots naming it go out again with the
+    next release (a supplier is published inside them). A name another supplier has, whatever
+    its case, is refused."""
+    supplier.name = " ".join(supplier.name.split())
+    if not supplier.name:
+        raise MarketRefused("name", _("A supplier needs a name."))
+    other = same_name_supplier(supplier.name, but=supplier)
+    if other is not None:
+        raise MarketRefused("name", duplicate_name_reason(other))
+    try:
+        with transaction.atomic():
+            supplier.save()
+    except IntegrityError as error:  # the same name saved meanwhile by another curator
+        other = same_name_supplier(supplier.name, but=supplier)
+        if other is None:
+            raise
+        raise MarketRefused("name", duplicate_name_reason(other)) from error
+    Lot.objects.filter(suppliers=supplier).update(dirty=True)
+    return supplier
 
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024

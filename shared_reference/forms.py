@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saas.forms import BootstrapForm, BootstrapModelForm
 from shared_reference.contributions import CORRECTABLE, MAX_LENGTH
-from shared_reference.curation import terms_problems
+from shared_reference.curation import duplicate_name_reason, same_name_supplier, terms_problems
 from shared_reference.models import (
     Contribution,
     DeviceModel,
@@ -26,6 +26,7 @@ from shared_reference.models import (
     NomenclatureTerm,
     PurchasingBody,
     Scope,
+    Supplier,
     TermStatus,
 )
 from shared_reference.selectors_journal import JournalFilters, kind_choices, people_choices
@@ -391,6 +392,35 @@ class PurchasingBodyForm(BootstrapModelForm):
     class Meta:
         model = PurchasingBody
         fields = ["code", "name", "status"]
+
+
+class SupplierForm(BootstrapModelForm):
+    """A supplier's name, SIREN and postal address (the order letters' address)."""
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "name",
+            "siren",
+            "address_line1",
+            "address_line2",
+            "postcode",
+            "city",
+            "country",
+        ]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        other = same_name_supplier(name, but=self.instance)
+        if other is not None:
+            raise forms.ValidationError(duplicate_name_reason(other))
+        return name
+
+    def clean_siren(self) -> str:
+        siren = "".join(self.cleaned_data["siren"].split())
+        if siren and not (siren.isdigit() and len(siren) == 9):
+            raise forms.ValidationError(_("A SIREN number has nine digits."))
+        return siren
 
 
 class MarketForm(TermsForm):

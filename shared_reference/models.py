@@ -400,17 +400,41 @@ class PurchasingBody(CatalogueEntity):
 
 
 class Supplier(models.Model):
-    """Published inside the lots that name it (no subscription of its own)."""
+    """Published inside the lots that name it (no subscription of its own): a change goes out
+    with them. One name whatever its case, as on the hospitals' side."""
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     siren = models.CharField("SIREN", max_length=9, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True, default="France")
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Upper("name"), name="reference_supplier_name_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def payload(self) -> dict[str, Any]:
+        """What a lot's payload says of it."""
+        return {
+            "uuid": str(self.uuid),
+            "name": self.name,
+            "siren": self.siren,
+            "address_line1": self.address_line1,
+            "address_line2": self.address_line2,
+            "postcode": self.postcode,
+            "city": self.city,
+            "country": self.country,
+        }
 
 
 class Scope(models.TextChoices):
@@ -577,10 +601,7 @@ class Lot(Terms, CatalogueEntity):
             "number": self.number,
             "title": self.title,
             "scopes": sorted(self.scopes),
-            "suppliers": [
-                {"uuid": str(s.uuid), "name": s.name, "siren": s.siren}
-                for s in sorted(self.suppliers.all(), key=lambda s: s.name)
-            ],
+            "suppliers": [s.payload() for s in sorted(self.suppliers.all(), key=lambda s: s.name)],
             "nomenclature": sorted(f"{t.system.code}:{t.code}" for t in self.terms.all()),
             "device_models": sorted(str(m.uuid) for m in self.device_models.all()),
             "documents": [d.payload() for d in self.documents.all()],

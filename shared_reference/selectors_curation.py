@@ -21,6 +21,7 @@ from shared_reference.models import (
     PurchasingBody,
     Release,
     SafetyNotice,
+    Supplier,
 )
 
 # Payload keys that point at another entity by its uuid, and the model it names.
@@ -215,4 +216,21 @@ def lots_of(market: Market) -> QuerySet[Lot]:
         .prefetch_related("suppliers")
         .annotate(model_count=Count("device_models", distinct=True))
         .order_by("number")
+    )
+
+
+def suppliers(query: str = "") -> QuerySet[Supplier]:
+    found = Supplier.objects.annotate(
+        lot_count=Count("lots", filter=~Q(lots__status="deleted"))
+    ).order_by("name")
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(siren__startswith=query))
+    return found
+
+
+def lots_naming(supplier: Supplier) -> QuerySet[Lot]:
+    return (
+        supplier.lots.exclude(status="deleted")
+        .select_related("market__purchasing_body")
+        .order_by("market__purchasing_body__name", "market__reference", "number")
     )

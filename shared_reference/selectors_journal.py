@@ -147,7 +147,13 @@ KINDS: dict[str, Kind] = {
             named_related=(("market_id", Market),),
             searched_related={"journal_market": ("market_id", "reference")},
         ),
-        Kind("supplier", Supplier, lambda e, names: e.name, ("name", "siren")),
+        Kind(
+            "supplier",
+            Supplier,
+            lambda e, names: e.name,
+            ("name", "siren", "city"),
+            page=("reference:supplier", "uuid"),
+        ),
         Kind(
             "safety_notice",
             SafetyNotice,

@@ -27,6 +27,7 @@ from shared_reference.forms import (
     MarketForm,
     PublishForm,
     PurchasingBodyForm,
+    SupplierForm,
     TermForm,
 )
 from shared_reference.french_labels import LabelsRefused, import_and_publish_french_labels
@@ -40,6 +41,7 @@ from shared_reference.models import (
     NomenclatureTerm,
     PurchasingBody,
     Release,
+    Supplier,
 )
 from shared_reference.selectors_journal import journal_page
 from shared_reference.services import NothingToPublish, export_codesystem, publish_release
@@ -334,10 +336,13 @@ def _saved(request: HttpRequest) -> None:
 def purchasing_body_list(request: HttpRequest) -> HttpResponse:
     """The purchasing bodies, and a new one."""
     form = PurchasingBodyForm(request.POST or None, instance=PurchasingBody())
-    if request.method == "POST" and form.is_valid():
-        body = curation.save_purchasing_body(form.instance)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show(form, lambda: curation.save_purchasing_body(form.instance))
+    ):
         _saved(request)
-        return redirect("reference:purchasing_body", uuid=body.uuid)
+        return redirect("reference:purchasing_body", uuid=form.instance.uuid)
     return render(
         request,
         "shared_reference/purchasing_bodies.html",
@@ -356,8 +361,11 @@ def purchasing_body_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     """A body, and its markets."""
     body = get_object_or_404(PurchasingBody, uuid=uuid)
     form = PurchasingBodyForm(request.POST or None, instance=body)
-    if request.method == "POST" and form.is_valid():
-        curation.save_purchasing_body(form.instance)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show(form, lambda: curation.save_purchasing_body(form.instance))
+    ):
         _saved(request)
         return redirect("reference:purchasing_body", uuid=body.uuid)
     return render(
@@ -376,6 +384,37 @@ def _save_or_show(form: Any, save: Callable[[], Any]) -> bool:
         show_on_form(refused, form)
         return False
     return True
+
+
+@curator_required
+def supplier_list(request: HttpRequest) -> HttpResponse:
+    """The suppliers the lots name, found by name or SIREN (``?q=``)."""
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "shared_reference/suppliers.html",
+        {"suppliers": selectors.suppliers(query)[:200], "q": query},
+    )
+
+
+@curator_required
+def supplier_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    """A supplier: its name, SIREN and postal address; the lots naming it go out again."""
+    supplier = get_object_or_404(Supplier, uuid=uuid)
+    form = SupplierForm(request.POST or None, instance=supplier)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show(form, lambda: curation.save_supplier(form.instance))
+    ):
+        _saved(request)
+        return redirect("reference:supplier", uuid=supplier.uuid)
+    return render(
+        request,
+        "shared_reference/supplier_edit.html",
+        {"supplier": supplier, "form": form, "lots": selectors.lots_naming(supplier)},
+        status=400 if form.errors else 200,
+    )
 
 
 @curator_required

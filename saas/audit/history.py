@@ -44,11 +44,13 @@ EMPTY = "—"
 FIELD_WORDS = {
     "author": pgettext_lazy("audit field", "author"),
     "campaign": pgettext_lazy("audit field", "campaign"),
+    "central_status": pgettext_lazy("audit field", "status at the purchasing body"),
     "created_by": pgettext_lazy("audit field", "created by"),
     "data": pgettext_lazy("audit field", "data"),
     "date": pgettext_lazy("audit field", "date"),
     "decided_at": pgettext_lazy("audit field", "decided on"),
     "decided_by": pgettext_lazy("audit field", "decided by"),
+    "device_models": pgettext_lazy("audit field", "device models covered"),
     "domain": pgettext_lazy("audit field", "expertise domain"),
     "establishment": pgettext_lazy("audit field", "establishment"),
     "file": pgettext_lazy("audit field", "file"),
@@ -62,6 +64,7 @@ FIELD_WORDS = {
     "mapping": pgettext_lazy("audit field", "column mapping"),
     "mime_type": pgettext_lazy("audit field", "file type"),
     "model": pgettext_lazy("audit field", "model"),
+    "nomenclature": pgettext_lazy("audit field", "nomenclature codes"),
     "notes": pgettext_lazy("audit field", "notes"),
     "parent": pgettext_lazy("audit field", "parent"),
     "pole": pgettext_lazy("audit field", "pôle"),
@@ -92,8 +95,9 @@ MODEL_WORDS = {
     "requestpart": pgettext_lazy("audit model", "request line"),
     "rolegrant": pgettext_lazy("audit model", "role"),
 }
-# Bookkeeping that changes with every save and tells a reader nothing.
-HIDDEN_FIELDS = frozenset({"version", "match_key"})
+# Bookkeeping that changes with every save and tells a reader nothing, and the machinery's
+# own keys (a central row's UUID, its change-log position, a search column).
+HIDDEN_FIELDS = frozenset({"version", "match_key", "seq", "central_uuid", "uuid", "search_text"})
 
 # How the values of some fields read, registered by the app that knows their words (a JSON
 # proposal's keys as field labels): (tracked model, field name) -> text.
@@ -123,6 +127,8 @@ def model_label(model: type[models.Model]) -> str:
 def is_shown(model_field: models.Field[Any, Any]) -> bool:
     """Fields a reader of the history cares about: not the times Django stamps itself."""
     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+        return False
+    if isinstance(model_field, models.GeneratedField):
         return False
     return model_field.name not in HIDDEN_FIELDS
 
@@ -193,7 +199,9 @@ def display(model_field: models.Field[Any, Any], value: Any, related: dict[Any, 
     if isinstance(value, decimal.Decimal | int | float):
         return str(formats.localize(value, use_l10n=True))
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or EMPTY
+        # A list of choices (a lot's scopes) reads as their labels.
+        labels = dict(getattr(getattr(model_field, "base_field", None), "flatchoices", None) or [])
+        return ", ".join(str(labels.get(v, v)) for v in value) or EMPTY
     if isinstance(value, dict):
         # French typography: a no-break space before the colon and the semicolon.
         return "\u00a0; ".join(f"{k}\u00a0: {v}" for k, v in value.items()) or EMPTY
@@ -264,7 +272,8 @@ def _entries(
             for model_field in fields:
                 new = getattr(event, model_field.attname)
                 old = getattr(before, model_field.attname) if before is not None else None
-                if (before is not None and new == old) or (before is None and new in (None, "")):
+                created_empty = before is None and new in (None, "", [], {})
+                if (before is not None and new == old) or created_empty:
                     continue
                 values = related.get(model_field.name, {})
                 changes.append(

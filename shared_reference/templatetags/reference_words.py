@@ -32,9 +32,12 @@ ENTITY_KINDS = {
 }
 
 FIELDS = {
+    "address_line1": _("Address"),
+    "address_line2": _("Address (continued)"),
     "aliases": _("Other names"),
     "canonical_url": _("Canonical address"),
     "catalogue_reference": _("Catalogue reference"),
+    "city": _("City"),
     "code": _("Code"),
     "commercial_name": _("Commercial name"),
     "country": _("Country"),
@@ -74,6 +77,7 @@ FIELDS = {
     "number": _("Number"),
     "parent": _("Parent"),
     "photo": _("Photo"),
+    "postcode": _("Postcode"),
     "publisher": _("Publisher"),
     "purchasing_body": _("Purchasing body"),
     "reference": _("Reference"),

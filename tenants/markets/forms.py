@@ -20,6 +20,7 @@ from tenants.markets.services import (
     NOTE_LIMIT,
     NUMBER_LIMIT,
     SHORT_LIMIT,
+    SUPPLIER_LIMIT,
     TITLE_LIMIT,
 )
 
@@ -175,3 +176,15 @@ class ReferenceForm(BootstrapForm):
     local_reference = forms.CharField(
         label=_("Its own reference"), required=False, max_length=SHORT_LIMIT
     )
+
+
+class SupplierForm(BootstrapForm):
+    """A supplier a buyer recorded: name, SIREN, postal address."""
+
+    name = forms.CharField(label=_("Name"), max_length=SUPPLIER_LIMIT)
+    siren = forms.CharField(label="SIREN", max_length=20, required=False)
+    address_line1 = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address_line2 = forms.CharField(label=_("Address (continued)"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    country = forms.CharField(label=_("Country"), max_length=100, required=False)

@@ -68,10 +68,17 @@ class MarketState(models.TextChoices):
 
 class Supplier(models.Model):
     """A supplier the hospital buys from: brought by the central lots that name it (with the
-    central UUID), or recorded by a buyer."""
+    central UUID: its name, SIREN and address are then the reference server's, read-only
+    here), or recorded by a buyer, who keeps its address. The address goes on the order
+    letter."""
 
     name = models.CharField(_("name"), max_length=200)
     siren = models.CharField("SIREN", max_length=9, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True, default="France")
     central_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     search_text = models.GeneratedField(
         expression=folded_search_expression("name", "siren"),
@@ -91,6 +98,17 @@ class Supplier(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_central(self) -> bool:
+        return self.central_uuid is not None
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The address as an envelope shows it, the country only when it is not France."""
+        town = " ".join(part for part in (self.postcode, self.city) if part)
+        country = "" if self.country.strip().lower() == "france" else self.country
+        return [line for line in (self.address_line1, self.address_line2, town, country) if line]
 
 
 class PurchasingBody(models.Model):

@@ -377,15 +377,17 @@ def _known_suppliers(names: list[str]) -> dict[str, Supplier]:
     }
 
 
-def _create_supplier(name: str) -> Supplier:
-    """A supplier recorded. Race-safe: another request recording the same name (whatever its
-    case) between the look-up and this insert wins the unique constraint, and its row is the
-    one returned."""
+def create_supplier(name: str, *, model: Any = None, **fields: Any) -> Any:
+    """A supplier recorded. Race-safe: another transaction recording the same name (whatever
+    its case) between the caller's look-up and this insert wins the unique constraint, and its
+    row is the one returned. The sync (``tenants.markets.sync``) records the suppliers the
+    central lots name through here too, with its ``model``."""
+    model = model or Supplier
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction survives a conflict
-            return Supplier.objects.create(name=name)
+            return model.objects.create(name=name, **fields)
     except IntegrityError:
-        found = Supplier.objects.filter(name__iexact=name).first()
+        found = model.objects.filter(name__iexact=name).first()
         if found is None:  # another constraint than the name's
             raise
         return found
@@ -398,10 +400,54 @@ def _suppliers(names: list[str]) -> list[Supplier]:
     for name in names:
         supplier = known.get(name.upper())
         if supplier is None:
-            supplier = _create_supplier(name)
+            supplier = create_supplier(name)
             known[name.upper()] = supplier
         found.append(supplier)
     return found
+
+
+ADDRESS_LIMITS = {
+    "address_line1": 200,
+    "address_line2": 200,
+    "postcode": 10,
+    "city": 100,
+    "country": 100,
+}
+
+
+@transaction.atomic
+def update_supplier(supplier: Supplier, data: Mapping[str, Any], *, by: User) -> Supplier:
+    """A supplier a buyer recorded: its name, SIREN and postal address (the order letter's).
+    One the central lots brought is the reference server's: its name, SIREN and address
+    come with the sync, and are refused here (409)."""
+    _require_manager(by)
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    if supplier.is_central:
+        raise Refused(
+            "",
+            _("this supplier comes from the reference server: its details are changed there"),
+            status=409,
+        )
+    name = _text(data.get("name"), "name", SUPPLIER_LIMIT, required=True)
+    siren = "".join(_text(data.get("siren"), "siren", 20).split())
+    if siren and not (siren.isdigit() and len(siren) == 9):
+        raise Refused("siren", _("a SIREN number has nine digits"))
+    address = {
+        field: _text(data.get(field), field, limit) for field, limit in ADDRESS_LIMITS.items()
+    }
+    address["country"] = address["country"] or "France"
+    duplicate = _("another supplier already has this name, whatever its case")
+    if Supplier.objects.filter(name__iexact=name).exclude(pk=supplier.pk).exists():
+        raise Refused("name", duplicate, status=409)
+    supplier.name, supplier.siren = name, siren
+    for field, value in address.items():
+        setattr(supplier, field, value)
+    try:
+        with transaction.atomic():
+            supplier.save()
+    except IntegrityError as error:  # the same name saved meanwhile
+        raise Refused("name", duplicate, status=409) from error
+    return supplier
 
 
 def _refuse_same_number(market: Market, number: str, but: int | None = None) -> None:

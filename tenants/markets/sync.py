@@ -6,7 +6,10 @@ newer ``seq``, so replaying a page changes nothing. A lot may arrive before its 
 market before its body (a snapshot of several topics, a page cut between them): the missing
 parent is created as an empty placeholder (``seq`` 0) that its own upsert fills later.
 Suppliers are matched by central UUID, else by name whatever its case (a buyer may have
-recorded one before a central lot named it).
+recorded one before a central lot named it); one not known yet is recorded race-safe (another
+sync or a buyer recording the same name meanwhile: theirs is used). A supplier comes with its
+postal address, which replaces the one kept here; a payload without one (an older reference
+server's) leaves it as it is: blank on a new supplier.
 
 Stopping following a purchasing body deletes its markets and lots, except those the hospital's
 own rows still point at (uses by its legal entities, or any protected foreign key): those are
@@ -22,7 +25,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 ENTITY_TYPES = ("purchasing_body", "market", "lot")
@@ -206,28 +209,72 @@ def upsert_lot(tables: Tables, key: uuid.UUID, payload: dict[str, Any], seq: int
     return 1
 
 
+ADDRESS_FIELDS = {
+    "address_line1": 200,
+    "address_line2": 200,
+    "postcode": 10,
+    "city": 100,
+    "country": 100,
+}
+
+
+def supplier_address(item: dict[str, Any]) -> dict[str, str] | None:
+    """The postal address a central supplier comes with (the country France unless said), or
+    None from an older reference server's payload, which has none."""
+    if not any(key in item for key in ADDRESS_FIELDS):
+        return None
+    address = {
+        key: " ".join(_text(item, key, limit).split()) for key, limit in ADDRESS_FIELDS.items()
+    }
+    address["country"] = address["country"] or "France"
+    return address
+
+
 def _supplier(tables: Tables, item: Any) -> Any:
+    from tenants.markets.services import create_supplier
+
     if not isinstance(item, dict) or not str(item.get("name") or "").strip():
         raise ValueError(f"a supplier needs a name: {item!r}")
     key = uuid.UUID(str(item["uuid"])) if item.get("uuid") else None
     name = str(item["name"]).strip()[:200]
     siren = str(item.get("siren") or "")[:9]
+    address = supplier_address(item)
     found = tables.supplier.objects.filter(central_uuid=key).first() if key else None
     if found is None:
         found = tables.supplier.objects.filter(name__iexact=name).first()
-        if found is not None and found.central_uuid is None and key is not None:
-            found.central_uuid = key
-            found.siren = found.siren or siren
-            found.save(update_fields=["central_uuid", "siren"])
     if found is None:
-        return tables.supplier.objects.create(name=name, siren=siren, central_uuid=key)
+        # Another sync or a buyer may record the same name meanwhile: theirs is then used.
+        try:
+            found = create_supplier(
+                name, model=tables.supplier, siren=siren, central_uuid=key, **(address or {})
+            )
+        except IntegrityError:  # another sync recorded this central supplier under its old name
+            found = tables.supplier.objects.filter(central_uuid=key).first() if key else None
+            if found is None:
+                raise
+        if found.central_uuid == key and found.name == name:
+            return found
+    changed: list[str] = []
+    if found.central_uuid is None and key is not None:
+        found.central_uuid = key
+        changed.append("central_uuid")
     renamed = found.name != name and not (
         tables.supplier.objects.filter(name__iexact=name).exclude(pk=found.pk).exists()
     )
-    if renamed or (siren and found.siren != siren):
-        found.name = name if renamed else found.name
-        found.siren = siren or found.siren
-        found.save(update_fields=["name", "siren"])
+    if renamed:
+        found.name = name
+        changed.append("name")
+    if siren and found.siren != siren:
+        found.siren = siren
+        changed.append("siren")
+    # The central address replaces the one kept here; a payload without one leaves it.
+    if address is not None:
+        for field, value in address.items():
+            if getattr(found, field) != value:
+                setattr(found, field, value)
+                changed.append(field)
+    if changed:
+        found.save(update_fields=changed)
     return found
 
 

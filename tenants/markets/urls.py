@@ -14,4 +14,5 @@ urlpatterns = [
     path("lots/<int:pk>/edit/", views.lot_edit, name="lot_edit"),
     path("lots/<int:pk>/delete/", views.lot_delete, name="lot_delete"),
     path("uses/<int:pk>/", views.use_change, name="use_change"),
+    path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
 ]

@@ -23,7 +23,7 @@ from tenants.access.permissions import Action, permission_required, require
 from tenants.accounts.models import User
 from tenants.markets import services
 from tenants.markets.filters import MarketFilter
-from tenants.markets.forms import LotForm, MarketForm, ReferenceForm, UseForm
+from tenants.markets.forms import LotForm, MarketForm, ReferenceForm, SupplierForm, UseForm
 from tenants.markets.models import (
     Lot,
     Market,
@@ -32,6 +32,7 @@ from tenants.markets.models import (
     Origin,
     RenewalKind,
     Scope,
+    Supplier,
 )
 from tenants.markets.sections import MARKET_SECTIONS, PLAN_ROW_SECTIONS
 from tenants.markets.selectors import (
@@ -374,3 +375,42 @@ def plan(request: HttpRequest) -> HttpResponse:
         "horizons": [(h, found.counts[h], found.retender_counts[h]) for h in HORIZONS],
     }
     return render(request, "markets/market_plan.html", context)
+
+
+SUPPLIER_FIELDS = ("name", "siren", "address_line1", "address_line2", "postcode", "city", "country")
+
+
+@login_required
+def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supplier: its details and postal address; a buyer changes those of a supplier the
+    hospital recorded (a central one's are the reference server's, shown read-only)."""
+    if not may_view(_user(request)):
+        raise PermissionDenied("markets are for the people who buy and plan")
+    supplier = get_object_or_404(Supplier, pk=pk)
+    editable = may_manage(_user(request)) and not supplier.is_central
+    status = 200
+    form = SupplierForm(initial={name: getattr(supplier, name) for name in SUPPLIER_FIELDS})
+    if request.method == "POST":
+        form = SupplierForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                services.update_supplier(supplier, form.cleaned_data, by=_user(request))
+            except UserError as refused:
+                _refuse_on_form(form, refused, request)
+                status = refused.status
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("markets:supplier_detail", pk=supplier.pk)
+    return render(
+        request,
+        "markets/supplier_detail.html",
+        {
+            "supplier": supplier,
+            "form": form if editable else None,
+            "lots": supplier.lots.select_related("market__purchasing_body").order_by(
+                "market__reference", "number"
+            ),
+        },
+        status=status,
+    )

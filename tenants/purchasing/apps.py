@@ -33,6 +33,7 @@ class PurchasingConfig(AppConfig):
         MARKET_SECTIONS.register(market_purchases)
         register_source("purchasing_supplier", suggestions.suppliers, can_use=rules.may_view)
         register_source("purchasing_person", suggestions.people, can_use=rules.may_view)
+        register_source("purchasing_lot", suggestions.lots, can_use=rules.may_create)
         register_source("purchasing_plan_line", suggestions.plan_lines, can_use=rules.may_create)
         # The purchase request form and the order letter, filled in from the request.
         register_kind(kinds.PURCHASE_REQUEST_FORM, context=document_context)

@@ -15,7 +15,8 @@ percent), ``date``, ``int``, ``bool``, or lists and dicts of those; an absent va
 - ``hospital``: ``name`` (the tenant's name);
 - ``establishment``: ``name``, ``finess``, ``city``, ``legal_entity_name``, ``legal_entity_finess``
   (the establishment of the first order line's UF);
-- ``supplier``: ``name``, ``siren``; ``contact``: ``name``, ``email``, ``phone``;
+- ``supplier``: ``name``, ``siren``, ``address_line1``, ``address_line2``, ``postcode``,
+  ``city``, ``country`` (its postal address); ``contact``: ``name``, ``email``, ``phone``;
 - ``procurement``: ``kind`` ("market" or "off_contract" or ""), ``market_reference``,
   ``market_title``, ``purchasing_body``, ``lot_number``, ``lot_title``, ``exception_code``,
   ``exception_label``, ``exception_valid_until``, ``account_prefix``;
@@ -115,7 +116,11 @@ def document_data(purchase_request: PurchaseRequest) -> dict[str, Any]:
             "legal_entity_name": establishment.legal_entity_name if establishment else "",
             "legal_entity_finess": establishment.legal_entity_finess if establishment else "",
         },
-        "supplier": {"name": item.supplier.name, "siren": item.supplier.siren},
+        "supplier": {
+            "name": item.supplier.name,
+            "siren": item.supplier.siren,
+            **{field: getattr(item.supplier, field) for field in SUPPLIER_ADDRESS},
+        },
         "contact": {
             "name": item.contact_name,
             "email": item.contact_email,
@@ -153,6 +158,9 @@ def document_data(purchase_request: PurchaseRequest) -> dict[str, Any]:
     }
 
 
+SUPPLIER_ADDRESS = ("address_line1", "address_line2", "postcode", "city", "country")
+
+
 def _date(value: Any) -> str:
     return date_format(value, "d/m/Y") if value else ""
 
@@ -186,7 +194,7 @@ def document_context(purchase_request: PurchaseRequest) -> dict[str, Any]:
             "city": establishment["city"],
             "finess": establishment["finess"],
         },
-        "supplier": {"name": data["supplier"]["name"], "siren": data["supplier"]["siren"]},
+        "supplier": dict(data["supplier"]),
         "contact": dict(data["contact"]),
         "quote": {"number": data["quote_number"], "date": _date(data["quote_date"])},
         "market": {

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas.forms import BootstrapForm
 from tenants.accounts.models import User
@@ -25,6 +26,9 @@ from tenants.purchasing.models import (
 )
 
 SMALL = {"class": "form-control form-control-sm"}
+# An optional choice left empty reads as a word, not Django's "---------".
+NONE = _("— none —")
+NONE_FEMININE = pgettext_lazy("feminine", "— none —")
 
 
 def _first_word(value: str) -> str:
@@ -66,7 +70,7 @@ class ExceptionForm(BootstrapForm):
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_INPUT)
     next_market = MarketChoice(
-        label=_("Market to use afterwards"), queryset=_markets(), required=False
+        label=_("Market to use afterwards"), queryset=_markets(), required=False, empty_label=NONE
     )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -93,7 +97,10 @@ class FileChoice(forms.ModelChoiceField):
 
 class RequestForm(BootstrapForm):
     file = FileChoice(
-        label=_("Purchase file"), queryset=PurchaseFile.objects.none(), required=False
+        label=_("Purchase file"),
+        queryset=PurchaseFile.objects.none(),
+        required=False,
+        empty_label=NONE,
     )
     supplier = forms.CharField(
         label=_("Supplier"), max_length=200, widget=SuggestInput("purchasing_supplier")
@@ -103,17 +110,22 @@ class RequestForm(BootstrapForm):
     contact_phone = forms.CharField(label=_("Contact's phone"), required=False, max_length=30)
     quote_number = forms.CharField(label=_("Quote number"), required=False, max_length=60)
     quote_date = forms.DateField(label=_("Quote date"), widget=DATE_INPUT)
-    market = MarketChoice(label=_("Market"), queryset=_markets(), required=False)
+    market = MarketChoice(label=_("Market"), queryset=_markets(), required=False, empty_label=NONE)
     lot = forms.CharField(
         label=_("Lot"),
         required=False,
-        max_length=20,
-        help_text=_("The lot's number in the market."),
+        max_length=200,
+        widget=SuggestInput("purchasing_lot"),
+        help_text=_(
+            "Its number in the market, or its title: a lot chosen among the suggestions also "
+            "gives the market."
+        ),
     )
     exception = ExceptionChoice(
         label=_("Off-contract exception"),
         queryset=OffContractException.objects.none(),
         required=False,
+        empty_label=NONE_FEMININE,
         help_text=_("Instead of a market: an exception valid for this supplier on the quote date."),
     )
     over_budget_reason = forms.CharField(
@@ -139,9 +151,21 @@ class RequestForm(BootstrapForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        number = (cleaned.get("lot") or "").strip()
+        # A suggestion reads "3 · LOC-2026-RESP": the lot's number, then its market's reference.
+        number, _dot, reference = (cleaned.get("lot") or "").partition(" · ")
+        number = number.strip()
         market = cleaned.get("market")
         cleaned["lot"] = None
+        if number and reference.strip() and "market" not in self.errors:
+            named = Market.objects.filter(reference__iexact=reference.strip()).first()
+            if named is None:
+                self.add_error("lot", _("no market has this reference"))
+                return cleaned
+            if market is None:
+                cleaned["market"] = market = named
+            elif market != named:
+                self.add_error("lot", _("this lot is of another market than the one chosen"))
+                return cleaned
         if number:
             if market is None:
                 self.add_error("market", _("choose the market of this lot"))
@@ -157,7 +181,7 @@ class LineForm(forms.Form):
     plan_line = forms.CharField(
         label=_("Plan line"),
         max_length=200,
-        widget=SuggestInput("purchasing_plan_line", attrs={**SMALL, "size": 14}),
+        widget=SuggestInput("purchasing_plan_line", attrs=SMALL),
     )
     description = forms.CharField(
         label=_("Description"), max_length=300, required=False, widget=forms.TextInput(attrs=SMALL)
@@ -169,40 +193,47 @@ class LineForm(forms.Form):
         label=_("EMDN code"),
         max_length=40,
         required=False,
-        widget=SuggestInput("nomenclature", attrs={**SMALL, "size": 10}),
+        widget=SuggestInput("nomenclature", attrs=SMALL),
     )
     risk_class = forms.ChoiceField(
         label=_("Risk class"),
-        choices=[("", "—"), *RiskClass.choices],
+        choices=[("", NONE_FEMININE), *RiskClass.choices],
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     quantity = forms.CharField(
-        label=_("Quantity"), max_length=10, widget=forms.TextInput(attrs={**SMALL, "size": 4})
+        label=_("Quantity"),
+        max_length=10,
+        widget=forms.TextInput(attrs={**SMALL, "inputmode": "numeric"}),
     )
     unit_price = forms.CharField(
         label=_("Unit price excl. VAT (€)"),
         max_length=30,
-        widget=forms.TextInput(attrs={**SMALL, "size": 9}),
+        widget=forms.TextInput(attrs={**SMALL, "inputmode": "decimal"}),
     )
     vat_rate = forms.CharField(
         label=_("VAT rate (%)"),
         max_length=10,
         initial="20",
-        widget=forms.TextInput(attrs={**SMALL, "size": 4}),
+        widget=forms.TextInput(attrs={**SMALL, "inputmode": "decimal"}),
     )
     warranty_months = forms.CharField(
         label=_("Warranty (months)"),
         max_length=5,
         required=False,
-        widget=forms.TextInput(attrs={**SMALL, "size": 3}),
+        widget=forms.TextInput(attrs={**SMALL, "inputmode": "numeric"}),
     )
-    to_inventory = forms.BooleanField(label=_("To inventory"), required=False, initial=True)
+    to_inventory = forms.BooleanField(
+        label=_("To inventory"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     taken_back = forms.CharField(
         label=_("Device taken back"),
         max_length=40,
         required=False,
-        widget=SuggestInput("loan_device", attrs={**SMALL, "size": 10}),
+        widget=SuggestInput("loan_device", attrs=SMALL),
     )
 
     def __init__(self, *args: Any, plan_lines: QuerySet[PlanLine], **kwargs: Any) -> None:
@@ -239,6 +270,11 @@ class BaseLineFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "plan_lines": self.plan_lines}
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # a box drawn as Bootstrap's, as big as the others
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
 
 LineFormSet = formset_factory(

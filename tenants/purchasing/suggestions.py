@@ -1,5 +1,6 @@
 """Suggestions for the purchasing forms (registered in PurchasingConfig.ready): suppliers by
-name, people by name or e-mail, the plan lines one may buy for by reference or title."""
+name, people by name or e-mail, the plan lines one may buy for by reference or title, the
+markets' lots by number, title or market."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import Q
 
 from tenants.accounts.models import User
 from tenants.core.suggest import LIMIT
-from tenants.markets.models import Supplier
+from tenants.markets.models import Lot, Supplier
 from tenants.plan.selectors import plan_lines_for
 from tenants.purchasing import rules
 
@@ -48,3 +49,27 @@ def plan_lines(text: str, user: User) -> list[tuple[str, str]]:
         for line in found[: LIMIT * 2]
         if rules.may_draft_on(user, line)
     ][:LIMIT]
+
+
+def lots(text: str, user: User) -> list[tuple[str, str]]:
+    """A lot's value names its market too ("3 · LOC-2026-RESP"): the form reads both."""
+    text = " ".join(text.split())[:100]
+    if not text:
+        return []
+    found = (
+        Lot.objects.filter(
+            Q(number__iexact=text)
+            | Q(title__icontains=text)
+            | Q(market__reference__icontains=text)
+            | Q(market__title__icontains=text)
+        )
+        .select_related("market")
+        .order_by("market__reference", "number")
+    )
+    return [
+        (
+            f"{lot.number} · {lot.market.reference}",
+            f"{lot.number} · {lot.title} · {lot.market.reference}",
+        )
+        for lot in found[:LIMIT]
+    ]

@@ -4,7 +4,9 @@ with their order lines, purchase files with their checklist."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
 from typing import Any, cast
 
 from django import forms
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from saas.error_pages import forbidden
 from saas.errors import UserError, sentence, show_on_form
 from saas.forms import posted_version
 from tenants.accounts.models import User
@@ -146,6 +149,27 @@ FILES = register(
 )
 
 
+def readers_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Signed in first; then purchasing's pages are a 403 saying why to whoever has no role
+    that reads them, as the other role-bound pages are (the arbitration session, the markets).
+    An object the person's role reads but whose scope is not theirs stays a 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not rules.may_view(_user(request)):
+            return forbidden(
+                request,
+                _(
+                    "Purchasing is for the buyers, the biomedical team and those who follow "
+                    "the plan's purchases: your roles do not include it."
+                ),
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _pk(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
@@ -168,7 +192,7 @@ def _version(request: HttpRequest) -> int:
 # Exceptions --------------------------------------------------------------------------------
 
 
-@login_required
+@readers_only
 def exception_list(request: HttpRequest) -> HttpResponseBase:
     return render_list(
         request,
@@ -181,7 +205,7 @@ def exception_list(request: HttpRequest) -> HttpResponseBase:
 def _exception_edit(request: HttpRequest, existing: OffContractException | None) -> HttpResponse:
     user = _user(request)
     if not rules.may_manage_exceptions(user):
-        raise Http404("no such page")
+        return forbidden(request, _("Only buyers record and change the off-contract exceptions."))
     initial: dict[str, Any] = {}
     if existing is not None:
         initial = {
@@ -229,7 +253,7 @@ def _exception(request: HttpRequest, pk: int) -> OffContractException:
     return get_object_or_404(selectors.exceptions_for(_user(request)), pk=pk)
 
 
-@login_required
+@readers_only
 @require_safe
 def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The exception as whoever follows purchases reads it; buyers get a button to change it."""
@@ -238,12 +262,12 @@ def exception_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "purchasing/exception_detail.html", context)
 
 
-@login_required
+@readers_only
 def exception_new(request: HttpRequest) -> HttpResponse:
     return _exception_edit(request, None)
 
 
-@login_required
+@readers_only
 def exception_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _exception_edit(request, _exception(request, pk))
 
@@ -255,10 +279,8 @@ def _year(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
 
 
-@login_required
+@readers_only
 def spending(request: HttpRequest) -> HttpResponseBase:
-    if not rules.may_view(_user(request)):
-        raise Http404("no such page")
     year_from = _year(request.GET.get("from", ""))
     year_to = _year(request.GET.get("to", ""))
     table = selectors.spending_table(year_from, year_to)
@@ -286,7 +308,7 @@ def spending(request: HttpRequest) -> HttpResponseBase:
 # Purchase requests -------------------------------------------------------------------------
 
 
-@login_required
+@readers_only
 def request_list(request: HttpRequest) -> HttpResponseBase:
     return render_list(
         request,
@@ -413,10 +435,10 @@ def _request_edit(request: HttpRequest, existing: PurchaseRequest | None) -> Htt
     return render(request, "purchasing/request_form.html", context, status=status)
 
 
-@login_required
+@readers_only
 def request_new(request: HttpRequest) -> HttpResponse:
     if not rules.may_create(_user(request)):
-        raise Http404("no such page")
+        return forbidden(request, _("Only buyers and the biomedical team write purchase requests."))
     return _request_edit(request, None)
 
 
@@ -424,7 +446,7 @@ def _request(request: HttpRequest, pk: int) -> PurchaseRequest:
     return get_object_or_404(selectors.requests_for(_user(request)), pk=pk)
 
 
-@login_required
+@readers_only
 def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _request(request, pk)
     if not rules.may_edit(_user(request), item):
@@ -486,13 +508,13 @@ def _documents_context(user: User, item: PurchaseRequest, shown_version: int) ->
     }
 
 
-@login_required
+@readers_only
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _request(request, pk)
     return render(request, "purchasing/request_detail.html", _request_context(request, item))
 
 
-@login_required
+@readers_only
 @require_POST
 def request_act(request: HttpRequest, pk: int) -> HttpResponse:
     item = _request(request, pk)
@@ -544,7 +566,7 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(item)
 
 
-@login_required
+@readers_only
 @require_POST
 def request_documents(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask a worker for the request form and the order letter (DOCX and PDF); the request's
@@ -585,7 +607,7 @@ def request_documents_status(request: HttpRequest, pk: int) -> HttpResponse:
 # Purchase files ----------------------------------------------------------------------------
 
 
-@login_required
+@readers_only
 def file_list(request: HttpRequest) -> HttpResponseBase:
     return render_list(
         request,
@@ -649,10 +671,10 @@ def _file_edit(request: HttpRequest, existing: PurchaseFile | None) -> HttpRespo
     )
 
 
-@login_required
+@readers_only
 def file_new(request: HttpRequest) -> HttpResponse:
     if not rules.may_create(_user(request)):
-        raise Http404("no such page")
+        return forbidden(request, _("Only buyers and the biomedical team open purchase files."))
     return _file_edit(request, None)
 
 
@@ -660,11 +682,14 @@ def _file(request: HttpRequest, pk: int) -> PurchaseFile:
     return get_object_or_404(selectors.files_for(_user(request)), pk=pk)
 
 
-@login_required
+@readers_only
 def file_edit(request: HttpRequest, pk: int) -> HttpResponse:
     file = _file(request, pk)
     if not rules.may_edit_file(_user(request), file):
-        raise Http404("no such page")
+        return forbidden(
+            request,
+            _("A purchase file is changed by its lead, its participants and its lines' buyers."),
+        )
     return _file_edit(request, file)
 
 
@@ -701,13 +726,13 @@ def _file_context(
     }
 
 
-@login_required
+@readers_only
 def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     file = _file(request, pk)
     return render(request, "purchasing/file_detail.html", _file_context(request, file))
 
 
-@login_required
+@readers_only
 @require_POST
 def checklist_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     file = _file(request, pk)
@@ -734,7 +759,7 @@ def checklist_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     return render(request, "purchasing/file_detail.html", context, status=status)
 
 
-@login_required
+@readers_only
 @require_POST
 def file_add_line(request: HttpRequest) -> HttpResponse:
     """From a plan line's page: add the line to one of the person's purchase files."""

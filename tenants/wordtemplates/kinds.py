@@ -56,6 +56,11 @@ PURCHASING_PLACEHOLDERS: tuple[Placeholder, ...] = (
         (
             Placeholder("name", _("name")),
             Placeholder("siren", _("SIREN number")),
+            Placeholder("address_line1", _("postal address: street")),
+            Placeholder("address_line2", _("postal address: second line")),
+            Placeholder("postcode", _("postcode")),
+            Placeholder("city", _("city")),
+            Placeholder("country", _("country")),
         ),
     ),
     _person("contact", _("the supplier's contact person")),
@@ -128,6 +133,11 @@ PURCHASING_EXAMPLE = {
     "supplier": {
         "name": "Getinge France",
         "siren": "399423467",
+        "address_line1": "1 rue Clément Ader",
+        "address_line2": "ZAC de la Fontaine",
+        "postcode": "95100",
+        "city": "Argenteuil",
+        "country": "France",
     },
     "contact": {
         "name": "Claire Martin",

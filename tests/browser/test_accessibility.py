@@ -65,6 +65,9 @@ NOT_PAGES = {
         "plan:calendar_feed": "an iCalendar file for calendar clients, at a secret address",
         "set_language": "the language switch: a redirect back to the page",
         "suggest": "the suggestions of a field, inside the page of its form",
+        "purchasing:request_documents_status": (
+            "the documents' production under way, a part of the request's page it polls"
+        ),
         "documents:download": "the document itself",
         "catalogue:product_photo": "the product's photo, an image shown on its page",
         "catalogue:list_export": "the list as an order request, an XLSX file",

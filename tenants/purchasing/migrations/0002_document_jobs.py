@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ['queued', 'running'])), fields=('request',), name='purchasing_one_active_document_job')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'queued'), ('state', 'running'), _connector='OR'), fields=('request',), name='purchasing_one_active_document_job')],
             },
         ),
     ]

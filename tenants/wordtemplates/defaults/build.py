@@ -43,6 +43,15 @@ def _supplier_block(document: DocumentObject) -> None:
     block = document.add_paragraph()
     block.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     block.add_run("{{ supplier.name }}").bold = True
+    # The postal address, a line each, lines left empty skipped; the country abroad only.
+    block.add_run(
+        "{% if supplier.address_line1 %}\n{{ supplier.address_line1 }}{% endif %}"
+        "{% if supplier.address_line2 %}\n{{ supplier.address_line2 }}{% endif %}"
+        "{% if supplier.postcode or supplier.city %}\n{{ supplier.postcode }} "
+        "{{ supplier.city }}{% endif %}"
+        "{% if supplier.country and supplier.country != 'France' %}\n{{ supplier.country }}"
+        "{% endif %}"
+    )
     block.add_run("\nSIREN {{ supplier.siren }}")
     block.add_run(
         "\nÀ l’attention de {{ contact.name }} ({{ contact.email }}, {{ contact.phone }})"

@@ -273,3 +273,79 @@ def test_the_demo_ght_follows_ugap_and_resah_and_gets_their_markets(tenant):
         assert ventilation.market.renewals == 2 and ventilation.market.ends == datetime.date(
             2027, 2, 28
         )
+
+
+ADDRESS = {
+    "address_line1": "33 rue de Verdun",
+    "address_line2": "CS 20001",
+    "postcode": "92150",
+    "city": "Suresnes",
+    "country": "",
+}
+
+
+def test_a_central_supplier_comes_with_its_postal_address(inside):
+    supplier = {"uuid": str(SUPPLIER), "name": "Philips France", "siren": "", **ADDRESS}
+    sync.apply_changes([body(), market(), lot(suppliers=[supplier])])
+    written = Supplier.objects.get()
+    assert (written.address_line1, written.address_line2) == ("33 rue de Verdun", "CS 20001")
+    assert (written.postcode, written.city, written.country) == ("92150", "Suresnes", "France")
+    moved = {**supplier, "address_line1": "1 avenue de France", "country": "Belgique"}
+    sync.apply_changes([lot(seq=4, suppliers=[moved])])
+    written.refresh_from_db()
+    assert (written.address_line1, written.country) == ("1 avenue de France", "Belgique")
+
+
+def test_an_older_payload_without_an_address_syncs_as_blank(inside):
+    sync.apply_changes([body(), market(), lot()])  # the lot's supplier has no address keys
+    written = Supplier.objects.get()
+    assert (written.address_line1, written.address_line2, written.postcode, written.city) == (
+        "",
+        "",
+        "",
+        "",
+    )
+
+
+def test_a_buyers_address_is_kept_until_the_reference_server_gives_one(inside):
+    recorded = Supplier.objects.create(name="PHILIPS FRANCE", city="Paris", postcode="75001")
+    sync.apply_changes([body(), market(), lot()])  # an older payload: no address
+    recorded.refresh_from_db()
+    assert recorded.central_uuid == SUPPLIER and (recorded.postcode, recorded.city) == (
+        "75001",
+        "Paris",
+    )
+    supplier = {"uuid": str(SUPPLIER), "name": "Philips France", **ADDRESS}
+    sync.apply_changes([lot(seq=4, suppliers=[supplier])])
+    recorded.refresh_from_db()
+    assert (recorded.postcode, recorded.city) == ("92150", "Suresnes")
+
+
+def test_the_reference_servers_lot_payload_carries_the_address_to_the_hospital(tenant):
+    from shared_reference.models import Lot as CentralLot
+    from shared_reference.models import Market as CentralMarket
+    from shared_reference.models import PurchasingBody as CentralBody
+    from shared_reference.models import Supplier as CentralSupplier
+
+    central_body = CentralBody.objects.create(code="ugap", name="UGAP")
+    central_market = CentralMarket.objects.create(
+        purchasing_body=central_body,
+        reference="UGAP-2025-MON",
+        title="Monitorage",
+        starts=datetime.date(2025, 1, 1),
+        ends=datetime.date(2027, 12, 31),
+    )
+    central_lot = CentralLot.objects.create(market=central_market, number="1", title="Moniteurs")
+    central_lot.suppliers.add(
+        CentralSupplier.objects.create(name="Philips France", siren="311755459", **ADDRESS)
+    )
+    published = central_lot.payload()["suppliers"]
+    assert published[0]["city"] == "Suresnes" and published[0]["address_line1"]
+    with tenant_context(tenant):
+        sync.apply_changes([body(), market(), lot(suppliers=published)])
+        written = Supplier.objects.get()
+        assert (written.name, written.postcode, written.city) == (
+            "Philips France",
+            "92150",
+            "Suresnes",
+        )

@@ -4,6 +4,7 @@ the market page, the market plan; bad input never gives a 500."""
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from io import BytesIO
 
@@ -89,7 +90,11 @@ def test_a_buyer_records_a_market_and_its_lot_then_changes_it(tenant, people):
     )
     assert lot.status_code == 302
     page = web.get(f"/markets/{market.pk}/").content.decode()
-    assert "GE Healthcare, Philips" in page and "Maintenance" in page
+    # Each supplier's name leads to its page (its postal address).
+    assert "GE Healthcare, Philips" in re.sub(r"<[^>]+>", "", page) and "Maintenance" in page
+    with tenant_context(tenant):
+        philips = Supplier.objects.get(name="Philips")
+    assert f'href="/markets/suppliers/{philips.pk}/"' in page
     # The form opened before the lot was added is stale now.
     stale = web.post(f"/markets/{market.pk}/edit/", {**market_form(title="Old"), "version": 1})
     assert stale.status_code == 409 and "rechargez" in stale.content.decode()
@@ -305,3 +310,31 @@ def test_the_market_plan_page_by_horizon(tenant, people):
     assert 'href="/markets/?ends_within=12"' in twelve
     for bad in ("7", "abc", "9" * 50, "\u00b2"):
         assert "UGAP LATER<" not in web.get("/markets/plan/", {"months": bad}).content.decode()
+
+
+def test_a_local_markets_history_reads_in_french_without_the_machinerys_fields(tenant, people):
+    web = clients(tenant, people)["buyer"]
+    assert web.post("/markets/new/", market_form()).status_code == 302
+    with tenant_context(tenant):
+        market = Market.objects.get(reference="AO-2027-007")
+    lot = {"version": market.version, "number": "1", "title": "Sondes", "scopes": ["consumables"]}
+    assert web.post(f"/markets/{market.pk}/lots/new/", lot).status_code == 302
+    with tenant_context(tenant):
+        market.refresh_from_db()
+    changed = {
+        **market_form(max_amount="300000", notified_on="16/12/2026"),
+        "version": market.version,
+    }
+    assert web.post(f"/markets/{market.pk}/edit/", changed).status_code == 302
+    page = web.get(f"/markets/{market.pk}/").content.decode()
+    history = page.split('id="history"', 1)[1]
+    # French labels, dates dd/mm/yyyy, euros with two decimals, choices by their label.
+    assert "Montant maximum HT (€)" in history
+    assert "<del>250\u202f000,00\u00a0€</del> → 300\u202f000,00\u00a0€" in history
+    assert "<del>15/12/2026</del> → 16/12/2026" in history
+    assert "Appel d\u2019offres ouvert" in history or "open_tender" not in history
+    # The lot's changes show here too, its scope by its label.
+    assert "Consommables" in history and "consumables" not in history
+    # None of the machinery: change-log position, central keys, search column, version.
+    for internal in ("Seq", "seq", "Central", "uuid", "Search", "search_text", "Version"):
+        assert internal not in history, internal

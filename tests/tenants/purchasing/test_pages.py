@@ -4,6 +4,7 @@ field, never with a 500."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django_tenants.utils import tenant_context
@@ -98,10 +99,77 @@ def test_bad_input_never_answers_500(buying, clients, extra):
     assert 400 <= response.status_code < 500
 
 
-def test_a_requester_sees_no_purchasing(buying, clients):
-    assert clients["requester"].get("/purchasing/requests/").status_code == 404
-    assert clients["requester"].get("/purchasing/requests/new/").status_code == 404
-    assert clients["requester"].get("/purchasing/spending/").status_code == 404
+REFUSED = "Les achats sont r\u00e9serv\u00e9s aux acheteurs"
+
+
+def test_a_requester_is_told_purchasing_is_not_for_their_roles(buying, clients, tenant):
+    # A page of a role the person lacks: 403 saying why, as the arbitration session and the
+    # markets answer; even for objects that exist (their scope is not the question).
+    with tenant_context(tenant):
+        item = on_market(buying)
+        file = services.create_file(
+            services.FileInput(
+                title="R\u00e9a", lead=buying["users"]["buyer"], plan_lines=[buying["line"]]
+            ),
+            by=buying["users"]["buyer"],
+        )
+    exception = buying["exception"]
+    for url in (
+        "/purchasing/requests/",
+        "/purchasing/requests/new/",
+        f"/purchasing/requests/{item.pk}/",
+        f"/purchasing/requests/{item.pk}/edit/",
+        "/purchasing/files/",
+        "/purchasing/files/new/",
+        f"/purchasing/files/{file.pk}/",
+        f"/purchasing/files/{file.pk}/edit/",
+        "/purchasing/exceptions/",
+        "/purchasing/exceptions/new/",
+        f"/purchasing/exceptions/{exception.pk}/",
+        f"/purchasing/exceptions/{exception.pk}/edit/",
+        "/purchasing/spending/",
+    ):
+        response = clients["requester"].get(url)
+        assert response.status_code == 403, url
+        body = response.content.decode()
+        assert 'data-error-page="403"' in body and REFUSED in body, url
+    sent = clients["requester"].post(f"/purchasing/requests/{item.pk}/act/", {"action": "cancel"})
+    assert sent.status_code == 403
+    with tenant_context(tenant):
+        item.refresh_from_db()
+        assert item.state == RequestState.DRAFT
+
+
+def test_a_reader_of_purchases_is_told_which_pages_are_the_buyers(buying, clients, tenant):
+    with tenant_context(tenant):
+        file = services.create_file(
+            services.FileInput(
+                title="R\u00e9a", lead=buying["users"]["buyer"], plan_lines=[buying["line"]]
+            ),
+            by=buying["users"]["buyer"],
+        )
+    # Finance reads purchases: the buyers' pages say so rather than pretend not to exist.
+    finance = clients["finance"]
+    assert finance.get(f"/purchasing/files/{file.pk}/").status_code == 200
+    edit = finance.get(f"/purchasing/files/{file.pk}/edit/")
+    assert edit.status_code == 403
+    assert "modifi\u00e9 par son pilote" in edit.content.decode()
+    new = finance.get("/purchasing/requests/new/")
+    assert new.status_code == 403 and "r\u00e9digent des demandes" in new.content.decode()
+    assert finance.get("/purchasing/files/new/").status_code == 403
+    exception = finance.get("/purchasing/exceptions/new/")
+    assert exception.status_code == 403 and "Seuls les acheteurs" in exception.content.decode()
+
+
+def test_an_object_out_of_the_persons_scope_is_not_found(buying, clients, tenant):
+    with tenant_context(tenant):
+        item = on_market(buying)
+    # The imaging expert reads purchases, but not those of the ventilation domain.
+    other = clients["imaging_expert"]
+    assert other.get("/purchasing/requests/").status_code == 200
+    assert other.get(f"/purchasing/requests/{item.pk}/").status_code == 404
+    assert other.get(f"/purchasing/requests/{item.pk}/edit/").status_code == 404
+    assert other.get("/purchasing/requests/999999/").status_code == 404
 
 
 def test_an_expert_of_another_domain_does_not_see_the_request(buying, clients, tenant):
@@ -163,7 +231,7 @@ def test_an_exception_is_recorded_and_edited_by_the_buyer(buying, clients, tenan
         "valid_from": TODAY.strftime("%d/%m/%Y"),
         "valid_until": days(90).strftime("%d/%m/%Y"),
     }
-    assert clients["expert"].post("/purchasing/exceptions/new/", data).status_code == 404
+    assert clients["expert"].post("/purchasing/exceptions/new/", data).status_code == 403
     assert clients["buyer"].post("/purchasing/exceptions/new/", data).status_code == 302
     with tenant_context(tenant):
         exception = OffContractException.objects.get(code="HM2")
@@ -188,8 +256,8 @@ def test_who_follows_purchases_reads_an_exception_only_a_buyer_changes_it(buying
         assert "data-exception-form" not in html and edit not in html, name
         # Neither the edit page nor a change sent to either address.
         data = {"code": "HM1", "supplier": "Dräger France", "version": exception.version}
-        assert clients[name].get(edit).status_code == 404, name
-        assert clients[name].post(edit, data).status_code == 404, name
+        assert clients[name].get(edit).status_code == 403, name
+        assert clients[name].post(edit, data).status_code == 403, name
         assert clients[name].post(page, data).status_code == 405, name
     with tenant_context(tenant):
         exception.refresh_from_db()
@@ -197,7 +265,7 @@ def test_who_follows_purchases_reads_an_exception_only_a_buyer_changes_it(buying
     # The buyer gets the button to change it; a requester does not see purchasing at all.
     assert edit in clients["buyer"].get(page).content.decode()
     assert clients["buyer"].get(edit).status_code == 200
-    assert clients["requester"].get(page).status_code == 404
+    assert clients["requester"].get(page).status_code == 403
 
 
 def test_a_purchase_file_with_its_checklist(buying, clients, tenant):
@@ -311,3 +379,62 @@ def test_a_buyer_follows_a_line_without_a_link_to_the_request_they_may_not_read(
     assert line.request.reference in page and link not in page
     assert clients["buyer"].get(f"/requests/{line.request_id}/").status_code == 404
     assert link in clients["expert"].get(f"/plan/lines/{line.pk}/").content.decode()
+
+
+# The request form, as a new user read it (issue 16) ---------------------------------------
+
+
+def test_the_request_form_says_none_in_french_and_has_a_way_back(buying, clients, tenant):
+    page = clients["buyer"].get("/purchasing/requests/new/").content.decode()
+    assert "---------" not in page
+    assert "\u2014 aucun \u2014" in page and "\u2014 aucune \u2014" in page
+    assert 'href="/purchasing/requests/" data-cancel>Annuler</a>' in page
+    # Each order line is a card of its own, and a copy of one waits for "Ajouter une ligne".
+    assert page.count("data-order-line>") == 4  # one line, two empty ones, the copy
+    assert 'data-formset-add="lines"' in page and "Ligne 1" in page
+    with tenant_context(tenant):
+        item = on_market(buying)
+    edit = clients["buyer"].get(f"/purchasing/requests/{item.pk}/edit/").content.decode()
+    assert f'href="/purchasing/requests/{item.pk}/" data-cancel>Annuler</a>' in edit
+
+
+def test_a_lot_chosen_among_the_suggestions_gives_its_market(buying, clients, tenant):
+    found = clients["buyer"].get("/suggest/purchasing_lot/", {"field": "lot", "lot": "anim"})
+    assert "1 \u00b7 2025-RESP" in found.content.decode()
+    data = request_post(buying, market="", lot="1 \u00b7 2025-RESP")
+    response = clients["buyer"].post("/purchasing/requests/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with tenant_context(tenant):
+        item = PurchaseRequest.objects.get()
+        assert (item.market, item.lot) == (buying["market"], buying["lot"])
+
+
+def test_a_lot_of_another_market_than_the_one_chosen_is_refused_on_the_lot(buying, clients):
+    data = request_post(buying, market=str(buying["ended"].pk), lot="1 \u00b7 2025-RESP")
+    response = clients["buyer"].post("/purchasing/requests/new/", data)
+    assert response.status_code == 400
+    assert "ce lot est d\u2019un autre march\u00e9 que celui choisi" in response.content.decode()
+    unknown = request_post(buying, market="", lot="1 \u00b7 NOPE")
+    response = clients["buyer"].post("/purchasing/requests/new/", unknown)
+    assert response.status_code == 400
+    assert "aucun march\u00e9 n\u2019a cette r\u00e9f\u00e9rence" in response.content.decode()
+
+
+def test_the_purchasing_menu_groups_what_the_role_may_use(buying, clients):
+    def groups(name: str) -> list[str]:
+        menu = clients[name].get("/").content.decode().split("data-purchasing-menu", 1)
+        return (
+            re.findall(r'data-menu-group="(\w+)"', menu[1].split("</nav>")[0])
+            if len(menu) > 1
+            else []
+        )
+
+    assert groups("buyer") == ["markets", "purchases", "catalogue"]
+    assert groups("expert") == ["markets", "purchases", "catalogue"]
+    assert groups("requester") == ["catalogue"]
+    buyer = clients["buyer"].get("/").content.decode()
+    assert 'aria-labelledby="menu-group-purchases"' in buyer
+    assert 'href="/catalogue/import/"' in buyer
+    requester = clients["requester"].get("/").content.decode()
+    assert "/purchasing/" not in requester and 'href="/markets/"' not in requester
+    assert 'href="/catalogue/import/"' not in clients["expert"].get("/").content.decode()

@@ -74,3 +74,47 @@
     });
   });
 })();
+
+// A formset's "Add a line" button (data-formset-add="<prefix>"): a copy of its empty form
+// (<template id="<prefix>-empty">) numbered next, added to [data-formset="<prefix>"], up to
+// the formset's maximum. Without JavaScript the button stays hidden and the page's empty
+// lines are the ones there are.
+(function () {
+  "use strict";
+  function reveal() {
+    document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", reveal);
+  } else {
+    reveal();
+  }
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-formset-add]");
+    if (!button) return;
+    const prefix = button.getAttribute("data-formset-add");
+    const total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    const most = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    const empty = document.getElementById(prefix + "-empty");
+    const holder = document.querySelector('[data-formset="' + prefix + '"]');
+    if (!total || !empty || !holder) return;
+    const index = parseInt(total.value, 10);
+    if (most && index >= parseInt(most.value, 10)) return;
+    holder.insertAdjacentHTML(
+      "beforeend",
+      empty.innerHTML.replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1))
+    );
+    total.value = String(index + 1);
+    const added = holder.lastElementChild;
+    if (window.htmx) window.htmx.process(added);
+    // What comes with htmx is announced so (suggest.js makes its fields comboboxes then);
+    // htmx.process alone does not say it.
+    added.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));
+    const first = added.querySelector(
+      "input:not([type=hidden]):not([type=checkbox]), select, textarea"
+    );
+    if (first) first.focus();
+  });
+})();
