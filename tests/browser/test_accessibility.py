@@ -377,6 +377,12 @@ def crawl_for(visit: Visit, site: DemoSite) -> tuple[Any, Crawl]:
     return session, crawl(session, visit.base, visit.urlconf, starts, NOT_PAGES[visit.urlconf])
 
 
+# Where a person's crawl starts besides the home page. The buyer's first market pages are the
+# GHT's own (their edit and lot pages are only linked from those): the central markets it follows
+# come first in the list, and the crawl opens two pages of a pattern at most.
+STARTS = {BUYER: ("/", "/markets/?origin=local")}
+
+
 @pytest.fixture(scope="module")
 def walked(demo_site, browser) -> Walk:  # type: ignore[no-untyped-def]
     site = demo_site
@@ -392,7 +398,7 @@ def walked(demo_site, browser) -> Walk:  # type: ignore[no-untyped-def]
             tenant,
             TENANT_URLCONF,
             f"{who}@{GHT}.localhost",
-            ("/", *actions) if who == "admin" else ("/",),
+            ("/", *actions) if who == "admin" else STARTS.get(who, ("/",)),
         )
         for who in PEOPLE
     ]

@@ -6,7 +6,7 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from saas.tenancy import provisioning
 from saas.tenancy.models import Domain, Tenant, TenantKind, TenantStatus
-from saas.tenancy.schemas import drop_schema, pending_migrations, schema_signature
+from saas.tenancy.schemas import drop_schema, pending_migrations, rename_schema, schema_signature
 from tenants.access.models import RoleGrant
 from tenants.accounts.models import User
 from tests.conftest import put_behind
@@ -64,11 +64,27 @@ def test_a_claimed_spare_schema_equals_a_freshly_migrated_one(db, spare, fresh_s
     assert len(provisioned["columns"]) > 20 and provisioned["indexes"]
 
 
-def test_without_a_spare_the_schema_is_migrated_and_equal_too(db, fresh_signature):
+def test_without_a_spare_the_schema_is_created_and_migrated_in_place(
+    db, parked_spare, fresh_signature, monkeypatch
+):
+    """The slow path's own work, creating a schema and running every migration in it inside
+    the provisioning's transaction, is what made the session's spare (``create_spare_schema``,
+    compared above): here the session's spare stands in for its minute of migrating, renamed
+    inside the test's transaction."""
+    made = []
+
+    def create_and_migrate(schema_name: str) -> None:
+        made.append(schema_name)
+        rename_schema(parked_spare, schema_name)
+
+    monkeypatch.setattr(provisioning, "_create_and_migrate", create_and_migrate)
     tenant = new_tenant()
     result = provisioning.provision_tenant(tenant.pk, subdomain="gamma", admin_email="a@gamma.fr")
     assert not result.used_spare
+    assert made == ["t_gamma"]
     assert schema_signature("t_gamma") == fresh_signature
+    tenant.refresh_from_db()
+    assert tenant.status == TenantStatus.ACTIVE
 
 
 def test_provisioning_activates_the_tenant_on_its_host_with_an_invited_administrator(db, spare):
