@@ -45,7 +45,11 @@ def test_a_reference_or_a_lot_number_taken_is_refused_naming_the_field(curator, 
     assert response.status_code == 400
     assert 'data-field="reference"' in response.content.decode()
     other = Market.objects.create(
-        purchasing_body=body, reference="AUTRE", title="Autre", ends=market.ends
+        purchasing_body=body,
+        reference="AUTRE",
+        title="Autre",
+        starts=market.starts,
+        ends=market.ends,
     )
     response = curator.post(
         f"/reference/markets/{other.uuid}/", {**MARKET, "reference": market.reference}
