@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -163,8 +164,18 @@ def save_market(market: Market) -> Market:
     _refuse_bad_terms(market)
     if market.ends is None:
         raise MarketRefused("ends", _("Give the end, or the duration to work it out."))
+    clash = Market.objects.filter(
+        purchasing_body_id=market.purchasing_body_id, reference=market.reference
+    ).exclude(pk=market.pk)
+    if clash.exists():
+        raise MarketRefused(
+            "reference", _("This purchasing body has a market with this reference.")
+        )
     market.dirty = True
-    market.save()
+    _save_once(
+        market,
+        MarketRefused("reference", _("This purchasing body has a market with this reference.")),
+    )
     if market.status == EntityStatus.DELETED:
         Lot.objects.filter(market=market).exclude(status=EntityStatus.DELETED).update(
             status=EntityStatus.DELETED, dirty=True
@@ -185,13 +196,63 @@ def save_lot(
     unknown = set(lot.scopes) - set(Scope.values)
     if unknown:
         raise MarketRefused("scopes", _("Unknown scope: %s") % ", ".join(sorted(unknown)))
+    if Lot.objects.filter(market_id=lot.market_id, number=lot.number).exclude(pk=lot.pk).exists():
+        raise MarketRefused("number", _("This market has a lot with this number."))
     lot.dirty = True
-    lot.save()
+    _save_once(lot, MarketRefused("number", _("This market has a lot with this number.")))
     if supplier_names is not None:
         lot.suppliers.set([supplier_named(name) for name in supplier_names])
     if device_models is not None:
         lot.device_models.set(device_models)
     return lot
+
+
+def _save_once(obj: Market | Lot, refusal: MarketRefused) -> None:
+    """Save; another curator saving the same reference (or number) meanwhile meets the unique
+    constraint, which the form cannot check (the body, or the market, is not one of its
+    fields): a refusal naming the field rather than a 500."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise refusal from exc
+
+
+# The first bytes of each accepted type: a renamed executable is not a PDF.
+_ZIP = (b"PK\x03\x04",)
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".odt": _ZIP,
+    ".ods": _ZIP,
+    ".docx": _ZIP,
+    ".xlsx": _ZIP,
+    ".zip": _ZIP,
+    ".doc": _OLE,
+    ".xls": _OLE,
+}
+
+
+def _content_matches(upload: UploadedFile, suffix: str) -> bool:
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if not head:
+        return False
+    if suffix == ".csv":
+        return b"\x00" not in head
+    signatures = SIGNATURES.get(suffix, ())
+    if not head.startswith(signatures):
+        return False
+    if signatures == _ZIP:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+            return False
+        finally:
+            upload.seek(0)
+    return True
 
 
 def supplier_named(name: str) -> Supplier:
@@ -275,6 +336,10 @@ def add_document(
         raise MarketRefused("file", _("The file is larger than 20 MB."))
     if kind not in DocumentKind.values:
         raise MarketRefused("kind", _("Choose a kind of document."))
+    if not _content_matches(upload, Path(name).suffix.lower()):
+        raise MarketRefused(
+            "file", _("The file's content is not what its name says (%(name)s).") % {"name": name}
+        )
     if lot is not None and lot.market_id != market.pk:
         raise MarketRefused("lot", _("This lot belongs to another market."))
     document = MarketDocument(

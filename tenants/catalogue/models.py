@@ -18,6 +18,8 @@ share read-only or with the right to edit its items.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -40,7 +42,10 @@ def photo_upload_path(product: Product, filename: str) -> str:
     # Uploaded files carry the tenant (DESIGN.md section 3).
     schema = getattr(connection, "schema_name", "unknown")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"{schema}/catalogue/{product.code[:40]}.{extension}"
+    # The code comes from the purchasing system's export: a slash or ".." in it must neither
+    # make folders nor climb out of the tenant's (Django refuses the latter with a bare 400).
+    name = re.sub(r"[^\w-]", "_", product.code[:40]) or "product"
+    return f"{schema}/catalogue/{name}.{extension}"
 
 
 class Family(models.Model):
