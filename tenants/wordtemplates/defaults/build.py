@@ -52,9 +52,13 @@ def _supplier_block(document: DocumentObject) -> None:
         "{% if supplier.country and supplier.country != 'France' %}\n{{ supplier.country }}"
         "{% endif %}"
     )
-    block.add_run("\nSIREN {{ supplier.siren }}")
+    # A SIREN or a contact the request does not give is left out, not printed empty: "(, )".
+    block.add_run("{% if supplier.siren %}\nSIREN {{ supplier.siren }}{% endif %}")
     block.add_run(
-        "\nÀ l’attention de {{ contact.name }} ({{ contact.email }}, {{ contact.phone }})"
+        "{% if contact.name %}\nÀ l’attention de {{ contact.name }}"
+        "{% if contact.email or contact.phone %} ({{ contact.email }}"
+        "{% if contact.email and contact.phone %}, {% endif %}{{ contact.phone }}){% endif %}"
+        "{% endif %}"
     )
 
 
@@ -62,12 +66,10 @@ def _procedure(document: DocumentObject) -> None:
     document.add_paragraph("Devis n° {{ quote.number }} du {{ quote.date }}")
     document.add_paragraph("{%p if market.name %}")
     document.add_paragraph(
-        "Marché : {{ market.name }} (réf. {{ market.reference }}), {{ market.lot }}"
+        "Marché\u00a0: {{ market.name }} (réf. {{ market.reference }}), {{ market.lot }}"
     )
     document.add_paragraph("{%p else %}")
-    document.add_paragraph(
-        "Achat hors marché — exception {{ off_contract.code }} : {{ off_contract.label }}"
-    )
+    document.add_paragraph("Achat hors marché — dérogation {{ off_contract.label }}")
     document.add_paragraph("{%p endif %}")
 
 
@@ -123,14 +125,14 @@ def _budget_table(document: DocumentObject) -> None:
 
 
 def _buyer(document: DocumentObject) -> None:
-    document.add_paragraph("Acheteur : {{ buyer.name }} — {{ buyer.email }}")
+    document.add_paragraph("Acheteur\u00a0: {{ buyer.name }} — {{ buyer.email }}")
 
 
 def purchase_request_form() -> DocumentObject:
     document = _new()
     _letterhead(document)
     document.add_heading("Demande d’achat {{ reference }}", level=1)
-    document.add_paragraph("Date : {{ date }}")
+    document.add_paragraph("Date\u00a0: {{ date }}")
     _supplier_block(document)
     _procedure(document)
     _lines_table(document)
@@ -138,7 +140,7 @@ def purchase_request_form() -> DocumentObject:
     _budget_table(document)
     document.add_paragraph()
     _buyer(document)
-    document.add_paragraph("Visa de l’ordonnateur :")
+    document.add_paragraph("Visa de l’ordonnateur\u00a0:")
     return document
 
 

@@ -165,3 +165,20 @@ def test_adding_from_the_search_and_bad_quantities(tenant, catalogue, cardio_lis
         assert response.status_code == 400, bad
     item.refresh_from_db()
     assert item.quantity == 3
+
+
+def test_the_filters_agree_in_gender_and_nothing_found_is_not_said_corrected(tenant, catalogue):
+    """Trial of issue 16: "Fournisseur : Toutes", "Marché : Toutes", and "0 produit
+    (orthographe corrigée)" for a word nothing resembles."""
+    client = client_of(tenant, catalogue["users"]["neuro"])
+    page = client.get(reverse("catalogue:search")).content.decode()
+    supplier = page[page.index('name="supplier">') :]
+    market = page[page.index('name="market">') :]
+    family = page[page.index('name="family">') :]
+    assert supplier.startswith('name="supplier"><option value="">Tous</option>')
+    assert market.startswith('name="market"><option value="">Tous</option>')
+    assert family.startswith('name="family"><option value="">Toutes</option>')
+    found = client.get(reverse("catalogue:search"), {"q": "zzzzqq"}, HTTP_HX_REQUEST="true")
+    assert "orthographe corrig" not in found.content.decode()
+    typo = client.get(reverse("catalogue:search"), {"q": "electorde"}, HTTP_HX_REQUEST="true")
+    assert "(orthographe corrig\u00e9e)" in typo.content.decode()

@@ -26,7 +26,7 @@ from tenants.wordtemplates import services as wordtemplates
 from tenants.wordtemplates.models import GeneratedDocument
 from tenants.wordtemplates.registry import kind_of
 from tests.conftest import client_for, host_of
-from tests.tenants.purchasing.conftest import line_input, on_market
+from tests.tenants.purchasing.conftest import line_input, off_contract, on_market
 from tests.tenants.wordtemplates.conftest import text_of, upload
 
 pytestmark = pytest.mark.django_db
@@ -376,3 +376,22 @@ def test_odd_requests_are_answered_without_a_500(two_lines, clients, tenant, mon
     assert client.get(f"{_status_url(two_lines)}?version={'9' * 40}").status_code == 200
     with tenant_context(tenant):
         assert not DocumentJob.objects.exists()
+
+
+def test_an_off_contract_request_without_siren_nor_contact_prints_no_empty_labels(buying, tenant):
+    """Trial of issue 16: the default templates printed "SIREN " and "À l'attention de  (, )"
+    when the request gave neither, and "exception HM1 : HM1 — ..." for an exception."""
+    with tenant_context(tenant):
+        item = off_contract(buying)
+        supplier = item.supplier
+        supplier.siren = ""
+        supplier.save()
+        texts = [text_of(wordtemplates.render(kind, document_context(item))) for kind in KINDS]
+        item.contact_name, item.contact_email = "Paul Durand", "p.durand@example.org"
+        item.save()
+        with_contact = text_of(wordtemplates.render(kinds.ORDER_LETTER, document_context(item)))
+    for text in texts:
+        assert "SIREN" not in text and "(, )" not in text and "attention" not in text
+        assert "Achat hors march\u00e9 \u2014 d\u00e9rogation HM" in text
+        assert "exception" not in text
+    assert "\u00c0 l\u2019attention de Paul Durand (p.durand@example.org)" in with_contact

@@ -133,6 +133,7 @@ def test_a_requester_is_told_purchasing_is_not_for_their_roles(buying, clients, 
         assert response.status_code == 403, url
         body = response.content.decode()
         assert 'data-error-page="403"' in body and REFUSED in body, url
+        assert "aucun de vos r\u00f4les n\u2019y donne acc\u00e8s" in body, url
     sent = clients["requester"].post(f"/purchasing/requests/{item.pk}/act/", {"action": "cancel"})
     assert sent.status_code == 403
     with tenant_context(tenant):
@@ -438,3 +439,19 @@ def test_the_purchasing_menu_groups_what_the_role_may_use(buying, clients):
     requester = clients["requester"].get("/").content.decode()
     assert "/purchasing/" not in requester and 'href="/markets/"' not in requester
     assert 'href="/catalogue/import/"' not in clients["expert"].get("/").content.decode()
+
+
+def test_the_order_lines_take_the_whole_width_and_an_unset_warranty_reads_as_none(
+    buying, clients, tenant
+):
+    """At 1280 px the twelve columns of the order lines were cut in two thirds of the page
+    (trial of issue 16): they now follow the details and the actions, across the page."""
+    with tenant_context(tenant):
+        item = on_market(buying)
+    page = clients["buyer"].get(f"/purchasing/requests/{item.pk}/").content.decode()
+    aside = page.index('<div class="col-lg-4">')
+    lines = page.index("data-lines>")
+    assert aside < page.index("</div>\n</div>", aside) < lines  # the row is closed before them
+    assert page.count('<div class="col-lg-8">') == 1
+    row = page[page.index("data-lines>") : page.index("</tbody>", lines)]
+    assert "<td>\u2014</td><td>oui</td>" in row  # no warranty typed: a dash, not 0

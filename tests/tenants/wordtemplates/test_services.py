@@ -56,11 +56,13 @@ def test_out_of_market_the_exception_code_shows_instead_of_the_market(tenant, pu
     context = {
         **kind.example,
         "market": None,
-        "off_contract": {"code": "R2122-8", "label": "urgence"},
+        # The label is the code's display, which names the code (HM1 \u2014 ...).
+        "off_contract": {"code": "HM4", "label": "HM4 \u2014 ponctuel"},
     }
     with tenant_context(tenant):
         text = text_of(services.render(kind, context))
-    assert "exception R2122-8" in text and "UniHA" not in text
+    assert "d\u00e9rogation HM4 \u2014 ponctuel" in text and "UniHA" not in text
+    assert text.count("HM4") == 1  # said once, not "exception HM4 : HM4 \u2014 ponctuel"
 
 
 def test_both_shipped_templates_use_only_their_kinds_placeholders(purchasing_kinds):
