@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -343,6 +344,7 @@ def _request_edit(request: HttpRequest, existing: PurchaseRequest | None) -> Htt
     files = selectors.files_for(user).order_by("-created")
     initial: dict[str, Any] = {"quote_date": timezone.localdate()}
     lines_initial: list[dict[str, Any]] | None = None
+    cancel_to = existing.get_absolute_url() if existing is not None else ""
     if existing is not None:
         initial = {
             "file": existing.file_id,
@@ -379,8 +381,10 @@ def _request_edit(request: HttpRequest, existing: PurchaseRequest | None) -> Htt
         line_pk = _pk(request.GET.get("line", ""))
         if file_pk is not None and files.filter(pk=file_pk).exists():
             initial["file"] = file_pk
+            cancel_to = reverse("purchasing:file_detail", args=[file_pk])
         line = plan_lines_for(user).filter(pk=line_pk).first() if line_pk else None
         if line is not None:
+            cancel_to = line.get_absolute_url()  # back where the request was started from
             lines_initial = [
                 {
                     "plan_line": line.reference,
@@ -431,7 +435,7 @@ def _request_edit(request: HttpRequest, existing: PurchaseRequest | None) -> Htt
                     request, _("Purchase request %(ref)s saved.") % {"ref": saved.reference}
                 )
                 return redirect(saved)
-    context = {"form": form, "lines": lines, "existing": existing}
+    context = {"form": form, "lines": lines, "existing": existing, "cancel_to": cancel_to}
     return render(request, "purchasing/request_form.html", context, status=status)
 
 

@@ -313,6 +313,14 @@ def test_the_plan_line_page_shows_its_purchase_requests(buying, clients, tenant)
     assert f"/purchasing/requests/new/?line={buying['line'].pk}" in page
 
 
+def test_cancelling_a_new_request_goes_back_where_it_was_started(buying, clients, tenant):
+    line = buying["line"]
+    started = clients["buyer"].get(f"/purchasing/requests/new/?line={line.pk}")
+    assert f'href="{line.get_absolute_url()}" data-cancel' in started.content.decode()
+    plain = clients["buyer"].get("/purchasing/requests/new/")
+    assert 'href="/purchasing/requests/" data-cancel' in plain.content.decode()
+
+
 def test_document_data_gives_plain_values(buying, tenant):
     with tenant_context(tenant):
         item = on_market(buying)
