@@ -92,10 +92,10 @@ def form_on(html: str, action_contains: str = "") -> dict[str, str]:
 def fuzz(
     client: Any,
     url: str,
-    base: dict[str, str],
+    base: dict[str, Any],
     *,
     values: list[str] = HOSTILE,
-    fresh: Callable[[], dict[str, str]] | None = None,
+    fresh: Callable[[], dict[str, Any]] | None = None,
 ) -> None:
     """Post ``base`` with each field in turn replaced by each hostile value, left out, and
     doubled; then as JSON. Nothing may answer 500. ``fresh`` gives the form again after a
