@@ -60,6 +60,7 @@ NOT_AUDITED = {
     "imports.ImportJob": "an import's own record (file, who, report)",
     "catalogue.SearchWord": "the search's vocabulary, derived from the products' texts",
     "tables.ExportJob": "an export's progress and file",
+    "purchasing.DocumentJob": "a documents job's progress; the documents it attaches are tracked",
     "notifications.Notification": "messages sent to people, not data they change",
     "alerts.AlertReceipt": "who has read which alert",
     "tables.TablePreference": "a person's column choices and widths on a list page",
