@@ -39,6 +39,7 @@ from tenants.markets.models import (
     Supplier,
 )
 from tenants.markets.selectors import legal_entities, may_manage, people_with
+from tenants.markets.sync import ADDRESS_FIELDS
 
 __all__ = ["end_of"]  # the model's docs name it here
 
@@ -406,15 +407,6 @@ def _suppliers(names: list[str]) -> list[Supplier]:
     return found
 
 
-ADDRESS_LIMITS = {
-    "address_line1": 200,
-    "address_line2": 200,
-    "postcode": 10,
-    "city": 100,
-    "country": 100,
-}
-
-
 @transaction.atomic
 def update_supplier(supplier: Supplier, data: Mapping[str, Any], *, by: User) -> Supplier:
     """A supplier a buyer recorded: its name, SIREN and postal address (the order letter's).
@@ -433,7 +425,7 @@ def update_supplier(supplier: Supplier, data: Mapping[str, Any], *, by: User) ->
     if siren and not (siren.isdigit() and len(siren) == 9):
         raise Refused("siren", _("a SIREN number has nine digits"))
     address = {
-        field: _text(data.get(field), field, limit) for field, limit in ADDRESS_LIMITS.items()
+        field: _text(data.get(field), field, limit) for field, limit in ADDRESS_FIELDS.items()
     }
     address["country"] = address["country"] or "France"
     duplicate = _("another supplier already has this name, whatever its case")

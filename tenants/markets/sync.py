@@ -209,6 +209,8 @@ def upsert_lot(tables: Tables, key: uuid.UUID, payload: dict[str, Any], seq: int
     return 1
 
 
+# A supplier's postal address: field -> longest value (the tenant's columns; a buyer's form
+# and the sync both cut to these).
 ADDRESS_FIELDS = {
     "address_line1": 200,
     "address_line2": 200,
