@@ -97,6 +97,7 @@ TENANT_APPS = [
     "tenants.markets",  # central markets followed and local markets, with their lots
     "tenants.purchasing",  # off-contract exceptions, purchase files, purchase requests (DRA)
     "tenants.catalogue",  # referenced consumables and accessories, favourites, shared lists
+    "tenants.finance",  # the finance system's order lines, fixed assets and invoices
     "tenants.notifications",
     "tenants.documents",
     "tenants.wordtemplates",  # Word templates of produced documents (DOCX and PDF)

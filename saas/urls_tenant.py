@@ -24,6 +24,7 @@ urlpatterns = [
     path("markets/", include("tenants.markets.urls")),
     path("purchasing/", include("tenants.purchasing.urls")),
     path("catalogue/", include("tenants.catalogue.urls")),
+    path("imports/", include("tenants.imports.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),
     path("word-templates/", include("tenants.wordtemplates.urls")),

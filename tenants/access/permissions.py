@@ -53,6 +53,8 @@ class Action(StrEnum):
     VIEW_PURCHASES = "purchasing.view"
     SEARCH_CATALOGUE = "catalogue.search"
     MANAGE_CATALOGUE = "catalogue.manage"
+    VIEW_FINANCE = "finance.view"
+    IMPORT_FINANCE = "finance.import"
 
 
 ALL_ROLES = frozenset(Role)
@@ -142,6 +144,13 @@ ALLOWED_ROLES: dict[Action, frozenset[Role]] = {
     # purchasing (and the tenant's administrators) import it and set its photos.
     Action.SEARCH_CATALOGUE: ALL_ROLES,
     Action.MANAGE_CATALOGUE: frozenset({Role.BUYER, Role.TENANT_ADMIN}),
+    # The finance system's data (orders, fixed assets, invoices) and what the controls find in
+    # it: finance, purchasing, the biomedical team and management read it; finance and the
+    # tenant's administrators import its exports.
+    Action.VIEW_FINANCE: frozenset(
+        {Role.FINANCE, Role.BUYER, Role.EXPERT, Role.MANAGEMENT, Role.TENANT_ADMIN}
+    ),
+    Action.IMPORT_FINANCE: frozenset({Role.FINANCE, Role.TENANT_ADMIN}),
 }
 
 # On which kinds of scope each role makes sense.

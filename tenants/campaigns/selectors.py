@@ -18,9 +18,15 @@ from tenants.structure.models import FunctionalUnit
 
 # What one plan line uses of its envelope: the ordered amount once settled (settling needs
 # one), else the larger of granted and ordered.
+# Once the finance system's orders are linked to a line, what they commit is what it uses.
+LINE_USED = Case(
+    When(committed_source="finance", then=Coalesce("committed_amount", ZERO)),
+    default=Coalesce("ordered_amount", ZERO),
+    output_field=DecimalField(max_digits=14, decimal_places=2),
+)
 LINE_CONSUMPTION = Case(
-    When(settled=True, then=Coalesce("ordered_amount", ZERO)),
-    default=Greatest("amount", Coalesce("ordered_amount", ZERO)),
+    When(settled=True, then=LINE_USED),
+    default=Greatest("amount", LINE_USED),
     output_field=DecimalField(max_digits=14, decimal_places=2),
 )
 

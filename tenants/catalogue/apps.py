@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogueConfig(AppConfig):
@@ -14,11 +15,19 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self) -> None:
+        from tenants.access.permissions import Action
         from tenants.catalogue.imports import DEFAULT_MAPPING, import_catalogue
         from tenants.imports.registry import register
         from tenants.mirror.usage import register_usage
 
-        register("catalogue", import_catalogue, DEFAULT_MAPPING)
+        register(
+            "catalogue",
+            import_catalogue,
+            DEFAULT_MAPPING,
+            label=_("Catalogue of products"),
+            action=Action.MANAGE_CATALOGUE,
+            page="catalogue:import",
+        )
         register_usage("device_model", fitted_models)
 
 

@@ -28,6 +28,17 @@ class ImportPages:
     kind: str  # an ImportJob.Kind, also the saved mapping's key
     form_class: type[ImportForm]
     app: str  # URL namespace and template folder
+    # The imports app's own pages serve every tabular kind: their URLs carry the kind, their
+    # templates are in a folder of their own.
+    folder: str = ""
+    url_kwargs: tuple[tuple[str, str], ...] = ()
+
+    def _job_redirect(self, pk: int) -> HttpResponse:
+        kwargs: dict[str, Any] = {"pk": pk, **dict(self.url_kwargs)}
+        return redirect(f"{self.app}:import_job", **kwargs)
+
+    def _template(self, name: str) -> str:
+        return f"{self.folder or self.app}/{name}"
 
     def upload(self, request: HttpRequest, extra: dict[str, Any] | None = None) -> HttpResponse:
         """Upload a file; a worker checks it (and applies it unless it is a dry run)."""
@@ -43,21 +54,23 @@ class ImportPages:
                 dry_run=form.cleaned_data["dry_run"],
                 by=cast(User, request.user),
             )
-            return redirect(f"{self.app}:import_job", pk=job.pk)
-        jobs = ImportJob.objects.filter(kind=self.kind)[:10]
+            return self._job_redirect(job.pk)
+        jobs = ImportJob.objects.filter(kind=self.kind).select_related("created_by")[:10]
         return render(
             request,
-            f"{self.app}/import.html",
+            self._template("import.html"),
             {"form": form, "jobs": jobs, **(extra or {})},
             status=400 if form.errors else 200,
         )
 
-    def job(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def job(
+        self, request: HttpRequest, pk: int, extra: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """The job's progress, then its report: the report alone for htmx's polling."""
         job = get_object_or_404(ImportJob, pk=pk, kind=self.kind)
-        context = {"job": job, "progress": job_progress(job)}
+        context = {"job": job, "progress": job_progress(job), **(extra or {})}
         partial = "_import_job.html" if getattr(request, "htmx", None) else "import_job.html"
-        return render(request, f"{self.app}/{partial}", context)
+        return render(request, self._template(partial), context)
 
     def apply(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Import for real the file a dry run checked."""
@@ -66,5 +79,5 @@ class ImportPages:
             job = apply_dry_run(dry_run, by=cast(User, request.user))
         except ApplyRefused as refused:
             messages.error(request, refused.reason)
-            return redirect(f"{self.app}:import_job", pk=dry_run.pk)
-        return redirect(f"{self.app}:import_job", pk=job.pk)
+            return self._job_redirect(dry_run.pk)
+        return self._job_redirect(job.pk)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InventoryConfig(AppConfig):
@@ -14,11 +15,20 @@ class InventoryConfig(AppConfig):
     verbose_name = "Inventory"
 
     def ready(self) -> None:
-        from tenants.imports.registry import register
+        from tenants.access.permissions import Action
+        from tenants.imports.registry import register, register_tabular
         from tenants.inventory.imports import DEFAULT_MAPPING, import_inventory
+        from tenants.inventory.work_orders import WORK_ORDERS
         from tenants.mirror.usage import register_usage
 
-        register("inventory", import_inventory, DEFAULT_MAPPING)
+        register(
+            "inventory",
+            import_inventory,
+            DEFAULT_MAPPING,
+            label=_("CMMS: devices"),
+            page="inventory:import",
+        )
+        register_tabular(WORK_ORDERS, label=_("CMMS: work orders"), action=Action.ADMINISTER_TENANT)
 
         register_usage("device_model", device_models_in_use)
         register_usage("manufacturer", manufacturers_in_use)

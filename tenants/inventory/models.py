@@ -118,5 +118,40 @@ class ModelMatch(models.Model):
         return f"{self.manufacturer_name} {self.model_name}"
 
 
+class WorkOrderKind(models.TextChoices):
+    CORRECTIVE = "corrective", _("corrective")
+    PREVENTIVE = "preventive", _("preventive")
+    CONTROL = "control", _("quality control")
+    INSTALLATION = "installation", _("installation")
+    OTHER = "other", _("other")
+
+
+class WorkOrder(models.Model):
+    """A CMMS work order (*intervention*) on a device, imported from the CMMS's export."""
+
+    number = models.CharField(_("work order number"), max_length=40, unique=True)
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="work_orders", verbose_name=_("device")
+    )
+    kind = models.CharField(
+        _("type"), max_length=20, choices=WorkOrderKind.choices, default=WorkOrderKind.OTHER
+    )
+    opened = models.DateField(_("opened on"), null=True, blank=True)
+    closed = models.DateField(_("closed on"), null=True, blank=True)
+    cost = models.DecimalField(
+        _("cost (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    order_number = models.CharField(_("order number"), max_length=60, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-opened", "number"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+
+    def __str__(self) -> str:
+        return self.number
+
+
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.
 track(Device, ModelMatch)

@@ -114,6 +114,14 @@ class PlanLine(models.Model):
     paid_source = models.CharField(
         _("paid amount's source"), max_length=8, choices=AmountSource.choices, blank=True
     )
+    # Once the finance system's orders give the committed and paid amounts, what a person
+    # typed is kept here, shown beside them, and comes back if the orders are unlinked.
+    typed_committed_amount = models.DecimalField(
+        _("committed, typed by hand (€)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    typed_paid_amount = models.DecimalField(
+        _("paid, typed by hand (€)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
     # *Soldé*: the amounts are final. *Clôturé*: the line is finished and read-only.
     settled = models.BooleanField(_("settled"), default=False)
     closed = models.BooleanField(pgettext_lazy("plan line", "closed"), default=False)

@@ -10,6 +10,7 @@ names the field and changes nothing.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +33,7 @@ from tenants.plan.models import (
     StepDefinition,
     StepStatus,
 )
+from tenants.plan.signals import order_number_changed
 from tenants.plan.steps import status_after_steps
 from tenants.requests.models import EquipmentRequest, RequestState
 
@@ -180,7 +182,13 @@ def update_line(
         (rules.COMMITTED, "committed_source"),
         (rules.PAID, "paid_source"),
     ):
-        if field in cleaned:
+        if field not in cleaned:
+            continue
+        if getattr(line, source_field) == AmountSource.FINANCE and source != AmountSource.FINANCE:
+            # The finance system's amount stays the line's; what the person typed is kept
+            # beside it (and comes back should the orders be unlinked).
+            cleaned[f"typed_{field}"] = cleaned.pop(field)
+        else:
             cleaned[source_field] = source if cleaned[field] is not None else ""
     if not cleaned:
         return line
@@ -189,7 +197,41 @@ def update_line(
         from tenants.plan.delivery import link_line
 
         link_line(line)
+    if rules.ORDER_NUMBER in cleaned:
+        # In this transaction: the finance system's orders follow the number (finance app).
+        order_number_changed.send(sender=PlanLine, line=line)
+        line.refresh_from_db()  # the receivers may have changed it (its amounts)
     return line
+
+
+FINANCE_AMOUNTS = ((rules.COMMITTED, "committed_source"), (rules.PAID, "paid_source"))
+
+
+def apply_finance_amounts(
+    line: PlanLine, committed: Decimal | None, paid: Decimal | None
+) -> PlanLine:
+    """The committed and paid amounts of the finance system's order lines linked to the line
+    (None: no order linked). They replace the typed ones, which are kept beside them and come
+    back once no order is linked any more. A line whose amounts do not change is not saved."""
+    line = _locked(line, None)
+    changes: dict[str, Any] = {}
+    for (field, source_field), value in zip(FINANCE_AMOUNTS, (committed, paid), strict=True):
+        from_finance = getattr(line, source_field) == AmountSource.FINANCE
+        typed_field = f"typed_{field}"
+        if value is not None:
+            if not from_finance:
+                changes[typed_field] = getattr(line, field)
+                changes[source_field] = AmountSource.FINANCE
+            if getattr(line, field) != value or not from_finance:
+                changes[field] = value
+        elif from_finance:
+            typed = getattr(line, typed_field)
+            changes[field] = typed
+            changes[source_field] = AmountSource.MANUAL if typed is not None else ""
+            changes[typed_field] = None
+    if not changes:
+        return line
+    return _save(line, **changes)
 
 
 def _cleaned(field: str, raw: Any, line: PlanLine) -> Any:

@@ -1,6 +1,7 @@
 """The hospital's structure: establishments (and, later, pôles, services and UF)."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StructureConfig(AppConfig):
@@ -14,7 +15,13 @@ class StructureConfig(AppConfig):
         from tenants.structure import suggestions
         from tenants.structure.imports import DEFAULT_MAPPING, import_structure
 
-        register("structure", import_structure, DEFAULT_MAPPING)
+        register(
+            "structure",
+            import_structure,
+            DEFAULT_MAPPING,
+            label=_("Structure (establishments, pôles, services, UF)"),
+            page="structure:import",
+        )
 
         register_source("uf", suggestions.units)
         register_source("request_uf", suggestions.request_units)

@@ -65,6 +65,13 @@ NOT_AUDITED = {
     "alerts.AlertReceipt": "who has read which alert",
     "tables.TablePreference": "a person's column choices and widths on a list page",
     "tables.SavedView": "a saved filter of a list page, presentation only",
+    # Copies of the hospital's other systems, replaced by each import: the import job keeps
+    # who imported which file and when, the source system its own history.
+    "finance.FinanceOrderLine": "a copy of the finance system's order lines, written by imports",
+    "finance.FixedAsset": "a copy of the finance system's fixed assets, written by imports",
+    "finance.OrderLink": "derived from the orders and the lines' numbers, rewritten by each import",
+    "finance.Invoice": "a copy of the finance system's invoices, written by imports",
+    "inventory.WorkOrder": "a copy of the CMMS's work orders, written by imports",
     "numbering.Counter": "the last reference given per prefix and year; each row keeps its own",
     # Secrets and platform plumbing.
     "shared_reference.SubscriberAPIKey": "hashed API keys: a secret, revoked rather than edited",

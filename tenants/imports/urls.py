@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tenants.imports import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.hub, name="hub"),
+    path("<slug:kind>/", views.upload, name="upload"),
+    path("<slug:kind>/<int:pk>/", views.job, name="import_job"),
+    path("<slug:kind>/<int:pk>/apply/", views.apply, name="import_apply"),
+]
