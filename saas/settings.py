@@ -97,6 +97,7 @@ TENANT_APPS = [
     "tenants.markets",  # central markets followed and local markets, with their lots
     "tenants.purchasing",  # off-contract exceptions, purchase files, purchase requests (DRA)
     "tenants.catalogue",  # referenced consumables and accessories, favourites, shared lists
+    "tenants.controls",  # the checks every app declares, and what they found
     "tenants.finance",  # the finance system's order lines, fixed assets and invoices
     "tenants.notifications",
     "tenants.documents",
@@ -294,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     "trial-reminders": {
         "task": "tenants.trials.tasks.send_all_reminders",
         "schedule": crontab(hour=7, minute=20),
+    },
+    # Every tenant's controls, each night (imports also run the checks reading their data).
+    "controls-nightly": {
+        "task": "tenants.controls.tasks.run_all_checks",
+        "schedule": crontab(hour=5, minute=30),
     },
     "sync-reference-safety-net": {
         "task": "saas.reference_sync.tasks.sync_all_tenants",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("purchasing/", include("tenants.purchasing.urls")),
     path("catalogue/", include("tenants.catalogue.urls")),
     path("imports/", include("tenants.imports.urls")),
+    path("controls/", include("tenants.controls.urls")),
+    path("finance/", include("tenants.finance.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("documents/", include("tenants.documents.urls")),
     path("word-templates/", include("tenants.wordtemplates.urls")),

@@ -7,10 +7,12 @@ re-check only those).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from saas.audit import track
 from tenants.plan.models import PlanLine
 from tenants.structure.models import FunctionalUnit
 
@@ -127,6 +129,31 @@ class FixedAsset(models.Model):
         return self.sheet
 
 
+class AssetMatch(models.Model):
+    """A person's decision on a fixed asset the sure rules do not pair: this device, or none
+    (``device`` empty). Kept across imports: the asset and the device are named by their
+    sheet and inventory numbers, which the imports keep."""
+
+    asset = models.OneToOneField(
+        FixedAsset, on_delete=models.CASCADE, related_name="match", verbose_name=_("fixed asset")
+    )
+    device = models.OneToOneField(
+        "inventory.Device",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="asset_match",
+        verbose_name=_("device"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.asset} = {self.device or '—'}"
+
+
 class InvoiceState(models.TextChoices):
     WAITING = "waiting", _("waiting")
     SUSPENDED = "suspended", _("suspended")
@@ -165,3 +192,7 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_name} {self.reference}"
+
+
+# The audit trail (saas/audit): who paired which asset with which device, and when.
+track(AssetMatch)

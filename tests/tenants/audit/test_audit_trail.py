@@ -38,6 +38,7 @@ NOT_AUDITED = {
     "plan.CalendarFeed": "a secret address's digest: no business data, replaced when renewed",
     "plan.LineReminder": "which reminders went out, so each goes once (notifications say it)",
     "plan.LineEvent": "a plan line's own journal (manager named, closed, reopened and why)",
+    "controls.FindingEvent": "a finding's own journal (assigned, commented, accepted, reopened)",
     "loans.LoanEvent": "a loan's own journal (recorded, returned, moved, cancelled and why)",
     "loans.LoanReminder": "which warnings went out, so each goes once (notifications say it)",
     "trials.TrialEvent": "a trial's own journal of its states, with who and why",
@@ -72,6 +73,8 @@ NOT_AUDITED = {
     "finance.OrderLink": "derived from the orders and the lines' numbers, rewritten by each import",
     "finance.Invoice": "a copy of the finance system's invoices, written by imports",
     "inventory.WorkOrder": "a copy of the CMMS's work orders, written by imports",
+    "controls.Finding": "written by the checks at each run; what people do is its FindingEvent",
+    "controls.ControlRun": "the journal of the checks' runs",
     "numbering.Counter": "the last reference given per prefix and year; each row keeps its own",
     # Secrets and platform plumbing.
     "shared_reference.SubscriberAPIKey": "hashed API keys: a secret, revoked rather than edited",

@@ -438,8 +438,8 @@ def test_the_purchasing_menu_groups_what_the_role_may_use(buying, clients):
             else []
         )
 
-    assert groups("buyer") == ["markets", "purchases", "catalogue"]
-    assert groups("expert") == ["markets", "purchases", "catalogue"]
+    assert groups("buyer") == ["markets", "purchases", "catalogue", "finance"]
+    assert groups("expert") == ["markets", "purchases", "catalogue", "finance"]
     assert groups("requester") == ["catalogue"]
     buyer = clients["buyer"].get("/").content.decode()
     assert 'aria-labelledby="menu-group-purchases"' in buyer

@@ -1,0 +1,135 @@
+"""Running the checks: what each finds becomes findings, kept across runs.
+
+For each check, what it finds now is compared with its findings: a new key opens a finding; a
+finding whose key is no longer found closes by itself; a closed one found again opens again;
+an accepted one stays accepted while its data are those it was accepted with, and opens again
+when they change. A run writes in one transaction per check, so a check that fails leaves its
+findings as they were and the others run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.controls.models import ControlRun, Finding, FindingEvent, FindingState
+from tenants.controls.registry import Check, Found, every_check
+
+logger = logging.getLogger(__name__)
+WRITE_BATCH = 2000
+
+
+def fingerprint(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class RunReport:
+    opened: int = 0
+    closed: int = 0
+    reopened: int = 0
+    failed: list[str] = field(default_factory=list)  # codes of the checks that raised
+    # Per check, the findings it opened (or reopened): who owns them is told.
+    new: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def run_checks(checks: Iterable[Check] | None = None, *, trigger: str = "manual") -> RunReport:
+    """Run ``checks`` (every one by default); record the run."""
+    selected = list(every_check() if checks is None else checks)
+    started, clock = timezone.now(), time.monotonic()
+    report = RunReport()
+    for check in selected:
+        try:
+            with transaction.atomic():
+                _run_one(check, report)
+        except Exception:
+            logger.exception("control %s failed", check.code)
+            report.failed.append(check.code)
+    ControlRun.objects.create(
+        started=started,
+        finished=timezone.now(),
+        trigger=trigger[:40],
+        codes=[c.code for c in selected],
+        opened=report.opened,
+        closed=report.closed,
+        reopened=report.reopened,
+        seconds=round(time.monotonic() - clock, 3),
+    )
+    if any(report.new.values()):
+        from tenants.controls.owners import tell_owners
+
+        tell_owners(report.new)
+    return report
+
+
+def _run_one(check: Check, report: RunReport) -> None:
+    now = timezone.now()
+    found: dict[str, Found] = {}
+    for item in check.find():
+        found.setdefault(item.key[:200], item)
+    existing = {f.key: f for f in Finding.objects.filter(code=check.code).select_for_update()}
+    to_create: list[Finding] = []
+    to_update: list[Finding] = []
+    events: list[FindingEvent] = []
+    reopened: list[Finding] = []
+    for key, item in found.items():
+        print_ = fingerprint(item.data)
+        finding = existing.pop(key, None)
+        if finding is None:
+            to_create.append(
+                Finding(
+                    code=check.code,
+                    key=key,
+                    level=check.level,
+                    uf_id=item.uf_id,
+                    buyer=item.buyer[:20],
+                    data=item.data,
+                    fingerprint=print_,
+                    url=item.url[:300],
+                    opened=now,
+                )
+            )
+            continue
+        changed = (
+            finding.fingerprint != print_
+            or finding.level != check.level
+            or finding.uf_id != item.uf_id
+            or finding.buyer != item.buyer[:20]
+            or finding.url != item.url[:300]
+        )
+        finding.level, finding.uf_id, finding.buyer = check.level, item.uf_id, item.buyer[:20]
+        finding.data, finding.fingerprint, finding.url = item.data, print_, item.url[:300]
+        if finding.state == FindingState.CLOSED or (
+            finding.state == FindingState.ACCEPTED and print_ != finding.accepted_fingerprint
+        ):
+            finding.state, finding.opened, finding.closed = FindingState.OPEN, now, None
+            reopened.append(finding)
+            events.append(FindingEvent(finding=finding, action=FindingEvent.Action.REOPENED))
+            changed = True
+        if changed:
+            to_update.append(finding)
+    closing = [f for f in existing.values() if f.state != FindingState.CLOSED]
+    for finding in closing:
+        finding.state, finding.closed = FindingState.CLOSED, now
+        events.append(FindingEvent(finding=finding, action=FindingEvent.Action.CLOSED))
+    created = Finding.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
+    Finding.objects.bulk_update(
+        to_update + closing,
+        ["level", "uf", "buyer", "data", "fingerprint", "url", "state", "opened", "closed"],
+        batch_size=WRITE_BATCH,
+    )
+    events += [FindingEvent(finding=f, action=FindingEvent.Action.OPENED) for f in created]
+    FindingEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
+    report.opened += len(created)
+    report.reopened += len(reopened)
+    report.closed += len(closing)
+    report.new[check.code] += [f.pk for f in created] + [f.pk for f in reopened]

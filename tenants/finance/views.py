@@ -1,0 +1,125 @@
+"""The finance pages: the reconciliation of the books with the CMMS."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saas.error_pages import forbidden
+from tenants.access.permissions import Action, has_permission
+from tenants.accounts.models import User
+from tenants.finance import services
+from tenants.finance.models import FixedAsset
+from tenants.finance.pairing import ASSET_FIELDS, DEVICE_FIELDS, pairs, proposals
+from tenants.inventory.models import Device, DeviceStatus
+
+SHOWN = 100
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _pk(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not has_permission(user, Action.VIEW_FINANCE):
+        return forbidden(
+            request,
+            _(
+                "The reconciliation is for finance, purchasing, the biomedical team and "
+                "management: your roles do not include it."
+            ),
+        )
+    found = pairs()
+    proposed = proposals(found)
+    proposed_assets = {p.asset["pk"] for p in proposed}
+    proposed_devices = {p.device["pk"] for p in proposed}
+    assets = FixedAsset.objects.filter(disposed__isnull=True).exclude(pk__in=list(found.by_asset))
+    devices = Device.objects.exclude(status=DeviceStatus.RETIRED).exclude(
+        pk__in=list(found.by_device)
+    )
+    lonely_assets = assets.exclude(pk__in=proposed_assets)
+    lonely_devices = devices.exclude(pk__in=proposed_devices)
+    sure = FixedAsset.objects.filter(pk__in=list(found.by_asset)[:SHOWN]).values(
+        "pk", "sheet", "label", "value", "inventory_number"
+    )
+    device_numbers = dict(
+        Device.objects.filter(pk__in=[found.by_asset[a["pk"]] for a in sure]).values_list(
+            "pk", "inventory_number"
+        )
+    )
+    return render(
+        request,
+        "finance/reconciliation.html",
+        {
+            # A list: a Counter in a template answers 0 to ``.items`` (a missing key).
+            "reasons": sorted(Counter(found.reasons.values()).items()),
+            "sure_count": len(found.by_asset),
+            "sure": [
+                (a, device_numbers.get(found.by_asset[a["pk"]], ""), found.reasons[a["pk"]])
+                for a in sure
+            ],
+            "proposals": proposed[:SHOWN],
+            "proposal_count": len(proposed),
+            "assets": lonely_assets.order_by("-value", "sheet").values(*ASSET_FIELDS)[:SHOWN],
+            "asset_count": lonely_assets.count(),
+            "asset_total": lonely_assets.aggregate(t=Sum("value"))["t"] or Decimal(0),
+            "devices": lonely_devices.order_by("-purchase_value", "inventory_number").values(
+                *DEVICE_FIELDS
+            )[:SHOWN],
+            "device_count": lonely_devices.count(),
+            "device_total": lonely_devices.aggregate(t=Sum("purchase_value"))["t"] or Decimal(0),
+            "can_decide": has_permission(user, Action.IMPORT_FINANCE),
+            "shown": SHOWN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest) -> HttpResponse:
+    """Confirm a proposed pair, or say the asset has no device."""
+    asset_id = _pk(request.POST.get("asset", ""))
+    asset = FixedAsset.objects.filter(pk=asset_id).first() if asset_id else None
+    if asset is None:
+        messages.error(request, _("This fixed asset is no longer in the books: reload the page."))
+        return redirect("finance:reconciliation")
+    device: Any = None
+    if request.POST.get("decision") == "confirm":
+        device_id = _pk(request.POST.get("device", ""))
+        device = Device.objects.filter(pk=device_id).first() if device_id else None
+        if device is None:
+            messages.error(request, _("This device is no longer in the CMMS: reload the page."))
+            return redirect("finance:reconciliation")
+    try:
+        services.decide_asset(asset, device, by=_user(request))
+    except services.Refused as refused:
+        if refused.status == 403:
+            return forbidden(request, refused.reason)
+        messages.error(request, refused.reason)
+        return redirect("finance:reconciliation")
+    if device is None:
+        messages.success(
+            request, _("Fixed asset %(sheet)s has no device.") % {"sheet": asset.sheet}
+        )
+    else:
+        messages.success(
+            request,
+            _("Fixed asset %(sheet)s is device %(number)s.")
+            % {"sheet": asset.sheet, "number": device.inventory_number},
+        )
+    return redirect("finance:reconciliation")
