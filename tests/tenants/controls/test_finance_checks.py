@@ -76,11 +76,10 @@ def test_lines_received_but_not_closed(data):
 
 
 def test_a_recorded_exception_covers_an_order_without_market(data, tenant, make_user):
-    from tenants.markets.models import Supplier
-    from tenants.purchasing import services
-
     from tenants.access.models import Role, ScopeKind
     from tenants.access.services import grant_role
+    from tenants.markets.models import Supplier
+    from tenants.purchasing import services
 
     user = make_user(tenant)
     grant_role(user, Role.BUYER, ScopeKind.TENANT, by="test")
