@@ -194,3 +194,7 @@ def run(args: argparse.Namespace) -> None:
             elapsed = time.perf_counter() - started
             count = Finding.objects.filter(code=check.code, state="open").count()
             print(f"| {check.code} | {count:,} | {elapsed:.2f} s |")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -296,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.trials.tasks.send_all_reminders",
         "schedule": crontab(hour=7, minute=20),
     },
+    "notification-digests": {
+        "task": "tenants.notifications.tasks.send_all_digests",
+        "schedule": crontab(hour=7, minute=5),
+    },
     # Every tenant's controls, each night (imports also run the checks reading their data).
     "controls-nightly": {
         "task": "tenants.controls.tasks.run_all_checks",

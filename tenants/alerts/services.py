@@ -13,6 +13,8 @@ from saas.tenancy.urls_helpers import host_url
 from tenants.accounts.models import User
 from tenants.alerts.models import Alert, AlertReceipt
 from tenants.alerts.selectors import alerts_for
+from tenants.notifications.kinds import NEVER
+from tenants.notifications.services import delivery
 
 
 def mark_read(alert: Alert, user: User) -> None:
@@ -27,6 +29,9 @@ def send_digests() -> int:
     sent = 0
     users = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
     for user in users:
+        mode, _wait = delivery(user, "reference_alerts")
+        if mode == NEVER:
+            continue
         emailed = AlertReceipt.objects.filter(user=user, emailed__isnull=False).values("alert")
         alerts = list(alerts_for(user).exclude(pk__in=emailed).order_by("kind", "-raised")[:200])
         if not alerts:

@@ -14,8 +14,10 @@ class ControlsConfig(AppConfig):
 
     def ready(self) -> None:
         from tenants.imports.tabular import tabular_imported
+        from tenants.notifications.kinds import register_kinds
 
         tabular_imported.connect(_data_imported, dispatch_uid="controls-after-import")
+        register_kinds(alert_kinds)
 
 
 def _data_imported(sender: Any, kind: str, **kwargs: Any) -> None:
@@ -23,3 +25,13 @@ def _data_imported(sender: Any, kind: str, **kwargs: Any) -> None:
     from tenants.controls.tasks import queue_checks_after
 
     queue_checks_after(kind)
+
+
+def alert_kinds() -> list[Any]:
+    """One kind of alert per check: its new findings, for the check's owners."""
+    from django.utils.translation import gettext_lazy as _
+
+    from tenants.controls.registry import every_check
+    from tenants.notifications.kinds import AlertKind
+
+    return [AlertKind(f"controls:{c.code}", c.title, _("Controls")) for c in every_check()]

@@ -76,11 +76,16 @@ def _run_one(check: Check, report: RunReport) -> None:
     found: dict[str, Found] = {}
     for item in check.find():
         found.setdefault(item.key[:200], item)
-    existing = {f.key: f for f in Finding.objects.filter(code=check.code).select_for_update()}
+    existing = {
+        f.key: f
+        for f in Finding.objects.filter(code=check.code)
+        .only(*KEPT)
+        .select_for_update()
+        .iterator(chunk_size=5000)
+    }
     to_create: list[Finding] = []
-    to_update: list[Finding] = []
-    events: list[FindingEvent] = []
-    reopened: list[Finding] = []
+    changed: list[Finding] = []  # their data, level, UF, buyer or link changed
+    reopened: list[int] = []
     for key, item in found.items():
         print_ = fingerprint(item.data)
         finding = existing.pop(key, None)
@@ -99,37 +104,47 @@ def _run_one(check: Check, report: RunReport) -> None:
                 )
             )
             continue
-        changed = (
-            finding.fingerprint != print_
-            or finding.level != check.level
-            or finding.uf_id != item.uf_id
-            or finding.buyer != item.buyer[:20]
-            or finding.url != item.url[:300]
-        )
-        finding.level, finding.uf_id, finding.buyer = check.level, item.uf_id, item.buyer[:20]
-        finding.data, finding.fingerprint, finding.url = item.data, print_, item.url[:300]
+        if (finding.fingerprint, finding.level, finding.uf_id, finding.buyer, finding.url) != (
+            print_,
+            check.level,
+            item.uf_id,
+            item.buyer[:20],
+            item.url[:300],
+        ):
+            finding.level, finding.uf_id, finding.buyer = check.level, item.uf_id, item.buyer[:20]
+            finding.data, finding.fingerprint, finding.url = item.data, print_, item.url[:300]
+            changed.append(finding)
         if finding.state == FindingState.CLOSED or (
             finding.state == FindingState.ACCEPTED and print_ != finding.accepted_fingerprint
         ):
-            finding.state, finding.opened, finding.closed = FindingState.OPEN, now, None
-            reopened.append(finding)
-            events.append(FindingEvent(finding=finding, action=FindingEvent.Action.REOPENED))
-            changed = True
-        if changed:
-            to_update.append(finding)
-    closing = [f for f in existing.values() if f.state != FindingState.CLOSED]
-    for finding in closing:
-        finding.state, finding.closed = FindingState.CLOSED, now
-        events.append(FindingEvent(finding=finding, action=FindingEvent.Action.CLOSED))
-    created = Finding.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
+            reopened.append(finding.pk)
+    closing = [f.pk for f in existing.values() if f.state != FindingState.CLOSED]
+    # State changes in one statement each; rows rewritten only where their data changed.
+    Finding.objects.filter(pk__in=closing).update(state=FindingState.CLOSED, closed=now)
+    Finding.objects.filter(pk__in=reopened).update(state=FindingState.OPEN, opened=now, closed=None)
     Finding.objects.bulk_update(
-        to_update + closing,
-        ["level", "uf", "buyer", "data", "fingerprint", "url", "state", "opened", "closed"],
-        batch_size=WRITE_BATCH,
+        changed, ["level", "uf", "buyer", "data", "fingerprint", "url"], batch_size=WRITE_BATCH
     )
+    created = Finding.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
+    events = [FindingEvent(finding_id=pk, action=FindingEvent.Action.CLOSED) for pk in closing]
+    events += [FindingEvent(finding_id=pk, action=FindingEvent.Action.REOPENED) for pk in reopened]
     events += [FindingEvent(finding=f, action=FindingEvent.Action.OPENED) for f in created]
     FindingEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
     report.opened += len(created)
     report.reopened += len(reopened)
     report.closed += len(closing)
-    report.new[check.code] += [f.pk for f in created] + [f.pk for f in reopened]
+    report.new[check.code] += [f.pk for f in created] + reopened
+
+
+# What the comparison reads of the findings already there.
+KEPT = (
+    "pk",
+    "key",
+    "state",
+    "fingerprint",
+    "accepted_fingerprint",
+    "level",
+    "uf",
+    "buyer",
+    "url",
+)

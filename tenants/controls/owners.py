@@ -37,5 +37,5 @@ def tell_owners(new: dict[str, list[int]]) -> int:
                     "%(count)s new findings: %(title)s",
                     count,
                 ) % {"count": count, "title": check.title}
-            told += notify([person], subject=subject, url=url)
+            told += notify([person], subject=subject, url=url, kind=f"controls:{code}")
     return told

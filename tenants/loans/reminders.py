@@ -35,6 +35,7 @@ def send_reminders(now: datetime | None = None) -> int:
                 % _words(loan),
                 url=loan.get_absolute_url(),
                 body=_("Return it on time, or move its return date on the loan's page."),
+                kind="loans",
             )
     for loan in loans.filter(due_on__lt=today, starts_on__lte=today).order_by("due_on", "pk"):
         if first_time(
@@ -46,6 +47,7 @@ def send_reminders(now: datetime | None = None) -> int:
                 % _words(loan),
                 url=loan.get_absolute_url(),
                 body=_("Mark it returned once it is back, or move its return date."),
+                kind="loans",
             )
     return sent
 

@@ -171,6 +171,7 @@ def record_loan(data: LoanInput, *, by: User) -> Loan:
         url=loan.get_absolute_url(),
         body=_("From %(start)s, to be returned on %(due)s.")
         % {"start": starts_on.strftime("%d/%m/%Y"), "due": due_on.strftime("%d/%m/%Y")},
+        kind="loans",
     )
     return loan
 

@@ -16,6 +16,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300)  # a path on the tenant's host
+    # Its kind of alert (tenants/notifications/kinds.py): how the person wants it delivered.
+    kind = models.CharField(_("kind"), max_length=80, blank=True)
     created = models.DateTimeField(_("sent"), auto_now_add=True)
     read = models.DateTimeField(_("read"), null=True, blank=True)
     # When the e-mail went, or when it was settled without one (the person wants none).
@@ -43,5 +45,34 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {'e-mail' if self.by_email else 'app only'}"
 
 
+class AlertSetting(models.Model):
+    """How a person wants one kind of alert by e-mail: never, at once (after a quiet delay
+    that gathers what else comes meanwhile) or in the daily digest. In the app, every
+    notification stays listed."""
+
+    class Mode(models.TextChoices):
+        NEVER = "never", _("never")
+        NOW = "now", _("at once")
+        DAILY = "daily", _("in the daily digest")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_settings"
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    mode = models.CharField(_("by e-mail"), max_length=5, choices=Mode.choices)
+    quiet_minutes = models.PositiveIntegerField(_("quiet delay (minutes)"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notifications_alert_setting"),
+            models.CheckConstraint(
+                condition=models.Q(quiet_minutes__lte=1440), name="notifications_quiet_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.mode}"
+
+
 # The audit trail (saas/audit): every change to these tables is recorded with who and where.
-track(NotificationPreference)
+track(NotificationPreference, AlertSetting)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -14,32 +15,86 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from saas.errors import UserError
 from saas.tenancy.urls_helpers import host_url
 from tenants.accounts.models import User
-from tenants.notifications.models import Notification, NotificationPreference
+from tenants.notifications.kinds import AlertKind, every_kind, kind_for
+from tenants.notifications.models import AlertSetting, Notification, NotificationPreference
 
 
-def notify(recipients: Iterable[User], *, subject: str, url: str, body: str = "") -> int:
+def notify(
+    recipients: Iterable[User], *, subject: str, url: str, body: str = "", kind: str = ""
+) -> int:
     """One notification per active recipient (each once), written with the caller's change.
 
     The e-mail leaves a little after the change commits (a rolled back change notifies
     nobody), gathering what else reached the same person meanwhile: a manager validating
-    forty requests sends the commission one e-mail each, not forty.
+    forty requests sends the commission one e-mail each, not forty. How and when is each
+    person's choice for the ``kind`` (tenants/notifications/kinds.py): never, at once after
+    their quiet delay, or in the daily digest.
     """
     unique = {user.pk: user for user in recipients if user.is_active}
     rows = Notification.objects.bulk_create(
-        Notification(recipient=user, subject=subject[:300], url=url, body=body)
+        Notification(recipient=user, subject=subject[:300], url=url, body=body, kind=kind[:80])
         for user in unique.values()
     )
-    people = sorted(unique)
     if rows:
         from tenants.notifications.tasks import send_notification_mails
 
-        delay = settings.NOTIFICATION_MAIL_DELAY
-        transaction.on_commit(
-            lambda: send_notification_mails.apply_async(args=[people], countdown=delay)
-        )
+        by_delay: dict[int, list[int]] = {}
+        for pk in sorted(unique):
+            mode, quiet = delivery(unique[pk], kind)
+            if mode == AlertSetting.Mode.NOW:
+                delay = max(quiet, settings.NOTIFICATION_MAIL_DELAY)
+                by_delay.setdefault(delay, []).append(pk)
+        for delay, people in by_delay.items():
+            transaction.on_commit(
+                partial(send_notification_mails.apply_async, args=[people], countdown=delay)
+            )
     return len(rows)
+
+
+def delivery(user: User, kind: str) -> tuple[str, int]:
+    """(mode, the person's quiet delay in seconds) for their e-mails of this kind."""
+    setting = AlertSetting.objects.filter(user=user, kind=kind).first() if kind else None
+    found = kind_for(kind) if kind else None
+    mode = setting.mode if setting else (found.default if found else AlertSetting.Mode.NOW)
+    quiet = setting.quiet_minutes * 60 if setting else 0
+    return mode, quiet
+
+
+def settings_for(user: User) -> list[tuple[AlertKind, str, int]]:
+    """Each kind of alert with the person's mode and quiet delay (minutes)."""
+    kept = {s.kind: s for s in AlertSetting.objects.filter(user=user)}
+    rows = []
+    for kind in every_kind():
+        setting = kept.get(kind.code)
+        rows.append(
+            (
+                kind,
+                setting.mode if setting else kind.default,
+                setting.quiet_minutes if setting else 0,
+            )
+        )
+    return rows
+
+
+class SettingRefused(UserError):
+    """An alert setting that cannot be (an unknown kind, a mode it does not offer...)."""
+
+
+def set_alert_setting(user: User, kind: str, mode: str, quiet_minutes: int) -> AlertSetting:
+    found = kind_for(kind)
+    if found is None:
+        raise SettingRefused("kind", _("no such kind of alert"))
+    if mode not in found.modes:
+        raise SettingRefused("mode", _("this kind of alert does not offer this delivery"))
+    if not 0 <= quiet_minutes <= 1440:
+        raise SettingRefused("quiet_minutes", _("between 0 and 1440 minutes (a day)"))
+    setting, _created = AlertSetting.objects.update_or_create(
+        user=user, kind=kind, defaults={"mode": mode, "quiet_minutes": quiet_minutes}
+    )
+    return setting
 
 
 def first_time(record: type[models.Model], **fields: Any) -> bool:
@@ -82,10 +137,12 @@ def mark_read(user: User, pk: int | None = None) -> int:
     return unread.update(read=timezone.now())
 
 
-def send_mails(recipient_ids: list[int]) -> int:
-    """E-mail each of these people, in one message, their notifications not yet e-mailed;
-    returns how many messages left. Idempotent: each person's rows are claimed before the
-    message goes, so a retried or a second task sends nothing twice."""
+def send_mails(recipient_ids: list[int], *, digest: bool = False) -> int:
+    """E-mail each of these people, in one message, their notifications not yet e-mailed that
+    are due; returns how many messages left. Due: at once, once the kind's quiet delay is
+    over; in the digest (``digest``) for the kinds the person gets daily; never for the
+    kinds they want none of (settled without an e-mail). Idempotent: each person's rows are
+    claimed before the message goes, so a retried or a second task sends nothing twice."""
     tenant = getattr(connection, "tenant", None)
     host = tenant.get_primary_domain().domain if tenant is not None else ""
     sent = 0
@@ -100,6 +157,7 @@ def send_mails(recipient_ids: list[int]) -> int:
     Notification.objects.filter(recipient_id__in=quiet, emailed__isnull=True).update(
         emailed=timezone.now()
     )
+    now = timezone.now()
     for person in people:
         if person.pk in quiet:
             continue
@@ -109,27 +167,57 @@ def send_mails(recipient_ids: list[int]) -> int:
                 .filter(recipient=person, emailed__isnull=True)
                 .order_by("created", "pk")[:100]
             )
-            if not pending:
+            due, never = _due(person, pending, now, digest=digest)
+            if never:
+                Notification.objects.filter(pk__in=[n.pk for n in never]).update(emailed=now)
+            if not due:
                 continue
             with translation.override(settings.LANGUAGE_CODE):
                 items = [
                     {"notification": n, "link": host_url(host, n.url) if host else n.url}
-                    for n in pending
+                    for n in due
                 ]
                 message = render_to_string(
                     "notifications/email/notifications.txt",
                     {"items": items, "tenant_name": getattr(tenant, "name", "")},
                 )
                 subject = (
-                    pending[0].subject
-                    if len(pending) == 1
-                    else _("%(count)d notifications wait for you") % {"count": len(pending)}
+                    due[0].subject
+                    if len(due) == 1
+                    else _("%(count)d notifications wait for you") % {"count": len(due)}
                 )
             send_mail(
                 subject=subject, message=message, from_email=None, recipient_list=[person.email]
             )
-            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-                emailed=timezone.now()
-            )
+            Notification.objects.filter(pk__in=[n.pk for n in due]).update(emailed=timezone.now())
             sent += 1
     return sent
+
+
+def _due(
+    person: User, pending: list[Notification], now: Any, *, digest: bool
+) -> tuple[list[Notification], list[Notification]]:
+    """(the notifications to e-mail now, those the person wants no e-mail of)."""
+    modes = {kind: delivery(person, kind) for kind in {n.kind for n in pending}}
+    due, never = [], []
+    for n in pending:
+        mode, wait = modes[n.kind]
+        if mode == AlertSetting.Mode.NEVER:
+            never.append(n)
+        elif mode == AlertSetting.Mode.DAILY:
+            if digest:
+                due.append(n)
+        # A task queued for a shorter delay comes early: what is still quiet waits for its own.
+        elif digest or not wait or (now - n.created).total_seconds() >= wait - 1:
+            due.append(n)
+    return due, never
+
+
+def send_digests() -> int:
+    """The daily digest: every person's notifications of the kinds they get daily."""
+    waiting = (
+        Notification.objects.filter(emailed__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return send_mails(list(waiting), digest=True)

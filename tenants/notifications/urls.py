@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.open_notification, name="open"),
     path("read/", views.read_all, name="read_all"),
     path("email/", views.email_preference, name="email_preference"),
+    path("settings/", views.alert_settings, name="settings"),
 ]

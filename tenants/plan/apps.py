@@ -12,6 +12,9 @@ class PlanConfig(AppConfig):
     verbose_name = "Equipment plan"
 
     def ready(self) -> None:
+        from tenants.notifications.kinds import register_kinds
+
+        register_kinds(alert_kinds)
         from saas.audit.history import register_display
         from tenants.inventory.signals import inventory_imported
         from tenants.plan.models import PlanLine
@@ -29,3 +32,20 @@ def link_after_import(sender: Any, **kwargs: Any) -> None:
     from tenants.plan.delivery import link_all_lines
 
     link_all_lines()
+
+
+def alert_kinds() -> list[Any]:
+    """The kind of alert this app sends, for the people's alert settings."""
+    from django.utils.translation import gettext_lazy as _
+
+    from tenants.notifications.kinds import DAILY, NEVER, NOW, AlertKind
+
+    return [
+        AlertKind(
+            "plan",
+            _("Reminders on the plan lines you manage"),
+            _("Plan"),
+            modes=(NEVER, NOW, DAILY),
+            default=NOW,
+        )
+    ]

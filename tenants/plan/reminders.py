@@ -74,6 +74,7 @@ def send_reminders(now: datetime | None = None) -> int:
                     "Give it the month the equipment should be in service: the schedule "
                     "and the calendars show it."
                 ),
+                kind="plan",
             )
     for line in open_lines.filter(commissioning_month__lt=month).order_by("pk"):
         assert line.manager is not None and line.commissioning_month is not None
@@ -92,5 +93,6 @@ def send_reminders(now: datetime | None = None) -> int:
                 % {"line": line, "month": expected},
                 url=line.get_absolute_url(),
                 body=_("Update its steps, or give it a new commissioning month."),
+                kind="plan",
             )
     return sent

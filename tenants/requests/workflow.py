@@ -139,7 +139,7 @@ def _notify(request: EquipmentRequest, *, reason: str) -> None:
                 "title": request.title,
                 "decision": request.get_state_display().lower(),
             }
-            notify([request.requested_by], subject=subject, url=url, body=reason)
+            notify([request.requested_by], subject=subject, url=url, body=reason, kind="requests")
             return
         if request.state == RequestState.MORE_INFORMATION:
             subject = _("More information is asked on your request %(reference)s “%(title)s”") % {
@@ -155,7 +155,7 @@ def _notify(request: EquipmentRequest, *, reason: str) -> None:
                 "title": request.title,
                 "step": Step(step).label,
             }
-        notify(next_actors(request), subject=subject, url=url, body=reason)
+        notify(next_actors(request), subject=subject, url=url, body=reason, kind="requests")
 
 
 def _require(by: User, action: Action, request: EquipmentRequest, refusal: str) -> None:

@@ -1,5 +1,7 @@
 """Manufacturers' trial loans (*prêts d'essai*): a device lent to a UF to try before buying."""
 
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -9,6 +11,9 @@ class TrialsConfig(AppConfig):
     verbose_name = "Trial loans"
 
     def ready(self) -> None:
+        from tenants.notifications.kinds import register_kinds
+
+        register_kinds(alert_kinds)
         from tenants.documents.registry import register
         from tenants.plan.sections import register_line_section
         from tenants.trials.models import Trial
@@ -26,3 +31,20 @@ class TrialsConfig(AppConfig):
             keeps=keeps_document,
         )
         register_line_section(line_trials)
+
+
+def alert_kinds() -> list[Any]:
+    """The kind of alert this app sends, for the people's alert settings."""
+    from django.utils.translation import gettext_lazy as _
+
+    from tenants.notifications.kinds import DAILY, NEVER, NOW, AlertKind
+
+    return [
+        AlertKind(
+            "trials",
+            _("Reminders on the trials you run"),
+            _("Trials"),
+            modes=(NEVER, NOW, DAILY),
+            default=NOW,
+        )
+    ]

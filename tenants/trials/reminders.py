@@ -44,6 +44,7 @@ def send_reminders(today: date | None = None) -> int:
                     "Ask the UF for its clinical evaluation, give your technical one, and "
                     "arrange the return with the supplier (or postpone it)."
                 ),
+                kind="trials",
             )
     for trial in lent.filter(planned_return__lt=today).order_by("pk"):
         if first_time(
@@ -61,5 +62,6 @@ def send_reminders(today: date | None = None) -> int:
                     "The loan's insurance may no longer cover it: record its return, its "
                     "purchase, or a new return date agreed with the supplier."
                 ),
+                kind="trials",
             )
     return sent
