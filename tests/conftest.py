@@ -431,8 +431,14 @@ def django_db_setup(  # type: ignore[no-untyped-def]
     Like it, asks for ``django_db_modify_db_settings``: each pytest-xdist worker's test database
     is named after it (test_<name>_gw0...).
     """
+    from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
 
+    worker = xdist_worker(request.config)
+    database = settings.DATABASES["default"]
+    test_name = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
+    # Two workers on one test database would each drop it under the other at set-up.
+    assert not worker or test_name.endswith(f"_{worker}"), f"{worker} would share {test_name}"
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
