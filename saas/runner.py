@@ -309,11 +309,46 @@ def ensure_axe_core() -> None:
     )
 
 
+# Options that choose how the tests are spread, or that need them in this process: a debugger,
+# the tests' own output (-s: pytest-xdist's workers cannot show it), a collection only.
+IN_ONE_PROCESS = {"-s", "--capture=no", "--pdb", "--trace", "--collect-only", "--co"}
+MAX_TEST_WORKERS = 8  # each worker holds a test database, a web server, a browser: ~0.7 GB
+
+
+def parallel_args(rest: list[str]) -> list[str]:
+    """pytest-xdist's options for ``dev.py test``: one worker per core (at most
+    MAX_TEST_WORKERS), each test file on one worker (its module fixtures built once), in the
+    order tests/conftest.py gives them (the accessibility walk first, see there).
+
+    None when the command line chooses (``-n 0``, ``-n 4``, ``-p no:xdist``, ``--dist ...``),
+    asks for the tests in this process (IN_ONE_PROCESS), or names the tests of one file only:
+    a developer's single file runs as it always did, without a worker's start-up."""
+    chosen = any(
+        arg in IN_ONE_PROCESS
+        or arg in ("--numprocesses", "--dist", "no:xdist", "-pno:xdist")
+        or arg.startswith(("--numprocesses=", "--dist="))
+        or (arg.startswith("-n") and not arg.startswith("--"))  # -n 0, -n2, -nauto
+        for arg in rest
+    )
+    files = {arg.split("::")[0] for arg in rest if not arg.startswith("-")}
+    paths = [ROOT / name for name in files if (ROOT / name).exists()]
+    one_file = len(paths) == 1 and paths[0].is_file()
+    if chosen or one_file:
+        return []
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    workers = min(cores, MAX_TEST_WORKERS)
+    return ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder"]
+
+
 def test(args: argparse.Namespace) -> int:
     ensure_chromium()
     ensure_libreoffice()
     ensure_axe_core()
-    return subprocess.run([sys.executable, "-m", "pytest", *args.rest], cwd=ROOT).returncode
+    command = [sys.executable, "-m", "pytest", *parallel_args(args.rest), *args.rest]
+    return subprocess.run(command, cwd=ROOT).returncode
 
 
 def production_example_env() -> dict[str, str]:

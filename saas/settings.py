@@ -258,7 +258,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
-        # Every key carries the tenant's schema.
+        # Every key carries the tenant's schema, and this prefix: several processes that share
+        # a Redis database without sharing their data (the test suite's parallel workers, each
+        # with its own database) keep apart by it.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }

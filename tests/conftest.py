@@ -83,28 +83,71 @@ def pytest_configure(config: pytest.Config) -> None:
 
     os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="test-media-")
     settings.MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
+    # pytest-xdist's workers (dev.py test runs one per core) share the Redis database of the
+    # cache, each with its own test database: the cache keys of one worker (and of the worker
+    # and web server processes it starts, which inherit the environment) carry its id, so that
+    # the same tenant's import progress or login counts of another worker are never read, and
+    # _fresh_throttle_counters forgets only this worker's.
+    worker = xdist_worker(config)
+    if worker:
+        os.environ["CACHE_KEY_PREFIX"] = f"test-{worker}"
+        settings.CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The accessibility walk runs last: its demo, built in the background from the start of
-    the session, is then ready when its turn comes instead of keeping the walk waiting for
-    minutes (its tests come first in file order). The others keep their order."""
-    walk = [item for item in items if item.nodeid.startswith("tests/browser/test_accessibility")]
+def xdist_worker(config: pytest.Config) -> str:
+    """The pytest-xdist worker's id (gw0, gw1...) of this process; empty when tests run in
+    the process pytest was started as (``-n 0``, ``-p no:xdist``)."""
+    return str(getattr(config, "workerinput", {}).get("workerid", ""))
+
+
+def is_walk(item: pytest.Item) -> bool:
+    return item.nodeid.startswith("tests/browser/test_accessibility")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In one process, the accessibility walk runs last: its demo, built in the background from
+    the start of the session, is then ready when its turn comes instead of keeping the walk
+    waiting for minutes (its tests come first in file order). The others keep their order.
+
+    Under pytest-xdist (``--dist loadfile --no-loadscope-reorder``: files are handed to the
+    workers in this order), the walk, the longest file, comes first: the worker it goes to
+    builds the demo from its own test database's set-up (pytest_runtest_setup below) while the
+    other workers take the rest; given last, it would leave one worker walking alone at the
+    end. Every worker sorts alike, as pytest-xdist requires."""
+    walk = [item for item in items if is_walk(item)]
     if walk:
-        last = set(walk)
-        items[:] = [item for item in items if item not in last] + walk
+        rest = [item for item in items if not is_walk(item)]
+        items[:] = walk + rest if xdist_worker(config) else rest + walk
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The accessibility walk's demo takes a minute to build: the test database's set-up starts
     it in the background (from a copy of its migrated database), so that it is ready when the
-    walk's turn comes."""
+    walk's turn comes. A pytest-xdist worker collects every test but runs only those it is
+    given: it wants the demo once it is given the walk (pytest_runtest_setup)."""
     if session.config.option.collectonly or os.environ.get("ACCESSIBILITY_DEMO_PORT"):
+        return
+    if xdist_worker(session.config):
         return
     if any("demo_site" in getattr(item, "fixturenames", ()) for item in session.items):
         from tests.browser import demo_site
 
         demo_site.wanted = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A pytest-xdist worker given the walk wants its demo, before its fixtures are set up: when
+    the walk is the first file this worker runs (as tests/conftest.py orders them), the test
+    database's set-up is still to come and starts the build from its copy; otherwise the walk
+    builds the demo from nothing when it needs it (demo_site.built_site)."""
+    if not is_walk(item) or not xdist_worker(item.config):
+        return
+    if os.environ.get("ACCESSIBILITY_DEMO_PORT"):
+        return
+    from tests.browser import demo_site
+
+    demo_site.wanted = True
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -378,14 +421,24 @@ def start_demo_build(test_database: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(  # type: ignore[no-untyped-def]
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """Test database plus the public host and two tenants, created once and committed.
 
     Replaces pytest-django's fixture, which creates no database when the collected tests only
     use committed data (browser and worker suites) and would leave them on the dev database.
+    Like it, asks for ``django_db_modify_db_settings``: each pytest-xdist worker's test database
+    is named after it (test_<name>_gw0...).
     """
+    from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
 
+    worker = xdist_worker(request.config)
+    database = settings.DATABASES["default"]
+    test_name = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
+    # Two workers on one test database would each drop it under the other at set-up.
+    assert not worker or test_name.endswith(f"_{worker}"), f"{worker} would share {test_name}"
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
@@ -436,12 +489,15 @@ def django_db_setup(request, django_test_environment, django_db_blocker):  # typ
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters() -> Iterator[None]:
     """The login and e-mail limits count in Redis, which outlives each test's transaction:
-    forget this test's counts (only theirs: the cache's Redis database may be shared)."""
+    forget this test's counts (only theirs: the cache's Redis database may be shared, by
+    pytest-xdist's other workers too, whose keys carry their own prefix)."""
     yield
     from django.core.cache import cache
 
     client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match="*throttle:*", count=1000))
+    # Keys are "<schema>:<prefix>:<version>:<key>" (django_tenants.cache.make_key).
+    pattern = f"*:{cache.key_prefix}:*throttle:*"
+    keys = list(client.scan_iter(match=pattern, count=1000))
     if keys:
         client.delete(*keys)
 

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,6 +197,14 @@ def built_site(port: int) -> DemoSite:
     start_building()
     assert _building is not None
     site, thread = _building
+    if not site.copied:
+        # Only when the test database was set up before this process knew it would walk (a
+        # pytest-xdist worker given the walk after another file): correct, but minutes slower.
+        warnings.warn(
+            "the accessibility walk's demo was built from nothing, not from a copy of the "
+            "migrated test database (see tests/conftest.py: pytest_collection_modifyitems)",
+            stacklevel=2,
+        )
     thread.join()
     if site.failure:
         raise RuntimeError(f"the demo could not be built: {site.failure}")

@@ -38,7 +38,8 @@ def test_a_refused_request_form_and_an_unknown_page_read_as_french(
     assert "parts[" not in errors and "unit_price" not in errors
     assert page.locator("#id_parts-1-kind").input_value() == "maintenance"
     assert page.locator("#id_parts-0-unit_price").input_value() == "1.234,50"
-    page.screenshot(path=str(SCREENSHOTS / "request-form-errors.png"), full_page=True)
+    # The README's picture of these errors is test_request_form.py's (one writer per file:
+    # the browser files run side by side under pytest-xdist).
 
     response = page.goto(f"{base}/no-such-page/")
     assert response is not None and response.status == 404

@@ -47,3 +47,49 @@ def test_a_stale_port_file_starts_a_new_redis(tmp_path, monkeypatch, port_text):
         assert servers._redis is not None and runner._answers_redis(port)
     finally:
         servers.stop()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["tests/isolation", "-x"],
+        ["-q", "tests/saas/test_runner.py", "tests/isolation"],
+        ["-k", "login", "tests"],
+    ],
+)
+def test_the_suite_runs_on_every_core(args, monkeypatch):
+    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    assert runner.parallel_args(args) == [
+        "-n",
+        "3",
+        "--dist",
+        "loadfile",
+        "--no-loadscope-reorder",
+    ]
+
+
+def test_the_workers_are_at_most_max_test_workers(monkeypatch):
+    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda _: set(range(64)), raising=False)
+    assert runner.parallel_args([])[:2] == ["-n", str(runner.MAX_TEST_WORKERS)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-n", "0"],
+        ["-n0"],
+        ["-n", "4", "tests"],
+        ["--numprocesses=4"],
+        ["-p", "no:xdist"],
+        ["--dist", "loadgroup", "-n", "2"],
+        ["-s", "tests/isolation"],
+        ["--pdb"],
+        ["--collect-only", "tests"],
+        # One file (or tests of one file): in this process, without a worker's start-up.
+        ["tests/saas/test_runner.py"],
+        ["-x", "tests/saas/test_runner.py::test_manage_hands_its_arguments_to_manage_py"],
+    ],
+)
+def test_the_command_line_or_one_file_keeps_one_process_or_chooses(args):
+    assert runner.parallel_args(args) == []
