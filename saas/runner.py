@@ -374,6 +374,7 @@ BENCHMARKS = {
     "markets": "bench.markets",
     "wordtemplates": "bench.wordtemplates",
     "catalogue": "bench.catalogue",
+    "finance": "bench.finance",
 }
 
 
