@@ -160,3 +160,15 @@ def test_the_demo_exports_hold_what_each_control_must_find(tenant, demo):
             numbers = [number for number, *_rest in PLAN_ORDERS.values()]
             assert FinanceOrderLine.objects.filter(order_number__in=numbers).count() == 4
             assert FinanceOrderLine.objects.get(order_number=numbers[-1]).paid == Decimal("8420")
+
+
+def test_the_plan_orders_are_those_of_the_demo_lines_followed_up_to_their_order():
+    # The campaign types these order numbers on the lines that reached their order: a line
+    # renamed, moved to another UF or stopped before its order would lose its orders.
+    from demo.campaign import FOLLOW_UP, REQUESTS, STAGES
+
+    ordered = {title for title, stage in FOLLOW_UP.items() if STAGES.index(stage) >= 1}
+    assert set(PLAN_ORDERS) == ordered
+    ufs = {request.title: request.uf for request in REQUESTS}
+    for title, (_number, uf, _amount, stage) in PLAN_ORDERS.items():
+        assert (ufs[title], stage) == (uf, FOLLOW_UP[title])
