@@ -432,6 +432,8 @@ def _upsert(spec: TabularImport, rows: list[dict[str, Any]], progress: Progress)
     SQL parameters per row cost four times what the database does with them. The table's
     constraints still hold (unique key, foreign keys, checks). On conflict, the file's columns
     and the ``auto_now`` fields (``updated``) are written; other fields keep their values."""
+    if not rows:
+        return
     meta = spec.model._meta
     by_name = {f.attname: f for f in meta.concrete_fields}
     filed = [by_name[c.field] for c in spec.columns]
@@ -487,7 +489,10 @@ def _copy_text(value: Any) -> str:
         return value.translate(COPY_ESCAPES)
     if isinstance(value, datetime):
         return value.isoformat()
-    return str(value)  # int, Decimal (quantised: never in exponent form), date (ISO)
+    if isinstance(value, int | Decimal | date):
+        return str(value)  # a Decimal is quantised (never in exponent form), a date is ISO
+    # A field of another kind (JSON, array...) needs its own text: fail here, not in the data.
+    raise TypeError(f"{type(value).__name__} cannot be written by a tabular import")
 
 
 def _label(model: type[models.Model], name: str) -> str:
