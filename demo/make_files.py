@@ -1,12 +1,15 @@
-"""Writes the demo tenants' structure files and CMMS exports (deterministic: seeded).
+"""Writes the demo tenants' structure files, CMMS exports (devices, work orders) and finance
+system exports (order lines, fixed assets, invoices); deterministic: seeded.
 
-    python demo/make_files.py
+    python demo/make_files.py   # prints the disagreements made on purpose in each tenant's
 
 The files look like what hospitals really export: Windows-1252 CSV with ``;``, a title row,
 blank lines, dd/mm/yyyy dates, decimal commas with thousands separators, extra columns; and
 XLSX with a merged title row. Manufacturer and model names are spelled the ways CMMS users
 spell them (exact, with aliases, with typos, and models absent from the reference catalogue),
-so the import shows every kind of match. Names and numbers are made up for the demo.
+so the import shows every kind of match. The finance and work order exports are made from the
+generated inventory and agree with it, except for the disagreements ``Deliberate`` lists. Names
+and numbers are made up for the demo.
 """
 
 from __future__ import annotations
@@ -717,9 +720,12 @@ EXPORT_HEADERS = {
 }
 
 
-def write_exports(name: str, exports: dict[str, list[list[object]]]) -> None:
+def write_exports(name: str, made: tuple[dict[str, list[list[object]]], Deliberate]) -> None:
+    exports, deliberate = made
     for kind, (title, header) in EXPORT_HEADERS.items():
         write_csv(HERE / f"{name}-{kind}.csv", title, header, exports[kind])
+    for what in sorted({what for what, _where in deliberate.found}):
+        print(name, what, ", ".join(w for found, w in deliberate.found if found == what))
 
 
 def main() -> None:
@@ -744,7 +750,7 @@ def main() -> None:
         ght,
     )
     ght_ufs = [u[4] for e in range(1, len(somme) + 1) for u in units(e)]
-    write_exports("ght-somme", finance_exports("GHT", ght, ght_ufs, 81, plan_orders=True)[0])
+    write_exports("ght-somme", finance_exports("GHT", ght, ght_ufs, 81, plan_orders=True))
     write_xlsx(
         HERE / "ch-compiegne-structure.xlsx",
         "Structure CH de Compiègne",
@@ -759,7 +765,7 @@ def main() -> None:
         cpg,
     )
     cpg_ufs = [u[4] for u in units(1)]
-    write_exports("ch-compiegne", finance_exports("CPG", cpg, cpg_ufs, 61, plan_orders=False)[0])
+    write_exports("ch-compiegne", finance_exports("CPG", cpg, cpg_ufs, 61, plan_orders=False))
 
 
 if __name__ == "__main__":
