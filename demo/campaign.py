@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from demo.make_files import PLAN_ORDERS
 from demo.people import CAMPAIGN_PEOPLE as PEOPLE
 from demo.people import DEMO_PASSWORD
 from demo.trials import load_demo_trials
@@ -331,7 +332,10 @@ def _follow(line: PlanLine, stage: str, people: dict[str, User]) -> None:
         return
     for code in ("procedure", "quotes", "order"):
         line = done(code)
-    line = plan_services.update_line(line, {"ordered_amount": str(line.amount)}, by=expert)
+    # The order number the finance system's export knows (demo/make_files.py): the line then
+    # shows what the orders committed and paid, once the export is imported.
+    changes = {"ordered_amount": str(line.amount), "order_number": PLAN_ORDERS[line.title][0]}
+    line = plan_services.update_line(line, changes, by=expert)
     if reached == 1:
         done("delivery", "waiting")
         return

@@ -410,6 +410,7 @@ BENCHMARKS = {
     "wordtemplates": "bench.wordtemplates",
     "catalogue": "bench.catalogue",
     "controls": "bench.controls",
+    "finance": "bench.finance",
 }
 
 

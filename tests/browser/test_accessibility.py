@@ -29,6 +29,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from demo.people import BUYER, CAMPAIGN_PEOPLE, DEMO_PASSWORD, STAFF_EMAIL
+from tenants.imports.registry import importer_for
 from tests.browser.accessibility import (
     AXE_JS,
     Crawl,
@@ -320,12 +321,20 @@ def signup_confirmation_link(site: DemoSite, base: str) -> str:
     return link_in_mail(site, address, "/signup/confirm/")
 
 
+def import_page(kind: str) -> str:
+    """The upload page of an import: its app's own, or the imports app's for a tabular one."""
+    importer = importer_for(kind)
+    if importer.page:
+        return reverse(importer.page, urlconf=TENANT_URLCONF)
+    return reverse("imports:upload", args=[kind], urlconf=TENANT_URLCONF)
+
+
 def import_job_path(browser: Any, site: DemoSite, session: Any, kind: str) -> str:
     """An import's dry run, uploaded through its page: the job page it lands on."""
     base = site.url(GHT)
     page = browser_page(browser, base, session)
     try:
-        page.goto(f"{base}/{kind}/import/")
+        page.goto(f"{base}{import_page(kind)}")
         page.locator("input[type=file]").set_input_files(next(DEMO_FILES.glob(f"{GHT}-{kind}.*")))
         with page.expect_navigation():
             page.locator("form[enctype] button[type=submit], form[enctype] button").last.click()
@@ -390,7 +399,11 @@ def walked(demo_site, browser) -> Walk:  # type: ignore[no-untyped-def]
     admin = sign_in(tenant, f"admin@{GHT}.localhost", DEMO_PASSWORD)
     # Pages reached by sending a form: an import's dry run, an export (the crawl follows no
     # export link: each would start a job).
-    actions = [import_job_path(browser, site, admin, kind) for kind in ("structure", "inventory")]
+    # A tabular import's (the finance system's order lines) has its page in the imports app.
+    actions = [
+        import_job_path(browser, site, admin, kind)
+        for kind in ("structure", "inventory", "finance_orders")
+    ]
     actions.append("/inventory/?export=xlsx")
     visits = [
         Visit(

@@ -244,3 +244,26 @@ def test_huge_and_hostile_cells_are_refused_by_name(units):
     found = problems_of(ORDER_LINES, data)
     columns = [p[1] for p in found]
     assert columns == ["Exercice", "N° commande", "N° ligne", "Libellé"]
+
+
+def test_cells_keep_their_tabs_backslashes_and_line_breaks_through_the_copy(units):
+    label = 'Câble "ECG"\t5 brins\\10 m\r\nréf. \\N'
+    quoted = label.replace('"', '""')
+    header = "Exercice;N° commande;N° ligne;UF;Libellé;Objet de la dépense"
+    data = f'{header}\n2026;C1;1;1101;"{quoted}";\n'.encode()
+    ORDER_LINES.run(data, "export.csv")
+    line = FinanceOrderLine.objects.get()
+    assert line.label == label
+    assert line.purpose == "" and line.committed is None and line.closed is False
+
+
+def test_an_update_moves_updated_and_leaves_the_unchanged_rows_alone(units):
+    ORDER_LINES.run(FIRST, "export.csv")
+    before = dict(FinanceOrderLine.objects.values_list("order_number", "updated"))
+    pk = FinanceOrderLine.objects.get(order_number="C0043").pk
+    ORDER_LINES.run(FIRST.replace(b"HM4 urgence", b"HM4 urgence absolue"), "export.csv")
+    after = dict(FinanceOrderLine.objects.values_list("order_number", "updated"))
+    assert after["C0042"] == before["C0042"] and after["C0043"] > before["C0043"]
+    # Updated in place: the same row, not a new one.
+    assert FinanceOrderLine.objects.get(order_number="C0043").pk == pk
+    assert FinanceOrderLine.objects.get(pk=pk).purpose == "HM4 urgence absolue"
