@@ -220,6 +220,11 @@ def load_demo_finance(subdomain: str) -> list[str]:
             if path.exists():
                 report = importer_for(kind).run(path.read_bytes(), path.name)
                 done.append(f"  {path.name}: {report}")
+    # Now rather than by a worker: the demo opens on the controls' findings.
+    from tenants.controls.engine import run_checks
+
+    checked = run_checks(trigger="demo")
+    done.append(f"  controls: {checked.opened} findings opened")
     return done
 
 
