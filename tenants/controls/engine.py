@@ -14,9 +14,10 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +25,22 @@ from django.utils import timezone
 from tenants.controls.models import ControlRun, Finding, FindingEvent, FindingState
 from tenants.controls.registry import Check, Found, every_check
 
+T = TypeVar("T")
+
 logger = logging.getLogger(__name__)
 WRITE_BATCH = 2000
+_RUN_MEMORY: ContextVar[dict[str, Any] | None] = ContextVar("controls_run", default=None)
+
+
+def shared(name: str, compute: Callable[[], T]) -> T:
+    """What several checks of one run read (every order's totals, the asset-device pairs):
+    computed once per run, afresh outside one."""
+    memory = _RUN_MEMORY.get()
+    if memory is None:
+        return compute()
+    if name not in memory:
+        memory[name] = compute()
+    return cast(T, memory[name])
 
 
 def fingerprint(data: dict[str, Any]) -> str:
@@ -47,13 +62,17 @@ def run_checks(checks: Iterable[Check] | None = None, *, trigger: str = "manual"
     selected = list(every_check() if checks is None else checks)
     started, clock = timezone.now(), time.monotonic()
     report = RunReport()
-    for check in selected:
-        try:
-            with transaction.atomic():
-                _run_one(check, report)
-        except Exception:
-            logger.exception("control %s failed", check.code)
-            report.failed.append(check.code)
+    token = _RUN_MEMORY.set({})
+    try:
+        for check in selected:
+            try:
+                with transaction.atomic():
+                    _run_one(check, report)
+            except Exception:
+                logger.exception("control %s failed", check.code)
+                report.failed.append(check.code)
+    finally:
+        _RUN_MEMORY.reset(token)
     ControlRun.objects.create(
         started=started,
         finished=timezone.now(),

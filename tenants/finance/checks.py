@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy
 
 from tenants.access.models import Role
 from tenants.access.permissions import Action
+from tenants.controls.engine import shared
 from tenants.controls.models import Level
 from tenants.controls.registry import Check, Found, register
 from tenants.finance.models import FinanceOrderLine, FixedAsset, Invoice, InvoiceState
-from tenants.finance.pairing import pairs
+from tenants.finance.pairing import Pairs, pairs
 from tenants.inventory.models import Device, DeviceStatus
 from tenants.plan.models import PlanLine
 from tenants.purchasing.models import OffContractException
@@ -56,8 +57,16 @@ def _money(value: Any) -> str:
     return f"{Decimal(value or 0):.2f}"
 
 
-def _orders() -> Iterator[dict[str, Any]]:
-    """Each order (year and number) with what its lines add up to."""
+def _orders() -> list[dict[str, Any]]:
+    """Each order (year and number) with what its lines add up to (read once per run)."""
+    return shared("finance-orders", lambda: list(_order_rows()))
+
+
+def _pairs() -> Pairs:
+    return shared("finance-pairs", pairs)
+
+
+def _order_rows() -> Iterator[dict[str, Any]]:
     rows = (
         FinanceOrderLine.objects.values("year", "order_number")
         .annotate(
@@ -98,6 +107,16 @@ def _found_order(row: dict[str, Any], **extra: Any) -> Found:
     )
 
 
+def _first_current_year() -> int:
+    return timezone.localdate().year - 1
+
+
+def _current(order: dict[str, Any]) -> bool:
+    """What the purchase checks look at: an order still open, or of this financial year or
+    the last (closed or not: an order placed off contract stays a finding to justify)."""
+    return bool(order["open_lines"]) or order["year"] >= _first_current_year()
+
+
 def orders_without_market() -> Iterator[Found]:
     exceptions: dict[str, list[tuple[date, date]]] = defaultdict(list)
     for name, start, end in OffContractException.objects.values_list(
@@ -105,7 +124,7 @@ def orders_without_market() -> Iterator[Found]:
     ):
         exceptions[name.casefold()].append((start, end))
     for row in _orders():
-        if row["market"] or not row["open_lines"]:
+        if row["market"] or not _current(row):
             continue
         if EXCEPTION_CODE.search(row["purpose"] or ""):
             continue
@@ -118,7 +137,7 @@ def orders_without_market() -> Iterator[Found]:
 
 def orders_at_zero() -> Iterator[Found]:
     for row in _orders():
-        if row["open_lines"] and row["zero_lines"] == row["lines"]:
+        if _current(row) and row["zero_lines"] == row["lines"]:
             yield _found_order(row)
 
 
@@ -126,9 +145,9 @@ def lines_at_zero() -> Iterator[Found]:
     """Lines still open at 0 € in an order that has others (a whole order at 0 € is a finding
     of its own)."""
     whole = {(r["year"], r["order_number"]) for r in _orders() if r["zero_lines"] == r["lines"]}
-    rows = FinanceOrderLine.objects.filter(closed=False).filter(
-        Q(committed=0) | Q(committed__isnull=True)
-    )
+    rows = FinanceOrderLine.objects.filter(
+        Q(closed=False) | Q(year__gte=_first_current_year())
+    ).filter(Q(committed=0) | Q(committed__isnull=True))
     for line in rows.values(
         "year", "order_number", "line_number", "label", "uf_id", "manager_code", "supplier_name"
     ).iterator(chunk_size=5000):
@@ -244,7 +263,7 @@ def _asset_data(asset: Mapping[str, Any]) -> dict[str, Any]:
 def assets_without_device() -> Iterator[Found]:
     if not Device.objects.exists():
         return
-    paired = pairs()
+    paired = _pairs()
     for asset in (
         FixedAsset.objects.filter(disposed__isnull=True)
         .values("pk", "sheet", "label", "inventory_number", "value", "uf_id")
@@ -257,7 +276,7 @@ def assets_without_device() -> Iterator[Found]:
 def devices_without_asset() -> Iterator[Found]:
     if not FixedAsset.objects.exists():
         return
-    paired = pairs()
+    paired = _pairs()
     for device in (
         Device.objects.exclude(status=DeviceStatus.RETIRED)
         .values("pk", "inventory_number", "manufacturer_name", "model_name", "uf_id")
@@ -276,7 +295,7 @@ def devices_without_asset() -> Iterator[Found]:
 
 
 def assets_differing_from_devices() -> Iterator[Found]:
-    paired = pairs()
+    paired = _pairs()
     if not paired.by_asset:
         return
     assets = {
@@ -329,7 +348,7 @@ def assets_differing_from_devices() -> Iterator[Found]:
 
 
 def retired_still_on_books() -> Iterator[Found]:
-    paired = pairs()
+    paired = _pairs()
     retired = dict(
         Device.objects.filter(
             status=DeviceStatus.RETIRED, pk__in=list(paired.by_device)

@@ -40,7 +40,8 @@ from tenants.imports.reader import (
     required_but_empty,
 )
 
-WHOLE = re.compile(r"(-?[0-9]{1,12})(?:[.,]0+)?")
+# 12, or 12.0 / 12,00 as spreadsheets write whole numbers ("1.000" is a thousand: refused).
+WHOLE = re.compile(r"(-?[0-9]{1,12})(?:[.,]0{1,2})?")
 Progress = Callable[[str, int, int], None]
 CHANGES_SHOWN = 200
 WRITE_BATCH = 20000
@@ -306,7 +307,13 @@ def run_tabular(
         empty_fields=covered.empty_fields,
         unmapped_columns=covered.unmapped_columns,
     )
-    _apply(spec, clean, report, report_progress)
+    # A column the file lacks is read as empty on every row: a new row takes it so, but a
+    # known row keeps what it has (a nightly export that loses its "Soldée" column must not
+    # reopen every order).
+    absent = {
+        c.field for c in spec.columns if normalise_header(headers[c.field]) not in table.header
+    }
+    _apply(spec, clean, report, report_progress, absent)
     return report
 
 
@@ -387,9 +394,13 @@ def _memo(parser: Parser) -> Callable[[str], Any]:
 
 
 def _apply(
-    spec: TabularImport, rows: list[dict[str, Any]], report: TabularReport, progress: Progress
+    spec: TabularImport,
+    rows: list[dict[str, Any]],
+    report: TabularReport,
+    progress: Progress,
+    absent: set[str],
 ) -> None:
-    written = [c.field for c in spec.columns if c.field not in spec.key]
+    written = [c.field for c in spec.columns if c.field not in spec.key and c.field not in absent]
     existing = {
         tuple(values[: len(spec.key)]): tuple(values[len(spec.key) :])
         for values in spec.model._default_manager.values_list(*spec.key, *written).iterator(
@@ -422,16 +433,19 @@ def _apply(
     if report.dry_run:
         return
     with transaction.atomic():
-        _upsert(spec, to_write, progress)
+        _upsert(spec, to_write, progress, absent)
         tabular_imported.send(sender=spec.model, kind=spec.kind, written=keys)
 
 
-def _upsert(spec: TabularImport, rows: list[dict[str, Any]], progress: Progress) -> None:
+def _upsert(
+    spec: TabularImport, rows: list[dict[str, Any]], progress: Progress, absent: set[str]
+) -> None:
     """``INSERT … ON CONFLICT (key) DO UPDATE`` of the rows, through a temporary table filled
     by COPY: the values are already checked and typed, and building a model instance and its
     SQL parameters per row cost four times what the database does with them. The table's
     constraints still hold (unique key, foreign keys, checks). On conflict, the file's columns
-    and the ``auto_now`` fields (``updated``) are written; other fields keep their values."""
+    (not those it lacks) and the ``auto_now`` fields (``updated``) are written; other fields
+    keep their values."""
     if not rows:
         return
     meta = spec.model._meta
@@ -448,7 +462,7 @@ def _upsert(spec: TabularImport, rows: list[dict[str, Any]], progress: Progress)
     table = quote(meta.db_table)
     columns = [f.column for f in filed] + [f.column for f, _now in others]
     names = ", ".join(quote(c) for c in columns)
-    rewritten = [f.column for f in filed if f.attname not in spec.key]
+    rewritten = [f.column for f in filed if f.attname not in spec.key and f.attname not in absent]
     rewritten += [f.column for f, _now in others if getattr(f, "auto_now", False)]
     conflict = ", ".join(quote(by_name[name].column) for name in spec.key)
     assignments = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in rewritten)

@@ -267,3 +267,23 @@ def test_an_update_moves_updated_and_leaves_the_unchanged_rows_alone(units):
     # Updated in place: the same row, not a new one.
     assert FinanceOrderLine.objects.get(order_number="C0043").pk == pk
     assert FinanceOrderLine.objects.get(pk=pk).purpose == "HM4 urgence absolue"
+
+
+def test_a_column_the_next_file_lacks_keeps_its_values_on_known_rows(units):
+    ORDER_LINES.run(FIRST, "export.csv")
+    lacking = "Exercice;N° commande;N° ligne;UF;Montant engagé\n2026;C0042;1;1101;13 500\n"
+    report = ORDER_LINES.run(lacking.encode(), "export.csv")
+    assert report.updated == 1 and "Soldée" in report.empty_fields
+    line = FinanceOrderLine.objects.get(order_number="C0042", line_number=1)
+    # Changed where the file says so, kept where it says nothing.
+    assert line.committed == Decimal("13500.00")
+    assert line.closed is True and line.paid == Decimal("13081.00")
+    assert line.market_number == "M2024-07"
+
+
+def test_a_thousands_separator_is_not_a_whole_number(units):
+    found = problems_of(
+        ORDER_LINES,
+        "Exercice;N° commande;N° ligne;UF\n2026;C1;1.000;1101\n2026;C1;2,0;1101\n".encode(),
+    )
+    assert found == [(2, "N° ligne", "“1.000” is not a whole number")]
