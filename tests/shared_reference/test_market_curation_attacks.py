@@ -5,13 +5,14 @@ not a curator (anonymous, a signed-in public user, a tenant's user) trying the p
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shared_reference.models import Lot, Market, MarketDocument, PurchasingBody
 from tests.conftest import client_for, host_of
-from tests.fuzzing import fuzz
+from tests.fuzzing import Form, fuzz, with_kinds
 from tests.shared_reference.test_market_curation import MARKET, lot_form
 from tests.shared_reference.test_market_curation import body as body
 from tests.shared_reference.test_market_curation import curator as curator
@@ -63,14 +64,26 @@ def test_a_reference_or_a_lot_number_taken_is_refused_naming_the_field(curator, 
     assert Lot.objects.count() == 1
 
 
+def _with_kinds(client, url: str, data: dict[str, Any]) -> Form:  # type: ignore[no-untyped-def]
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return with_kinds(response.content.decode(), data)
+
+
 def test_hostile_posts_to_the_body_market_and_lot_forms(curator, body, market, lot):
-    fuzz(curator, "/reference/purchasing-bodies/", {"code": "resah", "name": "RESAH"})
-    fuzz(curator, f"/reference/purchasing-bodies/{body.uuid}/", {"code": "ugap", "name": "U"})
-    fuzz(curator, f"/reference/purchasing-bodies/{body.uuid}/markets/new/", dict(MARKET))
-    fuzz(curator, f"/reference/markets/{market.uuid}/", {**MARKET, "reference": "X"})
+    bodies = "/reference/purchasing-bodies/"
+    fuzz(curator, bodies, _with_kinds(curator, bodies, {"code": "resah", "name": "RESAH"}))
+    url = f"/reference/purchasing-bodies/{body.uuid}/"
+    fuzz(curator, url, _with_kinds(curator, url, {"code": "ugap", "name": "U"}))
+    url = f"/reference/purchasing-bodies/{body.uuid}/markets/new/"
+    fuzz(curator, url, _with_kinds(curator, url, dict(MARKET)))
+    url = f"/reference/markets/{market.uuid}/"
+    fuzz(curator, url, _with_kinds(curator, url, {**MARKET, "reference": "X"}))
     base = {k: v for k, v in lot_form().items() if k != "scopes"}
-    fuzz(curator, f"/reference/markets/{market.uuid}/lots/new/", {**base, "number": "2"})
-    fuzz(curator, f"/reference/lots/{lot.uuid}/", {**base, "device_models": ""})
+    url = f"/reference/markets/{market.uuid}/lots/new/"
+    fuzz(curator, url, _with_kinds(curator, url, {**base, "number": "2"}))
+    url = f"/reference/lots/{lot.uuid}/"
+    fuzz(curator, url, _with_kinds(curator, url, {**base, "device_models": ""}))
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 from tenants.markets import services
 from tenants.markets.models import Lot, Market, MarketUse
 from tests.conftest import B_MARKER, client_for, host_of
-from tests.fuzzing import HOSTILE, form_on, fuzz
+from tests.fuzzing import HOSTILE, Form, form_on, fuzz
 from tests.tenants.markets.conftest import SECOND_ENTITY, central, clients, local
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def made(tenant, people):  # type: ignore[no-untyped-def]
     return {"market": market, "lot": lot, "use": use, "central": followed}
 
 
-def _form(client, url: str, action: str = "") -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _form(client, url: str, action: str = "") -> Form:  # type: ignore[no-untyped-def]
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return form_on(response.content.decode(), action)
@@ -45,13 +45,13 @@ def _form(client, url: str, action: str = "") -> dict[str, str]:  # type: ignore
 def test_hostile_posts_to_every_market_form(tenant, people, made):
     buyer = clients(tenant, people)["buyer"]
     market, lot = made["market"], made["lot"]
-    base = {**_form(buyer, "/markets/new/"), "reference": "AO-1", "title": "Échographes"}
+    base = _form(buyer, "/markets/new/") | {"reference": "AO-1", "title": "Échographes"}
     fuzz(buyer, "/markets/new/", base)
     edit = f"/markets/{market.pk}/edit/"
     fuzz(buyer, edit, _form(buyer, edit), fresh=lambda: _form(buyer, edit))
     new_lot = f"/markets/{market.pk}/lots/new/"
-    base = {**_form(buyer, new_lot), "number": "9", "title": "T", "suppliers": "Maquet"}
-    fuzz(buyer, new_lot, base, fresh=lambda: {**_form(buyer, new_lot), "number": "9"})
+    base = _form(buyer, new_lot) | {"number": "9", "title": "T", "suppliers": "Maquet"}
+    fuzz(buyer, new_lot, base, fresh=lambda: _form(buyer, new_lot) | {"number": "9"})
     lot_edit = f"/markets/lots/{lot.pk}/edit/"
     fuzz(buyer, lot_edit, _form(buyer, lot_edit), fresh=lambda: _form(buyer, lot_edit))
     detail = f"/markets/{market.pk}/"

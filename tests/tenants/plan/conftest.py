@@ -25,6 +25,11 @@ def grant(chain, amount: str = "25000") -> PlanLine:  # type: ignore[no-untyped-
 
 @pytest.fixture
 def line(chain, tenant, make_user) -> PlanLine:  # type: ignore[no-untyped-def]
+    return plan_line_of(chain, tenant, make_user)
+
+
+def plan_line_of(chain, tenant, make_user) -> PlanLine:  # type: ignore[no-untyped-def]
+    """The chain's request granted, its plan line; a buyer and a finance officer join the chain."""
     for name, role in (("buyer", Role.BUYER), ("finance", Role.FINANCE)):
         person = make_user(tenant, full_name=name)
         with tenant_context(tenant):

@@ -23,6 +23,7 @@ from saas.audit import audit_context
 from saas.audit.history import event_model_of
 from tenants.documents.services import comments_of
 from tenants.requests.models import EquipmentRequest, RequestPart
+from tests.schema_copies import copy_schema
 
 MOVE = ("requests", "0001_initial")
 # The plan line's reference added, its rows not numbered yet.
@@ -57,6 +58,33 @@ def premove(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:  # 
     yield {"schema": name, "request": request, "type": request_type}
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+@pytest.fixture(scope="module")
+def moved(premove, django_db_blocker) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """A copy of that schema migrated through the move, committed once for the module: the
+    first test reads what the migrations did, the second undoes them (each migration commits
+    as in production; migrating to the end costs a dozen seconds)."""
+    name = f"t_moved_{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        copy_schema(premove["schema"], name)
+        ContentType.objects.clear_cache()
+        with schema_context(name):
+            migrate_to_the_end()
+        ContentType.objects.clear_cache()
+    yield {**premove, "schema": name, "before": premove["schema"]}
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+@pytest.fixture
+def new(db, moved) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    ContentType.objects.clear_cache()
+    with schema_context(moved["schema"]):
+        with connection.cursor() as cursor:  # as ``old`` does, for the migrations back
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        yield moved
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture
@@ -131,16 +159,16 @@ def triggers_on(*tables: str) -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
-def test_a_schema_from_before_the_move_keeps_its_requests_history_and_comments(old):
+def test_a_schema_from_before_the_move_keeps_its_requests_history_and_comments(new):
+    """(Migrated to the end by the ``moved`` fixture.)"""
     tables = ("campaigns_equipmentrequest", "campaigns_requestpart")
-    assert triggers_on(*tables) == OLD_TRIGGERS
-
-    migrate_to_the_end()
+    with schema_context(new["before"]):
+        assert triggers_on(*tables) == OLD_TRIGGERS
 
     request = EquipmentRequest.objects.get()
-    assert request.pk == old["request"].pk and request.title == "Respirateur"
+    assert request.pk == new["request"].pk and request.title == "Respirateur"
     request_type = ContentType.objects.get_for_model(EquipmentRequest)
-    assert (request_type.pk, request_type.app_label) == (old["type"].pk, "requests")
+    assert (request_type.pk, request_type.app_label) == (new["type"].pk, "requests")
     assert [c.text for c in comments_of(request)] == ["Urgent"]
     # The triggers carry the new label's names, and pgtrigger finds them as it compiles them.
     new_names = {t.get_pgid(m) for m in (EquipmentRequest, RequestPart) for t in m._meta.triggers}
@@ -149,7 +177,11 @@ def test_a_schema_from_before_the_move_keeps_its_requests_history_and_comments(o
         for trigger in model._meta.triggers:
             assert trigger.get_installation_status(model) == ("INSTALLED", True)
     with connection.cursor() as cursor:  # the old triggers' functions went with them
-        cursor.execute("SELECT proname FROM pg_proc WHERE proname = ANY(%s)", [list(OLD_TRIGGERS)])
+        cursor.execute(
+            "SELECT proname FROM pg_proc WHERE proname = ANY(%s) "
+            "AND pronamespace = current_schema()::regnamespace",  # not the schema before
+            [list(OLD_TRIGGERS)],
+        )
         assert cursor.fetchall() == []
 
     with audit_context("command"):
@@ -171,14 +203,13 @@ def test_a_schema_from_before_the_move_keeps_its_requests_history_and_comments(o
     ]
 
 
-def test_the_move_is_undone_with_its_triggers_and_content_types(old):
-    migrate_to_the_end()
-
+def test_the_move_is_undone_with_its_triggers_and_content_types(new):
+    """From the ``moved`` fixture's schema, migrated to the end."""
     apps = migrate([(MOVE[0], None)])  # the requests app unapplied, and what needs it
 
     assert triggers_on("campaigns_equipmentrequest", "campaigns_requestpart") == OLD_TRIGGERS
     assert apps.get_model("contenttypes", "ContentType").objects.get(
-        pk=old["type"].pk
+        pk=new["type"].pk
     ).app_label == ("campaigns")
 
 
