@@ -393,6 +393,9 @@ REST_FRAMEWORK = {
         "reference_api_key": os.environ.get("REFERENCE_API_RATE", "1200/min"),
         # Refused API keys per client address (saas.client.address_of, as for logins).
         "reference_api_failed_key": os.environ.get("REFERENCE_API_FAILED_KEY_RATE", "30/min"),
+        # The tenant API's import keys (api/tenant/v1/imports.py), counted the same way.
+        "tenant_import_key": os.environ.get("TENANT_IMPORT_API_RATE", "120/min"),
+        "tenant_import_failed_key": os.environ.get("TENANT_IMPORT_FAILED_KEY_RATE", "30/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # The JSON parser refuses with a 400 what PostgreSQL or json.loads would make a 500.

@@ -49,3 +49,18 @@ class ImportForm(BootstrapForm):
 
     def mapping(self) -> dict[str, str]:
         return {field: self.cleaned_data[f"column_{field}"].strip() for field in self.field_labels}
+
+
+class ImportKeyForm(BootstrapForm):
+    """A new key for the tenant API: its name, and the kinds of file it may push."""
+
+    name = forms.CharField(label=_("Name (the system that pushes with it)"), max_length=50)
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of file it may push (none ticked: every kind)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = choices  # type: ignore[attr-defined]

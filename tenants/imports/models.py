@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 
 from saas.audit import track
 
@@ -61,6 +62,9 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The name of the API key that pushed the file (tenant API), empty for the pages' uploads:
+    # its refusals and failures are told to the tenant's administrators.
+    api_key_name = models.CharField(max_length=50, blank=True, default="")
     # The language of the person who started the job: the worker writes its problems in it.
     language = models.CharField(max_length=10, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
@@ -85,6 +89,22 @@ class ImportJob(models.Model):
             dry_run=False,
             state__in=(self.State.QUEUED, self.State.RUNNING, self.State.DONE),
         ).exists()
+
+
+class ImportAPIKey(AbstractAPIKey):
+    """A key the hospital's nightly exports are pushed with (``Authorization: Api-Key ...``):
+    stored hashed, shown once, revocable; it may push the kinds listed, or every kind."""
+
+    kinds = models.JSONField(default=list, blank=True)  # empty: every kind
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "import API key"
+
+    def allows(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
 
 
 # The audit trail (saas/audit): a tenant's column mapping changes with who and when.

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas.audit import annotate
 from saas.errors import UserError
 from tenants.accounts.models import User
-from tenants.imports.models import ImportJob
+from tenants.imports.models import ImportAPIKey, ImportJob
 from tenants.imports.reader import ImportRefused, Problem
 from tenants.imports.registry import importer_for
 
@@ -30,10 +32,20 @@ PROBLEMS_KEPT = 1000
 
 
 def start_import(
-    kind: str, upload: UploadedFile, *, mapping: dict[str, str], dry_run: bool, by: User
+    kind: str,
+    upload: UploadedFile,
+    *,
+    mapping: dict[str, str],
+    dry_run: bool,
+    by: User | None,
+    api_key_name: str = "",
 ) -> ImportJob:
-    """Store the file and queue its import; the worker picks it up once this commits."""
+    """Store the file and queue its import; the worker picks it up once this commits.
+
+    A file pushed through the tenant API has no person behind it: ``api_key_name`` names the
+    key it came with."""
     job = ImportJob.objects.create(
+        api_key_name=api_key_name[:50],
         kind=kind,
         file=upload,
         filename=upload.name or "import",
@@ -178,7 +190,40 @@ def run_import(job_id: int) -> ImportJob:
         )
     finally:
         cache.delete(progress_key(job.pk))
-    return ImportJob.objects.get(pk=job.pk)
+    job = ImportJob.objects.get(pk=job.pk)
+    if job.api_key_name and job.state in (ImportJob.State.REFUSED, ImportJob.State.FAILED):
+        with translation.override(language):
+            tell_administrators(job)
+    return job
+
+
+def tell_administrators(job: ImportJob) -> int:
+    """A file pushed through the API that was refused or failed: nobody watched its page, the
+    tenant's administrators are told (the job keeps its problems)."""
+    from tenants.access.selectors import tenant_administrators
+    from tenants.notifications.services import notify
+
+    try:
+        importer = importer_for(job.kind)
+        label = str(importer.label or job.kind)
+        url = (
+            reverse("imports:import_job", args=[job.kind, job.pk])
+            if importer.spec is not None
+            else reverse("imports:hub")
+        )
+    except LookupError:
+        label, url = job.kind, reverse("imports:hub")
+    subject = _("Import refused: %(what)s, file %(file)s pushed with the key %(key)s") % {
+        "what": label,
+        "file": job.filename,
+        "key": job.api_key_name,
+    }
+    body = ngettext(
+        "%(count)s problem; nothing was changed. The job keeps its report.",
+        "%(count)s problems; nothing was changed. The job keeps its report.",
+        job.problem_count,
+    ) % {"count": job.problem_count}
+    return notify(tenant_administrators(), subject=subject, url=url, body=body, kind="imports")
 
 
 def failure_reason(*, applied: bool) -> str:
@@ -190,3 +235,16 @@ def failure_reason(*, applied: bool) -> str:
         "The import stopped on an unexpected error: nothing was changed. "
         "The team has been told; you may try again later."
     )
+
+
+def create_import_key(name: str, kinds: list[str], *, by: User) -> tuple[ImportAPIKey, str]:
+    """A key for pushing files through the tenant API; its secret is returned once only."""
+    key, secret = ImportAPIKey.objects.create_key(name=name, kinds=sorted(kinds), created_by=by)
+    return cast(ImportAPIKey, key), secret
+
+
+def revoke_import_key(key: ImportAPIKey) -> ImportAPIKey:
+    """Revoked, not deleted: its holder learns why it is refused, the jobs keep its name."""
+    key.revoked = True
+    key.save(update_fields=["revoked"])
+    return key

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from saas.error_pages import forbidden
 from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
-from tenants.imports.forms import ImportForm
-from tenants.imports.models import ImportJob
+from tenants.imports.forms import ImportForm, ImportKeyForm
+from tenants.imports.models import ImportAPIKey, ImportJob
 from tenants.imports.pages import ImportPages
 from tenants.imports.registry import Importer, every_importer, importer_for
+from tenants.imports.services import create_import_key, revoke_import_key
 from tenants.imports.tabular import headers_of
 
 HISTORY_PAGE = 50
@@ -68,6 +69,7 @@ def hub(request: HttpRequest) -> HttpResponse:
             "rows": [(i, _page_of(i), last.get(i.kind)) for i in importers],
             "page": page,
             "labels": labels,
+            "may_administer": _may_administer(request),
         },
     )
 
@@ -146,3 +148,52 @@ def apply(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
         return found
     _importer, pages = found
     return pages.apply(request, pk)
+
+
+def _may_administer(request: HttpRequest) -> bool:
+    return has_permission(_user(request), Action.ADMINISTER_TENANT)
+
+
+@login_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """The keys a hospital's systems push their exports with; a new key's secret shows once."""
+    if not _may_administer(request):
+        return forbidden(request, _("The import keys are for the tenant's administrators."))
+    choices = [(i.kind, i.label or i.kind) for i in every_importer()]
+    form = ImportKeyForm(request.POST or None, choices=choices)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        _key, secret = create_import_key(
+            form.cleaned_data["name"], form.cleaned_data["kinds"], by=_user(request)
+        )
+        form = ImportKeyForm(choices=choices)
+    labels = dict(choices)
+    keys = [
+        (key, [labels.get(kind, kind) for kind in key.kinds])
+        for key in ImportAPIKey.objects.select_related("created_by").order_by("-created")
+    ]
+    return render(
+        request,
+        "imports/api_keys.html",
+        {
+            "form": form,
+            "secret": secret,
+            "keys": keys,
+            "example_url": request.build_absolute_uri(
+                reverse("tenant_api_v1:import_upload", args=["finance_orders"])
+            ),
+        },
+        status=400 if request.method == "POST" and not secret else 200,
+    )
+
+
+@login_required
+@require_POST
+def revoke_api_key(request: HttpRequest, prefix: str) -> HttpResponseBase:
+    if not _may_administer(request):
+        return forbidden(request, _("The import keys are for the tenant's administrators."))
+    key = ImportAPIKey.objects.filter(prefix=prefix).first()
+    if key is None:
+        raise Http404
+    revoke_import_key(key)
+    return redirect("imports:api_keys")

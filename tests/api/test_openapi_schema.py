@@ -26,3 +26,24 @@ def test_the_schema_and_docs_are_served_on_the_public_host_without_a_key(public_
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
     # Its language is declared (WCAG 3.1.1): the schema it shows is written in English.
     assert '<html lang="en">' in docs
+
+
+TENANT_SCHEMA = Path(__file__).resolve().parents[2] / "docs/openapi/tenant-v1.yaml"
+
+
+def test_the_checked_in_tenant_schema_matches_the_code(tmp_path):
+    generated = tmp_path / "tenant.yaml"
+    call_command(
+        "spectacular",
+        urlconf="api.tenant.v1.openapi",
+        custom_settings="api.tenant.v1.openapi.SETTINGS",
+        file=str(generated),
+        validate=True,
+    )
+    assert generated.read_text() == TENANT_SCHEMA.read_text(), (
+        "docs/openapi/tenant-v1.yaml is stale: python manage.py spectacular --urlconf "
+        "api.tenant.v1.openapi --custom-settings api.tenant.v1.openapi.SETTINGS "
+        "--file docs/openapi/tenant-v1.yaml"
+    )
+    text = TENANT_SCHEMA.read_text()
+    assert "/api/tenant/v1/imports/{kind}/" in text and "ImportApiKey" in text

@@ -63,6 +63,8 @@ DEMO_FILES = Path(__file__).resolve().parent.parent.parent / "demo" / "files"
 NOT_PAGES = {
     TENANT_URLCONF: {
         "favicon": "a redirect to the static icon",
+        "tenant_api_v1:import_upload": "the tenant API's upload of a file, JSON, with an API key",
+        "tenant_api_v1:import_job": "the tenant API's import job, JSON, with an API key",
         "plan:calendar_feed": "an iCalendar file for calendar clients, at a secret address",
         "set_language": "the language switch: a redirect back to the page",
         "suggest": "the suggestions of a field, inside the page of its form",

@@ -78,6 +78,7 @@ NOT_AUDITED = {
     "numbering.Counter": "the last reference given per prefix and year; each row keeps its own",
     # Secrets and platform plumbing.
     "shared_reference.SubscriberAPIKey": "hashed API keys: a secret, revoked rather than edited",
+    "imports.ImportAPIKey": "hashed import API keys: a secret, revoked rather than edited",
     "tenancy.Tenant": "the registry row, whose life-cycle TenantEvent records",
     "tenancy.Domain": "host names, created and removed with the tenant",
     "tenancy.SignupRequest": "a sign-up form awaiting confirmation, before any tenant exists",
