@@ -139,7 +139,11 @@ def run(args: argparse.Namespace) -> None:
                     uf_id=device.uf_id if device and how < 0.97 else rng.choice(uf_ids),
                     order_number=device.order_number if device else "",
                     label=f"Immobilisation {i}",
-                    inventory_number=device.inventory_number if device and how < 0.9 else "",
+                    # Most carry the inventory number (the disagreeing ones too), some
+                    # only the serial, the rest nothing: unpaired.
+                    inventory_number=device.inventory_number
+                    if device and (how < 0.9 or how >= 0.96)
+                    else "",
                     serial_number=device.serial_number if device and 0.9 <= how < 0.95 else "",
                     commissioning_date=device.commissioning_date if device else None,
                     value=(device.purchase_value or Decimal(0)) + (50 if how > 0.98 else 0)

@@ -277,8 +277,16 @@ class BaseLineFormSet(forms.BaseFormSet):
             form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
 
+# ``absolute_max``: a forged row count builds 50 forms at most (Django's default builds up to
+# 1,050, seconds of CPU per post), and is refused with Django's own "at most 50" message.
 LineFormSet = formset_factory(
-    LineForm, formset=BaseLineFormSet, extra=0, min_num=1, max_num=50, can_delete=True
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    min_num=1,
+    max_num=50,
+    absolute_max=50,
+    can_delete=True,
 )
 
 

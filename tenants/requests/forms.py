@@ -149,8 +149,15 @@ class BasePartFormSet(forms.BaseFormSet):
     row_label = _("%(label)s, part %(number)s")
 
 
+# ``absolute_max``: a forged row count builds 20 forms at most, refused with Django's message.
 PartFormSet = formset_factory(
-    PartForm, formset=BasePartFormSet, extra=0, min_num=1, max_num=20, can_delete=True
+    PartForm,
+    formset=BasePartFormSet,
+    extra=0,
+    min_num=1,
+    max_num=20,
+    absolute_max=20,
+    can_delete=True,
 )
 
 
