@@ -31,13 +31,11 @@ class FinanceConfig(AppConfig):
         from tenants.finance.checks import register_checks
         from tenants.finance.sections import line_orders
         from tenants.imports.tabular import tabular_imported
-        from tenants.inventory.signals import inventory_imported
         from tenants.plan.sections import register_line_section
         from tenants.plan.signals import order_number_changed
 
         register_checks()
         register_line_section(line_orders)
-        inventory_imported.connect(_inventory_imported, dispatch_uid="finance-checks-inventory")
         tabular_imported.connect(_orders_imported, dispatch_uid="finance-relink")
         order_number_changed.connect(_order_number_changed, dispatch_uid="finance-relink-line")
 
@@ -53,10 +51,3 @@ def _order_number_changed(sender: Any, line: Any, **kwargs: Any) -> None:
     from tenants.finance.links import relink_line
 
     relink_line(line)
-
-
-def _inventory_imported(sender: Any, **kwargs: Any) -> None:
-    """The checks comparing the books with the CMMS run once the CMMS import commits."""
-    from tenants.controls.tasks import queue_checks_after
-
-    queue_checks_after("inventory")

@@ -17,8 +17,11 @@ class InventoryConfig(AppConfig):
     def ready(self) -> None:
         from tenants.access.permissions import Action
         from tenants.imports.registry import register, register_tabular
+        from tenants.inventory.checks import register_checks
         from tenants.inventory.imports import DEFAULT_MAPPING, import_inventory
+        from tenants.inventory.signals import inventory_imported
         from tenants.inventory.work_orders import WORK_ORDERS
+        from tenants.mirror.signals import mirror_synced
         from tenants.mirror.usage import register_usage
 
         register(
@@ -29,6 +32,9 @@ class InventoryConfig(AppConfig):
             page="inventory:import",
         )
         register_tabular(WORK_ORDERS, label=_("CMMS: work orders"), action=Action.ADMINISTER_TENANT)
+        register_checks()
+        mirror_synced.connect(_synced, dispatch_uid="inventory-checks-after-sync")
+        inventory_imported.connect(_imported, dispatch_uid="inventory-checks-after-import")
 
         register_usage("device_model", device_models_in_use)
         register_usage("manufacturer", manufacturers_in_use)
@@ -54,3 +60,16 @@ def manufacturers_in_use() -> Iterable[Any]:
         .values_list("reference_model__manufacturer__uuid", flat=True)
         .distinct()
     )
+
+
+def _synced(sender: Any, **kwargs: Any) -> None:
+    """New end-of-support dates arrive with a sync: the checks reading them follow it."""
+    from tenants.controls.tasks import queue_checks_after
+
+    queue_checks_after("sync")
+
+
+def _imported(sender: Any, **kwargs: Any) -> None:
+    from tenants.controls.tasks import queue_checks_after
+
+    queue_checks_after("inventory")

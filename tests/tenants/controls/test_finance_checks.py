@@ -157,3 +157,23 @@ def test_a_plan_line_granted_long_ago_with_nothing_committed(buying):
     assert found("PLAN-NOTHING-COMMITTED") == {line.reference}
     PlanLine.objects.filter(pk=line.pk).update(committed_amount=Decimal("10"))
     assert found("PLAN-NOTHING-COMMITTED") == set()
+
+
+def test_devices_in_service_past_their_models_end_of_support(data):
+    from tenants.mirror.models import ModelOverlay
+    from tests.tenants.inventory.factories import reference_model
+
+    old = reference_model("Philips", "MP30", end_of_support=TODAY - datetime.timedelta(days=1))
+    kept = reference_model("Philips", "MP70", end_of_support=TODAY - datetime.timedelta(days=9))
+    ModelOverlay.objects.create(model=kept, end_of_support=TODAY + datetime.timedelta(days=300))
+    fine = reference_model("Philips", "MX40", end_of_support=TODAY + datetime.timedelta(days=9))
+    uf = data[0]
+    for number, model, status in (
+        ("OLD1", old, DeviceStatus.IN_SERVICE),
+        ("OLD2", old, DeviceStatus.RETIRED),
+        ("OLD3", old, DeviceStatus.IN_STORAGE),
+        ("KEPT", kept, DeviceStatus.IN_SERVICE),  # the hospital's own date is later
+        ("FINE", fine, DeviceStatus.IN_SERVICE),
+    ):
+        Device.objects.create(inventory_number=number, uf=uf, reference_model=model, status=status)
+    assert found("DEVICE-END-OF-SUPPORT") == {"OLD1"}
