@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -98,8 +98,12 @@ def decide(request: HttpRequest) -> HttpResponse:
     if asset is None:
         messages.error(request, _("This fixed asset is no longer in the books: reload the page."))
         return redirect("finance:reconciliation")
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "none"):
+        # Without a button's value, "no device" would be recorded for a post that said nothing.
+        return HttpResponseBadRequest("decision: expected confirm or none")
     device: Any = None
-    if request.POST.get("decision") == "confirm":
+    if decision == "confirm":
         device_id = _pk(request.POST.get("device", ""))
         device = Device.objects.filter(pk=device_id).first() if device_id else None
         if device is None:
