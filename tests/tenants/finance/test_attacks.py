@@ -101,7 +101,7 @@ def test_a_decision_that_is_neither_confirm_nor_none_changes_nothing(people, ten
 def test_hostile_import_forms_never_answer_500(people, kind):
     client = people["finance"]
     base = form_on(client.get(f"/imports/{kind}/").content.decode())  # posts to itself
-    assert f"column_{'year' if kind != 'finance_invoices' else 'supplier'}" in base
+    assert f"column_{'year' if kind != 'finance_invoices' else 'supplier_name'}" in base
     fuzz(client, f"/imports/{kind}/", base)
 
 
@@ -110,3 +110,11 @@ def test_hostile_alert_settings_never_answer_500(people):
         client = people[who]
         base = form_on(client.get("/notifications/settings/").content.decode())
         fuzz(client, "/notifications/settings/", base)
+
+
+def test_a_buyer_of_one_uf_reads_the_reconciliation_of_that_uf_only(people):
+    everything = people["finance"].get("/finance/reconciliation/").content.decode()
+    assert "IMM4" in everything and 'data-count="proposals">2<' in everything
+    mine = people["buyer_uf"].get("/finance/reconciliation/").content.decode()
+    assert "IMM4" not in mine  # UF 1102's
+    assert 'data-count="proposals">1<' in mine and "IMM3" in mine and "IMM5" in mine
