@@ -9,7 +9,7 @@ domain the objects routed to that domain.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
@@ -213,6 +213,18 @@ def grants_of(user: User) -> list[RoleGrant]:
         cached = list(RoleGrant.objects.filter(user=user))
         user._grants_cache = cached  # type: ignore[attr-defined]
     return cached
+
+
+def with_grants(users: Iterable[User]) -> list[User]:
+    """The users, each with their grants read (one query for them all): asking
+    ``has_permission`` of each of many people then reads nothing more."""
+    people = list(users)
+    found: dict[int, list[RoleGrant]] = {person.pk: [] for person in people}
+    for grant in RoleGrant.objects.filter(user__in=people):
+        found[grant.user_id].append(grant)
+    for person in people:
+        person._grants_cache = found[person.pk]  # type: ignore[attr-defined]
+    return people
 
 
 def has_permission(user: User | AnonymousUser, action: Action, obj: object | None = None) -> bool:

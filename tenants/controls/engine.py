@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tenants.controls.models import ControlRun, Finding, FindingEvent, FindingState
@@ -132,6 +133,9 @@ def _run_one(check: Check, report: RunReport) -> None:
         ):
             finding.level, finding.uf_id, finding.buyer = check.level, item.uf_id, item.buyer[:20]
             finding.data, finding.fingerprint, finding.url = item.data, print_, item.url[:300]
+            # A person's form drawn from the old data is stale: accepting it would accept
+            # data they never saw.
+            finding.version = F("version") + 1  # type: ignore[assignment]
             changed.append(finding)
         if finding.state == FindingState.CLOSED or (
             finding.state == FindingState.ACCEPTED and print_ != finding.accepted_fingerprint
@@ -139,10 +143,18 @@ def _run_one(check: Check, report: RunReport) -> None:
             reopened.append(finding.pk)
     closing = [f.pk for f in existing.values() if f.state != FindingState.CLOSED]
     # State changes in one statement each; rows rewritten only where their data changed.
-    Finding.objects.filter(pk__in=closing).update(state=FindingState.CLOSED, closed=now)
-    Finding.objects.filter(pk__in=reopened).update(state=FindingState.OPEN, opened=now, closed=None)
+    # Each bumps the version the finding's forms carry, as a person's change does.
+    bump = F("version") + 1
+    Finding.objects.filter(pk__in=closing).update(
+        state=FindingState.CLOSED, closed=now, version=bump
+    )
+    Finding.objects.filter(pk__in=reopened).update(
+        state=FindingState.OPEN, opened=now, closed=None, version=bump
+    )
     Finding.objects.bulk_update(
-        changed, ["level", "uf", "buyer", "data", "fingerprint", "url"], batch_size=WRITE_BATCH
+        changed,
+        ["level", "uf", "buyer", "data", "fingerprint", "url", "version"],
+        batch_size=WRITE_BATCH,
     )
     created = Finding.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
     events = [FindingEvent(finding_id=pk, action=FindingEvent.Action.CLOSED) for pk in closing]

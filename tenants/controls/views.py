@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from saas.error_pages import forbidden
 from saas.errors import show_on_form
-from tenants.access.permissions import Action, has_permission
+from tenants.access.permissions import Action, has_permission, with_grants
 from tenants.accounts.models import User
 from tenants.controls import selectors, services
 from tenants.controls.filters import FindingFilter
@@ -105,7 +105,8 @@ def _finding(request: HttpRequest, pk: int) -> Finding:
 
 def _people(finding: Finding) -> Any:
     """Who may be assigned the finding: the active people who see it."""
-    candidates = User.objects.filter(is_active=True, grants__isnull=False).distinct()
+    # Their grants in one query: a GHT's hundreds of people are not one query each.
+    candidates = with_grants(User.objects.filter(is_active=True, grants__isnull=False).distinct())
     return User.objects.filter(
         pk__in=[p.pk for p in candidates if services.may_see(p, finding)]
     ).order_by("full_name", "email")
@@ -192,7 +193,14 @@ def finding_act(request: HttpRequest, pk: int) -> HttpResponse:
     except services.Refused as refused:
         if refused.status == 403:
             return forbidden(request, refused.reason)
-        form = CommentForm() if action != "accept" else ReasonForm(request.POST)
+        if action not in ("accept", "comment"):
+            # Assign and reopen have no field a refusal could be placed next to (a
+            # hand-made reopen's reason too long, a version gone stale).
+            messages.error(request, refused.reason)
+            return _page(request, finding, refused.status)
+        # A bound form, that the refusal joins its errors and what was typed stays.
+        form = ReasonForm(request.POST) if action == "accept" else CommentForm(request.POST)
+        form.is_valid()
         show_on_form(refused, form)
         return _page(
             request,

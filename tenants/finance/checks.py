@@ -7,7 +7,6 @@ whose data changed every night would reopen every night once accepted).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
@@ -18,7 +17,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tenants.access.models import Role
 from tenants.access.permissions import Action
@@ -32,8 +31,9 @@ from tenants.plan.models import PlanLine
 from tenants.purchasing.models import OffContractException
 from tenants.tables.listing import money
 
-# *Objet de la dépense* carries the off-contract exception's code: "HM4 urgence".
-EXCEPTION_CODE = re.compile(r"\bHM[1-6]\b")
+# *Objet de la dépense* carries the off-contract exception's code: "HM4 urgence" (a
+# PostgreSQL regular expression: its ``\b`` is a backspace).
+EXCEPTION_CODE = r"(^|[^0-9A-Za-z_])HM[1-6]([^0-9A-Za-z_]|$)"
 OLD_ORDER_DAYS = 183
 NOT_RECEIVED_DAYS = 90
 NOTHING_COMMITTED_DAYS = 183
@@ -74,7 +74,6 @@ def _order_rows() -> Iterator[dict[str, Any]]:
             open_lines=Count("pk", filter=Q(closed=False)),
             zero_lines=Count("pk", filter=Q(committed=0) | Q(committed__isnull=True)),
             market=Max("market_number"),
-            purpose=Max("purpose"),
             supplier=Max("supplier_name"),
             placed=Min("order_date"),
             uf=Min("uf_id"),
@@ -123,10 +122,16 @@ def orders_without_market() -> Iterator[Found]:
         "supplier__name", "valid_from", "valid_until"
     ):
         exceptions[name.casefold()].append((start, end))
+    # Any line's purpose may carry the code (the order's lines need not share one purpose).
+    coded = set(
+        FinanceOrderLine.objects.filter(purpose__regex=EXCEPTION_CODE)
+        .values_list("year", "order_number")
+        .distinct()
+    )
     for row in _orders():
         if row["market"] or not _current(row):
             continue
-        if EXCEPTION_CODE.search(row["purpose"] or ""):
+        if (row["year"], row["order_number"]) in coded:
             continue
         placed = row["placed"] or timezone.localdate()
         covering = exceptions.get((row["supplier"] or "").casefold(), [])
@@ -224,12 +229,12 @@ def invoices_on_closed_orders() -> Iterator[Found]:
         .values_list("order_number", flat=True)
         .distinct()
     )
-    known_orders = dict(
-        FinanceOrderLine.objects.values("order_number")
+    known_orders = {
+        row["order_number"]: row
+        for row in FinanceOrderLine.objects.values("order_number")
         .annotate(uf=Min("uf_id"), buyer=Max("manager_code"))
         .order_by()
-        .values_list("order_number", "uf")
-    )
+    }
     waiting = Invoice.objects.filter(
         state__in=(InvoiceState.WAITING, InvoiceState.SUSPENDED)
     ).exclude(order_number="")
@@ -247,7 +252,9 @@ def invoices_on_closed_orders() -> Iterator[Found]:
                     "amount": _money(invoice["amount"]),
                     "received": _day(invoice["received_date"]),
                 },
-                uf_id=known_orders[number],
+                uf_id=known_orders[number]["uf"],
+                # The order's buyer: the finding counts in their traffic lights.
+                buyer=known_orders[number]["buyer"] or "",
             )
 
 
@@ -409,6 +416,28 @@ def _differences(data: dict[str, Any]) -> str:
     return "; ".join(shown)
 
 
+def _old_order_message(d: dict[str, Any]) -> str:
+    values = {**d, "placed": _shown(d["placed"])}
+    if d["lines"] == 1:
+        return (
+            _(
+                "Order %(order)s (%(year)s) to %(supplier)s was placed on %(placed)s and its only "
+                "line is still open."
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Order %(order)s (%(year)s) to %(supplier)s was placed on %(placed)s and "
+            "%(open_lines)s of its %(lines)s lines is still open.",
+            "Order %(order)s (%(year)s) to %(supplier)s was placed on %(placed)s and "
+            "%(open_lines)s of its %(lines)s lines are still open.",
+            d["open_lines"],
+        )
+        % values
+    )
+
+
 def register_checks() -> None:
     for check in (
         Check(
@@ -456,13 +485,7 @@ def register_checks() -> None:
             code="FIN-OLD-ORDER",
             level=Level.WARNING,
             title=gettext_lazy("Order open for more than 6 months"),
-            message=lambda d: (
-                _(
-                    "Order %(order)s (%(year)s) to %(supplier)s was placed on %(placed)s and "
-                    "%(open_lines)s of its %(lines)s lines are still open."
-                )
-                % {**d, "placed": _shown(d["placed"])}
-            ),
+            message=_old_order_message,
             find=old_orders,
             action=Action.VIEW_FINANCE,
             owner=Role.BUYER,
@@ -473,9 +496,12 @@ def register_checks() -> None:
             level=Level.MAJOR,
             title=gettext_lazy("Order not received 90 days after it was placed"),
             message=lambda d: (
-                _(
+                ngettext(
                     "Order %(order)s (%(year)s) to %(supplier)s, placed on %(placed)s, still waits "
-                    "for %(waiting)s lines to be received."
+                    "for %(waiting)s line to be received.",
+                    "Order %(order)s (%(year)s) to %(supplier)s, placed on %(placed)s, still waits "
+                    "for %(waiting)s lines to be received.",
+                    d["waiting"],
                 )
                 % {**d, "placed": _shown(d["placed"])}
             ),

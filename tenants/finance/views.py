@@ -9,13 +9,13 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saas.error_pages import forbidden
-from tenants.access.permissions import Action, has_permission
+from tenants.access.permissions import Action, has_permission, scope_filter
 from tenants.accounts.models import User
 from tenants.finance import services
 from tenants.finance.models import FixedAsset
@@ -45,16 +45,25 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             ),
         )
     found = pairs()
-    proposed = proposals(found)
+    # The pairs are the tenant's; what is shown, the person's scopes (a buyer of one UF, an
+    # expert of one domain): the findings of the same data are.
+    in_scope = scope_filter(user, Action.VIEW_FINANCE, "uf")
+    mine = set(FixedAsset.objects.filter(in_scope).values_list("pk", flat=True))
+    proposed = [p for p in proposals(found) if p.asset["pk"] in mine]
     proposed_assets = {p.asset["pk"] for p in proposed}
     proposed_devices = {p.device["pk"] for p in proposed}
-    assets = FixedAsset.objects.filter(disposed__isnull=True).exclude(pk__in=list(found.by_asset))
-    devices = Device.objects.exclude(status=DeviceStatus.RETIRED).exclude(
-        pk__in=list(found.by_device)
+    assets = FixedAsset.objects.filter(in_scope, disposed__isnull=True).exclude(
+        pk__in=list(found.by_asset)
     )
+    devices = (
+        Device.objects.filter(in_scope)
+        .exclude(status=DeviceStatus.RETIRED)
+        .exclude(pk__in=list(found.by_device))
+    )
+    sure_assets = [a for a in found.by_asset if a in mine]
     lonely_assets = assets.exclude(pk__in=proposed_assets)
     lonely_devices = devices.exclude(pk__in=proposed_devices)
-    sure = FixedAsset.objects.filter(pk__in=list(found.by_asset)[:SHOWN]).values(
+    sure = FixedAsset.objects.filter(pk__in=sure_assets[:SHOWN]).values(
         "pk", "sheet", "label", "value", "inventory_number"
     )
     device_numbers = dict(
@@ -67,8 +76,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         "finance/reconciliation.html",
         {
             # A list: a Counter in a template answers 0 to ``.items`` (a missing key).
-            "reasons": sorted(Counter(found.reasons.values()).items()),
-            "sure_count": len(found.by_asset),
+            "reasons": sorted(Counter(found.reasons[a] for a in sure_assets).items()),
+            "sure_count": len(sure_assets),
             "sure": [
                 (a, device_numbers.get(found.by_asset[a["pk"]], ""), found.reasons[a["pk"]])
                 for a in sure
@@ -98,8 +107,12 @@ def decide(request: HttpRequest) -> HttpResponse:
     if asset is None:
         messages.error(request, _("This fixed asset is no longer in the books: reload the page."))
         return redirect("finance:reconciliation")
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "none"):
+        # Without a button's value, "no device" would be recorded for a post that said nothing.
+        return HttpResponseBadRequest("decision: expected confirm or none")
     device: Any = None
-    if request.POST.get("decision") == "confirm":
+    if decision == "confirm":
         device_id = _pk(request.POST.get("device", ""))
         device = Device.objects.filter(pk=device_id).first() if device_id else None
         if device is None:

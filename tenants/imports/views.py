@@ -42,6 +42,14 @@ def _page_of(importer: Importer) -> str:
     )
 
 
+def _job_page(importer: Importer, pk: int) -> str:
+    """The page of an import's report: an app's own import pages follow ``ImportPages``'s
+    names (``<app>:import`` and ``<app>:import_job``)."""
+    if importer.page:
+        return reverse(f"{importer.page.rsplit(':', 1)[0]}:import_job", args=[pk])
+    return reverse("imports:import_job", args=[importer.kind, pk])
+
+
 def _no_import_reason() -> str:
     return _(
         "Imports are for the tenant's administrators, finance and purchasing: your roles do "
@@ -60,7 +68,7 @@ def hub(request: HttpRequest) -> HttpResponse:
     last = {}
     for job in jobs.order_by("kind", "-created").distinct("kind"):
         last[job.kind] = job
-    labels = {i.kind: i.label for i in importers}
+    by_kind = {i.kind: i for i in importers}
     page = Paginator(jobs, HISTORY_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -68,8 +76,12 @@ def hub(request: HttpRequest) -> HttpResponse:
         {
             "rows": [(i, _page_of(i), last.get(i.kind)) for i in importers],
             "page": page,
-            "labels": labels,
             "may_administer": _may_administer(request),
+            # Each import with what it imported and the page of its report.
+            "history": [
+                (job, by_kind[job.kind].label, _job_page(by_kind[job.kind], job.pk))
+                for job in page.object_list
+            ],
         },
     )
 

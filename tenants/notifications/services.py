@@ -42,8 +42,15 @@ def notify(
         from tenants.notifications.tasks import send_notification_mails
 
         by_delay: dict[int, list[int]] = {}
+        # Every recipient's setting in one query: a check's findings may tell forty people.
+        kept = (
+            {s.user_id: s for s in AlertSetting.objects.filter(user_id__in=unique, kind=kind)}
+            if kind
+            else {}
+        )
+        found = kind_for(kind) if kind else None
         for pk in sorted(unique):
-            mode, quiet = delivery(unique[pk], kind)
+            mode, quiet = _delivery(kept.get(pk), found)
             if mode == AlertSetting.Mode.NOW:
                 delay = max(quiet, settings.NOTIFICATION_MAIL_DELAY)
                 by_delay.setdefault(delay, []).append(pk)
@@ -57,7 +64,10 @@ def notify(
 def delivery(user: User, kind: str) -> tuple[str, int]:
     """(mode, the person's quiet delay in seconds) for their e-mails of this kind."""
     setting = AlertSetting.objects.filter(user=user, kind=kind).first() if kind else None
-    found = kind_for(kind) if kind else None
+    return _delivery(setting, kind_for(kind) if kind else None)
+
+
+def _delivery(setting: AlertSetting | None, found: AlertKind | None) -> tuple[str, int]:
     mode = setting.mode if setting else (found.default if found else AlertSetting.Mode.NOW)
     quiet = setting.quiet_minutes * 60 if setting else 0
     return mode, quiet
@@ -162,11 +172,13 @@ def send_mails(recipient_ids: list[int], *, digest: bool = False) -> int:
         if person.pk in quiet:
             continue
         with transaction.atomic():
-            pending = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(recipient=person, emailed__isnull=True)
-                .order_by("created", "pk")[:100]
+            waiting = Notification.objects.select_for_update(skip_locked=True).filter(
+                recipient=person, emailed__isnull=True
             )
+            if not digest:
+                # A hundred notifications kept for the digest must not hide those due now.
+                waiting = waiting.exclude(kind__in=_daily_kinds(person))
+            pending = list(waiting.order_by("created", "pk")[:100])
             due, never = _due(person, pending, now, digest=digest)
             if never:
                 Notification.objects.filter(pk__in=[n.pk for n in never]).update(emailed=now)
@@ -192,6 +204,16 @@ def send_mails(recipient_ids: list[int], *, digest: bool = False) -> int:
             Notification.objects.filter(pk__in=[n.pk for n in due]).update(emailed=timezone.now())
             sent += 1
     return sent
+
+
+def _daily_kinds(person: User) -> list[str]:
+    """The kinds of the person's waiting notifications that they get in the daily digest."""
+    kinds = (
+        Notification.objects.filter(recipient=person, emailed__isnull=True)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return [k for k in kinds if delivery(person, k)[0] == AlertSetting.Mode.DAILY]
 
 
 def _due(

@@ -105,3 +105,36 @@ def test_a_message_is_written_when_read_in_the_readers_language(in_tenant):
     with translation.override("fr"):
         # An unknown check (removed since) shows the key rather than failing.
         assert message_of(Finding.objects.get()) == "a"
+
+
+def test_a_form_drawn_before_the_run_changed_the_data_is_stale(in_tenant, make_user, tenant):
+    # A person opens the finding, the next import changes its data: accepting the page they
+    # read would accept data they never saw.
+    from tenants.access.models import ScopeKind
+    from tenants.access.services import grant_role
+
+    person = make_user(tenant)
+    grant_role(person, Role.FINANCE, ScopeKind.TENANT, by="test")
+    check = make_check()
+    WORLD.update({"a": {"what": "A", "amount": "10.00"}, "b": {"what": "B"}})
+    run_checks([check])
+    read = dict(Finding.objects.values_list("key", "version"))
+    WORLD["a"] = {"what": "A", "amount": "12.00"}
+    del WORLD["b"]
+    run_checks([check])
+    now = dict(Finding.objects.values_list("key", "version"))
+    assert now["a"] > read["a"] and now["b"] > read["b"]
+    from tenants.controls import registry
+
+    registry.register(check)
+    try:
+        with pytest.raises(services.Refused) as refused:
+            services.accept(
+                Finding.objects.get(key="a"), "vu", by=person, expected_version=read["a"]
+            )
+        assert refused.value.status == 409
+        WORLD["b"] = {"what": "B"}
+        run_checks([check])  # reopened
+        assert Finding.objects.get(key="b").version > now["b"]
+    finally:
+        registry._CHECKS.pop(check.code, None)

@@ -33,6 +33,11 @@ ORDERS = (
     f"2026;NM1;2;ACH1;;Getinge;{day(10)};Divers;1101;Câble offert;1;0;0;N\n"
     # No market but an HM code: fine.
     f"2026;HM1;1;ACH2;;Stryker;{day(10)};HM4 urgence;1102;Brancard;1;1;1 200;O\n"
+    # No market, the HM code on its first line only: fine too.
+    f"2026;HM2;1;ACH2;;Stryker;{day(10)};HM4 urgence;1102;Brancard;1;0;1 200;N\n"
+    f"2026;HM2;2;ACH2;;Stryker;{day(10)};Urgence, accessoires;1102;Matelas;1;0;300;N\n"
+    # "HM45" or "THM4" is no exception code.
+    f"2026;HM3;1;ACH2;;Stryker;{day(10)};THM4 HM45;1102;Brancard;1;0;1 200;N\n"
     # Whole order at 0 €, on a market.
     f"2026;Z1;1;ACH2;M-2;B. Braun;{day(5)};;1102;Pousse-seringue prêt;2;0;0;N\n"
     # Old and not received: placed 200 days ago, nothing received.
@@ -58,7 +63,7 @@ def found(code: str) -> set[str]:
 
 
 def test_orders_without_market_nor_exception(data):
-    assert found("FIN-NO-MARKET") == {"2026/NM1"}
+    assert found("FIN-NO-MARKET") == {"2026/NM1", "2026/HM3"}
 
 
 def test_orders_and_lines_at_zero(data):
@@ -92,7 +97,7 @@ def test_a_recorded_exception_covers_an_order_without_market(data, tenant, make_
         ),
         by=user,
     )
-    assert found("FIN-NO-MARKET") == set()
+    assert found("FIN-NO-MARKET") == {"2026/HM3"}  # Stryker has no exception
 
 
 def test_invoices_waiting_on_closed_orders(data):
@@ -107,6 +112,8 @@ def test_invoices_waiting_on_closed_orders(data):
         "f.csv",
     )
     assert found("FIN-INVOICE-CLOSED") == {"Philips/F1"}
+    # The order's buyer: the finding counts in their lights.
+    assert Finding.objects.get(code="FIN-INVOICE-CLOSED").buyer == "ACH1"
 
 
 def test_fixed_assets_against_devices(data):

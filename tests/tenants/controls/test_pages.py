@@ -147,3 +147,37 @@ def test_hostile_posts_are_refused_not_500(tenant, setup, fields):
 
 def test_only_finance_runs_the_controls_from_the_page(tenant, setup):
     assert client(tenant, setup, "buyer").post("/controls/run/").status_code == 403
+
+
+def test_the_finding_page_reads_the_assignable_people_in_a_few_queries(tenant, setup, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = client(tenant, setup, "buyer")
+    url = f"/controls/findings/{finding(tenant, '2026/Z1').pk}/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert owner.get(url).status_code == 200
+        return len(seen)
+
+    before = queries()
+    for _ in range(5):
+        person = make_user(tenant)
+        with tenant_context(tenant):
+            grant_role(person, Role.BUYER, ScopeKind.TENANT, None, by="test")
+    assert queries() == before
+
+
+def test_the_finding_page_names_its_link_and_its_counts_read_as_counts(tenant, setup):
+    owner = client(tenant, setup, "finance")
+    item = finding(tenant, "2026/Z1")
+    with tenant_context(tenant):
+        Finding.objects.filter(pk=item.pk).update(url="/inventory/1/")
+    page = owner.get(f"/controls/findings/{item.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Ouvrir la fiche concernée" in page and ">/inventory/1/<" not in page
+    # Opened by the controls: said once.
+    assert "les contrôles\u00a0: ouverte par les contrôles" not in page
+    assert "ouverte par les contrôles" in page
+    dashboard = owner.get("/controls/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ">Ouvertes<" in dashboard and ">Ouvrir<" not in dashboard

@@ -125,5 +125,8 @@ def test_the_line_page_lists_its_orders_for_who_reads_its_amounts(buying, tenant
     )
     text = page.content.decode()
     assert "data-line-orders" in text and re.search(r"41.000,00", text)
+    # Order and line in one column, the reason under the label: the line page's column is
+    # narrow, eight columns broke its labels mid-word.
+    assert "C-5 / 1" in text and "Rapprochée par\u00a0:" in text
     requester = client_for(host_of(tenant), u["requester"], tenant).get(f"/plan/lines/{line.pk}/")
     assert "data-line-orders" not in requester.content.decode()

@@ -102,3 +102,15 @@ def test_the_upload_page_lists_the_expected_columns(tenant, make_user, units):
     )
     text = page.content.decode()
     assert page.status_code == 200 and "N° fiche" in text and "Date sortie" in text
+
+
+def test_the_history_links_each_import_to_its_report_and_counts_rows(tenant, make_user, units):
+    admin = person(tenant, make_user, Role.TENANT_ADMIN)
+    with tenant_context(tenant):
+        tabular = ImportJob.objects.create(kind="finance_orders", filename="m.csv", file="m.csv")
+        own = ImportJob.objects.create(kind="inventory", filename="g.csv", file="g.csv")
+    page = admin.get("/imports/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f'href="/imports/finance_orders/{tabular.pk}/"' in page
+    assert f'href="/inventory/import/{own.pk}/"' in page
+    # Counts of rows, not dates.
+    assert "Créées" in page and "Créé le" not in page and "Mises à jour" in page

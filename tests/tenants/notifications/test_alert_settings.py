@@ -101,3 +101,27 @@ def test_the_settings_page_saves_each_kind_and_refuses_nonsense_whole(tenant, ma
     assert refused.status_code == 400
     with tenant_context(tenant):
         assert AlertSetting.objects.get(user=user, kind="plan").mode == "daily"
+
+
+def test_a_hundred_notifications_kept_for_the_digest_do_not_hide_one_due_now(person):
+    set_alert_setting(person, "loans", "daily", 0)
+    for number in range(101):
+        notify([person], subject=f"Prêt {number}", url="/loans/", kind="loans")
+    notify([person], subject="Demande", url="/requests/", kind="requests")
+    mail.outbox.clear()
+    assert send_mails([person.pk]) == 1
+    assert [m.subject for m in mail.outbox] == ["Demande"]
+
+
+def test_notifying_many_people_reads_their_settings_in_one_query(tenant, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [make_user(tenant) for _ in range(6)]
+    with tenant_context(tenant):
+        set_alert_setting(people[0], "requests", "never", 0)
+        with CaptureQueriesContext(connection) as one:
+            notify(people[:1], subject="Demande", url="/requests/", kind="requests")
+        with CaptureQueriesContext(connection) as six:
+            notify(people, subject="Demande", url="/requests/", kind="requests")
+    assert len(six) == len(one)
