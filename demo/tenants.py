@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
@@ -200,8 +201,32 @@ def load_demo_inventory(subdomain: str) -> list[str]:
         path = next(DEMO_FILES.glob(f"{subdomain}-{kind}.*"), None)
         if path is not None:
             report = importer(path.read_bytes(), path.name)
+            record_demo_import(kind, path, report)
             done.append(f"  {path.name}: {report}")
     return done
+
+
+def record_demo_import(kind: str, path: Path, report: Any) -> None:
+    """The import's history shows the files the demo imported, with their reports."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from tenants.imports.models import ImportJob
+    from tenants.imports.services import file_checksum
+
+    data = path.read_bytes()
+    job = ImportJob(
+        kind=kind,
+        filename=path.name,
+        dry_run=False,
+        state=ImportJob.State.DONE,
+        report=report.as_dict(),
+        checksum=file_checksum(data),
+        language="fr",
+        finished=timezone.now(),
+    )
+    job.file.save(path.name, ContentFile(data), save=False)
+    job.save()
 
 
 # The finance system's and the CMMS's exports (demo/make_files.py), in the order they depend
@@ -219,6 +244,7 @@ def load_demo_finance(subdomain: str) -> list[str]:
             path = DEMO_FILES / f"{subdomain}-{kind}.csv"
             if path.exists():
                 report = importer_for(kind).run(path.read_bytes(), path.name)
+                record_demo_import(kind, path, report)
                 done.append(f"  {path.name}: {report}")
     # Now rather than by a worker: the demo opens on the controls' findings.
     from tenants.controls.engine import run_checks

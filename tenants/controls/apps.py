@@ -31,7 +31,14 @@ def alert_kinds() -> list[Any]:
     """One kind of alert per check: its new findings, for the check's owners."""
     from django.utils.translation import gettext_lazy as _
 
+    from tenants.access.permissions import Action, has_permission
     from tenants.controls.registry import every_check
     from tenants.notifications.kinds import AlertKind
 
-    return [AlertKind(f"controls:{c.code}", c.title, _("Controls")) for c in every_check()]
+    def reader(action: str) -> Any:
+        return lambda user: has_permission(user, Action(action))
+
+    return [
+        AlertKind(f"controls:{c.code}", c.title, _("Controls"), concerns=reader(c.action))
+        for c in every_check()
+    ]

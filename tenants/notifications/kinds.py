@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -19,6 +20,9 @@ class AlertKind:
     # The deliveries it offers: a reminder or a digest is daily by nature.
     modes: tuple[str, ...] = (NEVER, NOW, DAILY)
     default: str = NOW
+    # Whether the person may ever receive it (a control's findings reach who reads them):
+    # the settings page lists only those.
+    concerns: Callable[[Any], bool] = lambda user: True
 
 
 _PROVIDERS: list[Callable[[], Iterable[AlertKind]]] = []

@@ -78,6 +78,8 @@ def settings_for(user: User) -> list[tuple[AlertKind, str, int]]:
     kept = {s.kind: s for s in AlertSetting.objects.filter(user=user)}
     rows = []
     for kind in every_kind():
+        if not kind.concerns(user):
+            continue
         setting = kept.get(kind.code)
         rows.append(
             (

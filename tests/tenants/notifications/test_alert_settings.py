@@ -17,6 +17,7 @@ from tenants.notifications.services import (
     send_digests,
     send_mails,
     set_alert_setting,
+    settings_for,
 )
 from tests.conftest import client_for, host_of
 
@@ -82,7 +83,9 @@ def test_the_settings_page_saves_each_kind_and_refuses_nonsense_whole(tenant, ma
     text = page.content.decode()
     assert page.status_code == 200 and "Reminders on the plan lines you manage" in text
     with tenant_context(tenant):
-        codes = [k.code for k in every_kind()]
+        codes = [k.code for k, _mode, _quiet in settings_for(user)]
+    # A person who reads no control is offered none of the controls' alerts.
+    assert not any(code.startswith("controls:") for code in codes)
     plan = codes.index("plan")
     saved = client.post(
         "/notifications/settings/",
@@ -125,3 +128,14 @@ def test_notifying_many_people_reads_their_settings_in_one_query(tenant, make_us
         with CaptureQueriesContext(connection) as six:
             notify(people, subject="Demande", url="/requests/", kind="requests")
     assert len(six) == len(one)
+
+
+def test_who_reads_the_controls_is_offered_their_alerts(tenant, make_user):
+    from tenants.access.models import Role, ScopeKind
+    from tenants.access.services import grant_role
+
+    user = make_user(tenant)
+    with tenant_context(tenant):
+        grant_role(user, Role.FINANCE, ScopeKind.TENANT, by="test")
+        codes = {k.code for k, _mode, _quiet in settings_for(user)}
+    assert "controls:FIN-NO-MARKET" in codes
