@@ -8,7 +8,8 @@
 """
 
 from django.urls import include, path
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+# The import key's security scheme is declared beside it (api/tenant/v1/imports.py).
 
 urlpatterns = [path("api/tenant/v1/", include("api.tenant.v1.urls"))]
 
@@ -20,16 +21,3 @@ SETTINGS = {
     ),
     "VERSION": "1.0.0",
 }
-
-
-class ImportKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "api.tenant.v1.imports.ImportKeyAuthentication"
-    name = "ImportApiKey"
-
-    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Api-Key <key>`: one key per pushing system, revocable, per tenant.",
-        }
