@@ -158,16 +158,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def put_behind(schema_name: str) -> None:
-    """Make a schema look like it predates the latest migration: the notification preferences'
-    audit trail (a leaf of the migration graph), undone."""
+    """Make a schema look like it predates the latest migration: the reconciliation's decisions
+    (a leaf of the migration graph: two tables, undone by dropping them), undone."""
     from django.db.migrations.loader import MigrationLoader
 
-    leaf = ("notifications", "0004_audit_trail")
+    leaf = ("finance", "0002_asset_match")
     # Undone alone, a migration others depend on would leave an inconsistent history.
     assert not MigrationLoader(None).graph.node_map[leaf].children, f"{leaf} is no longer a leaf"
     # Inside the schema: the audit triggers write to the event table of the search_path's schema.
     with schema_context(schema_name), connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE "{schema_name}".notifications_notificationpreferenceaudit')
+        cursor.execute(f'DROP TABLE "{schema_name}".finance_assetmatchaudit')
+        cursor.execute(f'DROP TABLE "{schema_name}".finance_assetmatch')
         cursor.execute(
             f'DELETE FROM "{schema_name}".django_migrations WHERE app = %s AND name = %s', leaf
         )

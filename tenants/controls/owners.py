@@ -9,10 +9,10 @@ from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 from tenants.access.models import RoleGrant
-from tenants.access.permissions import Action, has_permission
 from tenants.accounts.models import User
 from tenants.controls.models import Finding
 from tenants.controls.registry import check_for
+from tenants.controls.services import may_see
 from tenants.notifications.services import notify
 
 
@@ -28,7 +28,7 @@ def tell_owners(new: dict[str, list[int]]) -> int:
         owner_ids = RoleGrant.objects.filter(role=check.owner).values("user_id")
         url = f"{reverse('controls:finding_list')}?{urlencode({'code': code, 'state': 'open'})}"
         for person in User.objects.filter(pk__in=owner_ids, is_active=True):
-            count = sum(1 for f in findings if has_permission(person, Action(check.action), f))
+            count = sum(1 for f in findings if may_see(person, f))
             if not count:
                 continue
             with translation.override(settings.LANGUAGE_CODE):

@@ -32,7 +32,8 @@ def message_of(finding: Finding) -> str:
 
 class FindingTable(ListTable):
     level = tables.Column(verbose_name=_("level"))
-    control = tables.Column(accessor="code", verbose_name=_("control"), order_by=("code", "key"))
+    # Its title, from the check's code (the code itself is what the list filters on).
+    control = tables.Column(accessor="pk", verbose_name=_("control"), order_by=("code", "key"))
     message = tables.Column(accessor="pk", verbose_name=_("finding"), orderable=False, linkify=True)
     key = tables.Column(verbose_name=_("about"))
     buyer = tables.Column(verbose_name=_("buyer"))
@@ -51,9 +52,12 @@ class FindingTable(ListTable):
         fields = ()
         empty_text = _("No finding matches these filters.")
 
-    def render_control(self, value: str) -> str:
-        check = check_for(value)
-        return str(check.title) if check else value
+    def render_control(self, record: Finding) -> str:
+        check = check_for(record.code)
+        return str(check.title) if check else record.code
+
+    def value_control(self, record: Finding) -> str:
+        return self.render_control(record)
 
     def render_message(self, record: Finding) -> str:
         return message_of(record)

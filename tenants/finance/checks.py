@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from tenants.access.permissions import Action
 from tenants.controls.engine import shared
 from tenants.controls.models import Level
 from tenants.controls.registry import Check, Found, register
-from tenants.finance.models import FinanceOrderLine, FixedAsset, Invoice, InvoiceState
+from tenants.finance.models import FinanceOrderLine, FixedAsset, Invoice, InvoiceState, OrderLink
 from tenants.finance.pairing import Pairs, pairs
 from tenants.inventory.models import Device, DeviceStatus
 from tenants.plan.models import PlanLine
@@ -102,8 +103,44 @@ def _order_data(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 def _found_order(row: dict[str, Any], **extra: Any) -> Found:
     return Found(
-        _order_key(row), _order_data(row, **extra), uf_id=row["uf"], buyer=row["buyer"] or ""
+        _order_key(row),
+        _order_data(row, **extra),
+        uf_id=row["uf"],
+        buyer=row["buyer"] or "",
+        url=_plan_pages().get((row["year"], row["order_number"]), ""),
     )
+
+
+def _found_line(line: Mapping[str, Any]) -> Found:
+    return Found(
+        f"{line['year']}/{line['order_number']}/{line['line_number']}",
+        {
+            "order": line["order_number"],
+            "year": line["year"],
+            "line": line["line_number"],
+            "label": line["label"],
+            "supplier": line["supplier_name"],
+        },
+        uf_id=line["uf_id"],
+        buyer=line["manager_code"],
+        url=_plan_pages().get((line["year"], line["order_number"]), ""),
+    )
+
+
+def _plan_pages() -> dict[tuple[int, str], str]:
+    """The page of the plan line an order counts for (the first, when several): where a
+    finding on the order sends the person, the finance system's orders having no page here."""
+    return shared("finance-plan-pages", _plan_pages_now)
+
+
+def _plan_pages_now() -> dict[tuple[int, str], str]:
+    pages: dict[tuple[int, str], str] = {}
+    links = OrderLink.objects.order_by("plan_line_id").values_list(
+        "order_line__year", "order_line__order_number", "plan_line_id"
+    )
+    for year, number, line in links:
+        pages.setdefault((year, number), reverse("plan:line_detail", args=[line]))
+    return pages
 
 
 def _first_current_year() -> int:
@@ -158,18 +195,7 @@ def lines_at_zero() -> Iterator[Found]:
     ).iterator(chunk_size=5000):
         if (line["year"], line["order_number"]) in whole:
             continue
-        yield Found(
-            f"{line['year']}/{line['order_number']}/{line['line_number']}",
-            {
-                "order": line["order_number"],
-                "year": line["year"],
-                "line": line["line_number"],
-                "label": line["label"],
-                "supplier": line["supplier_name"],
-            },
-            uf_id=line["uf_id"],
-            buyer=line["manager_code"],
-        )
+        yield _found_line(line)
 
 
 def old_orders() -> Iterator[Found]:
@@ -209,18 +235,7 @@ def received_not_closed() -> Iterator[Found]:
     for line in rows.values(
         "year", "order_number", "line_number", "label", "uf_id", "manager_code", "supplier_name"
     ).iterator(chunk_size=5000):
-        yield Found(
-            f"{line['year']}/{line['order_number']}/{line['line_number']}",
-            {
-                "order": line["order_number"],
-                "year": line["year"],
-                "line": line["line_number"],
-                "label": line["label"],
-                "supplier": line["supplier_name"],
-            },
-            uf_id=line["uf_id"],
-            buyer=line["manager_code"],
-        )
+        yield _found_line(line)
 
 
 def invoices_on_closed_orders() -> Iterator[Found]:

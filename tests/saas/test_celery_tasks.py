@@ -12,6 +12,8 @@ PLATFORM_TASKS_IN_TENANT_MODULES = {
     "tenants.plan.tasks.send_all_reminders",
     "tenants.loans.tasks.send_all_reminders",
     "tenants.trials.tasks.send_all_reminders",
+    "tenants.controls.tasks.run_all_checks",
+    "tenants.notifications.tasks.send_all_digests",
 }
 
 

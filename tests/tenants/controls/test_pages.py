@@ -181,3 +181,18 @@ def test_the_finding_page_names_its_link_and_its_counts_read_as_counts(tenant, s
     assert "ouverte par les contrôles" in page
     dashboard = owner.get("/controls/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert ">Ouvertes<" in dashboard and ">Ouvrir<" not in dashboard
+
+
+def test_an_expert_of_a_domain_opens_every_finding_the_list_shows(tenant, setup, make_user):
+    from tenants.access.models import ExpertiseDomain
+
+    expert = make_user(tenant)
+    with tenant_context(tenant):
+        domain = ExpertiseDomain.objects.create(code="bio", name="Biomédical")
+        grant_role(expert, Role.EXPERT, ScopeKind.DOMAIN, domain, by="test")
+        ids = list(Finding.objects.values_list("pk", flat=True))
+    reader = client_for(host_of(tenant), expert, tenant)
+    listed = reader.get("/controls/findings/").content.decode()
+    for pk in ids:
+        assert f"/controls/findings/{pk}/" in listed
+        assert reader.get(f"/controls/findings/{pk}/").status_code == 200

@@ -130,3 +130,14 @@ def test_the_line_page_lists_its_orders_for_who_reads_its_amounts(buying, tenant
     assert "C-5 / 1" in text and "Rapprochée par\u00a0:" in text
     requester = client_for(host_of(tenant), u["requester"], tenant).get(f"/plan/lines/{line.pk}/")
     assert "data-line-orders" not in requester.content.decode()
+
+
+def test_a_finding_on_an_order_sends_to_the_plan_line_it_counts_for(buying):
+    from tenants.controls.engine import run_checks
+    from tenants.controls.models import Finding
+    from tenants.controls.registry import check_for
+
+    line = buying["line"]
+    ORDER_LINES.run(orders(f"2027;C-5;1;{line.uf.code};Respirateur;;{line.reference};0;0"), "m.csv")
+    run_checks([c for c in [check_for("FIN-ZERO-ORDER")] if c])
+    assert Finding.objects.get(code="FIN-ZERO-ORDER").url == f"/plan/lines/{line.pk}/"

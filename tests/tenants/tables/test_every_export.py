@@ -198,6 +198,27 @@ def data(tenant, chain):  # type: ignore[no-untyped-def]
             unit_price=1,
             vat_rate=20,
         )
+        # A finding of the controls in the UF: the findings' list has a row.
+        from django.utils import timezone
+
+        from tenants.controls.models import Finding
+
+        Finding.objects.create(
+            code="FIN-ZERO-ORDER",
+            key="2027/C-1",
+            level=4,
+            uf=chain["rea"],
+            buyer="ACH1",
+            data={
+                "order": "C-1",
+                "year": 2027,
+                "supplier": "Braun",
+                "placed": "",
+                "committed": "0",
+            },
+            fingerprint="x",
+            opened=timezone.now(),
+        )
     return chain
 
 
