@@ -21,10 +21,10 @@ class ControlsConfig(AppConfig):
 
 
 def _data_imported(sender: Any, kind: str, **kwargs: Any) -> None:
-    """The checks reading what an import changed run once it commits, in a worker."""
-    from tenants.controls.tasks import queue_checks_after
+    """The checks reading what an import changed run once it commits, in its job's worker."""
+    from tenants.controls.tasks import run_checks_after
 
-    queue_checks_after(kind)
+    run_checks_after(kind)
 
 
 def alert_kinds() -> list[Any]:

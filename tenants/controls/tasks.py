@@ -24,7 +24,17 @@ def run_all_checks() -> int:
 
 
 def queue_checks_after(kind: str) -> None:
-    """Queue the checks reading what an import of ``kind`` changed, once it commits."""
+    """Queue the checks reading what a change of ``kind`` changed, once it commits (a
+    person's decision on a page: a worker runs them)."""
     codes = [c.code for c in checks_after(kind)]
     if codes:
-        transaction.on_commit(lambda: run_checks_task.delay(codes, f"import:{kind}"))
+        transaction.on_commit(lambda: run_checks_task.delay(codes, f"change:{kind}"))
+
+
+def run_checks_after(kind: str) -> None:
+    """Run, once it commits and in the same process, the checks reading what an import (or a
+    sync) of ``kind`` changed: the import's job, already in a worker, ends with its controls
+    run rather than handing a second task the data it just wrote."""
+    checks = checks_after(kind)
+    if checks:
+        transaction.on_commit(lambda: run_checks(checks, trigger=f"import:{kind}"))

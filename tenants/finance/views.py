@@ -93,6 +93,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             "device_count": lonely_devices.count(),
             "device_total": lonely_devices.aggregate(t=Sum("purchase_value"))["t"] or Decimal(0),
             "can_decide": has_permission(user, Action.IMPORT_FINANCE),
+            "decided_none": found.without_device,
             "shown": SHOWN,
         },
     )

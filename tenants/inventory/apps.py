@@ -64,12 +64,12 @@ def manufacturers_in_use() -> Iterable[Any]:
 
 def _synced(sender: Any, **kwargs: Any) -> None:
     """New end-of-support dates arrive with a sync: the checks reading them follow it."""
-    from tenants.controls.tasks import queue_checks_after
+    from tenants.controls.tasks import run_checks_after
 
-    queue_checks_after("sync")
+    run_checks_after("sync")
 
 
 def _imported(sender: Any, **kwargs: Any) -> None:
-    from tenants.controls.tasks import queue_checks_after
+    from tenants.controls.tasks import run_checks_after
 
-    queue_checks_after("inventory")
+    run_checks_after("inventory")

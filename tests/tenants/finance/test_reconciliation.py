@@ -96,6 +96,10 @@ def test_the_page_shows_each_part_and_finance_confirms(books, tenant, make_user)
     assert page.status_code == 200
     assert 'data-count="sure">2<' in text and 'data-count="proposals">2<' in text
     assert 'data-count="assets">1<' in text and "IMM5" in text and "INV9" in text
+    # A lone asset may be said to have no device, from its row.
+    with tenant_context(tenant):
+        imm5 = FixedAsset.objects.get(sheet="IMM5")
+    assert f'name="asset" value="{imm5.pk}"' in text
     # A buyer reads it, but confirms nothing.
     by_buyer = client_for(host_of(tenant), buyer, tenant)
     assert "decision" not in by_buyer.get("/finance/reconciliation/").content.decode()
