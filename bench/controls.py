@@ -22,7 +22,7 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench.common import in_throwaway_database
+from bench.common import bench_tenant, in_throwaway_database
 
 
 def main() -> int:
@@ -37,46 +37,20 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
     from django.db import connection
     from django_tenants.utils import tenant_context
 
-    from saas.tenancy.models import Tenant, TenantStatus
-    from saas.tenancy.provisioning import provision_tenant, schema_name_for
-    from saas.tenancy.services import ensure_public_tenant
     from tenants.controls.engine import run_checks
     from tenants.controls.models import Finding
     from tenants.controls.registry import checks_after, every_check
     from tenants.finance.models import FinanceOrderLine, FixedAsset
     from tenants.inventory.models import Device, DeviceStatus
-    from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
 
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    ensure_public_tenant()
-    tenant = Tenant.objects.create(
-        schema_name=schema_name_for("bench"),
-        name="Bench",
-        finess="800000044",
-        contact_email="admin@bench.test",
-        status=TenantStatus.PROVISIONING,
-    )
-    tenant = provision_tenant(tenant.pk, subdomain="bench", admin_email="a@bench.test").tenant
+    tenant, units = bench_tenant()
     rng = random.Random(17)
     today = date.today()
     with tenant_context(tenant):
-        site = Establishment.objects.create(
-            name="CHU", finess="800000259", legal_entity_name="GHT", legal_entity_finess="800000044"
-        )
-        units = []
-        for p in range(10):
-            pole = Pole.objects.create(establishment=site, code=f"P{p}", name=f"Pôle {p}")
-            for s in range(5):
-                service = Service.objects.create(pole=pole, code=f"S{s}", name=f"Service {p}{s}")
-                units += [
-                    FunctionalUnit(service=service, code=f"{p}{s}{u:02d}", name=f"UF {p}{s}{u}")
-                    for u in range(6)
-                ]
-        uf_ids = [u.pk for u in FunctionalUnit.objects.bulk_create(units)]
+        uf_ids = [u.pk for u in units]
 
         started = time.perf_counter()
         lines: list[FinanceOrderLine] = []

@@ -22,7 +22,7 @@ import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from bench.common import in_throwaway_database
+from bench.common import bench_tenant, in_throwaway_database
 
 HEADER = (
     "Exercice;N° commande;N° ligne;Gestionnaire;N° marché;Code fournisseur;Fournisseur;"
@@ -61,41 +61,15 @@ def make_export(rows: int, units: list[str]) -> bytes:
 
 
 def run(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
     from django.db import transaction
     from django_tenants.utils import tenant_context
 
-    from saas.tenancy.models import Tenant, TenantStatus
-    from saas.tenancy.provisioning import provision_tenant, schema_name_for
-    from saas.tenancy.services import ensure_public_tenant
     from tenants.finance.imports import ORDER_LINES
     from tenants.finance.models import FinanceOrderLine
-    from tenants.structure.models import Establishment, FunctionalUnit, Pole, Service
+    from tenants.structure.models import FunctionalUnit
 
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    ensure_public_tenant()
-    tenant = Tenant.objects.create(
-        schema_name=schema_name_for("bench"),
-        name="Bench",
-        finess="800000044",
-        contact_email="admin@bench.test",
-        status=TenantStatus.PROVISIONING,
-    )
-    tenant = provision_tenant(tenant.pk, subdomain="bench", admin_email="a@bench.test").tenant
+    tenant, units = bench_tenant()
     with tenant_context(tenant):
-        site = Establishment.objects.create(
-            name="CHU", finess="800000259", legal_entity_name="GHT", legal_entity_finess="800000044"
-        )
-        units = []
-        for p in range(10):
-            pole = Pole.objects.create(establishment=site, code=f"P{p}", name=f"Pôle {p}")
-            for s in range(5):
-                service = Service.objects.create(pole=pole, code=f"S{s}", name=f"Service {p}{s}")
-                units += [
-                    FunctionalUnit(service=service, code=f"{p}{s}{u:02d}", name=f"UF {p}{s}{u}")
-                    for u in range(6)
-                ]
-        FunctionalUnit.objects.bulk_create(units)
         data = make_export(args.rows, [u.code for u in units])
         print(
             f"\nFinance benchmark: {args.rows:,} order lines ({len(data) / 1e6:.1f} MB), 300 UF; "
